@@ -1,0 +1,64 @@
+#pragma once
+
+// UTC timestamps and calendar days in a user's timezone.
+//
+// g++ 12 has no std::chrono::parse or time-zone database, so ISO-8601 is parsed by hand
+// and zone conversion goes through the C library (TZ + localtime_r), which reads the
+// system's IANA database. The zone is therefore a process-wide setting: `Zone::use`
+// sets TZ once at start-up, before any worker threads exist.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "core/usage.h"
+
+namespace tally {
+
+// Parses ISO-8601 / RFC 3339 date-times: "2026-11-22T22:06:44.035Z", fractional seconds of
+// any precision, "+02:00"/"-0530" offsets or none (taken as UTC), ' ' instead of 'T'.
+// Returns nullopt for anything else.
+std::optional<TimeMs> parse_iso8601(std::string_view text);
+
+// Formats `t` as "YYYY-MM-DDTHH:MM:SS.mmmZ".
+std::string format_iso8601(TimeMs t);
+
+// A civil date. Ordered, so it can key maps.
+struct Date {
+  int year = 1970;
+  unsigned month = 1;
+  unsigned day = 1;
+  auto operator<=>(const Date&) const = default;
+};
+
+// Parses "YYYY-MM-DD"; nullopt when malformed or not a real day.
+std::optional<Date> parse_date(std::string_view text);
+std::string format_date(const Date& d);
+// Days since 1970-01-01 and back.
+long days_from_civil(const Date& d);
+Date civil_from_days(long days);
+// ISO weekday, Monday = 1 ... Sunday = 7.
+unsigned iso_weekday(const Date& d);
+
+// A time zone by IANA name ("Europe/Berlin", "UTC").
+class Zone {
+ public:
+  // Makes `name` the process's zone. An empty name keeps TZ or the system zone.
+  // Fails when the name is not in the system's zone database.
+  static Result<Zone> use(const std::string& name);
+
+  const std::string& name() const { return name_; }
+  // The calendar day that `t` falls on in this zone.
+  Date local_date(TimeMs t) const;
+  // The instant at which local day `d` starts (first valid local time on or after 00:00).
+  TimeMs start_of(const Date& d) const;
+  // Seconds east of UTC at `t`.
+  long utc_offset(TimeMs t) const;
+
+ private:
+  explicit Zone(std::string name) : name_(std::move(name)) {}
+  std::string name_;
+};
+
+}  // namespace tally

@@ -1,0 +1,112 @@
+#pragma once
+
+// The normalised usage record: one per billed model response (agent-logs.md §1).
+// Providers disagree on what "input" means, so the record keeps disjoint buckets
+// and derives totals. Everything downstream of the adapters sees only this shape.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tally {
+
+// Milliseconds since the Unix epoch, UTC.
+using TimeMs = std::int64_t;
+
+enum class Agent { claude, codex, gemini };
+
+std::string_view agent_name(Agent agent);
+// Returns the agent called `name` ("claude", "codex", "gemini"), or nullopt.
+std::optional<Agent> parse_agent(std::string_view name);
+
+// Disjoint token buckets. `cache_write_1h` is the part of `cache_write` with a 1-hour TTL;
+// `reasoning` is the part of `output` spent on reasoning (information only, never billed twice).
+struct TokenCounts {
+  std::int64_t input = 0;
+  std::int64_t cache_read = 0;
+  std::int64_t cache_write = 0;
+  std::int64_t cache_write_1h = 0;
+  std::int64_t output = 0;
+  std::int64_t reasoning = 0;
+
+  // input + cache read + cache write + output (reasoning is inside output).
+  std::int64_t total() const { return input + cache_read + cache_write + output; }
+  // What the model read for this request: the size that long-context tiers look at.
+  std::int64_t prompt() const { return input + cache_read + cache_write; }
+
+  TokenCounts& operator+=(const TokenCounts& o) {
+    input += o.input;
+    cache_read += o.cache_read;
+    cache_write += o.cache_write;
+    cache_write_1h += o.cache_write_1h;
+    output += o.output;
+    reasoning += o.reasoning;
+    return *this;
+  }
+  bool operator==(const TokenCounts&) const = default;
+};
+
+enum class RecordKind {
+  response,  // a response the agent logged
+  unlogged,  // spend the agent's cumulative counter holds but no line records (Claude /compact)
+};
+
+std::string_view kind_name(RecordKind kind);
+
+// Where a record's cost came from.
+enum class CostSource {
+  computed,        // tokens x tally's price table
+  agent_reported,  // the agent's own cost figure (model missing from the price table)
+  unpriced,        // no price anywhere: cost counts as 0 and every report warns
+};
+
+std::string_view cost_source_name(CostSource source);
+
+struct UsageRecord {
+  // Stable identity across re-reads, copies of a file and restarts (the dedupe key).
+  std::string id;
+  Agent agent = Agent::claude;
+  RecordKind kind = RecordKind::response;
+  TimeMs ts = 0;
+  std::string session_id;
+  std::string parent_session_id;  // sub-agents: the session that spawned them
+  std::string project;            // cwd or repository
+  std::string model;
+  std::string effort;
+  std::string speed;         // "fast" or "standard" ("" when unknown)
+  std::string service_tier;  // "priority", "flex", ... ("" when unknown)
+  std::string request_id;
+  TokenCounts tokens;
+  std::int64_t web_search_requests = 0;
+  // The agent's own cost for this record, if it reported one.
+  std::optional<double> reported_cost_usd;
+  // True when the line is a sidechain (sub-agent) copy; a main-chain copy of the same
+  // response wins over it.
+  bool sidechain = false;
+  // Provenance.
+  std::string source_file;
+  std::int64_t source_offset = 0;
+  std::int64_t source_line = 0;
+  // Who: filled from config and the machine, for team roll-ups.
+  std::string user;
+  std::string machine;
+  std::string team;
+};
+
+// A cumulative, agent-reported total for one session and model at one point in time,
+// covering the session's logged responses, its sub-agents, and calls no line records.
+// The ledger turns "snapshot minus logged records" into `unlogged` records (reconcile.h).
+struct CumulativeSnapshot {
+  Agent agent = Agent::claude;
+  std::string session_id;
+  std::string model;
+  TimeMs ts = 0;  // the neighbouring line's time: snapshots carry none of their own
+  TokenCounts tokens;
+  std::int64_t web_search_requests = 0;
+  std::optional<double> cost_usd;
+  std::string source_file;
+  std::int64_t source_offset = 0;
+};
+
+}  // namespace tally

@@ -1,0 +1,23 @@
+#pragma once
+
+// Error-tolerant directory walking for discovery: unreadable or vanished directories are
+// skipped (they are not the user's problem until they hold logs), symlinked directories
+// are followed once, and every file is reported by its canonical path so a file reached
+// twice is read once.
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace tally::sources {
+
+// Calls `visit(path)` for each regular file below `root` whose name ends in one of
+// `suffixes` (e.g. ".jsonl"). Depth is bounded by `max_depth`. Missing roots are no error.
+void walk_files(const std::string& root, int max_depth,
+                std::initializer_list<std::string_view> suffixes,
+                const std::function<void(const std::string&)>& visit);
+
+// Returns the last path component of `path`.
+std::string base_name(std::string_view path);
+
+}  // namespace tally::sources
