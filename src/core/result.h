@@ -88,7 +88,7 @@ inline Status ok() { return {}; }
 // Returns the error of `expr` from the enclosing function when `expr` failed.
 #define TALLY_TRY(expr)                                  \
   do {                                                   \
-    if (auto tally_try_r_ = (expr); !tally_try_r_) {     \
+    if (decltype(auto) tally_try_r_ = (expr); !tally_try_r_) { \
       return ::tally::Unexpected{tally_try_r_.error()};  \
     }                                                    \
   } while (false)

@@ -44,6 +44,9 @@ struct Line {
   std::int64_t offset = 0;  // byte offset of the line's first byte
 };
 
+// How much of an over-long line wants() sees.
+inline constexpr std::size_t kWantsPrefixBytes = 4096;
+
 class FileParser {
  public:
   virtual ~FileParser() = default;
@@ -55,6 +58,8 @@ class FileParser {
 
   // Returns false when `line` certainly carries nothing this parser uses, so the scanner
   // can skip parsing it. Must be cheap; must never return false for a line that matters.
+  // For a line longer than the scanner holds in memory, `line` is only its first
+  // kWantsPrefixBytes bytes.
   virtual bool wants(std::string_view line) const = 0;
   // Handles one line that wants() accepted.
   virtual void on_line(const Line& line, ParseOutput& out) = 0;

@@ -1,0 +1,728 @@
+// Claude Code adapter.
+//
+// Claude Code writes one JSONL file per session under <root>/projects/<cwd-slug>/<sid>.jsonl
+// (`--resume`, `--continue` and `/compact` append to it) and one per sub-agent under
+// <sid>/subagents/agent-<aid>.jsonl, whose lines carry the parent's sessionId. The quirks
+// that make counting hard, and what this file does about each (agent-logs.md §2):
+//
+// * One line per content block. A reply with thinking + text + tool_use is written as
+//   several `assistant` lines sharing message.id and requestId, each repeating the full
+//   usage. Every line becomes a record with id "claude:<message.id>:<requestId>"; the
+//   ledger keeps one per id, preferring a main-chain copy, then the largest total (older
+//   versions wrote streaming snapshots with partial output_tokens).
+// * Calls that never get an assistant line: /compact summarisation and the session title.
+//   They are only in `cost-state`, the session's cumulative per-model counter (sub-agents
+//   included), rewritten after every turn, with no timestamp. Each cost-state becomes one
+//   CumulativeSnapshot per model, timestamped at the nearest earlier line; the ledger turns
+//   "snapshot minus logged records" into `unlogged` records (store/reconcile).
+// * Hard API failures write an assistant line with isApiErrorMessage and model
+//   "<synthetic>" and zero usage: an error for the session, not a response.
+// * Sub-agent records get session id "<sid>/agent-<aid>" with the parent as
+//   parent_session_id, so session views can show a sub-agent's own cost while root-session
+//   roll-ups and the reconciliation still see the whole tree.
+//
+// Only the first bytes of a line decide whether it is skipped unparsed (wants()): the
+// kinds below never carry usage and hold most of the bytes.
+
+#include "sources/claude.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstring>
+#include <optional>
+#include <utility>
+#include <string>
+
+#include "core/time.h"
+#include "sources/fs_walk.h"
+#include "sources/json_fields.h"
+#include "sources/state_bag.h"
+
+namespace tally::sources {
+namespace {
+
+using simdjson::SUCCESS;
+using simdjson::ondemand::array;
+using simdjson::ondemand::json_type;
+
+constexpr std::array<std::string_view, 10> kSkippedKinds = {
+    "api-request",      "api-request-shape", "api-request-blob", "queue-operation",
+    "file-history-snapshot", "last-prompt",   "tools-used",       "mode",
+    "permission-mode",  "atis-latch"};
+
+// The usage object of an assistant message, normalised (agent-logs.md §1).
+struct ClaudeUsage {
+  TokenCounts tokens;
+  std::string speed;
+  std::string service_tier;
+  std::int64_t web_search_requests = 0;
+};
+
+simdjson::error_code read_usage(object usage, ClaudeUsage& out) {
+  std::int64_t creation_total = -1;
+  std::int64_t creation_5m = 0;
+  std::int64_t creation_1h = 0;
+  for (auto field_result : usage) {
+    simdjson::ondemand::field field;
+    if (auto err = std::move(field_result).get(field); err != SUCCESS) {
+      return err;
+    }
+    std::string_view key;
+    if (auto err = field.unescaped_key().get(key); err != SUCCESS) {
+      return err;
+    }
+    value v = field.value();
+    if (key == "input_tokens") {
+      out.tokens.input = as_int(v);
+    } else if (key == "cache_read_input_tokens") {
+      out.tokens.cache_read = as_int(v);
+    } else if (key == "cache_creation_input_tokens") {
+      creation_total = as_int(v);
+    } else if (key == "output_tokens") {
+      out.tokens.output = as_int(v);
+    } else if (key == "cache_creation") {
+      object o;
+      if (v.get_object().get(o) == SUCCESS) {
+        creation_5m = int_field(o, "ephemeral_5m_input_tokens");
+        creation_1h = int_field(o, "ephemeral_1h_input_tokens");
+      }
+    } else if (key == "output_tokens_details") {
+      object o;
+      if (v.get_object().get(o) == SUCCESS) {
+        out.tokens.reasoning = int_field(o, "thinking_tokens");
+      }
+    } else if (key == "server_tool_use") {
+      object o;
+      if (v.get_object().get(o) == SUCCESS) {
+        out.web_search_requests = int_field(o, "web_search_requests");
+      }
+    } else if (key == "speed") {
+      std::string_view s;
+      if (v.get_string().get(s) == SUCCESS) {
+        out.speed = std::string(s);
+      }
+    } else if (key == "service_tier") {
+      std::string_view s;
+      if (v.get_string().get(s) == SUCCESS) {
+        out.service_tier = std::string(s);
+      }
+    }
+  }
+  // Older versions have only the total; some proxies only the TTL split.
+  out.tokens.cache_write = creation_total >= 0 ? creation_total : creation_5m + creation_1h;
+  out.tokens.cache_write_1h = std::min(creation_1h, out.tokens.cache_write);
+  return SUCCESS;
+}
+
+// What a user line's content is, for counting typed prompts (rule 8).
+enum class UserContent { none, typed_text, command, tool_result, other };
+
+UserContent classify_text(std::string_view text) {
+  // Slash commands and their output are written as user lines with tags; they are not
+  // prompts the user typed to the model.
+  static constexpr std::array<std::string_view, 8> kCommandTags = {
+      "<command-name>",     "<command-message>",   "<local-command-stdout>",
+      "<local-command-stderr>", "<local-command-caveat>", "<task-notification>",
+      "<bash-input>",       "<bash-stdout>"};
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\n')) {
+    text.remove_prefix(1);
+  }
+  if (text.starts_with("<command-name>")) {
+    return UserContent::command;
+  }
+  for (std::string_view tag : kCommandTags) {
+    if (text.starts_with(tag)) {
+      return UserContent::other;
+    }
+  }
+  return text.empty() ? UserContent::none : UserContent::typed_text;
+}
+
+simdjson::error_code read_user_content(value content, UserContent& out) {
+  json_type type;
+  if (auto err = content.type().get(type); err != SUCCESS) {
+    return err;
+  }
+  if (type == json_type::string) {
+    std::string_view text;
+    if (auto err = content.get_string().get(text); err != SUCCESS) {
+      return err;
+    }
+    out = classify_text(text);
+    return SUCCESS;
+  }
+  if (type != json_type::array) {
+    out = UserContent::other;
+    return SUCCESS;
+  }
+  array blocks;
+  if (auto err = content.get_array().get(blocks); err != SUCCESS) {
+    return err;
+  }
+  out = UserContent::none;
+  for (auto block_result : blocks) {
+    object block;
+    if (block_result.get_object().get(block) != SUCCESS) {
+      continue;
+    }
+    std::string_view block_type;
+    std::string_view text;
+    for (auto field_result : block) {
+      simdjson::ondemand::field field;
+      if (auto err = std::move(field_result).get(field); err != SUCCESS) {
+        return err;
+      }
+      std::string_view key;
+      if (auto err = field.unescaped_key().get(key); err != SUCCESS) {
+        return err;
+      }
+      if (key == "type") {
+        if (field.value().get_string().get(block_type) != SUCCESS) {
+          block_type = {};
+        }
+      } else if (key == "text") {
+        if (field.value().get_string().get(text) != SUCCESS) {
+          text = {};
+        }
+      }
+    }
+    if (block_type == "tool_result") {
+      out = UserContent::tool_result;
+      return SUCCESS;
+    }
+    if (block_type == "text" && out == UserContent::none) {
+      out = classify_text(text);
+    }
+  }
+  return SUCCESS;
+}
+
+// Everything this adapter reads from one line, gathered in a single pass over its fields
+// (the field order differs by entry kind and CLI version).
+struct ClaudeLine {
+  std::string type;
+  std::string subtype;
+  std::string timestamp;
+  std::string session_id;
+  std::string agent_id;
+  std::string cwd;
+  std::string request_id;
+  std::string effort;
+  std::string ai_title;
+  bool is_sidechain = false;
+  bool is_api_error = false;
+  bool is_meta = false;
+  bool is_compact_summary = false;
+  std::optional<double> cost_usd;
+  // message.*
+  std::string message_id;
+  std::string model;
+  bool has_usage = false;
+  ClaudeUsage usage;
+  UserContent user_content = UserContent::none;
+  // cost-state
+  std::vector<CumulativeSnapshot> model_usage;
+  std::int64_t lines_added = -1;
+  std::int64_t lines_removed = -1;
+};
+
+simdjson::error_code read_message(object message, ClaudeLine& line) {
+  for (auto field_result : message) {
+    simdjson::ondemand::field field;
+    if (auto err = std::move(field_result).get(field); err != SUCCESS) {
+      return err;
+    }
+    std::string_view key;
+    if (auto err = field.unescaped_key().get(key); err != SUCCESS) {
+      return err;
+    }
+    value v = field.value();
+    std::string_view s;
+    if (key == "id") {
+      if (v.get_string().get(s) == SUCCESS) {
+        line.message_id = std::string(s);
+      }
+    } else if (key == "model") {
+      if (v.get_string().get(s) == SUCCESS) {
+        line.model = std::string(s);
+      }
+    } else if (key == "usage") {
+      object usage;
+      if (v.get_object().get(usage) == SUCCESS) {
+        if (auto err = read_usage(usage, line.usage); err != SUCCESS) {
+          return err;
+        }
+        line.has_usage = true;
+      }
+    } else if (key == "content") {
+      if (auto err = read_user_content(v, line.user_content); err != SUCCESS) {
+        return err;
+      }
+    }
+  }
+  return SUCCESS;
+}
+
+simdjson::error_code read_model_usage(object models, ClaudeLine& line) {
+  for (auto field_result : models) {
+    simdjson::ondemand::field field;
+    if (auto err = std::move(field_result).get(field); err != SUCCESS) {
+      return err;
+    }
+    std::string_view model;
+    if (auto err = field.unescaped_key().get(model); err != SUCCESS) {
+      return err;
+    }
+    CumulativeSnapshot snap;
+    snap.agent = Agent::claude;
+    snap.model = std::string(model);
+    object o;
+    if (auto err = field.value().get_object().get(o); err != SUCCESS) {
+      return err;
+    }
+    std::int64_t creation_5m = -1;
+    for (auto inner_result : o) {
+      simdjson::ondemand::field inner;
+      if (auto err = std::move(inner_result).get(inner); err != SUCCESS) {
+        return err;
+      }
+      std::string_view key;
+      if (auto err = inner.unescaped_key().get(key); err != SUCCESS) {
+        return err;
+      }
+      value v = inner.value();
+      if (key == "inputTokens") {
+        snap.tokens.input = as_int(v);
+      } else if (key == "outputTokens") {
+        snap.tokens.output = as_int(v);
+      } else if (key == "thinkingTokens") {
+        snap.tokens.reasoning = as_int(v);
+      } else if (key == "cacheReadInputTokens") {
+        snap.tokens.cache_read = as_int(v);
+      } else if (key == "cacheCreationInputTokens") {
+        snap.tokens.cache_write = as_int(v);
+      } else if (key == "cacheCreationEphemeral5mInputTokens") {
+        creation_5m = as_int(v);
+      } else if (key == "cacheCreationEphemeral1hInputTokens") {
+        snap.tokens.cache_write_1h = as_int(v);
+      } else if (key == "webSearchRequests") {
+        snap.web_search_requests = as_int(v);
+      } else if (key == "costUSD") {
+        double d = 0;
+        if (v.get_double().get(d) == SUCCESS) {
+          snap.cost_usd = d;
+        }
+      }
+    }
+    if (snap.tokens.cache_write == 0 && creation_5m > 0) {
+      snap.tokens.cache_write = creation_5m + snap.tokens.cache_write_1h;
+    }
+    line.model_usage.push_back(std::move(snap));
+  }
+  return SUCCESS;
+}
+
+simdjson::error_code read_line(object obj, ClaudeLine& line) {
+  for (auto field_result : obj) {
+    simdjson::ondemand::field field;
+    if (auto err = std::move(field_result).get(field); err != SUCCESS) {
+      return err;
+    }
+    std::string_view key;
+    if (auto err = field.unescaped_key().get(key); err != SUCCESS) {
+      return err;
+    }
+    value v = field.value();
+    std::string_view s;
+    bool b = false;
+    if (key == "type") {
+      if (v.get_string().get(s) == SUCCESS) {
+        line.type = std::string(s);
+      }
+    } else if (key == "subtype") {
+      if (v.get_string().get(s) == SUCCESS) {
+        line.subtype = std::string(s);
+      }
+    } else if (key == "timestamp") {
+      if (v.get_string().get(s) == SUCCESS) {
+        line.timestamp = std::string(s);
+      }
+    } else if (key == "sessionId") {
+      if (v.get_string().get(s) == SUCCESS) {
+        line.session_id = std::string(s);
+      }
+    } else if (key == "agentId") {
+      if (v.get_string().get(s) == SUCCESS) {
+        line.agent_id = std::string(s);
+      }
+    } else if (key == "cwd") {
+      if (v.get_string().get(s) == SUCCESS) {
+        line.cwd = std::string(s);
+      }
+    } else if (key == "requestId") {
+      if (v.get_string().get(s) == SUCCESS) {
+        line.request_id = std::string(s);
+      }
+    } else if (key == "effort") {
+      if (v.get_string().get(s) == SUCCESS) {
+        line.effort = std::string(s);
+      }
+    } else if (key == "aiTitle") {
+      if (v.get_string().get(s) == SUCCESS) {
+        line.ai_title = std::string(s);
+      }
+    } else if (key == "isSidechain") {
+      if (v.get_bool().get(b) == SUCCESS) {
+        line.is_sidechain = b;
+      }
+    } else if (key == "isApiErrorMessage") {
+      if (v.get_bool().get(b) == SUCCESS) {
+        line.is_api_error = b;
+      }
+    } else if (key == "isMeta") {
+      if (v.get_bool().get(b) == SUCCESS) {
+        line.is_meta = b;
+      }
+    } else if (key == "isCompactSummary") {
+      if (v.get_bool().get(b) == SUCCESS) {
+        line.is_compact_summary = b;
+      }
+    } else if (key == "costUSD") {
+      double d = 0;
+      if (v.get_double().get(d) == SUCCESS) {
+        line.cost_usd = d;
+      }
+    } else if (key == "message") {
+      object message;
+      if (v.get_object().get(message) == SUCCESS) {
+        if (auto err = read_message(message, line); err != SUCCESS) {
+          return err;
+        }
+      }
+    } else if (key == "modelUsage") {
+      object models;
+      if (v.get_object().get(models) == SUCCESS) {
+        if (auto err = read_model_usage(models, line); err != SUCCESS) {
+          return err;
+        }
+      }
+    } else if (key == "totalLinesAdded") {
+      line.lines_added = as_int(v);
+    } else if (key == "totalLinesRemoved") {
+      line.lines_removed = as_int(v);
+    }
+  }
+  return SUCCESS;
+}
+
+// "-home-me-app" (the project directory's slug) for files without any cwd.
+std::string project_from_path(const std::string& path) {
+  const size_t projects = path.rfind("/projects/");
+  if (projects == std::string::npos) {
+    return {};
+  }
+  const size_t start = projects + std::strlen("/projects/");
+  const size_t end = path.find('/', start);
+  return path.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+class ClaudeParser final : public FileParser {
+ public:
+  explicit ClaudeParser(const SourceFile& file)
+      : path_(file.path), file_key_(file.file_key), fallback_project_(project_from_path(file.path)) {}
+
+  Status restore_state(std::string_view state) override {
+    auto bag = StateBag::parse(state);
+    if (!bag) {
+      return Unexpected{bag.error()};
+    }
+    if (bag->get("v") != "1") {
+      return fail(Errc::parse, "unknown claude parser state version");
+    }
+    last_ts_ = bag->get_int("last_ts");
+    facts_.session_id = bag->get("session");
+    facts_.parent_session_id = bag->get("parent");
+    facts_.project = bag->get("project");
+    facts_.title = bag->get("title");
+    facts_.first_ts = bag->get_int("first_ts");
+    facts_.last_ts = bag->get_int("facts_last_ts");
+    facts_.user_prompts = bag->get_int("prompts");
+    facts_.errors = bag->get_int("errors");
+    facts_.compactions = bag->get_int("compactions");
+    facts_.lines_added = bag->get_int("lines_added");
+    facts_.lines_removed = bag->get_int("lines_removed");
+    return ok();
+  }
+
+  std::string save_state() const override {
+    StateBag bag;
+    bag.set("v", "1");
+    bag.set_int("last_ts", last_ts_);
+    bag.set("session", facts_.session_id);
+    bag.set("parent", facts_.parent_session_id);
+    bag.set("project", facts_.project);
+    bag.set("title", facts_.title);
+    bag.set_int("first_ts", facts_.first_ts);
+    bag.set_int("facts_last_ts", facts_.last_ts);
+    bag.set_int("prompts", facts_.user_prompts);
+    bag.set_int("errors", facts_.errors);
+    bag.set_int("compactions", facts_.compactions);
+    bag.set_int("lines_added", facts_.lines_added);
+    bag.set_int("lines_removed", facts_.lines_removed);
+    return bag.serialize();
+  }
+
+  bool wants(std::string_view text) const override {
+    // Only compact lines that open with their kind are skipped; anything else (pretty
+    // printed JSON, unknown order) is parsed.
+    constexpr std::string_view kOpen = "{\"type\":\"";
+    if (!text.starts_with(kOpen)) {
+      return true;
+    }
+    const std::string_view rest = text.substr(kOpen.size());
+    for (std::string_view kind : kSkippedKinds) {
+      if (rest.size() > kind.size() && rest.starts_with(kind) && rest[kind.size()] == '"') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  std::vector<std::string_view> needles() const override {
+    return {"\"usage\"", "modelUsage", "\"costUSD\""};
+  }
+
+  void on_line(const Line& line, ParseOutput& out) override {
+    ClaudeLine parsed;
+    simdjson::ondemand::document doc;
+    auto err = parser_.iterate(line.text.data(), line.text.size(),
+                               line.text.size() + simdjson::SIMDJSON_PADDING)
+                   .get(doc);
+    object obj;
+    if (err == SUCCESS) {
+      err = doc.get_object().get(obj);
+    }
+    if (err == SUCCESS) {
+      err = read_line(obj, parsed);
+    }
+    if (err != SUCCESS) {
+      out.problems.push_back(ParseProblem{path_, line.number, line.offset,
+                                          fmt::format("malformed JSON: {}", simdjson::error_message(err))});
+      return;
+    }
+    handle(parsed, line, out);
+  }
+
+  void finish(ParseOutput& out) override {
+    // Snapshots written before any timestamped line take the first time seen after them;
+    // with none at all, the file's last known time.
+    for (size_t i = pending_from_; i < out.snapshots.size(); ++i) {
+      if (out.snapshots[i].ts == 0) {
+        out.snapshots[i].ts = last_ts_;
+      }
+    }
+    if (!facts_.session_id.empty()) {
+      SessionFacts facts = facts_;
+      facts.agent = Agent::claude;
+      facts.file_key = file_key_;
+      if (facts.project.empty()) {
+        facts.project = fallback_project_;
+      }
+      out.sessions.push_back(std::move(facts));
+    }
+  }
+
+ private:
+  void handle(const ClaudeLine& l, const Line& line, ParseOutput& out) {
+    std::optional<TimeMs> ts;
+    if (!l.timestamp.empty()) {
+      ts = parse_iso8601(l.timestamp);
+      if (!ts) {
+        out.problems.push_back(ParseProblem{path_, line.number, line.offset,
+                                            fmt::format("unreadable timestamp '{}'", l.timestamp)});
+      }
+    }
+    if (ts) {
+      note_time(*ts, out);
+    }
+    if (!l.session_id.empty() && facts_.session_id.empty()) {
+      set_session(l);
+    }
+    if (facts_.project.empty() && !l.cwd.empty()) {
+      facts_.project = l.cwd;
+    }
+
+    if (l.type == "assistant") {
+      handle_assistant(l, line, ts, out);
+    } else if (l.type == "user") {
+      if (!l.is_sidechain && !l.is_meta && !l.is_compact_summary &&
+          l.user_content == UserContent::typed_text) {
+        ++facts_.user_prompts;
+      }
+    } else if (l.type == "system") {
+      if (l.subtype == "compact_boundary") {
+        ++facts_.compactions;
+      }
+    } else if (l.type == "ai-title") {
+      if (!l.ai_title.empty()) {
+        facts_.title = l.ai_title;
+      }
+    } else if (l.type == "cost-state") {
+      if (l.lines_added >= 0) {
+        facts_.lines_added = l.lines_added;
+      }
+      if (l.lines_removed >= 0) {
+        facts_.lines_removed = l.lines_removed;
+      }
+      const std::string session = l.session_id.empty() ? root_session() : l.session_id;
+      for (const CumulativeSnapshot& m : l.model_usage) {
+        CumulativeSnapshot snap = m;
+        snap.session_id = session;
+        snap.ts = last_ts_;  // 0 until a timestamped line is seen; finish() fills it
+        snap.source_file = path_;
+        snap.source_offset = line.offset;
+        if (snap.ts == 0 && pending_from_ > out.snapshots.size()) {
+          pending_from_ = out.snapshots.size();
+        }
+        out.snapshots.push_back(std::move(snap));
+      }
+    }
+  }
+
+  void handle_assistant(const ClaudeLine& l, const Line& line, std::optional<TimeMs> ts,
+                        ParseOutput& out) {
+    if (l.is_api_error || l.model == "<synthetic>") {
+      ++facts_.errors;
+      return;
+    }
+    if (!l.has_usage) {
+      return;
+    }
+    if (l.message_id.empty() && l.request_id.empty()) {
+      out.problems.push_back(
+          ParseProblem{path_, line.number, line.offset, "assistant line with usage but no message id"});
+      return;
+    }
+    UsageRecord r;
+    r.id = l.request_id.empty() ? fmt::format("claude:{}", l.message_id)
+                                : fmt::format("claude:{}:{}", l.message_id, l.request_id);
+    r.agent = Agent::claude;
+    r.kind = RecordKind::response;
+    r.ts = ts.value_or(last_ts_);
+    r.session_id = record_session(l);
+    r.parent_session_id = l.agent_id.empty() ? std::string() : l.session_id;
+    r.project = l.cwd.empty() ? (facts_.project.empty() ? fallback_project_ : facts_.project) : l.cwd;
+    r.model = l.model;
+    r.effort = l.effort;
+    r.speed = l.usage.speed;
+    r.service_tier = l.usage.service_tier;
+    r.request_id = l.request_id;
+    r.tokens = l.usage.tokens;
+    r.web_search_requests = l.usage.web_search_requests;
+    r.reported_cost_usd = l.cost_usd;
+    r.sidechain = l.is_sidechain;
+    r.source_file = path_;
+    r.source_offset = line.offset;
+    r.source_line = line.number;
+    out.records.push_back(std::move(r));
+  }
+
+  void note_time(TimeMs ts, ParseOutput& out) {
+    if (last_ts_ == 0) {
+      // The first timestamp of the file also dates snapshots that came before it.
+      for (size_t i = pending_from_; i < out.snapshots.size(); ++i) {
+        if (out.snapshots[i].ts == 0) {
+          out.snapshots[i].ts = ts;
+        }
+      }
+      pending_from_ = SIZE_MAX;
+    }
+    last_ts_ = ts;
+    if (facts_.first_ts == 0 || ts < facts_.first_ts) {
+      facts_.first_ts = ts;
+    }
+    if (ts > facts_.last_ts) {
+      facts_.last_ts = ts;
+    }
+  }
+
+  void set_session(const ClaudeLine& l) {
+    if (l.agent_id.empty()) {
+      facts_.session_id = l.session_id;
+    } else {
+      facts_.session_id = fmt::format("{}/agent-{}", l.session_id, l.agent_id);
+      facts_.parent_session_id = l.session_id;
+    }
+  }
+
+  std::string record_session(const ClaudeLine& l) const {
+    if (!l.agent_id.empty() && !l.session_id.empty()) {
+      return fmt::format("{}/agent-{}", l.session_id, l.agent_id);
+    }
+    return l.session_id.empty() ? facts_.session_id : l.session_id;
+  }
+
+  std::string root_session() const {
+    return facts_.parent_session_id.empty() ? facts_.session_id : facts_.parent_session_id;
+  }
+
+  std::string path_;
+  std::string file_key_;
+  std::string fallback_project_;
+  simdjson::ondemand::parser parser_;
+  TimeMs last_ts_ = 0;
+  size_t pending_from_ = SIZE_MAX;
+  SessionFacts facts_;
+};
+
+class ClaudeAdapter final : public Adapter {
+ public:
+  Agent agent() const override { return Agent::claude; }
+
+  std::vector<std::string> roots(const DiscoveryEnv& env) const override {
+    std::vector<std::string> out;
+    if (!env.claude_config_dir.empty()) {
+      std::string_view list = env.claude_config_dir;
+      while (!list.empty()) {
+        const size_t comma = list.find(',');
+        std::string_view item = list.substr(0, comma);
+        while (!item.empty() && item.front() == ' ') {
+          item.remove_prefix(1);
+        }
+        while (!item.empty() && (item.back() == ' ' || item.back() == '/')) {
+          item.remove_suffix(1);
+        }
+        if (!item.empty()) {
+          out.push_back(std::string(item) + "/projects");
+        }
+        list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+      }
+      return out;
+    }
+    if (!env.home.empty()) {
+      out.push_back(env.home + "/.claude/projects");
+      out.push_back(env.home + "/.config/claude/projects");
+    }
+    return out;
+  }
+
+  void discover(const DiscoveryEnv& env, std::vector<SourceFile>& out) const override {
+    for (const std::string& root : roots(env)) {
+      // projects/<slug>/<sid>.jsonl and projects/<slug>/<sid>/subagents/agent-<aid>.jsonl
+      walk_files(root, 4, {".jsonl"}, [&](const std::string& path) {
+        out.push_back(SourceFile{Agent::claude, path, base_name(path), false});
+      });
+    }
+  }
+
+  std::unique_ptr<FileParser> open(const SourceFile& file) const override {
+    return std::make_unique<ClaudeParser>(file);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Adapter> make_claude_adapter() { return std::make_unique<ClaudeAdapter>(); }
+
+}  // namespace tally::sources

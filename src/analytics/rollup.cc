@@ -1,0 +1,234 @@
+#include "analytics/rollup.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace tally::analytics {
+namespace {
+
+constexpr std::int64_t kWarningLines = 10;
+
+struct Accumulator {
+  std::vector<std::pair<std::string, std::string>> keys;
+  std::set<std::string> agents;
+  std::set<std::string> models;
+  Totals totals;
+  TimeMs last_ts = 0;
+};
+
+std::string join(const std::set<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) {
+    if (s.empty()) {
+      continue;
+    }
+    out += out.empty() ? "" : ",";
+    out += s;
+  }
+  return out;
+}
+
+Date add_days(const Date& d, long n) { return civil_from_days(days_from_civil(d) + n); }
+
+}  // namespace
+
+Totals totals_of(const store::AggregateRow& row) {
+  Totals t;
+  t.requests = row.requests;
+  t.tokens = row.tokens;
+  t.cost_usd = row.cost_usd;
+  t.cost_source = row.cost_source;
+  if (row.cost_source == CostSource::unpriced) {
+    t.unpriced_requests = row.requests;
+  } else if (row.cost_source == CostSource::agent_reported) {
+    t.reported_requests = row.requests;
+  }
+  return t;
+}
+
+store::RecordFilter make_filter(const ReportQuery& query, const Zone& zone) {
+  store::RecordFilter f;
+  if (query.since) {
+    f.since = zone.start_of(*query.since);
+  }
+  if (query.until) {
+    f.until = zone.start_of(add_days(*query.until, 1));
+  }
+  f.agent = query.agent;
+  f.project = query.project;
+  f.session = query.session;
+  return f;
+}
+
+Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const ReportQuery& query,
+                            const Zone& zone) {
+  store::GroupBy group;
+  group.agent = true;
+  group.model = true;
+  Report report;
+  switch (grouping) {
+    case Grouping::day:
+      group.time_bucket = true;
+      report.title = "Daily usage";
+      report.key_names = {"date"};
+      break;
+    case Grouping::week:
+      group.time_bucket = true;
+      report.title = "Weekly usage (weeks start on Monday)";
+      report.key_names = {"week"};
+      break;
+    case Grouping::month:
+      group.time_bucket = true;
+      report.title = "Monthly usage";
+      report.key_names = {"month"};
+      break;
+    case Grouping::session:
+      group.root_session = true;
+      group.project = true;
+      report.title = "Usage by session (sub-agents included)";
+      report.key_names = {"session_id", "project", "last_activity"};
+      break;
+    case Grouping::model:
+      report.title = "Usage by model";
+      report.key_names = {};
+      break;
+    case Grouping::project:
+      group.project = true;
+      report.title = "Usage by project";
+      report.key_names = {"project"};
+      break;
+  }
+  const store::RecordFilter filter = make_filter(query, zone);
+  auto rows = ledger.aggregate(filter, group);
+  TALLY_TRY(rows);
+
+  // Local day per 15-minute bucket, computed once per bucket.
+  std::map<std::int64_t, Date> day_of_bucket;
+  auto local_day = [&](std::int64_t bucket) {
+    auto it = day_of_bucket.find(bucket);
+    if (it == day_of_bucket.end()) {
+      it = day_of_bucket.emplace(bucket, zone.local_date(bucket)).first;
+    }
+    return it->second;
+  };
+
+  std::map<std::vector<std::string>, Accumulator> groups;
+  for (const store::AggregateRow& row : *rows) {
+    std::vector<std::pair<std::string, std::string>> keys;
+    switch (grouping) {
+      case Grouping::day:
+        keys = {{"date", format_date(local_day(row.bucket))}};
+        break;
+      case Grouping::week: {
+        const Date d = local_day(row.bucket);
+        keys = {{"week", format_date(add_days(d, -static_cast<long>(iso_weekday(d) - 1)))}};
+        break;
+      }
+      case Grouping::month: {
+        const Date d = local_day(row.bucket);
+        keys = {{"month", fmt::format("{:04}-{:02}", d.year, d.month)}};
+        break;
+      }
+      case Grouping::session:
+        keys = {{"session_id", row.session}, {"project", row.project}};
+        break;
+      case Grouping::model:
+        keys = {{"agent", std::string(agent_name(row.agent))}, {"model", row.model}};
+        break;
+      case Grouping::project:
+        keys = {{"project", row.project}};
+        break;
+    }
+    std::vector<std::string> id;
+    for (const auto& kv : keys) {
+      id.push_back(kv.second);
+    }
+    Accumulator& acc = groups[id];
+    if (grouping != Grouping::model) {
+      acc.keys = keys;
+    }
+    acc.agents.insert(std::string(agent_name(row.agent)));
+    acc.models.insert(row.model);
+    acc.totals.add(totals_of(row));
+    acc.last_ts = std::max(acc.last_ts, row.last_ts);
+  }
+
+  for (auto& [id, acc] : groups) {
+    ReportRow r;
+    r.keys = acc.keys;
+    if (grouping == Grouping::session) {
+      r.keys.emplace_back("last_activity", format_date(zone.local_date(acc.last_ts)));
+    }
+    r.agent = join(acc.agents);
+    r.model = join(acc.models);
+    if (r.model.empty()) {
+      r.model = "(unknown)";
+    }
+    r.totals = acc.totals;
+    report.totals.add(acc.totals);
+    report.rows.push_back(std::move(r));
+  }
+  if (grouping == Grouping::session) {
+    std::stable_sort(report.rows.begin(), report.rows.end(), [](const ReportRow& a, const ReportRow& b) {
+      return a.keys.back().second < b.keys.back().second;
+    });
+  } else if (grouping == Grouping::model || grouping == Grouping::project) {
+    std::stable_sort(report.rows.begin(), report.rows.end(), [](const ReportRow& a, const ReportRow& b) {
+      if (a.totals.cost_usd != b.totals.cost_usd) {
+        return a.totals.cost_usd > b.totals.cost_usd;
+      }
+      return a.totals.tokens.total() > b.totals.tokens.total();
+    });
+  }
+  report.notes.push_back(fmt::format("timezone: {}", zone.name()));
+  return report;
+}
+
+Status add_warnings(store::Ledger& ledger, const store::RecordFilter& filter,
+                    const std::vector<ParseProblem>& file_errors, Report& report) {
+  store::GroupBy by_model;
+  by_model.agent = true;
+  by_model.model = true;
+  auto rows = ledger.aggregate(filter, by_model);
+  TALLY_TRY(rows);
+  for (const store::AggregateRow& row : *rows) {
+    const std::string model = row.model.empty() ? "(unknown model)" : row.model;
+    if (row.cost_source == CostSource::unpriced) {
+      report.warnings.push_back(Warning{
+          "unpriced-model",
+          fmt::format("unpriced model {} ({}): {} request{}, {} tokens not in the cost; set a price "
+                      "or an alias in the config",
+                      model, agent_name(row.agent), row.requests, row.requests == 1 ? "" : "s",
+                      row.tokens.total()),
+          "", 0});
+    } else if (row.cost_source == CostSource::agent_reported) {
+      report.warnings.push_back(Warning{
+          "agent-reported-cost",
+          fmt::format("model {} ({}) is not in the price table: its cost is the agent's own "
+                      "figure ({} request{})",
+                      model, agent_name(row.agent), row.requests, row.requests == 1 ? "" : "s"),
+          "", 0});
+    }
+  }
+  auto problems = ledger.problems(kWarningLines);
+  TALLY_TRY(problems);
+  for (const ParseProblem& p : problems->first) {
+    report.warnings.push_back(Warning{"malformed-line", p.what, p.file, p.line});
+  }
+  if (problems->total > static_cast<std::int64_t>(problems->first.size())) {
+    report.warnings.push_back(Warning{
+        "malformed-line",
+        fmt::format("... and {} more unusable lines (tally problems lists them all)",
+                    problems->total - static_cast<std::int64_t>(problems->first.size())),
+        "", 0});
+  }
+  for (const ParseProblem& p : file_errors) {
+    report.warnings.push_back(Warning{"unreadable-file", p.what, p.file, 0});
+  }
+  return ok();
+}
+
+}  // namespace tally::analytics

@@ -1,0 +1,49 @@
+#pragma once
+
+// Reports built from the ledger: usage grouped by day, week, month, session, model or
+// project, with totals and the warnings that make a total honest (unpriced models,
+// malformed lines, unreadable files).
+//
+// Days are calendar days in the user's zone. The ledger groups into 15-minute UTC buckets
+// (fine enough for every zone offset in use, including +05:45), and this file maps buckets
+// to local days, so a report never scans records twice and works for any zone.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analytics/report.h"
+#include "core/problem.h"
+#include "core/result.h"
+#include "core/time.h"
+#include "store/ledger.h"
+
+namespace tally::analytics {
+
+enum class Grouping { day, week, month, session, model, project };
+
+struct ReportQuery {
+  std::optional<Date> since;  // inclusive, local day
+  std::optional<Date> until;  // inclusive, local day
+  std::optional<Agent> agent;
+  std::string project;  // substring
+  std::string session;  // id prefix
+};
+
+// Converts the query's local days to a UTC filter in `zone`.
+store::RecordFilter make_filter(const ReportQuery& query, const Zone& zone);
+
+// Builds the report for `grouping`. Rows are ordered by their keys (time ascending), except
+// sessions (by last activity) and models/projects (by cost, then tokens, descending).
+Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const ReportQuery& query,
+                            const Zone& zone);
+
+// Adds the warnings every report carries: unpriced and agent-reported models within
+// `filter`, stored malformed lines, and `file_errors` from this run's ingest.
+Status add_warnings(store::Ledger& ledger, const store::RecordFilter& filter,
+                    const std::vector<ParseProblem>& file_errors, Report& report);
+
+// Turns one aggregate row into report totals.
+Totals totals_of(const store::AggregateRow& row);
+
+}  // namespace tally::analytics

@@ -1,0 +1,116 @@
+#include "cli/config.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace tally::cli {
+namespace {
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? std::string() : std::string(v);
+}
+
+void set(Config& c, std::string Config::*field, const std::string& key, std::string value,
+         const std::string& origin) {
+  c.*field = std::move(value);
+  c.origin[key] = origin;
+}
+
+}  // namespace
+
+Status make_dirs(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return fail(Errc::io, fmt::format("cannot create directory {}: {}", dir, ec.message()));
+  }
+  return ok();
+}
+
+std::string ledger_path(const Config& config) { return config.data_dir + "/ledger.db"; }
+
+Result<Config> load_config() {
+  Config c;
+  const std::string home = env("HOME");
+  // Defaults.
+  const std::string xdg_data = env("XDG_DATA_HOME");
+  set(c, &Config::data_dir, "data_dir",
+      xdg_data.empty() ? home + "/.local/share/tally" : xdg_data + "/tally", "default");
+  set(c, &Config::timezone, "timezone", env("TZ"), env("TZ").empty() ? "default (system zone)" : "env TZ");
+  set(c, &Config::user, "user", env("USER"), "default ($USER)");
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) {
+    host[0] = '\0';
+  }
+  set(c, &Config::machine, "machine", host, "default (host name)");
+  set(c, &Config::team, "team", "", "default");
+
+  // Config file.
+  std::string path = env("TALLY_CONFIG");
+  if (path.empty()) {
+    const std::string xdg_config = env("XDG_CONFIG_HOME");
+    path = (xdg_config.empty() ? home + "/.config" : xdg_config) + "/tally/config.toml";
+  }
+  c.config_path = path;
+  std::ifstream in(path, std::ios::binary);
+  if (in) {
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) {
+      return fail(Errc::io, fmt::format("cannot read config {}: {}", path, std::strerror(errno)));
+    }
+    c.config_text = ss.str();
+    // toml++ reports parse errors by exception; they stop here.
+    toml::table t;
+    try {
+      t = toml::parse(c.config_text, path);
+    } catch (const toml::parse_error& err) {
+      return fail(Errc::parse, fmt::format("{}:{}: {}", path, err.source().begin.line, err.description()));
+    }
+    const std::string origin = "config file " + path;
+    for (const auto& [key, field] :
+         std::initializer_list<std::pair<const char*, std::string Config::*>>{
+             {"data_dir", &Config::data_dir},
+             {"timezone", &Config::timezone},
+             {"user", &Config::user},
+             {"machine", &Config::machine},
+             {"team", &Config::team}}) {
+      if (const toml::node* node = t.get(key)) {
+        const std::optional<std::string> value = node->value<std::string>();
+        if (!value) {
+          return fail(Errc::parse, fmt::format("{}:{}: '{}' must be a string", path,
+                                               node->source().begin.line, key));
+        }
+        set(c, field, key, *value, origin);
+      }
+    }
+  } else if (std::filesystem::exists(path)) {
+    return fail(Errc::io, fmt::format("cannot read config {}: {}", path, std::strerror(errno)));
+  }
+
+  // Environment.
+  for (const auto& [var, key, field] :
+       std::initializer_list<std::tuple<const char*, const char*, std::string Config::*>>{
+           {"TALLY_DATA_DIR", "data_dir", &Config::data_dir},
+           {"TALLY_TIMEZONE", "timezone", &Config::timezone},
+           {"TALLY_USER", "user", &Config::user},
+           {"TALLY_MACHINE", "machine", &Config::machine},
+           {"TALLY_TEAM", "team", &Config::team}}) {
+    const std::string value = env(var);
+    if (!value.empty()) {
+      set(c, field, key, value, fmt::format("env {}", var));
+    }
+  }
+  return c;
+}
+
+}  // namespace tally::cli

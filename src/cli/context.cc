@@ -1,0 +1,72 @@
+#include "cli/context.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "pricing/config.h"
+#include "sources/adapter.h"
+#include "store/sqlite_ledger.h"
+
+namespace tally::cli {
+
+Result<std::unique_ptr<pricing::TablePricer>> load_pricer(const Config& config) {
+  auto pricing_config = pricing::parse_pricing_config(config.config_text, config.config_path);
+  TALLY_TRY(pricing_config);
+  auto table = pricing::build_price_table(*pricing_config);
+  TALLY_TRY(table);
+  return pricing::TablePricer::create(std::move(*table), pricing_config->aliases);
+}
+
+Result<Context> prepare(const ReportOptions& options) {
+  Context ctx;
+  auto config = load_config();
+  TALLY_TRY(config);
+  ctx.config = std::move(*config);
+  if (!options.timezone.empty()) {
+    ctx.config.timezone = options.timezone;
+    ctx.config.origin["timezone"] = "flag --timezone";
+  }
+  auto zone = Zone::use(ctx.config.timezone);
+  TALLY_TRY(zone);
+  ctx.zone = std::move(*zone);
+
+  auto pricer = load_pricer(ctx.config);
+  TALLY_TRY(pricer);
+  ctx.pricer = std::move(*pricer);
+
+  TALLY_TRY(make_dirs(ctx.config.data_dir));
+  auto ledger = store::open_sqlite_ledger(ledger_path(ctx.config));
+  TALLY_TRY(ledger);
+  ctx.ledger = std::move(*ledger);
+
+  if (!options.no_ingest) {
+    ingest::IngestOptions io;
+    io.env = sources::DiscoveryEnv::from_environment();
+    io.identity = ingest::Identity{ctx.config.user, ctx.config.machine, ctx.config.team};
+    const bool show_progress = !options.quiet && isatty(STDERR_FILENO) != 0;
+    bool printed = false;
+    if (show_progress) {
+      io.progress = [&printed](std::int64_t done, std::int64_t total) {
+        // Only worth a line when there is real work (a cold start over a big history).
+        if (total < 200) {
+          return;
+        }
+        fmt::print(stderr, "\rtally: reading agent logs: {}/{} files", done, total);
+        std::fflush(stderr);
+        printed = true;
+      };
+    }
+    auto stats = ingest::run_ingest(*ctx.ledger, *ctx.pricer, sources::all_adapters(), io);
+    if (printed) {
+      fmt::print(stderr, "\r\033[K");
+    }
+    TALLY_TRY(stats);
+    ctx.ingest = std::move(*stats);
+    ctx.ingested = true;
+  }
+  return ctx;
+}
+
+}  // namespace tally::cli

@@ -1,0 +1,50 @@
+#pragma once
+
+// What every command starts from: the config, the zone, an open ledger brought up to date
+// by an ingest run, and the pricer. Commands build Reports from it and never print
+// directly; cli.cc renders.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/config.h"
+#include "core/time.h"
+#include "ingest/ingest.h"
+#include "pricing/table_pricer.h"
+#include "store/ledger.h"
+
+namespace tally::cli {
+
+// Options common to the report commands.
+struct ReportOptions {
+  std::string since;
+  std::string until;
+  std::string timezone;
+  std::string agent;
+  std::string project;
+  bool json = false;
+  bool csv = false;
+  bool compact = false;
+  bool no_ingest = false;  // report from the ledger as it is
+  bool quiet = false;      // no progress on stderr
+};
+
+struct Context {
+  Config config;
+  std::optional<Zone> zone;
+  std::unique_ptr<store::Ledger> ledger;
+  std::unique_ptr<pricing::TablePricer> pricer;
+  ingest::IngestStats ingest;
+  bool ingested = false;
+};
+
+// Loads config and prices, sets the zone, opens the ledger and (unless options.no_ingest)
+// ingests what is new. Errc::invalid_argument means a usage error (exit 2); anything else
+// is a runtime failure (exit 1).
+Result<Context> prepare(const ReportOptions& options);
+
+// Builds the pricer from the built-in table and the config's [pricing] table.
+Result<std::unique_ptr<pricing::TablePricer>> load_pricer(const Config& config);
+
+}  // namespace tally::cli

@@ -1,0 +1,62 @@
+#pragma once
+
+// One ingest run: discover every agent's files, read what is new since the ledger's
+// cursors, commit it in atomic batches, then settle dirty sessions (reconcile).
+//
+// Every report runs this first, so the ledger is always current and keeps what it has read
+// after the agents delete their logs. A run killed at any point loses at most the batch in
+// flight, which the next run reads again.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/problem.h"
+#include "core/result.h"
+#include "pricing/pricer.h"
+#include "sources/adapter.h"
+#include "store/ledger.h"
+
+namespace tally::ingest {
+
+// Who the records belong to, stamped on every new record (team roll-ups).
+struct Identity {
+  std::string user;
+  std::string machine;
+  std::string team;
+};
+
+struct IngestOptions {
+  sources::DiscoveryEnv env;
+  Identity identity;
+  // Commit after this many records or files, whichever comes first.
+  std::int64_t batch_records = 20000;
+  std::int64_t batch_files = 256;
+  // Called now and then with (files done, files total); may be empty.
+  std::function<void(std::int64_t, std::int64_t)> progress;
+};
+
+struct IngestStats {
+  std::vector<std::string> roots;  // every directory looked in
+  std::int64_t files_found = 0;
+  std::int64_t files_read = 0;       // changed since last run
+  std::int64_t files_unchanged = 0;
+  std::int64_t bytes_read = 0;
+  std::int64_t lines = 0;
+  std::int64_t records = 0;          // records written (before dedupe by id)
+  std::int64_t new_problems = 0;
+  std::int64_t stale_batches = 0;
+  std::int64_t sessions_settled = 0;
+  std::int64_t repriced = 0;
+  // Files that could not be read this run (vanished, unreadable): reported, not stored.
+  std::vector<ParseProblem> file_errors;
+};
+
+// Runs one ingest into `ledger`. Fails only when the ledger cannot be written.
+Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pricer,
+                               const std::vector<std::unique_ptr<sources::Adapter>>& adapters,
+                               const IngestOptions& options);
+
+}  // namespace tally::ingest

@@ -1,0 +1,279 @@
+#include "ingest/scanner.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <simdjson.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace tally::ingest {
+namespace {
+
+constexpr std::int64_t kHeadBytes = 4096;
+constexpr size_t kChunkBytes = 1 << 20;
+
+// Owns a file descriptor.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// Reads up to `n` bytes at `offset`; returns the bytes read (short at EOF) or an error.
+Result<size_t> read_at(int fd, char* buf, size_t n, std::int64_t offset) {
+  size_t done = 0;
+  while (done < n) {
+    const ssize_t got = ::pread(fd, buf + done, n - done, static_cast<off_t>(offset) + static_cast<off_t>(done));
+    if (got < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return fail(Errc::io, std::strerror(errno));
+    }
+    if (got == 0) {
+      break;
+    }
+    done += static_cast<size_t>(got);
+  }
+  return done;
+}
+
+bool contains_any(std::string_view hay, const std::vector<std::string_view>& needles) {
+  return std::any_of(needles.begin(), needles.end(),
+                     [&](std::string_view n) { return hay.find(n) != std::string_view::npos; });
+}
+
+}  // namespace
+
+std::uint64_t fingerprint(std::string_view data) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (char c : data) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Adapter& adapter,
+                             const std::optional<store::FileCursor>& stored) {
+  const int raw = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (raw < 0) {
+    return fail(Errc::io, fmt::format("cannot open: {}", std::strerror(errno)));
+  }
+  Fd fd(raw);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) {
+    return fail(Errc::io, fmt::format("cannot stat: {}", std::strerror(errno)));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return fail(Errc::io, "not a regular file");
+  }
+  const std::int64_t size = static_cast<std::int64_t>(st.st_size);
+  const std::int64_t mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+  const auto device = static_cast<std::uint64_t>(st.st_dev);
+  const auto inode = static_cast<std::uint64_t>(st.st_ino);
+
+  ScanResult result;
+  if (stored && stored->device == device && stored->inode == inode && stored->size == size &&
+      stored->mtime_ns == mtime_ns) {
+    return result;  // unchanged
+  }
+
+  std::unique_ptr<sources::FileParser> parser = adapter.open(file);
+  std::int64_t start = 0;
+  std::int64_t line_no = 0;
+  bool resume = false;
+  if (stored && !file.whole_document && stored->device == device && stored->inode == inode &&
+      size >= stored->offset && stored->head_len <= size) {
+    std::string head(static_cast<size_t>(stored->head_len), '\0');
+    auto got = read_at(fd.get(), head.data(), head.size(), 0);
+    TALLY_TRY(got);
+    if (*got == head.size() && fingerprint(head) == stored->head_hash &&
+        parser->restore_state(stored->parser_state)) {
+      resume = true;
+      start = stored->offset;
+      line_no = stored->lines;
+    } else {
+      parser = adapter.open(file);  // a failed restore may have left partial state
+    }
+  }
+  if (resume && size == stored->offset) {
+    // Only metadata changed (or an incomplete line is still being written at the end).
+    return result;
+  }
+
+  sources::ParseOutput out;
+  std::int64_t consumed_to = start;
+
+  if (file.whole_document) {
+    if (size > kMaxDocumentBytes) {
+      out.problems.push_back(ParseProblem{file.path, 0, 0,
+                                          fmt::format("document of {} MB is too large to read", size >> 20)});
+      consumed_to = size;
+    } else {
+      std::vector<char> buf(static_cast<size_t>(size) + simdjson::SIMDJSON_PADDING);
+      auto got = read_at(fd.get(), buf.data(), static_cast<size_t>(size), 0);
+      TALLY_TRY(got);
+      result.bytes_read = static_cast<std::int64_t>(*got);
+      sources::Line line{std::string_view(buf.data(), *got), 1, 0};
+      ++out.lines;
+      if (parser->wants(line.text)) {
+        parser->on_line(line, out);
+      }
+      consumed_to = static_cast<std::int64_t>(*got);
+      line_no = 1;
+    }
+  } else {
+    // buf holds [buf_begin, buf_end) of the file starting at file offset `buf_offset`.
+    std::vector<char> buf;
+    buf.reserve(kChunkBytes + simdjson::SIMDJSON_PADDING);
+    std::int64_t buf_offset = start;
+    std::int64_t read_pos = start;
+    bool eof = false;
+    // State of an over-long line being streamed past.
+    bool skipping = false;
+    bool skip_suspicious = false;
+    std::int64_t skip_start = 0;
+    std::string carry;  // tail of the previous chunk, so needles spanning chunks are found
+    const std::vector<std::string_view> needles = parser->needles();
+
+    while (!eof) {
+      // Refill: keep the unconsumed tail, append a chunk.
+      const size_t old = buf.size();
+      buf.resize(old + kChunkBytes + simdjson::SIMDJSON_PADDING);
+      auto got = read_at(fd.get(), buf.data() + old, kChunkBytes, read_pos);
+      TALLY_TRY(got);
+      buf.resize(old + *got);
+      read_pos += static_cast<std::int64_t>(*got);
+      result.bytes_read += static_cast<std::int64_t>(*got);
+      eof = *got == 0;
+
+      size_t pos = 0;
+      if (skipping) {
+        const char* nl = static_cast<const char*>(std::memchr(buf.data(), '\n', buf.size()));
+        const size_t upto = nl == nullptr ? buf.size() : static_cast<size_t>(nl - buf.data());
+        std::string window = carry + std::string(buf.data(), upto);
+        skip_suspicious = skip_suspicious || contains_any(window, needles);
+        carry = window.substr(window.size() > 64 ? window.size() - 64 : 0);
+        if (nl == nullptr) {
+          buf_offset += static_cast<std::int64_t>(buf.size());
+          buf.clear();
+          continue;
+        }
+        ++line_no;
+        ++out.lines;
+        if (skip_suspicious) {
+          out.problems.push_back(ParseProblem{
+              file.path, line_no, skip_start,
+              fmt::format("line of {} MB is too long to parse and may hold usage; not counted",
+                          (buf_offset + static_cast<std::int64_t>(upto) - skip_start) >> 20)});
+        } else {
+          ++out.skipped_lines;
+        }
+        skipping = false;
+        pos = upto + 1;
+        consumed_to = buf_offset + static_cast<std::int64_t>(pos);
+      }
+
+      while (pos < buf.size()) {
+        const char* begin = buf.data() + pos;
+        const char* nl = static_cast<const char*>(std::memchr(begin, '\n', buf.size() - pos));
+        if (nl == nullptr) {
+          break;
+        }
+        const size_t len = static_cast<size_t>(nl - begin);
+        ++line_no;
+        std::string_view text(begin, len);
+        if (!text.empty() && text.back() == '\r') {
+          text.remove_suffix(1);
+        }
+        if (!text.empty()) {
+          ++out.lines;
+          if (parser->wants(text)) {
+            // The buffer always has SIMDJSON_PADDING bytes of capacity past its end, and
+            // the newline and any following bytes are readable: simdjson may read them.
+            if (buf.capacity() - pos < len + simdjson::SIMDJSON_PADDING) {
+              std::string padded(text);
+              padded.resize(len + simdjson::SIMDJSON_PADDING);
+              parser->on_line(sources::Line{std::string_view(padded.data(), text.size()), line_no,
+                                            buf_offset + static_cast<std::int64_t>(pos)},
+                              out);
+            } else {
+              parser->on_line(sources::Line{text, line_no, buf_offset + static_cast<std::int64_t>(pos)},
+                              out);
+            }
+          } else {
+            ++out.skipped_lines;
+          }
+        }
+        pos += len + 1;
+        consumed_to = buf_offset + static_cast<std::int64_t>(pos);
+      }
+      // Drop consumed bytes; keep the partial line.
+      buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(pos));
+      buf_offset += static_cast<std::int64_t>(pos);
+      if (static_cast<std::int64_t>(buf.size()) > kMaxLineBytes) {
+        // Too long to hold: decide from its head, then stream past it.
+        const std::string_view head(buf.data(), std::min<size_t>(buf.size(), sources::kWantsPrefixBytes));
+        skipping = true;
+        skip_start = buf_offset;
+        skip_suspicious = parser->wants(head) && contains_any(std::string_view(buf.data(), buf.size()), needles);
+        carry.assign(buf.data() + buf.size() - 64, 64);
+        buf_offset += static_cast<std::int64_t>(buf.size());
+        buf.clear();
+      }
+      buf.shrink_to_fit();
+      buf.reserve(buf.size() + kChunkBytes + simdjson::SIMDJSON_PADDING);
+    }
+  }
+
+  parser->finish(out);
+
+  store::FileBatch batch;
+  batch.base = resume ? stored : std::nullopt;
+  store::FileCursor& c = batch.cursor;
+  c.path = file.path;
+  c.agent = file.agent;
+  c.device = device;
+  c.inode = inode;
+  c.size = size;
+  c.mtime_ns = mtime_ns;
+  c.offset = consumed_to;
+  c.lines = line_no;
+  c.parser_state = parser->save_state();
+  // The head fingerprint covers up to kHeadBytes of what has been consumed; it grows with
+  // the file until then, so a small file's fingerprint strengthens as it is appended to.
+  {
+    std::string head(static_cast<size_t>(std::min<std::int64_t>(kHeadBytes, consumed_to)), '\0');
+    auto got = read_at(fd.get(), head.data(), head.size(), 0);
+    TALLY_TRY(got);
+    head.resize(*got);
+    c.head_len = static_cast<std::int64_t>(*got);
+    c.head_hash = fingerprint(head);
+  }
+  batch.records = std::move(out.records);
+  batch.snapshots = std::move(out.snapshots);
+  batch.sessions = std::move(out.sessions);
+  batch.problems = std::move(out.problems);
+  result.lines = out.lines;
+  result.skipped_lines = out.skipped_lines;
+  result.batch = std::move(batch);
+  return result;
+}
+
+}  // namespace tally::ingest

@@ -1,0 +1,52 @@
+#pragma once
+
+// Reads one log file from where the ledger's cursor left it, hands complete lines to the
+// agent's parser and returns a FileBatch to commit.
+//
+// Decisions, in order:
+// * The file is opened once and fstat'ed; everything below refers to that open file, so a
+//   file replaced mid-read is read consistently (the replacement is seen next run).
+// * Unchanged (same device, inode, size and mtime as the cursor): nothing is read.
+// * Appended (same device and inode, not smaller than the cursor's offset, the first
+//   `head_len` bytes hash as before): reading resumes at the cursor with the parser's state.
+// * Anything else (truncated, rewritten, replaced, unreadable state): read from the start;
+//   records are keyed by stable ids, so nothing counts twice.
+// * Only complete lines are consumed: the last line of a live log may still be being
+//   written. The cursor moves to the end of the last complete line.
+// * Memory is bounded: lines up to kMaxLineBytes are held whole; a longer one is streamed
+//   past. If its head (wants()) or its bytes (needles()) suggest usage it is reported as a
+//   problem with file and line, otherwise skipped (Claude's file-history-snapshot lines can
+//   be hundreds of MB).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "sources/adapter.h"
+#include "store/ledger.h"
+
+namespace tally::ingest {
+
+// Longest line held in memory whole.
+inline constexpr std::int64_t kMaxLineBytes = 64LL << 20;
+// Largest whole-document file (older Gemini *.json) parsed.
+inline constexpr std::int64_t kMaxDocumentBytes = 256LL << 20;
+
+struct ScanResult {
+  // nullopt when the file is unchanged since the cursor (nothing to commit).
+  std::optional<store::FileBatch> batch;
+  std::int64_t bytes_read = 0;
+  std::int64_t lines = 0;
+  std::int64_t skipped_lines = 0;
+};
+
+// Reads `file` past `stored`. Fails (Errc::io) when the file cannot be opened or read; the
+// caller reports that and goes on.
+Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Adapter& adapter,
+                             const std::optional<store::FileCursor>& stored);
+
+// FNV-1a over `data`: the head fingerprint.
+std::uint64_t fingerprint(std::string_view data);
+
+}  // namespace tally::ingest

@@ -1,0 +1,89 @@
+#include "pricing/cost_rules.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+namespace tally::pricing {
+namespace {
+
+constexpr double kTokensPerMillion = 1'000'000.0;
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return out;
+}
+
+Rates scaled(const Rates& r, double m) {
+  return Rates{r.input * m, r.output * m, r.cache_read * m, r.cache_write_5m * m,
+               r.cache_write_1h * m};
+}
+
+double usd(std::int64_t tokens, double rate_per_mtok) {
+  return tokens <= 0 ? 0.0 : static_cast<double>(tokens) * rate_per_mtok / kTokensPerMillion;
+}
+
+}  // namespace
+
+ServiceTier parse_service_tier(std::string_view tier) {
+  const std::string t = lower(tier);
+  if (t == "priority") {
+    return ServiceTier::priority;
+  }
+  if (t == "flex") {
+    return ServiceTier::flex;
+  }
+  if (t == "batch") {
+    return ServiceTier::batch;
+  }
+  return ServiceTier::standard;
+}
+
+bool is_long_context(const PriceRow& row, const TokenCounts& tokens) {
+  return row.has_long_context() && tokens.prompt() > row.long_context_threshold;
+}
+
+Rates effective_rates(const PriceRow& row, const TokenCounts& tokens, bool fast,
+                      ServiceTier tier) {
+  const bool long_context = is_long_context(row, tokens);
+  Rates rates = long_context ? row.long_context : row.standard;
+  double multiplier = fast ? row.fast_multiplier : 1.0;
+  switch (tier) {
+    case ServiceTier::standard:
+      break;
+    case ServiceTier::priority:
+      if (row.priority && !long_context) {
+        rates = *row.priority;
+      } else {
+        multiplier *= row.priority_multiplier;
+      }
+      break;
+    case ServiceTier::flex:
+      multiplier *= row.flex_multiplier;
+      break;
+    case ServiceTier::batch:
+      multiplier *= row.batch_multiplier;
+      break;
+  }
+  return multiplier == 1.0 ? rates : scaled(rates, multiplier);
+}
+
+BucketCosts bucket_costs(const PriceRow& row, const TokenCounts& tokens, bool fast,
+                         ServiceTier tier) {
+  const Rates r = effective_rates(row, tokens, fast, tier);
+  const std::int64_t write_1h = std::clamp<std::int64_t>(tokens.cache_write_1h, 0,
+                                                         std::max<std::int64_t>(tokens.cache_write, 0));
+  const std::int64_t write_5m = std::max<std::int64_t>(tokens.cache_write, 0) - write_1h;
+  BucketCosts c;
+  c.input = usd(tokens.input, r.input);
+  c.cache_read = usd(tokens.cache_read, r.cache_read);
+  c.cache_write_5m = usd(write_5m, r.cache_write_5m);
+  c.cache_write_1h = usd(write_1h, r.cache_write_1h);
+  c.output = usd(tokens.output, r.output);
+  return c;
+}
+
+}  // namespace tally::pricing

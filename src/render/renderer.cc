@@ -1,0 +1,42 @@
+#include "render/renderer.h"
+
+#include "render/csv_renderer.h"
+#include "render/json_renderer.h"
+#include "render/table_renderer.h"
+
+namespace tally::render {
+
+std::string_view format_name(Format format) {
+  switch (format) {
+    case Format::table:
+      return "table";
+    case Format::json:
+      return "json";
+    case Format::csv:
+      return "csv";
+  }
+  return "table";
+}
+
+std::optional<Format> parse_format(std::string_view name) {
+  for (const Format format : {Format::table, Format::json, Format::csv}) {
+    if (name == format_name(format)) {
+      return format;
+    }
+  }
+  return std::nullopt;
+}
+
+std::unique_ptr<Renderer> make_renderer(Format format, const RenderOptions& options) {
+  switch (format) {
+    case Format::table:
+      return std::make_unique<TableRenderer>(options);
+    case Format::json:
+      return std::make_unique<JsonRenderer>(options);
+    case Format::csv:
+      return std::make_unique<CsvRenderer>();
+  }
+  return std::make_unique<TableRenderer>(options);
+}
+
+}  // namespace tally::render

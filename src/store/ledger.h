@@ -1,0 +1,132 @@
+#pragma once
+
+// The ledger: durable storage of usage records, file cursors, cumulative snapshots,
+// session facts and parse problems. SQLite today (sqlite_ledger.h); PostgreSQL for the
+// team server later, behind this same interface.
+//
+// Contracts every implementation keeps:
+// * commit() is atomic: a file's records, snapshots, facts, problems and its cursor land
+//   together or not at all, so a run killed at any moment leaves totals that the next run
+//   completes exactly (never double counts: records are keyed by their stable ids).
+// * Records are upserted by id. Of two copies, the main-chain one wins over a sidechain
+//   replay; between equals, the one with the larger token total (agent-logs.md §2 rule 1).
+// * Sessions touched by a commit are marked dirty in the same transaction, and
+//   reconcile() settles them later, also atomically, so a crash between the two is healed
+//   by the next run.
+// * Nothing is ever deleted because a source file disappeared.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/problem.h"
+#include "core/result.h"
+#include "core/session_facts.h"
+#include "core/usage.h"
+#include "pricing/pricer.h"
+
+namespace tally::store {
+
+// How far a file has been read. `offset` is the end of the last complete line consumed;
+// the head fingerprint (`head_hash` over the first `head_len` bytes) tells an appended file
+// from a rewritten or replaced one.
+struct FileCursor {
+  std::string path;
+  Agent agent = Agent::claude;
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  std::int64_t size = 0;
+  std::int64_t mtime_ns = 0;
+  std::int64_t offset = 0;
+  std::int64_t lines = 0;
+  std::uint64_t head_hash = 0;
+  std::int64_t head_len = 0;
+  std::string parser_state;
+};
+
+// One file's worth of new data.
+struct FileBatch {
+  FileCursor cursor;
+  // The cursor this batch was read from (nullopt: the file was read from its start). If the
+  // ledger's cursor no longer matches it (another process got there first), the batch is
+  // dropped rather than applied twice.
+  std::optional<FileCursor> base;
+  std::vector<UsageRecord> records;
+  std::vector<CumulativeSnapshot> snapshots;
+  std::vector<SessionFacts> sessions;
+  std::vector<ParseProblem> problems;
+};
+
+struct CommitStats {
+  std::int64_t files = 0;
+  std::int64_t records = 0;
+  std::int64_t stale_batches = 0;  // dropped: another process had already applied them
+};
+
+// Which records a query covers. Empty fields do not filter.
+struct RecordFilter {
+  std::optional<TimeMs> since;  // inclusive
+  std::optional<TimeMs> until;  // exclusive
+  std::optional<Agent> agent;
+  std::string project;  // substring of the project path
+  std::string session;  // id prefix (matches a session or its sub-agents)
+};
+
+// Dimensions a query can group by.
+struct GroupBy {
+  bool time_bucket = false;  // 15-minute UTC buckets (fine enough for any zone offset)
+  bool agent = false;
+  bool model = false;
+  bool project = false;
+  bool root_session = false;  // sub-agents roll into the session that spawned them
+  bool session = false;       // each session, sub-agents apart
+};
+
+struct AggregateRow {
+  std::int64_t bucket = 0;  // start of the 15-minute bucket, ms
+  Agent agent = Agent::claude;
+  std::string model;
+  std::string project;
+  std::string session;
+  CostSource cost_source = CostSource::computed;
+  std::int64_t requests = 0;
+  TokenCounts tokens;
+  double cost_usd = 0;
+  TimeMs first_ts = 0;
+  TimeMs last_ts = 0;
+};
+
+inline constexpr std::int64_t kBucketMs = 15 * 60 * 1000;
+
+struct ProblemSummary {
+  std::int64_t total = 0;
+  std::vector<ParseProblem> first;  // the earliest few, for warnings
+};
+
+class Ledger {
+ public:
+  virtual ~Ledger() = default;
+
+  // The stored cursor for `path`, or nullopt if the file was never read.
+  virtual Result<std::optional<FileCursor>> cursor(const std::string& path) = 0;
+  // Applies `batches` in one transaction, pricing new records with `pricer`.
+  virtual Result<CommitStats> commit(std::span<FileBatch> batches,
+                                     const pricing::Pricer& pricer) = 0;
+  // Settles every dirty session: unlogged records from snapshots, agent-reported cost
+  // shares, prices. Returns how many sessions it settled.
+  virtual Result<std::int64_t> reconcile(const pricing::Pricer& pricer) = 0;
+  // Reprices every record when `pricer.fingerprint()` differs from the one the ledger was
+  // priced with. Returns the number of records repriced (0 when already current).
+  virtual Result<std::int64_t> reprice_if_needed(const pricing::Pricer& pricer) = 0;
+
+  virtual Result<std::vector<AggregateRow>> aggregate(const RecordFilter& filter,
+                                                      const GroupBy& group) = 0;
+  virtual Result<ProblemSummary> problems(std::int64_t limit) = 0;
+  // Facts of sessions whose id starts with `prefix` (all when empty), merged per session.
+  virtual Result<std::vector<SessionFacts>> sessions(const std::string& prefix) = 0;
+  virtual Result<std::int64_t> record_count() = 0;
+};
+
+}  // namespace tally::store

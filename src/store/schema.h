@@ -1,0 +1,130 @@
+#pragma once
+
+// The SQLite ledger's schema as an ordered list of migrations. Migration N (1-based) takes
+// the ledger from version N-1 to N; the applied version is kept in PRAGMA user_version.
+// Never edit a released migration: append a new one.
+
+#include <array>
+#include <string_view>
+
+namespace tally::store {
+
+inline constexpr std::array<std::string_view, 1> kMigrations = {
+    // 1: the first ledger.
+    R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- One row per billed model response (or unlogged spend), keyed by a stable id.
+CREATE TABLE usage (
+  id                TEXT PRIMARY KEY,
+  agent             TEXT NOT NULL,
+  kind              TEXT NOT NULL,           -- response | unlogged
+  ts                INTEGER NOT NULL,        -- ms since epoch, UTC
+  session_id        TEXT NOT NULL,
+  parent_session_id TEXT NOT NULL,
+  root_session      TEXT NOT NULL,           -- parent if any, else session
+  project           TEXT NOT NULL,
+  model             TEXT NOT NULL,
+  effort            TEXT NOT NULL,
+  speed             TEXT NOT NULL,
+  service_tier      TEXT NOT NULL,
+  request_id        TEXT NOT NULL,
+  input_tokens      INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cache_write_1h_tokens INTEGER NOT NULL,
+  output_tokens     INTEGER NOT NULL,
+  reasoning_tokens  INTEGER NOT NULL,
+  total_tokens      INTEGER NOT NULL,
+  web_search_requests INTEGER NOT NULL,
+  reported_cost_usd REAL,                    -- the agent's own figure, if any
+  cost_usd          REAL NOT NULL,           -- as priced (0 when unpriced)
+  cost_source       TEXT NOT NULL,           -- computed | agent-reported | unpriced
+  priced_as         TEXT NOT NULL,
+  sidechain         INTEGER NOT NULL,
+  source_file       TEXT NOT NULL,
+  source_offset     INTEGER NOT NULL,
+  source_line       INTEGER NOT NULL,
+  user_name         TEXT NOT NULL,
+  machine           TEXT NOT NULL,
+  team              TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX usage_ts ON usage (ts);
+CREATE INDEX usage_root ON usage (agent, root_session, model, ts);
+
+-- How far each file has been read.
+CREATE TABLE files (
+  path         TEXT PRIMARY KEY,
+  agent        TEXT NOT NULL,
+  device       INTEGER NOT NULL,
+  inode        INTEGER NOT NULL,
+  size         INTEGER NOT NULL,
+  mtime_ns     INTEGER NOT NULL,
+  read_offset  INTEGER NOT NULL,
+  lines        INTEGER NOT NULL,
+  head_hash    INTEGER NOT NULL,
+  head_len     INTEGER NOT NULL,
+  parser_state TEXT NOT NULL
+);
+
+-- Agent-reported cumulative totals (Claude cost-state), per session and model.
+CREATE TABLE snapshots (
+  source_file   TEXT NOT NULL,
+  source_offset INTEGER NOT NULL,
+  model         TEXT NOT NULL,
+  agent         TEXT NOT NULL,
+  session_id    TEXT NOT NULL,
+  ts            INTEGER NOT NULL,
+  input_tokens  INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cache_write_1h_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  web_search_requests INTEGER NOT NULL,
+  cost_usd      REAL,
+  PRIMARY KEY (source_file, source_offset, model)
+);
+CREATE INDEX snapshots_session ON snapshots (agent, session_id);
+
+-- Per-file facts about sessions (see core/session_facts.h).
+CREATE TABLE session_facts (
+  agent         TEXT NOT NULL,
+  session_id    TEXT NOT NULL,
+  file_key      TEXT NOT NULL,
+  path          TEXT NOT NULL,
+  parent_session_id TEXT NOT NULL,
+  project       TEXT NOT NULL,
+  title         TEXT NOT NULL,
+  first_ts      INTEGER NOT NULL,
+  last_ts       INTEGER NOT NULL,
+  user_prompts  INTEGER NOT NULL,
+  errors        INTEGER NOT NULL,
+  compactions   INTEGER NOT NULL,
+  lines_added   INTEGER NOT NULL,
+  lines_removed INTEGER NOT NULL,
+  PRIMARY KEY (agent, session_id, file_key)
+);
+
+-- Lines and files that could not be used.
+CREATE TABLE problems (
+  path   TEXT NOT NULL,
+  line   INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  what   TEXT NOT NULL,
+  PRIMARY KEY (path, line)
+);
+
+-- Sessions whose unlogged records and cost shares must be recomputed.
+CREATE TABLE dirty_sessions (
+  agent      TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  PRIMARY KEY (agent, session_id)
+);
+)sql",
+};
+
+}  // namespace tally::store

@@ -1,0 +1,144 @@
+#include "store/sqlite_db.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <thread>
+
+namespace tally::store {
+
+Statement& Statement::operator=(Statement&& o) noexcept {
+  if (this != &o) {
+    sqlite3_finalize(stmt_);
+    db_ = o.db_;
+    stmt_ = o.stmt_;
+    o.stmt_ = nullptr;
+  }
+  return *this;
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+void Statement::bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+}
+void Statement::bind(int index, std::int64_t value) { sqlite3_bind_int64(stmt_, index, value); }
+void Statement::bind(int index, double value) { sqlite3_bind_double(stmt_, index, value); }
+void Statement::bind(int index, std::optional<double> value) {
+  if (value) {
+    sqlite3_bind_double(stmt_, index, *value);
+  } else {
+    sqlite3_bind_null(stmt_, index);
+  }
+}
+void Statement::bind_null(int index) { sqlite3_bind_null(stmt_, index); }
+
+Result<bool> Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) {
+    return true;
+  }
+  if (rc == SQLITE_DONE) {
+    return false;
+  }
+  return fail(Errc::storage, fmt::format("sqlite: {} (in: {})", sqlite3_errmsg(db_),
+                                         sqlite3_sql(stmt_) == nullptr ? "" : sqlite3_sql(stmt_)));
+}
+
+Status Statement::run() {
+  auto r = step();
+  reset();
+  if (!r) {
+    return Unexpected{r.error()};
+  }
+  return ok();
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+bool Statement::is_null(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+std::string Statement::text(int column) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, column);
+  const int n = sqlite3_column_bytes(stmt_, column);
+  return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+}
+
+Result<Database> Database::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return fail(Errc::storage, fmt::format("cannot open ledger {}: {}", path, msg));
+  }
+  Database out(db);
+  // A concurrent writer holds the lock for one batch at most; wait rather than fail.
+  sqlite3_busy_timeout(db, 60000);
+  TALLY_TRY(out.exec("PRAGMA journal_mode=WAL"));
+  TALLY_TRY(out.exec("PRAGMA synchronous=NORMAL"));
+  TALLY_TRY(out.exec("PRAGMA temp_store=MEMORY"));
+  return out;
+}
+
+Database::~Database() { sqlite3_close(db_); }
+
+Status Database::exec(const std::string& sql) {
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    return fail(Errc::storage, fmt::format("sqlite: {} (in: {})", msg, sql.substr(0, 80)));
+  }
+  return ok();
+}
+
+Result<Statement> Database::prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    return fail(Errc::storage, fmt::format("sqlite: {} (preparing: {})", sqlite3_errmsg(db_),
+                                           sql.substr(0, 120)));
+  }
+  return Statement(db_, stmt);
+}
+
+std::string Database::last_error() const { return sqlite3_errmsg(db_); }
+
+Result<Transaction> Transaction::begin(Database& db) {
+  // BEGIN IMMEDIATE can still report BUSY when the WAL is being checkpointed by another
+  // connection past the busy handler's reach; retry briefly before giving up.
+  for (int attempt = 0;; ++attempt) {
+    auto st = db.exec("BEGIN IMMEDIATE");
+    if (st) {
+      return Transaction(&db);
+    }
+    if (attempt >= 50 || sqlite3_errcode(db.handle()) != SQLITE_BUSY) {
+      return Unexpected{st.error()};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+Transaction::~Transaction() {
+  if (db_ != nullptr) {
+    (void)db_->exec("ROLLBACK");
+  }
+}
+
+Status Transaction::commit() {
+  Database* db = db_;
+  db_ = nullptr;
+  return db->exec("COMMIT");
+}
+
+}  // namespace tally::store

@@ -1,0 +1,90 @@
+#pragma once
+
+// Thin RAII wrappers over the SQLite C API: a connection and prepared statements, with
+// every failure turned into a Status that names what was being done. Only store/ includes
+// sqlite3.h.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace tally::store {
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Statement& operator=(Statement&& o) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Binds by 1-based index. Strings are copied (SQLITE_TRANSIENT).
+  void bind(int index, std::string_view text);
+  void bind(int index, std::int64_t value);
+  void bind(int index, double value);
+  void bind(int index, std::optional<double> value);
+  void bind_null(int index);
+
+  // Advances: true while a row is available, false when done; fails on error.
+  Result<bool> step();
+  // Steps to completion (for statements without rows) and resets.
+  Status run();
+  void reset();
+
+  std::int64_t int64(int column) const;
+  double real(int column) const;
+  bool is_null(int column) const;
+  std::string text(int column) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) the database at `path` (":memory:" for tests) with WAL,
+  // a busy timeout for concurrent tally processes, and NORMAL sync (safe against crashes
+  // of the process; WAL keeps the file consistent).
+  static Result<Database> open(const std::string& path);
+
+  Database(Database&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Database& operator=(Database&&) = delete;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  Status exec(const std::string& sql);
+  Result<Statement> prepare(std::string_view sql);
+  std::string last_error() const;
+  sqlite3* handle() const { return db_; }
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_ = nullptr;
+};
+
+// Runs a transaction: BEGIN IMMEDIATE (takes the write lock up front, so two writers queue
+// on the busy timeout instead of failing with "database is locked" mid-transaction);
+// commit() or the destructor's rollback.
+class Transaction {
+ public:
+  static Result<Transaction> begin(Database& db);
+  Transaction(Transaction&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction();
+  Status commit();
+
+ private:
+  explicit Transaction(Database* db) : db_(db) {}
+  Database* db_ = nullptr;
+};
+
+}  // namespace tally::store

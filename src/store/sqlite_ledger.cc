@@ -1,0 +1,717 @@
+// The SQLite ledger (see ledger.h for the contracts).
+//
+// Writes follow leveldb's db_bench_sqlite3 advice: WAL, prepared statements reused for a
+// whole batch, one transaction per batch. Each commit takes the write lock up front
+// (BEGIN IMMEDIATE) so that two tally processes (a statusline and a report, say) queue
+// instead of failing, and re-checks every file's cursor inside the transaction so a batch
+// another process already applied is dropped, not counted twice.
+
+#include "store/sqlite_ledger.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+#include "store/reconcile.h"
+#include "store/schema.h"
+#include "store/sqlite_db.h"
+
+namespace tally::store {
+namespace {
+
+std::string root_of(const UsageRecord& r) {
+  return r.parent_session_id.empty() ? r.session_id : r.parent_session_id;
+}
+
+CostSource parse_cost_source(const std::string& s) {
+  if (s == "computed") {
+    return CostSource::computed;
+  }
+  if (s == "agent-reported") {
+    return CostSource::agent_reported;
+  }
+  return CostSource::unpriced;
+}
+
+Agent agent_or_claude(const std::string& s) { return parse_agent(s).value_or(Agent::claude); }
+
+constexpr std::string_view kUpsertUsage = R"sql(
+INSERT INTO usage (id, agent, kind, ts, session_id, parent_session_id, root_session, project,
+  model, effort, speed, service_tier, request_id, input_tokens, cache_read_tokens,
+  cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, total_tokens,
+  web_search_requests, reported_cost_usd, cost_usd, cost_source, priced_as, sidechain,
+  source_file, source_offset, source_line, user_name, machine, team)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+  ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)
+ON CONFLICT (id) DO UPDATE SET agent = excluded.agent, kind = excluded.kind, ts = excluded.ts,
+  session_id = excluded.session_id, parent_session_id = excluded.parent_session_id,
+  root_session = excluded.root_session, project = excluded.project, model = excluded.model,
+  effort = excluded.effort, speed = excluded.speed, service_tier = excluded.service_tier,
+  request_id = excluded.request_id, input_tokens = excluded.input_tokens,
+  cache_read_tokens = excluded.cache_read_tokens, cache_write_tokens = excluded.cache_write_tokens,
+  cache_write_1h_tokens = excluded.cache_write_1h_tokens, output_tokens = excluded.output_tokens,
+  reasoning_tokens = excluded.reasoning_tokens, total_tokens = excluded.total_tokens,
+  web_search_requests = excluded.web_search_requests,
+  reported_cost_usd = COALESCE(excluded.reported_cost_usd, usage.reported_cost_usd),
+  cost_usd = excluded.cost_usd, cost_source = excluded.cost_source,
+  priced_as = excluded.priced_as, sidechain = excluded.sidechain,
+  source_file = excluded.source_file, source_offset = excluded.source_offset,
+  source_line = excluded.source_line, user_name = excluded.user_name,
+  machine = excluded.machine, team = excluded.team
+WHERE excluded.sidechain < usage.sidechain
+   OR (excluded.sidechain = usage.sidechain AND excluded.total_tokens > usage.total_tokens)
+)sql";
+
+constexpr std::string_view kRecordColumns =
+    "id, agent, kind, ts, session_id, parent_session_id, project, model, effort, speed, "
+    "service_tier, request_id, input_tokens, cache_read_tokens, cache_write_tokens, "
+    "cache_write_1h_tokens, output_tokens, reasoning_tokens, web_search_requests, "
+    "reported_cost_usd, sidechain, source_file, source_offset, source_line, user_name, "
+    "machine, team";
+
+UsageRecord read_record(const Statement& s) {
+  UsageRecord r;
+  r.id = s.text(0);
+  r.agent = agent_or_claude(s.text(1));
+  r.kind = s.text(2) == "unlogged" ? RecordKind::unlogged : RecordKind::response;
+  r.ts = s.int64(3);
+  r.session_id = s.text(4);
+  r.parent_session_id = s.text(5);
+  r.project = s.text(6);
+  r.model = s.text(7);
+  r.effort = s.text(8);
+  r.speed = s.text(9);
+  r.service_tier = s.text(10);
+  r.request_id = s.text(11);
+  r.tokens.input = s.int64(12);
+  r.tokens.cache_read = s.int64(13);
+  r.tokens.cache_write = s.int64(14);
+  r.tokens.cache_write_1h = s.int64(15);
+  r.tokens.output = s.int64(16);
+  r.tokens.reasoning = s.int64(17);
+  r.web_search_requests = s.int64(18);
+  if (!s.is_null(19)) {
+    r.reported_cost_usd = s.real(19);
+  }
+  r.sidechain = s.int64(20) != 0;
+  r.source_file = s.text(21);
+  r.source_offset = s.int64(22);
+  r.source_line = s.int64(23);
+  r.user = s.text(24);
+  r.machine = s.text(25);
+  r.team = s.text(26);
+  return r;
+}
+
+class SqliteLedger final : public Ledger {
+ public:
+  explicit SqliteLedger(Database db) : db_(std::move(db)) {}
+
+  Status migrate() {
+    auto version_stmt = db_.prepare("PRAGMA user_version");
+    TALLY_TRY(version_stmt);
+    auto has = version_stmt->step();
+    TALLY_TRY(has);
+    const std::int64_t version = *has ? version_stmt->int64(0) : 0;
+    version_stmt->reset();
+    if (version > static_cast<std::int64_t>(kMigrations.size())) {
+      return fail(Errc::unsupported,
+                  fmt::format("the ledger has schema version {}, newer than this tally knows "
+                              "({}); upgrade tally",
+                              version, kMigrations.size()));
+    }
+    if (version == static_cast<std::int64_t>(kMigrations.size())) {
+      return ok();
+    }
+    auto tx = Transaction::begin(db_);
+    TALLY_TRY(tx);
+    // Re-read inside the write lock: another process may have migrated meanwhile.
+    auto again = db_.prepare("PRAGMA user_version");
+    TALLY_TRY(again);
+    auto has_again = again->step();
+    TALLY_TRY(has_again);
+    std::int64_t current = *has_again ? again->int64(0) : 0;
+    again->reset();
+    for (; current < static_cast<std::int64_t>(kMigrations.size()); ++current) {
+      TALLY_TRY(db_.exec(std::string(kMigrations[static_cast<size_t>(current)])));
+      TALLY_TRY(db_.exec(fmt::format("PRAGMA user_version = {}", current + 1)));
+    }
+    return tx->commit();
+  }
+
+  Result<std::optional<FileCursor>> cursor(const std::string& path) override {
+    auto stmt = db_.prepare(
+        "SELECT agent, device, inode, size, mtime_ns, read_offset, lines, head_hash, head_len, "
+        "parser_state FROM files WHERE path = ?1");
+    TALLY_TRY(stmt);
+    stmt->bind(1, path);
+    auto has = stmt->step();
+    TALLY_TRY(has);
+    if (!*has) {
+      return std::optional<FileCursor>();
+    }
+    FileCursor c;
+    c.path = path;
+    c.agent = agent_or_claude(stmt->text(0));
+    c.device = static_cast<std::uint64_t>(stmt->int64(1));
+    c.inode = static_cast<std::uint64_t>(stmt->int64(2));
+    c.size = stmt->int64(3);
+    c.mtime_ns = stmt->int64(4);
+    c.offset = stmt->int64(5);
+    c.lines = stmt->int64(6);
+    c.head_hash = static_cast<std::uint64_t>(stmt->int64(7));
+    c.head_len = stmt->int64(8);
+    c.parser_state = stmt->text(9);
+    return std::optional<FileCursor>(std::move(c));
+  }
+
+  Result<CommitStats> commit(std::span<FileBatch> batches, const pricing::Pricer& pricer) override {
+    CommitStats stats;
+    auto tx = Transaction::begin(db_);
+    TALLY_TRY(tx);
+    auto upsert = db_.prepare(kUpsertUsage);
+    TALLY_TRY(upsert);
+    auto snap = db_.prepare(
+        "INSERT OR REPLACE INTO snapshots (source_file, source_offset, model, agent, session_id, "
+        "ts, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, "
+        "output_tokens, reasoning_tokens, web_search_requests, cost_usd) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    TALLY_TRY(snap);
+    auto facts = db_.prepare(
+        "INSERT OR REPLACE INTO session_facts (agent, session_id, file_key, path, "
+        "parent_session_id, project, title, first_ts, last_ts, user_prompts, errors, "
+        "compactions, lines_added, lines_removed) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    TALLY_TRY(facts);
+    auto problem = db_.prepare(
+        "INSERT OR REPLACE INTO problems (path, line, offset, what) VALUES (?1, ?2, ?3, ?4)");
+    TALLY_TRY(problem);
+    auto dirty = db_.prepare(
+        "INSERT OR IGNORE INTO dirty_sessions (agent, session_id) VALUES (?1, ?2)");
+    TALLY_TRY(dirty);
+    auto save_cursor = db_.prepare(
+        "INSERT OR REPLACE INTO files (path, agent, device, inode, size, mtime_ns, read_offset, "
+        "lines, head_hash, head_len, parser_state) VALUES "
+        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    TALLY_TRY(save_cursor);
+
+    for (FileBatch& batch : batches) {
+      auto current = cursor(batch.cursor.path);
+      TALLY_TRY(current);
+      if (!same_cursor(*current, batch.base)) {
+        ++stats.stale_batches;
+        continue;
+      }
+      if (!batch.base) {
+        // Read from the start: what this path said before is superseded. Records stay
+        // (keyed by id; nothing is lost when a log shrinks or vanishes).
+        TALLY_TRY(delete_path_rows(batch.cursor.path));
+      }
+      for (const UsageRecord& r : batch.records) {
+        TALLY_TRY(upsert_record(*upsert, r, pricer.price(r)));
+        dirty->bind(1, agent_name(r.agent));
+        dirty->bind(2, root_of(r));
+        TALLY_TRY(dirty->run());
+        ++stats.records;
+      }
+      for (const CumulativeSnapshot& s : batch.snapshots) {
+        snap->bind(1, s.source_file);
+        snap->bind(2, s.source_offset);
+        snap->bind(3, s.model);
+        snap->bind(4, agent_name(s.agent));
+        snap->bind(5, s.session_id);
+        snap->bind(6, s.ts);
+        snap->bind(7, s.tokens.input);
+        snap->bind(8, s.tokens.cache_read);
+        snap->bind(9, s.tokens.cache_write);
+        snap->bind(10, s.tokens.cache_write_1h);
+        snap->bind(11, s.tokens.output);
+        snap->bind(12, s.tokens.reasoning);
+        snap->bind(13, s.web_search_requests);
+        snap->bind(14, s.cost_usd);
+        TALLY_TRY(snap->run());
+        dirty->bind(1, agent_name(s.agent));
+        dirty->bind(2, s.session_id);
+        TALLY_TRY(dirty->run());
+      }
+      for (const SessionFacts& f : batch.sessions) {
+        facts->bind(1, agent_name(f.agent));
+        facts->bind(2, f.session_id);
+        facts->bind(3, f.file_key);
+        facts->bind(4, batch.cursor.path);
+        facts->bind(5, f.parent_session_id);
+        facts->bind(6, f.project);
+        facts->bind(7, f.title);
+        facts->bind(8, f.first_ts);
+        facts->bind(9, f.last_ts);
+        facts->bind(10, f.user_prompts);
+        facts->bind(11, f.errors);
+        facts->bind(12, f.compactions);
+        facts->bind(13, f.lines_added);
+        facts->bind(14, f.lines_removed);
+        TALLY_TRY(facts->run());
+      }
+      for (const ParseProblem& p : batch.problems) {
+        problem->bind(1, p.file);
+        problem->bind(2, p.line);
+        problem->bind(3, p.offset);
+        problem->bind(4, p.what);
+        TALLY_TRY(problem->run());
+      }
+      const FileCursor& c = batch.cursor;
+      save_cursor->bind(1, c.path);
+      save_cursor->bind(2, agent_name(c.agent));
+      save_cursor->bind(3, static_cast<std::int64_t>(c.device));
+      save_cursor->bind(4, static_cast<std::int64_t>(c.inode));
+      save_cursor->bind(5, c.size);
+      save_cursor->bind(6, c.mtime_ns);
+      save_cursor->bind(7, c.offset);
+      save_cursor->bind(8, c.lines);
+      save_cursor->bind(9, static_cast<std::int64_t>(c.head_hash));
+      save_cursor->bind(10, c.head_len);
+      save_cursor->bind(11, c.parser_state);
+      TALLY_TRY(save_cursor->run());
+      ++stats.files;
+    }
+    TALLY_TRY(tx->commit());
+    return stats;
+  }
+
+  Result<std::int64_t> reconcile(const pricing::Pricer& pricer) override {
+    auto tx = Transaction::begin(db_);
+    TALLY_TRY(tx);
+    std::vector<std::pair<std::string, std::string>> sessions;
+    {
+      auto stmt = db_.prepare("SELECT agent, session_id FROM dirty_sessions");
+      TALLY_TRY(stmt);
+      for (;;) {
+        auto has = stmt->step();
+        TALLY_TRY(has);
+        if (!*has) {
+          break;
+        }
+        sessions.emplace_back(stmt->text(0), stmt->text(1));
+      }
+    }
+    for (const auto& [agent, session] : sessions) {
+      TALLY_TRY(reconcile_session(agent, session, pricer));
+    }
+    TALLY_TRY(db_.exec("DELETE FROM dirty_sessions"));
+    TALLY_TRY(tx->commit());
+    return static_cast<std::int64_t>(sessions.size());
+  }
+
+  Result<std::int64_t> reprice_if_needed(const pricing::Pricer& pricer) override {
+    const std::string fingerprint = pricer.fingerprint();
+    auto current = meta("price_fingerprint");
+    TALLY_TRY(current);
+    if (*current == fingerprint) {
+      return std::int64_t{0};
+    }
+    auto tx = Transaction::begin(db_);
+    TALLY_TRY(tx);
+    auto n = reprice_where("1 = 1", {}, pricer);
+    TALLY_TRY(n);
+    TALLY_TRY(set_meta("price_fingerprint", fingerprint));
+    TALLY_TRY(tx->commit());
+    return *n;
+  }
+
+  Result<std::vector<AggregateRow>> aggregate(const RecordFilter& filter,
+                                              const GroupBy& group) override {
+    std::vector<std::string> dims;
+    if (group.time_bucket) {
+      dims.push_back(fmt::format("(ts / {0}) * {0}", kBucketMs));
+    }
+    dims.push_back(group.agent ? "agent" : "''");
+    dims.push_back(group.model ? "model" : "''");
+    dims.push_back(group.project ? "project" : "''");
+    dims.push_back(group.session ? "session_id" : group.root_session ? "root_session" : "''");
+    dims.push_back("cost_source");
+    std::string select = group.time_bucket ? "" : "0, ";
+    std::string group_by;
+    for (size_t i = 0; i < dims.size(); ++i) {
+      select += dims[i] + ", ";
+      if (dims[i] != "''") {
+        group_by += (group_by.empty() ? "" : ", ") + dims[i];
+      }
+    }
+    std::string where = "1 = 1";
+    if (filter.since) {
+      where += " AND ts >= ?1";
+    }
+    if (filter.until) {
+      where += " AND ts < ?2";
+    }
+    if (filter.agent) {
+      where += " AND agent = ?3";
+    }
+    if (!filter.project.empty()) {
+      where += " AND instr(project, ?4) > 0";
+    }
+    if (!filter.session.empty()) {
+      where += " AND (substr(session_id, 1, length(?5)) = ?5 OR substr(root_session, 1, length(?5)) = ?5)";
+    }
+    const std::string sql = fmt::format(
+        "SELECT {} COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), "
+        "SUM(cache_write_1h_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_usd), "
+        "MIN(ts), MAX(ts) FROM usage WHERE {} GROUP BY {}",
+        select, where, group_by);
+    auto stmt = db_.prepare(sql);
+    TALLY_TRY(stmt);
+    if (filter.since) {
+      stmt->bind(1, *filter.since);
+    }
+    if (filter.until) {
+      stmt->bind(2, *filter.until);
+    }
+    if (filter.agent) {
+      stmt->bind(3, agent_name(*filter.agent));
+    }
+    if (!filter.project.empty()) {
+      stmt->bind(4, filter.project);
+    }
+    if (!filter.session.empty()) {
+      stmt->bind(5, filter.session);
+    }
+    std::vector<AggregateRow> rows;
+    for (;;) {
+      auto has = stmt->step();
+      TALLY_TRY(has);
+      if (!*has) {
+        break;
+      }
+      AggregateRow row;
+      row.bucket = stmt->int64(0);
+      row.agent = agent_or_claude(stmt->text(1));
+      row.model = stmt->text(2);
+      row.project = stmt->text(3);
+      row.session = stmt->text(4);
+      row.cost_source = parse_cost_source(stmt->text(5));
+      row.requests = stmt->int64(6);
+      row.tokens.input = stmt->int64(7);
+      row.tokens.cache_read = stmt->int64(8);
+      row.tokens.cache_write = stmt->int64(9);
+      row.tokens.cache_write_1h = stmt->int64(10);
+      row.tokens.output = stmt->int64(11);
+      row.tokens.reasoning = stmt->int64(12);
+      row.cost_usd = stmt->real(13);
+      row.first_ts = stmt->int64(14);
+      row.last_ts = stmt->int64(15);
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  Result<ProblemSummary> problems(std::int64_t limit) override {
+    ProblemSummary out;
+    auto count = db_.prepare("SELECT COUNT(*) FROM problems");
+    TALLY_TRY(count);
+    auto has = count->step();
+    TALLY_TRY(has);
+    out.total = *has ? count->int64(0) : 0;
+    auto stmt = db_.prepare("SELECT path, line, offset, what FROM problems ORDER BY path, line LIMIT ?1");
+    TALLY_TRY(stmt);
+    stmt->bind(1, limit);
+    for (;;) {
+      auto row = stmt->step();
+      TALLY_TRY(row);
+      if (!*row) {
+        break;
+      }
+      out.first.push_back(ParseProblem{stmt->text(0), stmt->int64(1), stmt->int64(2), stmt->text(3)});
+    }
+    return out;
+  }
+
+  Result<std::vector<SessionFacts>> sessions(const std::string& prefix) override {
+    auto stmt = db_.prepare(
+        "SELECT agent, session_id, MAX(parent_session_id), MAX(project), MAX(title), "
+        "MIN(NULLIF(first_ts, 0)), MAX(last_ts), SUM(user_prompts), SUM(errors), "
+        "SUM(compactions), MAX(lines_added), MAX(lines_removed) FROM session_facts "
+        "WHERE substr(session_id, 1, length(?1)) = ?1 GROUP BY agent, session_id "
+        "ORDER BY MIN(first_ts)");
+    TALLY_TRY(stmt);
+    stmt->bind(1, prefix);
+    std::vector<SessionFacts> out;
+    for (;;) {
+      auto has = stmt->step();
+      TALLY_TRY(has);
+      if (!*has) {
+        break;
+      }
+      SessionFacts f;
+      f.agent = agent_or_claude(stmt->text(0));
+      f.session_id = stmt->text(1);
+      f.parent_session_id = stmt->text(2);
+      f.project = stmt->text(3);
+      f.title = stmt->text(4);
+      f.first_ts = stmt->int64(5);
+      f.last_ts = stmt->int64(6);
+      f.user_prompts = stmt->int64(7);
+      f.errors = stmt->int64(8);
+      f.compactions = stmt->int64(9);
+      f.lines_added = stmt->int64(10);
+      f.lines_removed = stmt->int64(11);
+      out.push_back(std::move(f));
+    }
+    return out;
+  }
+
+  Result<std::int64_t> record_count() override {
+    auto stmt = db_.prepare("SELECT COUNT(*) FROM usage");
+    TALLY_TRY(stmt);
+    auto has = stmt->step();
+    TALLY_TRY(has);
+    return *has ? stmt->int64(0) : 0;
+  }
+
+ private:
+  static bool same_cursor(const std::optional<FileCursor>& stored,
+                          const std::optional<FileCursor>& base) {
+    if (!stored || !base) {
+      // A fresh read is applied over a stored cursor only by the process that decided to
+      // restart; if another process already stored one for a fresh read, both read the same
+      // bytes and records dedupe, so applying again is harmless.
+      return true;
+    }
+    return stored->offset == base->offset && stored->inode == base->inode &&
+           stored->head_hash == base->head_hash && stored->lines == base->lines;
+  }
+
+  Status delete_path_rows(const std::string& path) {
+    for (const char* sql : {"DELETE FROM problems WHERE path = ?1",
+                            "DELETE FROM snapshots WHERE source_file = ?1",
+                            "DELETE FROM session_facts WHERE path = ?1"}) {
+      auto stmt = db_.prepare(sql);
+      TALLY_TRY(stmt);
+      stmt->bind(1, path);
+      TALLY_TRY(stmt->run());
+    }
+    return ok();
+  }
+
+  static Status upsert_record(Statement& s, const UsageRecord& r, const pricing::Cost& cost) {
+    s.bind(1, r.id);
+    s.bind(2, agent_name(r.agent));
+    s.bind(3, kind_name(r.kind));
+    s.bind(4, r.ts);
+    s.bind(5, r.session_id);
+    s.bind(6, r.parent_session_id);
+    s.bind(7, root_of(r));
+    s.bind(8, r.project);
+    s.bind(9, r.model);
+    s.bind(10, r.effort);
+    s.bind(11, r.speed);
+    s.bind(12, r.service_tier);
+    s.bind(13, r.request_id);
+    s.bind(14, r.tokens.input);
+    s.bind(15, r.tokens.cache_read);
+    s.bind(16, r.tokens.cache_write);
+    s.bind(17, r.tokens.cache_write_1h);
+    s.bind(18, r.tokens.output);
+    s.bind(19, r.tokens.reasoning);
+    s.bind(20, r.tokens.total());
+    s.bind(21, r.web_search_requests);
+    s.bind(22, r.reported_cost_usd);
+    s.bind(23, cost.usd);
+    s.bind(24, cost_source_name(cost.source));
+    s.bind(25, cost.priced_as);
+    s.bind(26, std::int64_t{r.sidechain ? 1 : 0});
+    s.bind(27, r.source_file);
+    s.bind(28, r.source_offset);
+    s.bind(29, r.source_line);
+    s.bind(30, r.user);
+    s.bind(31, r.machine);
+    s.bind(32, r.team);
+    return s.run();
+  }
+
+  Result<std::vector<UsageRecord>> load_records(const std::string& where,
+                                                const std::vector<std::string>& args) {
+    auto stmt = db_.prepare(fmt::format("SELECT {} FROM usage WHERE {}", kRecordColumns, where));
+    TALLY_TRY(stmt);
+    for (size_t i = 0; i < args.size(); ++i) {
+      stmt->bind(static_cast<int>(i + 1), args[i]);
+    }
+    std::vector<UsageRecord> out;
+    for (;;) {
+      auto has = stmt->step();
+      TALLY_TRY(has);
+      if (!*has) {
+        break;
+      }
+      out.push_back(read_record(*stmt));
+    }
+    return out;
+  }
+
+  Result<std::int64_t> reprice_where(const std::string& where, const std::vector<std::string>& args,
+                                     const pricing::Pricer& pricer) {
+    auto records = load_records(where, args);
+    TALLY_TRY(records);
+    auto update = db_.prepare(
+        "UPDATE usage SET cost_usd = ?2, cost_source = ?3, priced_as = ?4 WHERE id = ?1");
+    TALLY_TRY(update);
+    for (const UsageRecord& r : *records) {
+      const pricing::Cost cost = pricer.price(r);
+      update->bind(1, r.id);
+      update->bind(2, cost.usd);
+      update->bind(3, cost_source_name(cost.source));
+      update->bind(4, cost.priced_as);
+      TALLY_TRY(update->run());
+    }
+    return static_cast<std::int64_t>(records->size());
+  }
+
+  Status reconcile_session(const std::string& agent, const std::string& session,
+                           const pricing::Pricer& pricer) {
+    std::vector<CumulativeSnapshot> snaps;
+    {
+      auto stmt = db_.prepare(
+          "SELECT source_file, source_offset, model, ts, input_tokens, cache_read_tokens, "
+          "cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, "
+          "web_search_requests, cost_usd FROM snapshots WHERE agent = ?1 AND session_id = ?2");
+      TALLY_TRY(stmt);
+      stmt->bind(1, agent);
+      stmt->bind(2, session);
+      for (;;) {
+        auto has = stmt->step();
+        TALLY_TRY(has);
+        if (!*has) {
+          break;
+        }
+        CumulativeSnapshot s;
+        s.agent = agent_or_claude(agent);
+        s.session_id = session;
+        s.source_file = stmt->text(0);
+        s.source_offset = stmt->int64(1);
+        s.model = stmt->text(2);
+        s.ts = stmt->int64(3);
+        s.tokens.input = stmt->int64(4);
+        s.tokens.cache_read = stmt->int64(5);
+        s.tokens.cache_write = stmt->int64(6);
+        s.tokens.cache_write_1h = stmt->int64(7);
+        s.tokens.output = stmt->int64(8);
+        s.tokens.reasoning = stmt->int64(9);
+        s.web_search_requests = stmt->int64(10);
+        if (!stmt->is_null(11)) {
+          s.cost_usd = stmt->real(11);
+        }
+        snaps.push_back(std::move(s));
+      }
+    }
+    if (snaps.empty()) {
+      return ok();
+    }
+    auto logged_records =
+        load_records("agent = ?1 AND root_session = ?2 AND kind = 'response'", {agent, session});
+    TALLY_TRY(logged_records);
+    std::vector<LoggedUsage> logged;
+    logged.reserve(logged_records->size());
+    for (const UsageRecord& r : *logged_records) {
+      logged.push_back(LoggedUsage{r.model, r.ts, r.tokens});
+    }
+    std::vector<UsageRecord> unlogged = unlogged_records(session, snaps, logged);
+
+    auto del = db_.prepare("DELETE FROM usage WHERE agent = ?1 AND root_session = ?2 AND kind = 'unlogged'");
+    TALLY_TRY(del);
+    del->bind(1, agent);
+    del->bind(2, session);
+    TALLY_TRY(del->run());
+
+    // Unlogged spend belongs to the session's project and people.
+    const UsageRecord* like = nullptr;
+    for (const UsageRecord& r : *logged_records) {
+      if (r.parent_session_id.empty()) {
+        like = &r;
+        break;
+      }
+    }
+    if (like == nullptr && !logged_records->empty()) {
+      like = &logged_records->front();
+    }
+    auto upsert = db_.prepare(kUpsertUsage);
+    TALLY_TRY(upsert);
+    for (UsageRecord& r : unlogged) {
+      if (like != nullptr) {
+        r.project = like->project;
+        r.user = like->user;
+        r.machine = like->machine;
+        r.team = like->team;
+      }
+      TALLY_TRY(upsert_record(*upsert, r, pricer.price(r)));
+    }
+
+    // Spread each model's reported cost (latest snapshot) over its records.
+    std::map<std::string, const CumulativeSnapshot*> latest;
+    for (const CumulativeSnapshot& s : snaps) {
+      auto& slot = latest[s.model];
+      if (slot == nullptr || s.ts > slot->ts ||
+          (s.ts == slot->ts && s.source_offset > slot->source_offset)) {
+        slot = &s;
+      }
+    }
+    auto records = load_records("agent = ?1 AND root_session = ?2", {agent, session});
+    TALLY_TRY(records);
+    std::map<std::string, double> weight_sum;
+    std::map<std::string, std::int64_t> count;
+    for (const UsageRecord& r : *records) {
+      weight_sum[r.model] += reference_weight(r.tokens);
+      ++count[r.model];
+    }
+    auto update = db_.prepare(
+        "UPDATE usage SET reported_cost_usd = ?2, cost_usd = ?3, cost_source = ?4, priced_as = ?5 "
+        "WHERE id = ?1");
+    TALLY_TRY(update);
+    for (UsageRecord& r : *records) {
+      auto it = latest.find(r.model);
+      if (it != latest.end() && it->second->cost_usd) {
+        const double total = *it->second->cost_usd;
+        const double w = weight_sum[r.model];
+        r.reported_cost_usd = w > 0 ? total * reference_weight(r.tokens) / w
+                                    : total / static_cast<double>(count[r.model]);
+      }
+      const pricing::Cost cost = pricer.price(r);
+      update->bind(1, r.id);
+      update->bind(2, r.reported_cost_usd);
+      update->bind(3, cost.usd);
+      update->bind(4, cost_source_name(cost.source));
+      update->bind(5, cost.priced_as);
+      TALLY_TRY(update->run());
+    }
+    return ok();
+  }
+
+  Result<std::string> meta(const std::string& key) {
+    auto stmt = db_.prepare("SELECT value FROM meta WHERE key = ?1");
+    TALLY_TRY(stmt);
+    stmt->bind(1, key);
+    auto has = stmt->step();
+    TALLY_TRY(has);
+    return *has ? stmt->text(0) : std::string();
+  }
+
+  Status set_meta(const std::string& key, const std::string& value) {
+    auto stmt = db_.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)");
+    TALLY_TRY(stmt);
+    stmt->bind(1, key);
+    stmt->bind(2, value);
+    return stmt->run();
+  }
+
+  Database db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Ledger>> open_sqlite_ledger(const std::string& path) {
+  auto db = Database::open(path);
+  TALLY_TRY(db);
+  auto ledger = std::make_unique<SqliteLedger>(std::move(*db));
+  TALLY_TRY(ledger->migrate());
+  return std::unique_ptr<Ledger>(std::move(ledger));
+}
+
+}  // namespace tally::store
