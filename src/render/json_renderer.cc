@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <vector>
+
 #include "render/report_fields.h"
 #include "render/utf8.h"
 

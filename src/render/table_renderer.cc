@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "render/number_format.h"
@@ -277,7 +281,9 @@ class LineWriter {
       if (col.marker_width > 0) {
         const std::string_view marker = row == kHeader ? "" : col.markers[row];
         out_.push_back(' ');
-        styled(marker, marker == kReportedMarker ? kCyan : kYellow);
+        if (!marker.empty()) {
+          styled(marker, marker == kReportedMarker ? kCyan : kYellow);
+        }
         out_.append(col.marker_width - 1 - display_width(marker), ' ');
       }
     }

@@ -1,7 +1,8 @@
 // The Codex CLI adapter: rollout files -> usage records and session facts.
 //
-// Codex writes one rollout per thread, `$CODEX_HOME/sessions/YYYY/MM/DD/rollout-<time>-<thread>.jsonl`
-// (CODEX_HOME defaults to ~/.codex), and may later move it into `archived_sessions/`. Each line is
+// Codex writes one rollout per thread,
+// `$CODEX_HOME/sessions/YYYY/MM/DD/rollout-<time>-<thread>.jsonl` (CODEX_HOME defaults to
+// ~/.codex), and may later move it into `archived_sessions/`. Each line is
 // `{timestamp, ordinal, type, payload}`. The quirks this file handles (agent-logs.md §3):
 //
 //  * Since 0.169 every billed response has exactly one `token_usage_record` line keyed by
@@ -105,11 +106,13 @@ struct CodexUsage {
   }
   static CodexUsage parse(const std::string& text) {
     CodexUsage u;
-    std::int64_t* slots[] = {&u.input, &u.cached, &u.cache_write, &u.output, &u.reasoning, &u.total};
+    std::int64_t* slots[] = {&u.input,  &u.cached,    &u.cache_write,
+                             &u.output, &u.reasoning, &u.total};
     size_t pos = 0;
     for (std::int64_t* slot : slots) {
       const size_t comma = text.find(',', pos);
-      const std::string part = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+      const std::string part =
+          text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
       *slot = std::strtoll(part.c_str(), nullptr, 10);
       if (comma == std::string::npos) {
         break;
@@ -153,7 +156,8 @@ bool read_usage(object obj, CodexUsage& out) {
   for (auto item : obj) {
     field f;
     std::string_view key;
-    if (std::move(item).get(f) != simdjson::SUCCESS || f.unescaped_key().get(key) != simdjson::SUCCESS) {
+    if (std::move(item).get(f) != simdjson::SUCCESS ||
+        f.unescaped_key().get(key) != simdjson::SUCCESS) {
       return false;
     }
     std::int64_t* slot = nullptr;
@@ -308,7 +312,7 @@ class CodexParser final : public FileParser {
     // Needles without quotes or colons, so pretty-printed JSON passes too. "error" is quoted
     // because the bare word is everywhere in tool output.
     static constexpr std::string_view kNeedles[] = {
-        "token_usage_record", "token_count", "turn_context", "session_meta",  "compacted",
+        "token_usage_record", "token_count", "turn_context", "session_meta", "compacted",
         "user_message",       "UserMessage", "\"error\"",    "task_started", "task_complete"};
     for (std::string_view needle : kNeedles) {
       if (line.find(needle) != std::string_view::npos) {
@@ -336,8 +340,8 @@ class CodexParser final : public FileParser {
   void on_event(object payload, const Line& line, TimeMs ts, ParseOutput& out);
   void on_token_count(object payload, const Line& line, TimeMs ts, ParseOutput& out);
   const TurnContext* find_turn(std::string_view turn_id) const;
-  void emit(std::string id, const CodexUsage& usage, const TurnContext* turn, std::string request_id,
-            const Line& line, TimeMs ts, ParseOutput& out);
+  void emit(std::string id, const CodexUsage& usage, const TurnContext* turn,
+            std::string request_id, const Line& line, TimeMs ts, ParseOutput& out);
   const std::string& thread_id() const {
     return state_.thread_id.empty() ? file_thread_id_ : state_.thread_id;
   }
@@ -593,7 +597,8 @@ void CodexParser::finish(ParseOutput& out) {
   facts.session_id = thread_id();
   facts.parent_session_id = state_.parent_id;
   facts.file_key = file_.file_key.empty() ? base_name(file_.path) : file_.file_key;
-  facts.project = state_.cwd.empty() && !state_.turns.empty() ? state_.turns.back().cwd : state_.cwd;
+  facts.project =
+      state_.cwd.empty() && !state_.turns.empty() ? state_.turns.back().cwd : state_.cwd;
   facts.first_ts = state_.first_ts;
   facts.last_ts = state_.last_ts;
   facts.user_prompts = std::max(state_.user_message_events, state_.user_message_items);

@@ -109,7 +109,8 @@ bool read_tokens(object obj, GeminiTokens& out) {
   for (auto item : obj) {
     field f;
     std::string_view key;
-    if (std::move(item).get(f) != simdjson::SUCCESS || f.unescaped_key().get(key) != simdjson::SUCCESS) {
+    if (std::move(item).get(f) != simdjson::SUCCESS ||
+        f.unescaped_key().get(key) != simdjson::SUCCESS) {
       return false;
     }
     std::int64_t* slot = nullptr;
@@ -165,15 +166,16 @@ bool is_typed_prompt(object msg) {
     for (auto item : part) {
       field f;
       std::string_view key;
-      if (std::move(item).get(f) != simdjson::SUCCESS || f.unescaped_key().get(key) != simdjson::SUCCESS) {
+      if (std::move(item).get(f) != simdjson::SUCCESS ||
+          f.unescaped_key().get(key) != simdjson::SUCCESS) {
         return false;
       }
       if (key == "functionResponse") {
         return false;
       }
       std::string_view text;
-      if (key == "text" && f.value().get_string().get(text) == simdjson::SUCCESS &&
-          !text.empty() && !is_injected_context(text)) {
+      if (key == "text" && f.value().get_string().get(text) == simdjson::SUCCESS && !text.empty() &&
+          !is_injected_context(text)) {
         has_text = true;
       }
     }
@@ -272,7 +274,8 @@ std::string project_for(const std::string& path) {
     field f;
     std::string_view cwd;
     std::string_view short_name;
-    if (std::move(item).get(f) != simdjson::SUCCESS || f.unescaped_key().get(cwd) != simdjson::SUCCESS) {
+    if (std::move(item).get(f) != simdjson::SUCCESS ||
+        f.unescaped_key().get(cwd) != simdjson::SUCCESS) {
       break;
     }
     if (f.value().get_string().get(short_name) == simdjson::SUCCESS && short_name == name) {

@@ -31,8 +31,10 @@ struct GoldenCase {
   RenderOptions options;
 };
 
-// Names a case in gtest's messages (instead of a byte dump).
-void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.file; }
+// Names a case in gtest's messages (instead of a byte dump); gtest looks the name up.
+void PrintTo(const GoldenCase& c, std::ostream* os) {  // NOLINT(readability-identifier-naming)
+  *os << c.file;
+}
 
 std::vector<GoldenCase> golden_cases() {
   using namespace fixtures;

@@ -22,17 +22,24 @@ using test::WantsEverything;
 const std::string kRollouts = "/.codex/sessions/2026/11/22/";
 // The fixture rollouts by scenario (thread ids).
 const std::string kC1Hi = "rollout-2026-11-22T22-08-58-01a2054e-2a31-7f71-ae3f-7b121b08c4a5.jsonl";
-const std::string kC1Other = "rollout-2026-11-22T22-08-59-01a2054e-2cfe-7c00-899e-a7b319a0eccf.jsonl";
-const std::string kC2Shell = "rollout-2026-11-22T22-09-00-01a2054e-30e4-7a81-a065-b7fd48ab6cfd.jsonl";
-const std::string kC3Multi = "rollout-2026-11-22T22-09-01-01a2054e-3591-7013-8cab-359a27a53c77.jsonl";
-const std::string kC6Parent = "rollout-2026-11-22T22-09-06-01a2054e-4b70-7b32-8469-63fa5300ffc9.jsonl";
-const std::string kC6Child = "rollout-2026-11-22T22-09-07-01a2054e-4c98-7e50-b59c-890d4b215a64.jsonl";
+const std::string kC1Other =
+    "rollout-2026-11-22T22-08-59-01a2054e-2cfe-7c00-899e-a7b319a0eccf.jsonl";
+const std::string kC2Shell =
+    "rollout-2026-11-22T22-09-00-01a2054e-30e4-7a81-a065-b7fd48ab6cfd.jsonl";
+const std::string kC3Multi =
+    "rollout-2026-11-22T22-09-01-01a2054e-3591-7013-8cab-359a27a53c77.jsonl";
+const std::string kC6Parent =
+    "rollout-2026-11-22T22-09-06-01a2054e-4b70-7b32-8469-63fa5300ffc9.jsonl";
+const std::string kC6Child =
+    "rollout-2026-11-22T22-09-07-01a2054e-4c98-7e50-b59c-890d4b215a64.jsonl";
 
 SourceFile codex_file(const std::string& path) {
   return SourceFile{Agent::codex, path, base_name(path), false};
 }
 
-SourceFile fixture(const std::string& name) { return codex_file(test::real_home() + kRollouts + name); }
+SourceFile fixture(const std::string& name) {
+  return codex_file(test::real_home() + kRollouts + name);
+}
 
 ParseOutput parse_fixture(const std::string& name) {
   return test::parse_file(*make_codex_adapter(), fixture(name));
@@ -56,7 +63,8 @@ std::string turn_context_line(std::string_view at, std::string_view turn_id, std
       at, turn_id, model, effort);
 }
 
-std::string usage_json(std::int64_t in, std::int64_t cached, std::int64_t out, std::int64_t reasoning) {
+std::string usage_json(std::int64_t in, std::int64_t cached, std::int64_t out,
+                       std::int64_t reasoning) {
   return fmt::format(
       R"({{"input_tokens":{},"cached_input_tokens":{},"output_tokens":{},"reasoning_output_tokens":{},)"
       R"("total_tokens":{}}})",
@@ -64,7 +72,8 @@ std::string usage_json(std::int64_t in, std::int64_t cached, std::int64_t out, s
 }
 
 // An older token_count event; `total`/`last` are usage objects or "" (absent).
-std::string token_count_line(std::string_view at, const std::string& total, const std::string& last) {
+std::string token_count_line(std::string_view at, const std::string& total,
+                             const std::string& last) {
   std::string info;
   if (!total.empty()) {
     info += fmt::format(R"("total_token_usage":{},)", total);
@@ -105,7 +114,8 @@ std::string join_lines(const std::vector<std::string>& lines) {
 }
 
 const std::string kOldThread = "0199a213-81c0-7800-8aa1-bbab2a035a53";
-const std::string kOldPath = "/x/.codex/sessions/2025/10/01/rollout-2025-10-01T10-00-00-" + kOldThread + ".jsonl";
+const std::string kOldPath =
+    "/x/.codex/sessions/2025/10/01/rollout-2025-10-01T10-00-00-" + kOldThread + ".jsonl";
 
 // §3 rule 2, older rollouts: only token_count events, with a null info, a stale repeat, a drop
 // to a new series, a field that shrinks while the total grows, and last-only events.
@@ -114,11 +124,16 @@ std::string old_rollout() {
       meta_line("2025-10-01T10:00:00.000Z", kOldThread, "/work/proj"),
       turn_context_line("2025-10-01T10:00:00.100Z", "", "gpt-5-codex", "high"),
       null_token_count_line("2025-10-01T10:00:01.000Z"),
-      token_count_line("2025-10-01T10:00:02.000Z", usage_json(1000, 200, 50, 10), usage_json(1000, 200, 50, 10)),
-      token_count_line("2025-10-01T10:00:03.000Z", usage_json(1000, 200, 50, 10), usage_json(1000, 200, 50, 10)),
-      token_count_line("2025-10-01T10:00:04.000Z", usage_json(2500, 1200, 80, 10), usage_json(1500, 1000, 30, 0)),
-      token_count_line("2025-10-01T10:00:05.000Z", usage_json(300, 0, 20, 0), usage_json(300, 0, 20, 0)),
-      token_count_line("2025-10-01T10:00:06.000Z", usage_json(900, 100, 15, 0), usage_json(600, 100, 15, 0)),
+      token_count_line("2025-10-01T10:00:02.000Z", usage_json(1000, 200, 50, 10),
+                       usage_json(1000, 200, 50, 10)),
+      token_count_line("2025-10-01T10:00:03.000Z", usage_json(1000, 200, 50, 10),
+                       usage_json(1000, 200, 50, 10)),
+      token_count_line("2025-10-01T10:00:04.000Z", usage_json(2500, 1200, 80, 10),
+                       usage_json(1500, 1000, 30, 0)),
+      token_count_line("2025-10-01T10:00:05.000Z", usage_json(300, 0, 20, 0),
+                       usage_json(300, 0, 20, 0)),
+      token_count_line("2025-10-01T10:00:06.000Z", usage_json(900, 100, 15, 0),
+                       usage_json(600, 100, 15, 0)),
       token_count_line("2025-10-01T10:00:07.000Z", "", usage_json(100, 0, 5, 0)),
       token_count_line("2025-10-01T10:00:08.000Z", "", usage_json(100, 0, 5, 0)),
   });
@@ -278,8 +293,10 @@ TEST(CodexAdapterTest, TokenCountsAfterTheFirstUsageRecordAreRedundant) {
   std::string text = old_rollout();
   text += join_lines({
       turn_context_line("2025-10-02T09:00:00.000Z", "turn-2", "gpt-5.5", "low"),
-      usage_record_line("2025-10-02T09:00:01.000Z", kOldThread, "turn-2", "resp_new1", usage_json(5000, 4000, 60, 0)),
-      token_count_line("2025-10-02T09:00:01.100Z", usage_json(5900, 4100, 75, 0), usage_json(5000, 4000, 60, 0)),
+      usage_record_line("2025-10-02T09:00:01.000Z", kOldThread, "turn-2", "resp_new1",
+                        usage_json(5000, 4000, 60, 0)),
+      token_count_line("2025-10-02T09:00:01.100Z", usage_json(5900, 4100, 75, 0),
+                       usage_json(5000, 4000, 60, 0)),
   });
   ParseOutput out = test::parse_text(*make_codex_adapter(), codex_file(kOldPath), text);
   ASSERT_EQ(out.records.size(), 6U);
@@ -295,9 +312,12 @@ TEST(CodexAdapterTest, ModelJoinsOnTurnIdNotJustTheLatestTurn) {
       meta_line("2026-01-01T00:00:00.000Z", thread, "/work/proj"),
       turn_context_line("2026-01-01T00:00:01.000Z", "turn-a", "gpt-5.5", "medium"),
       turn_context_line("2026-01-01T00:00:02.000Z", "turn-b", "gpt-6-sol", "high"),
-      usage_record_line("2026-01-01T00:00:03.000Z", thread, "turn-a", "resp_a", usage_json(10, 0, 1, 0)),
-      usage_record_line("2026-01-01T00:00:04.000Z", thread, "turn-b", "resp_b", usage_json(20, 0, 2, 0)),
-      usage_record_line("2026-01-01T00:00:05.000Z", thread, "turn-unknown", "resp_c", usage_json(30, 0, 3, 0)),
+      usage_record_line("2026-01-01T00:00:03.000Z", thread, "turn-a", "resp_a",
+                        usage_json(10, 0, 1, 0)),
+      usage_record_line("2026-01-01T00:00:04.000Z", thread, "turn-b", "resp_b",
+                        usage_json(20, 0, 2, 0)),
+      usage_record_line("2026-01-01T00:00:05.000Z", thread, "turn-unknown", "resp_c",
+                        usage_json(30, 0, 3, 0)),
   });
   ParseOutput out = test::parse_text(*make_codex_adapter(), codex_file("/x/r.jsonl"), text);
   ASSERT_EQ(out.records.size(), 3U);
@@ -312,7 +332,8 @@ TEST(CodexAdapterTest, ServiceTierComesFromTurnContext) {
   const std::string text = join_lines({
       meta_line("2026-01-01T00:00:00.000Z", thread, "/work/proj"),
       R"({"timestamp":"2026-01-01T00:00:01.000Z","type":"turn_context","payload":{"turn_id":"t1","cwd":"/work/proj","model":"gpt-5.5","effort":"high","service_tier":"priority"}})",
-      usage_record_line("2026-01-01T00:00:02.000Z", thread, "t1", "resp_fast", usage_json(10, 0, 1, 0)),
+      usage_record_line("2026-01-01T00:00:02.000Z", thread, "t1", "resp_fast",
+                        usage_json(10, 0, 1, 0)),
   });
   ParseOutput out = test::parse_text(*make_codex_adapter(), codex_file("/x/r.jsonl"), text);
   ASSERT_EQ(out.records.size(), 1U);
@@ -324,7 +345,8 @@ TEST(CodexAdapterTest, UnknownModelIsReportedNotGuessed) {
   const std::string thread = "0199a213-81c0-7800-8aa1-bbab2a035a57";
   const std::string text = join_lines({
       meta_line("2026-01-01T00:00:00.000Z", thread, "/work/proj"),
-      usage_record_line("2026-01-01T00:00:02.000Z", thread, "t1", "resp_nomodel", usage_json(10, 0, 1, 0)),
+      usage_record_line("2026-01-01T00:00:02.000Z", thread, "t1", "resp_nomodel",
+                        usage_json(10, 0, 1, 0)),
   });
   ParseOutput out = test::parse_text(*make_codex_adapter(), codex_file("/x/r.jsonl"), text);
   ASSERT_EQ(out.records.size(), 1U);
@@ -351,7 +373,8 @@ TEST(CodexAdapterTest, MalformedLinesAreReportedAndTheRestIsCounted) {
       edited += truncated + "\n" + garbage + "\n" + bad_value + "\n";
     }
   }
-  edited += R"({"timestamp":"2026-11-22T22:09:09.000Z","type":"token_usage_record","payload":{"respo)";  // partial tail
+  edited +=
+      R"({"timestamp":"2026-11-22T22:09:09.000Z","type":"token_usage_record","payload":{"respo)";  // partial tail
   ParseOutput out = test::parse_text(*make_codex_adapter(), fixture(kC2Shell), edited);
   ASSERT_EQ(out.problems.size(), 3U);
   EXPECT_EQ(out.problems[0].line, 3);
@@ -411,7 +434,8 @@ TEST(CodexAdapterTest, ResumingMidFileGivesTheSameResultAsOneRun) {
       EXPECT_EQ(describe(two.records), describe(one.records)) << file.path << " split " << split;
       EXPECT_EQ(describe(two.problems), describe(one.problems)) << file.path << " split " << split;
       ASSERT_EQ(two.sessions.size(), 1U);
-      EXPECT_EQ(describe(two.sessions[0]), describe(one.sessions.at(0))) << file.path << " split " << split;
+      EXPECT_EQ(describe(two.sessions[0]), describe(one.sessions.at(0)))
+          << file.path << " split " << split;
     }
   }
 }
@@ -466,7 +490,8 @@ TEST(CodexAdapterTest, DiscoveryHonoursCodexHomeOverHome) {
   EXPECT_EQ(files[0].agent, Agent::codex);
   EXPECT_FALSE(files[0].whole_document);
   EXPECT_EQ(adapter->roots(env),
-            (std::vector<std::string>{codex_home.path() + "/sessions", codex_home.path() + "/archived_sessions"}));
+            (std::vector<std::string>{codex_home.path() + "/sessions",
+                                      codex_home.path() + "/archived_sessions"}));
 
   env.codex_home.clear();
   files.clear();

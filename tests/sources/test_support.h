@@ -88,7 +88,8 @@ inline void feed(FileParser& parser, const std::vector<Line>& lines, ParseOutput
 }
 
 // One run of a fresh parser over all of `text`. A whole-document file is one Line.
-inline ParseOutput parse_text(const Adapter& adapter, const SourceFile& file, std::string_view text) {
+inline ParseOutput parse_text(const Adapter& adapter, const SourceFile& file,
+                              std::string_view text) {
   PaddedText padded(text);
   std::vector<Line> lines;
   if (file.whole_document) {
@@ -176,7 +177,8 @@ inline std::map<std::string, ModelTotals> ground_truth(std::string_view agent) {
     std::string_view scenario_agent;
     simdjson::dom::object models;
     if (scenario["agent"].get_string().get(scenario_agent) != simdjson::SUCCESS ||
-        scenario_agent != agent || scenario["models"].get_object().get(models) != simdjson::SUCCESS) {
+        scenario_agent != agent ||
+        scenario["models"].get_object().get(models) != simdjson::SUCCESS) {
       continue;
     }
     for (auto [model, m] : models) {
@@ -199,12 +201,12 @@ inline std::map<std::string, ModelTotals> ground_truth(std::string_view agent) {
 
 // Every field of a record but its source path, for comparing runs.
 inline std::string describe(const UsageRecord& r) {
-  return fmt::format("{} ts={} s={} p={} proj={} m={} e={} sp={} tier={} req={} in={} cr={} cw={} out={} "
-                     "rs={} line={} off={}",
-                     r.id, r.ts, r.session_id, r.parent_session_id, r.project, r.model, r.effort,
-                     r.speed, r.service_tier, r.request_id, r.tokens.input, r.tokens.cache_read,
-                     r.tokens.cache_write, r.tokens.output, r.tokens.reasoning, r.source_line,
-                     r.source_offset);
+  return fmt::format(
+      "{} ts={} s={} p={} proj={} m={} e={} sp={} tier={} req={} in={} cr={} cw={} out={} "
+      "rs={} line={} off={}",
+      r.id, r.ts, r.session_id, r.parent_session_id, r.project, r.model, r.effort, r.speed,
+      r.service_tier, r.request_id, r.tokens.input, r.tokens.cache_read, r.tokens.cache_write,
+      r.tokens.output, r.tokens.reasoning, r.source_line, r.source_offset);
 }
 
 inline std::vector<std::string> describe(const std::vector<UsageRecord>& records) {
@@ -216,9 +218,10 @@ inline std::vector<std::string> describe(const std::vector<UsageRecord>& records
 }
 
 inline std::string describe(const SessionFacts& f) {
-  return fmt::format("{} parent={} key={} proj={} first={} last={} prompts={} errors={} compactions={}",
-                     f.session_id, f.parent_session_id, f.file_key, f.project, f.first_ts, f.last_ts,
-                     f.user_prompts, f.errors, f.compactions);
+  return fmt::format(
+      "{} parent={} key={} proj={} first={} last={} prompts={} errors={} compactions={}",
+      f.session_id, f.parent_session_id, f.file_key, f.project, f.first_ts, f.last_ts,
+      f.user_prompts, f.errors, f.compactions);
 }
 
 inline std::vector<std::string> describe(const std::vector<ParseProblem>& problems) {

@@ -1,0 +1,257 @@
+// End-to-end tests of the tally binary on the derived real fixtures
+// (tests/data/real-logs, scrubbed copies of genuine Claude Code / Codex / Gemini CLI logs
+// with the usage the API billed in ground_truth.json).
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+#include <sys/wait.h>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <algorithm>
+#include <map>
+#include <sstream>
+#include <string>
+#include <tuple>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kFixtures = std::string(TALLY_TESTDATA) + "/real-logs";
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs tally with a clean environment: only HOME, TALLY_DATA_DIR, TZ and what `extra` adds.
+Result run_tally(const std::string& home, const std::string& data_dir, const std::string& args,
+              const std::string& extra = "") {
+  const fs::path err_file = fs::temp_directory_path() / fmt::format("tally-cli-{}.err", ::getpid());
+  const std::string cmd = fmt::format(
+      "env -i HOME='{}' TALLY_DATA_DIR='{}' TZ=UTC PATH=/usr/bin:/bin {} '{}' {} 2>'{}'", home,
+      data_dir, extra, TALLY_BINARY, args, err_file.string());
+  Result run;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) {
+    return run;
+  }
+  char buf[65536];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) {
+    run.out.append(buf, n);
+  }
+  const int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.err = slurp(err_file.string());
+  fs::remove(err_file);
+  return run;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() /
+            fmt::format("tally-cli-test-{}-{}", ::getpid(), counter_++);
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string str() const { return path_.string(); }
+  fs::path path() const { return path_; }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path path_;
+};
+
+using Fields = std::map<std::string, std::int64_t>;
+using ByModel = std::map<std::pair<std::string, std::string>, Fields>;
+
+const char* kTokenFields[] = {"input_tokens", "cache_read_tokens", "cache_write_tokens",
+                              "cache_write_1h_tokens", "output_tokens", "reasoning_tokens",
+                              "requests"};
+
+// ground_truth.json "models", summed per (agent, model).
+ByModel ground_truth() {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.load(kFixtures + "/ground_truth.json");
+  ByModel out;
+  for (auto [scenario, value] : root.get_object()) {
+    const std::string agent{std::string_view(value["agent"])};
+    for (auto [model, fields] : value["models"].get_object()) {
+      Fields& f = out[{agent, std::string(model)}];
+      for (const char* name : kTokenFields) {
+        f[name] += int64_t(fields[name]);
+      }
+    }
+  }
+  return out;
+}
+
+ByModel rows_of(const std::string& json, std::map<std::string, std::string>* sources = nullptr) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(json);
+  ByModel out;
+  for (simdjson::dom::element row : root["rows"].get_array()) {
+    const std::string agent{std::string_view(row["agent"])};
+    const std::string model{std::string_view(row["model"])};
+    Fields& f = out[{agent, model}];
+    for (const char* name : kTokenFields) {
+      f[name] += int64_t(row[name]);
+    }
+    if (sources != nullptr) {
+      (*sources)[model] = std::string{std::string_view(row["cost_source"])};
+    }
+  }
+  return out;
+}
+
+TEST(CliTest, ModelsJsonMatchesBilledGroundTruthExactly) {
+  TempDir data;
+  Result run = run_tally(kFixtures + "/home", data.str(), "models --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::map<std::string, std::string> sources;
+  const ByModel got = rows_of(run.out, &sources);
+  const ByModel want = ground_truth();
+  ASSERT_EQ(got.size(), want.size());
+  for (const auto& [key, fields] : want) {
+    auto it = got.find(key);
+    ASSERT_NE(it, got.end()) << key.first << "/" << key.second;
+    for (const auto& [name, value] : fields) {
+      EXPECT_EQ(it->second.at(name), value) << key.first << "/" << key.second << " " << name;
+    }
+  }
+  // Models in no price list are never a silent $0.
+  EXPECT_EQ(sources["claude-opus-5-5"], "agent-reported");
+  EXPECT_EQ(sources["gpt-6-sol"], "unpriced");
+  EXPECT_EQ(sources["gemini-3.8-flash"], "unpriced");
+  EXPECT_NE(run.out.find("\"unpriced-model\""), std::string::npos);
+}
+
+TEST(CliTest, SecondRunAndDeletedLogsGiveIdenticalReports) {
+  TempDir home;
+  TempDir data;
+  fs::copy(kFixtures + "/home", home.path(), fs::copy_options::recursive);
+  Result first = run_tally(home.str(), data.str(), "daily --json");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  Result second = run_tally(home.str(), data.str(), "daily --json");
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(first.out, second.out);
+  // Agents delete old logs; the ledger keeps what it read.
+  for (const char* dir : {".claude", ".codex", ".gemini"}) {
+    fs::remove_all(home.path() / dir);
+  }
+  Result after = run_tally(home.str(), data.str(), "daily --json");
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(rows_of(first.out), rows_of(after.out));
+  Result models = run_tally(home.str(), data.str(), "models --json");
+  EXPECT_EQ(rows_of(models.out), ground_truth());
+}
+
+TEST(CliTest, MalformedLinesAreWarnedWithFileAndLineAndTheRunGoesOn) {
+  TempDir home;
+  TempDir data;
+  fs::copy(kFixtures + "/home", home.path(), fs::copy_options::recursive);
+  const fs::path codex = home.path() / ".codex/sessions/2026/11/22";
+  const fs::path bad = codex / "rollout-2026-11-22T23-00-00-garbage.jsonl";
+  {
+    std::ofstream out(bad, std::ios::binary);
+    out << "{\"timestamp\":\"2026-11-22T23:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"x\"}}\n";
+    out << "{\"timestamp\":\"2026-11-22T23:00:01Z\",\"type\":\"token_usage_record\",\"payload\":{\n";
+    out << std::string("\x00\x01\xff\xfe garbage", 12) << "\n";
+  }
+  Result run = run_tally(home.str(), data.str(), "models --json");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(rows_of(run.out), ground_truth());
+  EXPECT_NE(run.out.find("\"malformed-line\""), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(bad.filename().string()), std::string::npos);
+  EXPECT_NE(run.out.find("\"line\": 2"), std::string::npos) << run.out;
+}
+
+TEST(CliTest, NoLogsSaysWhereItLooked) {
+  TempDir home;
+  TempDir data;
+  Result run = run_tally(home.str(), data.str(), "");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("Looked in"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(home.str() + "/.claude/projects"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(home.str() + "/.codex/sessions"), std::string::npos) << run.out;
+}
+
+TEST(CliTest, UsageErrorsExitTwoWithOneClearLine) {
+  TempDir data;
+  const std::string home = kFixtures + "/home";
+  Result typo = run_tally(home, data.str(), "dailly");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("did you mean 'daily'"), std::string::npos) << typo.err;
+  Result date = run_tally(home, data.str(), "daily --since 2026-13-45");
+  EXPECT_EQ(date.exit_code, 2);
+  EXPECT_NE(date.err.find("--since"), std::string::npos) << date.err;
+  Result zone = run_tally(home, data.str(), "daily --timezone Mars/Olympus");
+  EXPECT_EQ(zone.exit_code, 2);
+  EXPECT_NE(zone.err.find("Mars/Olympus"), std::string::npos) << zone.err;
+  Result agent = run_tally(home, data.str(), "daily --agent cursor");
+  EXPECT_EQ(agent.exit_code, 2);
+  Result both = run_tally(home, data.str(), "daily --json --csv");
+  EXPECT_EQ(both.exit_code, 2);
+}
+
+TEST(CliTest, UnwritableLedgerIsARuntimeFailure) {
+  TempDir dir;
+  const fs::path file = dir.path() / "not-a-dir";
+  std::ofstream(file) << "x";
+  Result run = run_tally(kFixtures + "/home", (file / "sub").string(), "daily");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("tally: error:"), std::string::npos) << run.err;
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
+}
+
+TEST(CliTest, DailyBucketsInTheRequestedZoneAndFilters) {
+  TempDir data;
+  const std::string home = kFixtures + "/home";
+  // The fixtures ran at 22:06-22:09 UTC on 2026-11-22: 07:06 on the 23rd in Tokyo.
+  Result utc = run_tally(home, data.str(), "daily --json --timezone UTC");
+  ASSERT_EQ(utc.exit_code, 0) << utc.err;
+  EXPECT_NE(utc.out.find("\"date\": \"2026-11-22\""), std::string::npos) << utc.out;
+  Result tokyo = run_tally(home, data.str(), "daily --json --timezone Asia/Tokyo");
+  ASSERT_EQ(tokyo.exit_code, 0) << tokyo.err;
+  EXPECT_NE(tokyo.out.find("\"date\": \"2026-11-23\""), std::string::npos) << tokyo.out;
+  Result none = run_tally(home, data.str(), "daily --json --timezone UTC --since 2026-11-23");
+  ASSERT_EQ(none.exit_code, 0);
+  EXPECT_TRUE(rows_of(none.out).empty()) << none.out;
+  Result codex = run_tally(home, data.str(), "models --json --agent codex");
+  const ByModel rows = rows_of(codex.out);
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& [key, fields] : rows) {
+    EXPECT_EQ(key.first, "codex");
+  }
+}
+
+TEST(CliTest, CsvHasTheJsonFieldNamesAndWarningsGoToStderr) {
+  TempDir data;
+  Result run = run_tally(kFixtures + "/home", data.str(), "projects --csv");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string header = run.out.substr(0, run.out.find('\n'));
+  for (const char* field : {"project", "agent", "model", "requests", "input_tokens", "cost_usd",
+                            "cost_source"}) {
+    EXPECT_NE(header.find(field), std::string::npos) << header;
+  }
+  EXPECT_NE(run.err.find("unpriced model gpt-6-sol"), std::string::npos) << run.err;
+}
+
+}  // namespace
