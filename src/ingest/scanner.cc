@@ -147,7 +147,8 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
     bool eof = false;
     // State of an over-long line being streamed past.
     bool skipping = false;
-    bool skip_suspicious = false;
+    bool skip_wanted = false;      // the line's head is of a kind that may carry usage
+    bool skip_suspicious = false;  // ... and a needle was seen in its bytes
     std::int64_t skip_start = 0;
     std::string carry;  // tail of the previous chunk, so needles spanning chunks are found
     const std::vector<std::string_view> needles = parser->needles();
@@ -168,7 +169,7 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
         const char* nl = static_cast<const char*>(std::memchr(buf.data(), '\n', buf.size()));
         const size_t upto = nl == nullptr ? buf.size() : static_cast<size_t>(nl - buf.data());
         std::string window = carry + std::string(buf.data(), upto);
-        skip_suspicious = skip_suspicious || contains_any(window, needles);
+        skip_suspicious = skip_suspicious || (skip_wanted && contains_any(window, needles));
         carry = window.substr(window.size() > 64 ? window.size() - 64 : 0);
         if (nl == nullptr) {
           buf_offset += static_cast<std::int64_t>(buf.size());
@@ -232,7 +233,8 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
         const std::string_view head(buf.data(), std::min<size_t>(buf.size(), sources::kWantsPrefixBytes));
         skipping = true;
         skip_start = buf_offset;
-        skip_suspicious = parser->wants(head) && contains_any(std::string_view(buf.data(), buf.size()), needles);
+        skip_wanted = parser->wants(head);
+        skip_suspicious = skip_wanted && contains_any(std::string_view(buf.data(), buf.size()), needles);
         carry.assign(buf.data() + buf.size() - 64, 64);
         buf_offset += static_cast<std::int64_t>(buf.size());
         buf.clear();

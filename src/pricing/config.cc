@@ -1,7 +1,6 @@
 #include "pricing/config.h"
 
 #include <fmt/format.h>
-
 #include <toml++/toml.h>
 
 #include "pricing/builtin_table.h"
@@ -21,8 +20,7 @@ Status read_aliases(std::string_view source, const toml::node& node, Aliases& ou
   }
   for (const auto& [k, v] : *table) {
     if (!v.is_string()) {
-      return parse_fail(source, v,
-                        fmt::format("alias '{}' must name a model (a string)", k.str()));
+      return parse_fail(source, v, fmt::format("alias '{}' must name a model (a string)", k.str()));
     }
     const std::string target(v.value<std::string_view>().value_or(""));
     if (k.str().empty() || target.empty()) {
@@ -37,9 +35,9 @@ Status read_model_row(std::string_view source, std::string_view key, const toml:
                       std::vector<PriceRow>& out) {
   const toml::table* table = node.as_table();
   if (table == nullptr) {
-    return parse_fail(source, node,
-                      fmt::format("[pricing.models.\"{}\"] must be a table or an array of tables",
-                                  key));
+    return parse_fail(
+        source, node,
+        fmt::format("[pricing.models.\"{}\"] must be a table or an array of tables", key));
   }
   auto spec = detail::row_spec_from_toml(*table, std::string(key), false, source);
   if (!spec) {
@@ -77,8 +75,8 @@ Result<PricingConfig> parse_pricing_config(std::string_view toml_text, std::stri
   try {
     root = toml::parse(toml_text, source);
   } catch (const toml::parse_error& e) {
-    return fail(Errc::parse, fmt::format("{}:{}: {}", source, e.source().begin.line,
-                                         e.description()));
+    return fail(Errc::parse,
+                fmt::format("{}:{}: {}", source, e.source().begin.line, e.description()));
   }
   PricingConfig config;
   const toml::node* pricing = root.get("pricing");
@@ -95,9 +93,8 @@ Result<PricingConfig> parse_pricing_config(std::string_view toml_text, std::stri
     } else if (k.str() == "models") {
       TALLY_TRY(read_models(source, v, config.overrides));
     } else {
-      return parse_fail(source, v,
-                        fmt::format("unknown key 'pricing.{}' (expected aliases or models)",
-                                    k.str()));
+      return parse_fail(
+          source, v, fmt::format("unknown key 'pricing.{}' (expected aliases or models)", k.str()));
     }
   }
   return config;

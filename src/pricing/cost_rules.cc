@@ -4,18 +4,12 @@
 #include <cstdint>
 #include <string>
 
+#include "pricing/model_lookup.h"
+
 namespace tally::pricing {
 namespace {
 
 constexpr double kTokensPerMillion = 1'000'000.0;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return out;
-}
 
 Rates scaled(const Rates& r, double m) {
   return Rates{r.input * m, r.output * m, r.cache_read * m, r.cache_write_5m * m,
@@ -29,7 +23,7 @@ double usd(std::int64_t tokens, double rate_per_mtok) {
 }  // namespace
 
 ServiceTier parse_service_tier(std::string_view tier) {
-  const std::string t = lower(tier);
+  const std::string t = ascii_lower(tier);
   if (t == "priority") {
     return ServiceTier::priority;
   }
@@ -46,8 +40,7 @@ bool is_long_context(const PriceRow& row, const TokenCounts& tokens) {
   return row.has_long_context() && tokens.prompt() > row.long_context_threshold;
 }
 
-Rates effective_rates(const PriceRow& row, const TokenCounts& tokens, bool fast,
-                      ServiceTier tier) {
+Rates effective_rates(const PriceRow& row, const TokenCounts& tokens, bool fast, ServiceTier tier) {
   const bool long_context = is_long_context(row, tokens);
   Rates rates = long_context ? row.long_context : row.standard;
   double multiplier = fast ? row.fast_multiplier : 1.0;
@@ -74,8 +67,8 @@ Rates effective_rates(const PriceRow& row, const TokenCounts& tokens, bool fast,
 BucketCosts bucket_costs(const PriceRow& row, const TokenCounts& tokens, bool fast,
                          ServiceTier tier) {
   const Rates r = effective_rates(row, tokens, fast, tier);
-  const std::int64_t write_1h = std::clamp<std::int64_t>(tokens.cache_write_1h, 0,
-                                                         std::max<std::int64_t>(tokens.cache_write, 0));
+  const std::int64_t write_1h = std::clamp<std::int64_t>(
+      tokens.cache_write_1h, 0, std::max<std::int64_t>(tokens.cache_write, 0));
   const std::int64_t write_5m = std::max<std::int64_t>(tokens.cache_write, 0) - write_1h;
   BucketCosts c;
   c.input = usd(tokens.input, r.input);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "pricing/import.h"
+#include "pricing/model_lookup.h"
 
 namespace tally::pricing {
 namespace {
@@ -23,20 +24,20 @@ constexpr std::array<Tier, 3> kTiers = {{{"_above_200k_tokens", 200'000},
                                          {"_above_272k_tokens", 272'000},
                                          {"_above_128k_tokens", 128'000}}};
 
-// A per-token price as $/MTok, rounded to 1e-9 so 3e-06 reads back as 3.
+// A per-token price as $/MTok, rounded so 3e-06 reads back as 3.
 std::optional<double> per_mtok(simdjson::dom::object entry, const std::string& field) {
   double v = 0;
   if (entry[field].get_double().get(v) != simdjson::SUCCESS || !std::isfinite(v)) {
     return std::nullopt;
   }
-  return std::round(v * kTokensPerMillion * 1e9) / 1e9;
+  return round_rate(v * kTokensPerMillion);
 }
 
 std::optional<double> ratio(std::optional<double> part, std::optional<double> whole) {
   if (!part || !whole || *whole <= 0 || *part <= 0) {
     return std::nullopt;
   }
-  return std::round(*part / *whole * 1e9) / 1e9;
+  return round_rate(*part / *whole);
 }
 
 bool is_priced_mode(simdjson::dom::object entry) {
@@ -45,14 +46,6 @@ bool is_priced_mode(simdjson::dom::object entry) {
     return true;  // no mode: judge by the prices alone
   }
   return mode == "chat" || mode == "responses" || mode == "completion";
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return out;
 }
 
 RateSpec rates_with_suffix(simdjson::dom::object e, std::string_view suffix) {
@@ -99,8 +92,7 @@ std::optional<RowSpec> spec_from_entry(std::string key, simdjson::dom::object e,
     spec.priority = priority;
   }
   spec.flex_multiplier = ratio(per_mtok(e, "input_cost_per_token_flex"), spec.standard.input);
-  spec.batch_multiplier =
-      ratio(per_mtok(e, "input_cost_per_token_batches"), spec.standard.input);
+  spec.batch_multiplier = ratio(per_mtok(e, "input_cost_per_token_batches"), spec.standard.input);
   double fast = 0;
   if (e["provider_specific_entry"]["fast"].get_double().get(fast) == simdjson::SUCCESS &&
       fast > 0) {
@@ -116,8 +108,8 @@ Result<ImportReport> import_litellm(std::string_view json, const ImportOptions& 
   const simdjson::padded_string padded(json.data(), json.size());
   simdjson::dom::object root;
   if (const auto err = parser.parse(padded).get_object().get(root); err != simdjson::SUCCESS) {
-    return fail(Errc::parse,
-                fmt::format("LiteLLM price list: not a JSON object ({})", simdjson::error_message(err)));
+    return fail(Errc::parse, fmt::format("LiteLLM price list: not a JSON object ({})",
+                                         simdjson::error_message(err)));
   }
   ImportReport report;
   std::set<std::string, std::less<>> seen;
@@ -130,7 +122,7 @@ Result<ImportReport> import_litellm(std::string_view json, const ImportOptions& 
       ++report.skipped;
       continue;
     }
-    std::string key = lower(field.key);
+    std::string key = ascii_lower(field.key);
     if (seen.count(key) != 0) {
       ++report.skipped;  // differs from an earlier key only in case
       continue;

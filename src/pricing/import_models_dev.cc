@@ -7,6 +7,7 @@
 #include <set>
 
 #include "pricing/import.h"
+#include "pricing/model_lookup.h"
 
 namespace tally::pricing {
 namespace {
@@ -22,7 +23,7 @@ std::optional<double> rate(simdjson::dom::object cost, std::string_view field) {
   if (cost[field].get_double().get(v) != simdjson::SUCCESS || !std::isfinite(v)) {
     return std::nullopt;
   }
-  return std::round(v * 1e9) / 1e9;
+  return round_rate(v);
 }
 
 // models.dev has one cache-write price: the 5-minute one. The 1h price derives from it.
@@ -33,14 +34,6 @@ RateSpec rates_of(simdjson::dom::object cost) {
   r.cache_read = rate(cost, "cache_read");
   r.cache_write_5m = rate(cost, "cache_write");
   return r;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return out;
 }
 
 }  // namespace
@@ -60,15 +53,15 @@ Result<ImportReport> import_models_dev(std::string_view json, const ImportOption
     if (provider.value["models"].get_object().get(models) != simdjson::SUCCESS) {
       continue;  // not a provider entry
     }
-    const std::string provider_id = lower(provider.key);
+    const std::string provider_id = ascii_lower(provider.key);
     for (const auto model : models) {
       simdjson::dom::object cost;
       if (model.value["cost"].get_object().get(cost) != simdjson::SUCCESS) {
         ++report.skipped;
         continue;
       }
-      const std::string id = lower(model.key);
-      std::string key = is_first_party(provider_id) ? id : provider_id + "/" + id;
+      const std::string id = ascii_lower(model.key);
+      std::string key = is_first_party(provider_id) ? id : fmt::format("{}/{}", provider_id, id);
       if (seen.count(key) != 0) {
         ++report.skipped;
         continue;

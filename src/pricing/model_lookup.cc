@@ -59,8 +59,8 @@ bool strip_one_suffix(std::string& s) {
   }
   // Bedrock "-v1:0" / "-v1". Only after a version number ("claude-opus-4-6-v1"), so a
   // model whose name ends in its own "-v3" keeps it.
-  if (const size_t dash = v.rfind("-v"); dash != std::string_view::npos && dash > 0 &&
-                                         is_digit(v[dash - 1])) {
+  if (const size_t dash = v.rfind("-v");
+      dash != std::string_view::npos && dash > 0 && is_digit(v[dash - 1])) {
     const std::string_view tail = v.substr(dash + 2);
     const size_t colon = tail.find(':');
     const bool ok = colon == std::string_view::npos
@@ -86,11 +86,16 @@ void add_unique(std::vector<std::string>& out, std::string name) {
 
 }  // namespace
 
-std::string strip_provider_prefix(std::string_view model) {
-  std::string s(model);
-  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   });
+  return out;
+}
+
+std::string strip_provider_prefix(std::string_view model) {
+  std::string s = ascii_lower(model);
   if (const size_t slash = s.rfind('/'); slash != std::string::npos) {
     s.erase(0, slash + 1);
   }

@@ -22,6 +22,9 @@
 
 namespace tally::pricing {
 
+// `s` with ASCII letters lower-cased (model names and tier names are ASCII).
+std::string ascii_lower(std::string_view s);
+
 // The candidate names for `model`, in lookup order, without duplicates or empty names.
 std::vector<std::string> lookup_candidates(std::string_view model);
 

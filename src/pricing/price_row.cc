@@ -12,14 +12,11 @@ constexpr double kCacheWrite5mFactor = 1.25;
 constexpr double kCacheWrite1hFactor = 2.0;
 constexpr double kDefaultTierMultiplier = 0.5;
 
-// 1e-9 $/MTok is 1e-15 $/token: far below any real price, far above double noise.
-double round_rate(double rate) { return std::round(rate * 1e9) / 1e9; }
-
 Status check_rate(const std::string& key, std::string_view field, double value) {
   if (!std::isfinite(value) || value < 0) {
-    return fail(Errc::invalid_argument,
-                fmt::format("price row '{}': {} must be a finite rate >= 0, got {}", key, field,
-                            value));
+    return fail(
+        Errc::invalid_argument,
+        fmt::format("price row '{}': {} must be a finite rate >= 0, got {}", key, field, value));
   }
   return ok();
 }
@@ -88,12 +85,14 @@ std::string provider_family(std::string_view provider, std::string_view model) {
   }
   const std::string_view base = model.substr(model.rfind('/') + 1);  // npos + 1 == 0
   if (provider == "openai" || provider == "azure" || provider == "text-completion-openai" ||
-      has(base, "gpt-") || base == "o1" || base == "o3" || base == "o3-mini" ||
-      base == "o4-mini" || base.substr(0, 6) == "codex-") {
+      has(base, "gpt-") || base == "o1" || base == "o3" || base == "o3-mini" || base == "o4-mini" ||
+      base.substr(0, 6) == "codex-") {
     return "openai";
   }
   return std::string(provider);
 }
+
+double round_rate(double rate) { return std::round(rate * 1e9) / 1e9; }
 
 TimeMs start_of_day_utc(const Date& date) {
   return static_cast<TimeMs>(days_from_civil(date)) * 86'400'000;
@@ -121,8 +120,8 @@ Result<PriceRow> resolve_row(const RowSpec& spec) {
   }
   row.long_context_threshold = spec.long_context_threshold;
   if (row.has_long_context()) {
-    auto lc = resolve_rates(spec.key, "long_context.", spec.long_context, bills_writes, nullptr,
-                            1.0);
+    auto lc =
+        resolve_rates(spec.key, "long_context.", spec.long_context, bills_writes, nullptr, 1.0);
     if (!lc) {
       return Unexpected{lc.error()};
     }

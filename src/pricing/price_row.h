@@ -91,11 +91,15 @@ std::string provider_family(std::string_view provider, std::string_view model);
 //   input, writes = standard writes x priority_multiplier; priority_multiplier defaults to
 //   priority.input / input (1 when input is 0), or 1 without priority rates. fast 1, flex
 //   and batch 0.5.
-// Derived rates are rounded to 1e-9 $/MTok so that 0.1 x 3 prints as 0.3.
+// Derived rates go through round_rate, so 0.1 x 3 prints as 0.3.
 // Fails (Errc::invalid_argument, naming the key) when the key is empty, input or output is
 // missing, a rate is negative or not finite, a multiplier is not > 0, the threshold is
 // negative, or a long-context tier or priority rates lack input or output.
 Result<PriceRow> resolve_row(const RowSpec& spec);
+
+// `rate` ($/MTok) rounded to 1e-9 $/MTok: 1e-15 $/token, far below any real price and far
+// above double noise, so 0.1 x 3 and 3e-06 x 1e6 both read back as clean numbers.
+double round_rate(double rate);
 
 // Milliseconds since the epoch at 00:00 UTC of `date`.
 TimeMs start_of_day_utc(const Date& date);

@@ -1,7 +1,6 @@
 #include "pricing/table_format.h"
 
 #include <fmt/format.h>
-
 #include <toml++/toml.h>
 
 #include "pricing/toml_row.h"
@@ -36,10 +35,11 @@ std::string quoted(std::string_view s) {
 }
 
 std::string inline_rates(const Rates& r) {
-  return fmt::format("input = {}, output = {}, cache_read = {}, cache_write_5m = {}, "
-                     "cache_write_1h = {}",
-                     number_text(r.input), number_text(r.output), number_text(r.cache_read),
-                     number_text(r.cache_write_5m), number_text(r.cache_write_1h));
+  return fmt::format(
+      "input = {}, output = {}, cache_read = {}, cache_write_5m = {}, "
+      "cache_write_1h = {}",
+      number_text(r.input), number_text(r.output), number_text(r.cache_read),
+      number_text(r.cache_write_5m), number_text(r.cache_write_1h));
 }
 
 }  // namespace
@@ -49,8 +49,8 @@ Result<std::vector<PriceRow>> parse_price_table(std::string_view text, std::stri
   try {
     root = toml::parse(text, source);
   } catch (const toml::parse_error& e) {
-    return fail(Errc::parse, fmt::format("{}:{}: {}", source, e.source().begin.line,
-                                         e.description()));
+    return fail(Errc::parse,
+                fmt::format("{}:{}: {}", source, e.source().begin.line, e.description()));
   }
   std::vector<PriceRow> rows;
   for (const auto& [k, v] : root) {

@@ -83,8 +83,8 @@ Result<std::unique_ptr<TablePricer>> TablePricer::create(PriceTable table, Alias
     }
     if (!known) {
       return fail(Errc::invalid_argument,
-                  fmt::format("pricing alias '{}' -> '{}': no such model in the price table",
-                              name, target));
+                  fmt::format("pricing alias '{}' -> '{}': no such model in the price table", name,
+                              target));
     }
   }
   // The constructor is private (create validates), so make_unique cannot reach it.

@@ -18,8 +18,7 @@ Result<double> number(std::string_view source, std::string_view name, const toml
   return node.value<double>().value_or(0.0);
 }
 
-Result<std::string> text(std::string_view source, std::string_view name,
-                         const toml::node& node) {
+Result<std::string> text(std::string_view source, std::string_view name, const toml::node& node) {
   if (!node.is_string()) {
     return parse_fail(source, node, fmt::format("'{}' must be a string", name));
   }
@@ -36,7 +35,8 @@ Result<Date> date(std::string_view source, const toml::node& node) {
       return *parsed;
     }
   } else if (node.is_string()) {
-    if (const std::optional<Date> parsed = parse_date(node.value<std::string_view>().value_or(""))) {
+    if (const std::optional<Date> parsed =
+            parse_date(node.value<std::string_view>().value_or(""))) {
       return *parsed;
     }
   }

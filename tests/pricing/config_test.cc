@@ -73,7 +73,8 @@ TEST(ParsePricingConfigTest, RejectsTyposAndBadValues) {
   ASSERT_FALSE(bad_row);
   EXPECT_NE(bad_row.error().message.find("tally.toml:1:"), std::string::npos)
       << bad_row.error().message;
-  EXPECT_FALSE(parse_pricing_config("[pricing.models.\"m\"]\ninput = 1.0\noutput = 1\nkey = \"x\"\n"));
+  EXPECT_FALSE(
+      parse_pricing_config("[pricing.models.\"m\"]\ninput = 1.0\noutput = 1\nkey = \"x\"\n"));
   EXPECT_FALSE(parse_pricing_config("[pricing\n"));
 }
 

@@ -253,7 +253,8 @@ TEST(ImportLiteLlmTest, SavedCopyAgreesWithTheBuiltinTable) {
   EXPECT_GE(compared, 30u);
   // Every listed difference is real: the list must not go stale.
   for (const auto& [key, why] : deliberate_differences()) {
-    EXPECT_TRUE(differing.count(key) != 0) << key << " now agrees with LiteLLM; drop it from the list";
+    EXPECT_TRUE(differing.count(key) != 0)
+        << key << " now agrees with LiteLLM; drop it from the list";
   }
 }
 

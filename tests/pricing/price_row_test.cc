@@ -113,9 +113,9 @@ PriceRow row_since(const char* key, Date since, double input) {
 }
 
 TEST(PriceTableTest, FindsTheLatestRowAtOrBeforeTheTime) {
-  auto table = PriceTable::from_rows({row_since("m", {2025, 6, 1}, 2.0),
-                                      row_since("m", {2025, 1, 1}, 1.0),
-                                      row_since("m", {2026, 1, 1}, 3.0)});
+  auto table =
+      PriceTable::from_rows({row_since("m", {2025, 6, 1}, 2.0), row_since("m", {2025, 1, 1}, 1.0),
+                             row_since("m", {2026, 1, 1}, 3.0)});
   ASSERT_TRUE(table);
   using testing::at;
   EXPECT_DOUBLE_EQ(table->find("m", at("2024-12-31T23:59:59Z"))->standard.input, 1.0);
@@ -128,16 +128,16 @@ TEST(PriceTableTest, FindsTheLatestRowAtOrBeforeTheTime) {
 }
 
 TEST(PriceTableTest, RejectsTwoRowsForTheSameKeyAndDate) {
-  auto table = PriceTable::from_rows({row_since("m", {2025, 6, 1}, 2.0),
-                                      row_since("m", {2025, 6, 1}, 3.0)});
+  auto table =
+      PriceTable::from_rows({row_since("m", {2025, 6, 1}, 2.0), row_since("m", {2025, 6, 1}, 3.0)});
   ASSERT_FALSE(table);
   EXPECT_NE(table.error().message.find("2025-06-01"), std::string::npos);
 }
 
 TEST(PriceTableTest, OverlayReplacesTheWholeHistoryOfAKey) {
-  auto lower = PriceTable::from_rows({row_since("m", {2025, 1, 1}, 1.0),
-                                      row_since("m", {2026, 1, 1}, 2.0),
-                                      row_since("keep", {2025, 1, 1}, 7.0)});
+  auto lower =
+      PriceTable::from_rows({row_since("m", {2025, 1, 1}, 1.0), row_since("m", {2026, 1, 1}, 2.0),
+                             row_since("keep", {2025, 1, 1}, 7.0)});
   auto upper = PriceTable::from_rows({row_since("m", {2025, 3, 1}, 9.0)});
   ASSERT_TRUE(lower && upper);
   const PriceTable merged = lower->overlaid_with(*upper);

@@ -18,15 +18,43 @@ TEST(BuiltinTableTest, EmbeddedTableParses) {
 
 TEST(BuiltinTableTest, CoversTheCurrentModels) {
   const PriceTable& table = builtin_price_table();
-  for (const char* key :
-       {"claude-opus-4-8", "claude-opus-4-7", "claude-opus-4-6", "claude-opus-4-5",
-        "claude-sonnet-5", "claude-sonnet-4-6", "claude-sonnet-4-5", "claude-haiku-4-5",
-        "claude-fable-5", "claude-sonnet-4", "claude-opus-4", "claude-3-5-haiku",
-        "claude-3-7-sonnet", "gpt-5.5", "gpt-5.5-pro", "gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano",
-        "gpt-5.3-codex", "gpt-5.2", "gpt-5.2-codex", "gpt-5", "gpt-5-codex", "gpt-5.1-codex",
-        "gpt-5.1-codex-max", "gpt-5.1-codex-mini", "gpt-5-mini", "gemini-3-pro-preview",
-        "gemini-3.1-pro-preview", "gemini-3-flash-preview", "gemini-2.5-pro",
-        "gemini-2.5-flash", "gemini-2.5-flash-lite", "gpt-4.1", "gpt-4o", "o3", "o4-mini"}) {
+  for (const char* key : {"claude-opus-4-8",
+                          "claude-opus-4-7",
+                          "claude-opus-4-6",
+                          "claude-opus-4-5",
+                          "claude-sonnet-5",
+                          "claude-sonnet-4-6",
+                          "claude-sonnet-4-5",
+                          "claude-haiku-4-5",
+                          "claude-fable-5",
+                          "claude-sonnet-4",
+                          "claude-opus-4",
+                          "claude-3-5-haiku",
+                          "claude-3-7-sonnet",
+                          "gpt-5.5",
+                          "gpt-5.5-pro",
+                          "gpt-5.4",
+                          "gpt-5.4-mini",
+                          "gpt-5.4-nano",
+                          "gpt-5.3-codex",
+                          "gpt-5.2",
+                          "gpt-5.2-codex",
+                          "gpt-5",
+                          "gpt-5-codex",
+                          "gpt-5.1-codex",
+                          "gpt-5.1-codex-max",
+                          "gpt-5.1-codex-mini",
+                          "gpt-5-mini",
+                          "gemini-3-pro-preview",
+                          "gemini-3.1-pro-preview",
+                          "gemini-3-flash-preview",
+                          "gemini-2.5-pro",
+                          "gemini-2.5-flash",
+                          "gemini-2.5-flash-lite",
+                          "gpt-4.1",
+                          "gpt-4o",
+                          "o3",
+                          "o4-mini"}) {
     EXPECT_TRUE(table.contains(key)) << key;
   }
 }
@@ -108,10 +136,12 @@ TEST(TableFormatTest, ErrorsNameTheLine) {
   EXPECT_NE(bad_toml.error().message.find("t.toml:1:"), std::string::npos);
 
   EXPECT_FALSE(parse_price_table("[[model]]\nkey = \"a\"\ninput = 1\n"));  // no output
-  EXPECT_FALSE(parse_price_table("[[model]]\nkey = \"a\"\ninput = 1\noutput = 1\nsince = "
-                                 "\"2025-02-30\"\n"));
-  EXPECT_FALSE(parse_price_table("[[model]]\nkey = \"a\"\ninput = 1\noutput = 1\n"
-                                 "long_context = { input = 2, output = 2 }\n"));  // no threshold
+  EXPECT_FALSE(
+      parse_price_table("[[model]]\nkey = \"a\"\ninput = 1\noutput = 1\nsince = "
+                        "\"2025-02-30\"\n"));
+  EXPECT_FALSE(
+      parse_price_table("[[model]]\nkey = \"a\"\ninput = 1\noutput = 1\n"
+                        "long_context = { input = 2, output = 2 }\n"));  // no threshold
   EXPECT_FALSE(parse_price_table("[models]\n"));
 }
 

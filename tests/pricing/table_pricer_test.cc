@@ -40,7 +40,8 @@ TEST_F(BuiltinPricerTest, BillsEveryBucketOnceAndReasoningInsideOutput) {
   const Cost c = pricer_->price(record("claude-opus-4-8", "2026-08-01T12:00:00Z", t));
   EXPECT_EQ(c.source, CostSource::computed);
   EXPECT_EQ(c.priced_as, "claude-opus-4-8");
-  EXPECT_NEAR(c.usd, (1000 * 5.0 + 200'000 * 0.5 + 20'000 * 6.25 + 10'000 * 10.0 + 5000 * 25.0) / 1e6,
+  EXPECT_NEAR(c.usd,
+              (1000 * 5.0 + 200'000 * 0.5 + 20'000 * 6.25 + 10'000 * 10.0 + 5000 * 25.0) / 1e6,
               kEps);
 }
 
@@ -66,8 +67,7 @@ TEST_F(BuiltinPricerTest, OpenAiAndGeminiBillNoCacheWrites) {
   t.cache_write = 10'000;
   t.cache_read = 1000;
   EXPECT_NEAR(usd(record("gpt-5.5", "2026-05-01T00:00:00Z", t)), 1000 * 0.5 / 1e6, kEps);
-  EXPECT_NEAR(usd(record("gemini-2.5-flash", "2026-05-01T00:00:00Z", t)), 1000 * 0.03 / 1e6,
-              kEps);
+  EXPECT_NEAR(usd(record("gemini-2.5-flash", "2026-05-01T00:00:00Z", t)), 1000 * 0.03 / 1e6, kEps);
 }
 
 // --- long-context tiers: the whole request, strictly above the threshold -----------------
@@ -103,8 +103,8 @@ TEST_F(BuiltinPricerTest, Gpt55And54LongContextAt272k) {
   const char* when = "2026-05-01T00:00:00Z";
   EXPECT_NEAR(usd(record("gpt-5.5", when, io(272'000, 1000))), (272'000 * 5.0 + 1000 * 30.0) / 1e6,
               kEps);
-  EXPECT_NEAR(usd(record("gpt-5.5", when, io(272'001, 1000))),
-              (272'001 * 10.0 + 1000 * 45.0) / 1e6, kEps);
+  EXPECT_NEAR(usd(record("gpt-5.5", when, io(272'001, 1000))), (272'001 * 10.0 + 1000 * 45.0) / 1e6,
+              kEps);
   TokenCounts t = io(200'000, 1000);
   t.cache_read = 72'000;
   EXPECT_NEAR(usd(record("gpt-5.4", when, t)), (200'000 * 2.5 + 72'000 * 0.25 + 1000 * 15.0) / 1e6,
