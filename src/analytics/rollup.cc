@@ -35,11 +35,11 @@ Date add_days(const Date& d, long n) { return civil_from_days(days_from_civil(d)
 
 }  // namespace
 
-Totals totals_of(const store::AggregateRow& row) {
+Totals totals_of(const store::AggregateRow& row, bool standard_speed) {
   Totals t;
   t.requests = row.requests;
   t.tokens = row.tokens;
-  t.cost_usd = row.cost_usd;
+  t.cost_usd = standard_speed ? row.standard_cost_usd : row.cost_usd;
   t.cost_source = row.cost_source;
   if (row.cost_source == CostSource::unpriced) {
     t.unpriced_requests = row.requests;
@@ -152,7 +152,7 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
     }
     acc.agents.insert(std::string(agent_name(row.agent)));
     acc.models.insert(row.model);
-    acc.totals.add(totals_of(row));
+    acc.totals.add(totals_of(row, query.standard_speed));
     acc.last_ts = std::max(acc.last_ts, row.last_ts);
   }
 
@@ -184,6 +184,9 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
     });
   }
   report.notes.push_back(fmt::format("timezone: {}", zone.name()));
+  if (query.standard_speed) {
+    report.notes.push_back("what-if: fast-mode and priority requests priced at standard rates");
+  }
   return report;
 }
 

@@ -28,6 +28,8 @@ struct ReportQuery {
   std::optional<Agent> agent;
   std::string project;  // substring
   std::string session;  // id prefix
+  // What-if: price fast and priority usage at standard rates (`--speed standard`).
+  bool standard_speed = false;
 };
 
 // Converts the query's local days to a UTC filter in `zone`.
@@ -43,7 +45,8 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
 Status add_warnings(store::Ledger& ledger, const store::RecordFilter& filter,
                     const std::vector<ParseProblem>& file_errors, Report& report);
 
-// Turns one aggregate row into report totals.
-Totals totals_of(const store::AggregateRow& row);
+// Turns one aggregate row into report totals; with `standard_speed`, its cost is the
+// standard-speed what-if cost.
+Totals totals_of(const store::AggregateRow& row, bool standard_speed = false);
 
 }  // namespace tally::analytics

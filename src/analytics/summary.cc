@@ -8,7 +8,7 @@ namespace tally::analytics {
 namespace {
 
 Result<ReportRow> period_row(store::Ledger& ledger, store::RecordFilter filter, std::string name,
-                             TimeMs since, TimeMs until) {
+                             TimeMs since, TimeMs until, bool standard_speed) {
   filter.since = since;
   filter.until = until;
   store::GroupBy group;
@@ -21,7 +21,7 @@ Result<ReportRow> period_row(store::Ledger& ledger, store::RecordFilter filter, 
   std::set<std::string> agents;
   std::set<std::string> models;
   for (const store::AggregateRow& r : *rows) {
-    row.totals.add(totals_of(r));
+    row.totals.add(totals_of(r, standard_speed));
     agents.insert(std::string(agent_name(r.agent)));
     models.insert(r.model);
   }
@@ -69,7 +69,7 @@ Result<Summary> build_summary(store::Ledger& ledger, const ReportQuery& query, c
       {"last 30 days", zone.start_of(day(29)), tomorrow_start},
   };
   for (const Period& p : periods) {
-    auto row = period_row(ledger, filter, p.name, p.since, p.until);
+    auto row = period_row(ledger, filter, p.name, p.since, p.until, query.standard_speed);
     TALLY_TRY(row);
     s.periods.rows.push_back(std::move(*row));
   }

@@ -18,6 +18,7 @@
 #include "analytics/rollup.h"
 #include "analytics/summary.h"
 #include "cli/context.h"
+#include "cli/prices_command.h"
 #include "render/renderer.h"
 
 namespace tally::cli {
@@ -41,6 +42,7 @@ constexpr Command kCommands[] = {
     {"models", "usage per agent and model", analytics::Grouping::model},
     {"projects", "usage per project (working directory)", analytics::Grouping::project},
     {"problems", "every log line tally could not use, with file and line", std::nullopt},
+    {"prices", "the price table: list, show MODEL, import FILE, check", std::nullopt},
 };
 
 // Levenshtein distance, for "did you mean".
@@ -117,6 +119,13 @@ Result<analytics::ReportQuery> make_query(const ReportOptions& o) {
     }
   }
   q.project = o.project;
+  if (!o.speed.empty()) {
+    if (o.speed != "standard") {
+      return fail(Errc::invalid_argument,
+                  fmt::format("--speed '{}': the only what-if speed is 'standard'", o.speed));
+    }
+    q.standard_speed = true;
+  }
   return q;
 }
 
@@ -274,6 +283,8 @@ void add_report_options(CLI::App& app, ReportOptions& o) {
   app.add_flag("--compact", o.compact, "fewer columns (table) or one-line JSON");
   app.add_flag("--no-ingest", o.no_ingest, "report from the ledger without reading new log lines");
   app.add_flag("-q,--quiet", o.quiet, "no progress output on stderr");
+  app.add_option("--speed", o.speed,
+                 "what-if: 'standard' prices fast-mode and priority requests at standard rates");
 }
 
 constexpr std::string_view kFooter = R"(
@@ -291,6 +302,9 @@ Examples:
   tally daily --since 2026-11-01 --timezone Europe/Berlin
   tally models --json            tokens and cost per agent and model, for scripts
   tally sessions --agent codex --csv > sessions.csv
+  tally monthly --speed standard  what the month would have cost without fast mode/priority
+  tally prices show claude-opus-4-8
+  tally prices check             unpriced models; tally's cost vs the agent's own figure
 
 Costs marked agent-reported come from the agent's own figure (the model is not in tally's
 price table); unpriced models are listed in a warning and never shown as a silent $0.
@@ -336,10 +350,34 @@ int run_cli(int argc, char** argv) {
 
   std::vector<ReportOptions> options(std::size(kCommands));
   std::vector<CLI::App*> subcommands;
+  PricesOptions prices_options;
+  std::vector<std::pair<CLI::App*, PricesAction>> prices_actions;
   for (size_t i = 0; i < std::size(kCommands); ++i) {
     CLI::App* sub = app.add_subcommand(std::string(kCommands[i].name), std::string(kCommands[i].summary));
-    add_report_options(*sub, options[i]);
     subcommands.push_back(sub);
+    if (kCommands[i].name == "prices") {
+      sub->require_subcommand(1);
+      CLI::App* list = sub->add_subcommand("list", "every model and rate tally prices with");
+      list->add_flag("--json", prices_options.json, "print JSON");
+      CLI::App* show = sub->add_subcommand("show", "how a model name is priced, and its price history");
+      show->add_option("model", prices_options.model, "model name as the agent logs it")->required();
+      show->add_option("--at", prices_options.at, "the price valid on this day (YYYY-MM-DD)");
+      show->add_flag("--json", prices_options.json, "print JSON");
+      CLI::App* import = sub->add_subcommand(
+          "import", "read a LiteLLM model_prices_and_context_window.json or models.dev api.json "
+                    "(offline) into your table");
+      import->add_option("file", prices_options.file, "the JSON file")->required();
+      import->add_option("--format", prices_options.format, "litellm or models-dev (default: detected)");
+      CLI::App* check = sub->add_subcommand(
+          "check", "models without a price, and tally's cost vs the agent's own figure");
+      check->add_flag("-q,--quiet", prices_options.quiet, "no progress output on stderr");
+      prices_actions = {{list, PricesAction::list},
+                        {show, PricesAction::show},
+                        {import, PricesAction::import_file},
+                        {check, PricesAction::check}};
+      continue;
+    }
+    add_report_options(*sub, options[i]);
   }
 
   try {
@@ -352,6 +390,14 @@ int run_cli(int argc, char** argv) {
   try {
     for (size_t i = 0; i < subcommands.size(); ++i) {
       if (subcommands[i]->parsed()) {
+        if (kCommands[i].name == "prices") {
+          for (const auto& [sub, action] : prices_actions) {
+            if (sub->parsed()) {
+              return run_prices(action, prices_options);
+            }
+          }
+          return kExitUsage;
+        }
         if (kCommands[i].grouping) {
           return run_report(*kCommands[i].grouping, options[i]);
         }

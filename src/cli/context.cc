@@ -4,8 +4,12 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
+#include "cli/prices_command.h"
 #include "pricing/config.h"
+#include "pricing/table_format.h"
 #include "sources/adapter.h"
 #include "store/sqlite_ledger.h"
 
@@ -14,6 +18,16 @@ namespace tally::cli {
 Result<std::unique_ptr<pricing::TablePricer>> load_pricer(const Config& config) {
   auto pricing_config = pricing::parse_pricing_config(config.config_text, config.config_path);
   TALLY_TRY(pricing_config);
+  // A table imported with `tally prices import` sits between built-in and overrides.
+  const std::string imported = imported_prices_path(config);
+  std::ifstream in(imported, std::ios::binary);
+  if (in) {
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto rows = pricing::parse_price_table(ss.str(), imported);
+    TALLY_TRY(rows);
+    pricing_config->imported = std::move(*rows);
+  }
   auto table = pricing::build_price_table(*pricing_config);
   TALLY_TRY(table);
   return pricing::TablePricer::create(std::move(*table), pricing_config->aliases);

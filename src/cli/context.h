@@ -28,6 +28,7 @@ struct ReportOptions {
   bool compact = false;
   bool no_ingest = false;  // report from the ledger as it is
   bool quiet = false;      // no progress on stderr
+  std::string speed;       // "standard": the what-if of pricing fast/priority as standard
 };
 
 struct Context {

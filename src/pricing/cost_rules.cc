@@ -36,15 +36,49 @@ ServiceTier parse_service_tier(std::string_view tier) {
   return ServiceTier::standard;
 }
 
+Region parse_region(std::string_view geo) {
+  const std::string g = ascii_lower(geo);
+  if (g == "us") {
+    return Region::us;
+  }
+  if (g == "eu") {
+    return Region::eu;
+  }
+  return Region::global;
+}
+
+Billing billing_of(const UsageRecord& record) {
+  return Billing{ascii_lower(record.speed) == "fast", parse_service_tier(record.service_tier),
+                 parse_region(record.inference_geo)};
+}
+
+Billing standard_speed(Billing billing) {
+  billing.fast = false;
+  if (billing.tier == ServiceTier::priority) {
+    billing.tier = ServiceTier::standard;
+  }
+  return billing;
+}
+
 bool is_long_context(const PriceRow& row, const TokenCounts& tokens) {
   return row.has_long_context() && tokens.prompt() > row.long_context_threshold;
 }
 
-Rates effective_rates(const PriceRow& row, const TokenCounts& tokens, bool fast, ServiceTier tier) {
+Rates effective_rates(const PriceRow& row, const TokenCounts& tokens, const Billing& billing) {
   const bool long_context = is_long_context(row, tokens);
   Rates rates = long_context ? row.long_context : row.standard;
-  double multiplier = fast ? row.fast_multiplier : 1.0;
-  switch (tier) {
+  double multiplier = billing.fast ? row.fast_multiplier : 1.0;
+  switch (billing.region) {
+    case Region::global:
+      break;
+    case Region::us:
+      multiplier *= row.us_multiplier;
+      break;
+    case Region::eu:
+      multiplier *= row.eu_multiplier;
+      break;
+  }
+  switch (billing.tier) {
     case ServiceTier::standard:
       break;
     case ServiceTier::priority:
@@ -64,9 +98,8 @@ Rates effective_rates(const PriceRow& row, const TokenCounts& tokens, bool fast,
   return multiplier == 1.0 ? rates : scaled(rates, multiplier);
 }
 
-BucketCosts bucket_costs(const PriceRow& row, const TokenCounts& tokens, bool fast,
-                         ServiceTier tier) {
-  const Rates r = effective_rates(row, tokens, fast, tier);
+BucketCosts bucket_costs(const PriceRow& row, const TokenCounts& tokens, const Billing& billing) {
+  const Rates r = effective_rates(row, tokens, billing);
   const std::int64_t write_1h = std::clamp<std::int64_t>(
       tokens.cache_write_1h, 0, std::max<std::int64_t>(tokens.cache_write, 0));
   const std::int64_t write_5m = std::max<std::int64_t>(tokens.cache_write, 0) - write_1h;

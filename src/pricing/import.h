@@ -37,8 +37,11 @@ struct ImportReport {
 //   long-context tier (output falls back to the standard price when only input is tiered);
 //   *_priority (input and output both needed) -> explicit priority rates;
 //   input_cost_per_token_flex / _batches -> flex / batch multipliers (ratio to input);
-//   provider_specific_entry.fast -> fast multiplier.
-// Not imported: `tiered_pricing` ranges, audio/image/search prices, regional uplifts.
+//   provider_specific_entry.fast -> fast multiplier;
+//   regional_processing_uplift_multiplier_us/_eu, else provider_specific_entry.us/.eu ->
+//   us / eu multipliers (data-residency uplifts).
+// Not imported: `tiered_pricing` ranges, audio/image/search prices, Vertex's
+// regional_endpoint_uplift_multiplier (the record does not say which endpoint served it).
 // Fails (Errc::parse) when the text is not JSON or not a JSON object.
 Result<ImportReport> import_litellm(std::string_view json, const ImportOptions& options = {});
 

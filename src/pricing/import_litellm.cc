@@ -33,6 +33,15 @@ std::optional<double> per_mtok(simdjson::dom::object entry, const std::string& f
   return round_rate(v * kTokensPerMillion);
 }
 
+// A positive finite multiplier, or nullopt when absent, not a number or out of range.
+std::optional<double> multiplier(simdjson::simdjson_result<simdjson::dom::element> field) {
+  double v = 0;
+  if (field.get_double().get(v) != simdjson::SUCCESS || !std::isfinite(v) || v <= 0) {
+    return std::nullopt;
+  }
+  return v;
+}
+
 std::optional<double> ratio(std::optional<double> part, std::optional<double> whole) {
   if (!part || !whole || *whole <= 0 || *part <= 0) {
     return std::nullopt;
@@ -93,10 +102,16 @@ std::optional<RowSpec> spec_from_entry(std::string key, simdjson::dom::object e,
   }
   spec.flex_multiplier = ratio(per_mtok(e, "input_cost_per_token_flex"), spec.standard.input);
   spec.batch_multiplier = ratio(per_mtok(e, "input_cost_per_token_batches"), spec.standard.input);
-  double fast = 0;
-  if (e["provider_specific_entry"]["fast"].get_double().get(fast) == simdjson::SUCCESS &&
-      fast > 0) {
-    spec.fast_multiplier = fast;
+  spec.fast_multiplier = multiplier(e["provider_specific_entry"]["fast"]);
+  // Two spellings of one fact: Anthropic entries carry provider_specific_entry {"us": 1.1},
+  // OpenAI entries regional_processing_uplift_multiplier_us/_eu. The explicit field wins.
+  spec.us_multiplier = multiplier(e["regional_processing_uplift_multiplier_us"]);
+  if (!spec.us_multiplier) {
+    spec.us_multiplier = multiplier(e["provider_specific_entry"]["us"]);
+  }
+  spec.eu_multiplier = multiplier(e["regional_processing_uplift_multiplier_eu"]);
+  if (!spec.eu_multiplier) {
+    spec.eu_multiplier = multiplier(e["provider_specific_entry"]["eu"]);
   }
   return spec;
 }

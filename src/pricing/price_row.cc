@@ -149,6 +149,10 @@ Result<PriceRow> resolve_row(const RowSpec& spec) {
   TALLY_TRY(check_multiplier(spec.key, "fast_multiplier", row.fast_multiplier));
   TALLY_TRY(check_multiplier(spec.key, "flex_multiplier", row.flex_multiplier));
   TALLY_TRY(check_multiplier(spec.key, "batch_multiplier", row.batch_multiplier));
+  row.us_multiplier = spec.us_multiplier.value_or(1.0);
+  row.eu_multiplier = spec.eu_multiplier.value_or(1.0);
+  TALLY_TRY(check_multiplier(spec.key, "us_multiplier", row.us_multiplier));
+  TALLY_TRY(check_multiplier(spec.key, "eu_multiplier", row.eu_multiplier));
   return row;
 }
 

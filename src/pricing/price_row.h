@@ -46,6 +46,10 @@ struct PriceRow {
   double fast_multiplier = 1;  // speed "fast"; 1 = no fast pricing, bills standard
   double flex_multiplier = 0.5;
   double batch_multiplier = 0.5;
+  // Data-residency uplifts: every bucket of a request served in that region (the record's
+  // inference_geo "us" / "eu") is billed x this. 1 = no uplift (the region bills global).
+  double us_multiplier = 1;
+  double eu_multiplier = 1;
 
   bool has_long_context() const { return long_context_threshold > 0; }
   bool operator==(const PriceRow&) const = default;
@@ -72,6 +76,8 @@ struct RowSpec {
   std::optional<double> fast_multiplier;
   std::optional<double> flex_multiplier;
   std::optional<double> batch_multiplier;
+  std::optional<double> us_multiplier;
+  std::optional<double> eu_multiplier;
 };
 
 // Whether `provider` bills cache writes. OpenAI and Google do not (spec rule 2); every

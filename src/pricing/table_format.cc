@@ -120,6 +120,8 @@ std::string write_price_table(std::span<const PriceRow> rows, std::string_view h
     out += fmt::format("fast_multiplier = {}\n", number_text(row.fast_multiplier));
     out += fmt::format("flex_multiplier = {}\n", number_text(row.flex_multiplier));
     out += fmt::format("batch_multiplier = {}\n", number_text(row.batch_multiplier));
+    out += fmt::format("us_multiplier = {}\n", number_text(row.us_multiplier));
+    out += fmt::format("eu_multiplier = {}\n", number_text(row.eu_multiplier));
   }
   return out;
 }

@@ -122,21 +122,21 @@ std::optional<BucketCosts> TablePricer::bucket_costs_for(const UsageRecord& reco
   if (!m) {
     return std::nullopt;
   }
-  return bucket_costs(*m->row, record.tokens, record.speed == "fast",
-                      parse_service_tier(record.service_tier));
+  return bucket_costs(*m->row, record.tokens, billing_of(record));
 }
 
 Cost TablePricer::price(const UsageRecord& record) const {
   const std::optional<Match> m = match(record.model, record.ts);
   if (m) {
-    const BucketCosts costs = bucket_costs(*m->row, record.tokens, record.speed == "fast",
-                                           parse_service_tier(record.service_tier));
-    return Cost{costs.total(), CostSource::computed, m->row->key};
+    const Billing billing = billing_of(record);
+    const BucketCosts costs = bucket_costs(*m->row, record.tokens, billing);
+    const BucketCosts standard = bucket_costs(*m->row, record.tokens, standard_speed(billing));
+    return Cost{costs.total(), standard.total(), CostSource::computed, m->row->key};
   }
   if (record.reported_cost_usd) {
-    return Cost{*record.reported_cost_usd, CostSource::agent_reported, {}};
+    return Cost{*record.reported_cost_usd, *record.reported_cost_usd, CostSource::agent_reported, {}};
   }
-  return Cost{0.0, CostSource::unpriced, {}};
+  return Cost{0.0, 0.0, CostSource::unpriced, {}};
 }
 
 }  // namespace tally::pricing

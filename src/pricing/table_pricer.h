@@ -21,8 +21,8 @@
 namespace tally::pricing {
 
 // Bump when the pricing arithmetic changes, so every fingerprint changes and the ledger
-// reprices its history.
-inline constexpr int kPricingRulesVersion = 1;
+// reprices its history. 2: data-residency uplifts (PriceRow::us_multiplier/eu_multiplier).
+inline constexpr int kPricingRulesVersion = 2;
 
 // How a model name was matched (for `tally prices show` and diagnostics).
 enum class MatchStep { alias, exact, prefix, date_suffix, version };

@@ -25,24 +25,6 @@ Result<std::string> text(std::string_view source, std::string_view name, const t
   return std::string(node.value<std::string_view>().value_or(""));
 }
 
-// `since` may be a TOML date (2026-07-01) or a string ("2026-07-01").
-Result<Date> date(std::string_view source, const toml::node& node) {
-  if (const auto* d = node.as_date()) {
-    const toml::date v = d->get();
-    const std::optional<Date> parsed =
-        parse_date(fmt::format("{:04}-{:02}-{:02}", v.year, v.month, v.day));
-    if (parsed) {
-      return *parsed;
-    }
-  } else if (node.is_string()) {
-    if (const std::optional<Date> parsed =
-            parse_date(node.value<std::string_view>().value_or(""))) {
-      return *parsed;
-    }
-  }
-  return parse_fail(source, node, "'since' must be a date (YYYY-MM-DD)");
-}
-
 // Reads the five rate fields (plus `extra`, e.g. "threshold") from an inline table.
 Status read_rates(std::string_view source, std::string_view name, const toml::node& node,
                   RateSpec& out, std::int64_t* threshold) {
@@ -86,6 +68,24 @@ Status read_rates(std::string_view source, std::string_view name, const toml::no
 
 }  // namespace
 
+Result<Date> date_from_toml(std::string_view source, std::string_view name,
+                            const toml::node& node) {
+  if (const auto* d = node.as_date()) {
+    const toml::date v = d->get();
+    const std::optional<Date> parsed =
+        parse_date(fmt::format("{:04}-{:02}-{:02}", v.year, v.month, v.day));
+    if (parsed) {
+      return *parsed;
+    }
+  } else if (node.is_string()) {
+    if (const std::optional<Date> parsed =
+            parse_date(node.value<std::string_view>().value_or(""))) {
+      return *parsed;
+    }
+  }
+  return parse_fail(source, node, fmt::format("'{}' must be a date (YYYY-MM-DD)", name));
+}
+
 std::string where(std::string_view source, const toml::node& node) {
   const toml::source_position begin = node.source().begin;
   if (begin.line == 0) {
@@ -114,7 +114,7 @@ Result<RowSpec> row_spec_from_toml(const toml::table& table, std::string key,
       }
       spec.provider = std::move(*s);
     } else if (field == "since") {
-      auto d = date(source, v);
+      auto d = date_from_toml(source, field, v);
       if (!d) {
         return Unexpected{d.error()};
       }
@@ -146,6 +146,10 @@ Result<RowSpec> row_spec_from_toml(const toml::table& table, std::string key,
       scalar = &spec.flex_multiplier;
     } else if (field == "batch_multiplier") {
       scalar = &spec.batch_multiplier;
+    } else if (field == "us_multiplier") {
+      scalar = &spec.us_multiplier;
+    } else if (field == "eu_multiplier") {
+      scalar = &spec.eu_multiplier;
     } else {
       return parse_fail(source, v, fmt::format("unknown field '{}'", field));
     }

@@ -2,7 +2,8 @@
 
 // Private to src/pricing: turning one TOML table into a RowSpec. Shared by the price-table
 // reader (table_format.cc) and the [pricing.models] reader (config.cc), so a row means the
-// same thing in both. Includes toml++; never include this from a public header.
+// same thing in both; plans.cc borrows the date and position helpers. Includes toml++;
+// never include this from a public header.
 
 #include <toml++/toml.h>
 
@@ -19,6 +20,11 @@ namespace tally::pricing::detail {
 // Fails (Errc::parse, "source:line: ...") on unknown fields and wrongly typed values.
 Result<RowSpec> row_spec_from_toml(const toml::table& table, std::string key,
                                    bool key_field_allowed, std::string_view source);
+
+// Reads a date written as a TOML date (2026-07-01) or a string ("2026-07-01"). Fails
+// (Errc::parse, naming field `name`) on anything else or a day that does not exist.
+Result<Date> date_from_toml(std::string_view source, std::string_view name,
+                            const toml::node& node);
 
 // "source:line: " for `node`'s position.
 std::string where(std::string_view source, const toml::node& node);

@@ -56,6 +56,7 @@ struct ClaudeUsage {
   TokenCounts tokens;
   std::string speed;
   std::string service_tier;
+  std::string inference_geo;
   std::int64_t web_search_requests = 0;
 };
 
@@ -106,6 +107,11 @@ simdjson::error_code read_usage(object usage, ClaudeUsage& out) {
       std::string_view s;
       if (v.get_string().get(s) == SUCCESS) {
         out.service_tier = std::string(s);
+      }
+    } else if (key == "inference_geo") {
+      std::string_view s;
+      if (v.get_string().get(s) == SUCCESS) {
+        out.inference_geo = std::string(s);
       }
     }
   }
@@ -617,6 +623,7 @@ class ClaudeParser final : public FileParser {
     r.effort = l.effort;
     r.speed = l.usage.speed;
     r.service_tier = l.usage.service_tier;
+    r.inference_geo = l.usage.inference_geo;
     r.request_id = l.request_id;
     r.tokens = l.usage.tokens;
     r.web_search_requests = l.usage.web_search_requests;

@@ -9,6 +9,8 @@
 //    `response_id`, carrying that response's `usage`. That is what we count, with the id
 //    `codex:<response_id>`, so a copy of the rollout in archived_sessions/, a re-read from the
 //    start, or a forked rollout that replays its parent's lines all land on the same ledger row.
+//    Such a record is attributed to the thread its line names (`payload.thread_id`), not to the
+//    file it was read from, so every copy of it is the same row.
 //  * OpenAI's usage nests its buckets: `input_tokens` includes `cached_input_tokens` and
 //    `output_tokens` includes `reasoning_output_tokens`. We store disjoint buckets (input minus
 //    cached), never the raw numbers, or cached input would be billed twice.
@@ -34,7 +36,7 @@
 //    baseline keeps following the events either way.
 //  * A sub-agent has its own rollout whose session_meta carries the root thread as `session_id`
 //    and its direct parent as `parent_thread_id`; its spend is not in the parent's totals, so
-//    every rollout is counted on its own and linked to its parent (parent_session_id).
+//    every rollout is counted on its own and linked to the root thread (parent_session_id).
 //
 // Session facts per file: first/last timestamp of the lines read, user prompts, compactions
 // (`compacted` lines) and errors (`event_msg` type `error`). Prompts: 0.169 records each typed
@@ -427,8 +429,17 @@ void CodexParser::on_session_meta(object payload) {
   }
   state_.meta_seen = true;
   state_.thread_id = str_field(payload, "id");
+  // The ledger rolls a session up to its parent_session_id as the root, so a sub-agent links to
+  // the root thread (`session_id`), not to its direct parent; a nested sub-agent would
+  // otherwise hang off another sub-agent. `parent_thread_id` is the fallback for rollouts that
+  // name only the direct parent.
   const std::string root_id = str_field(payload, "session_id");
-  state_.parent_id = str_field(payload, "parent_thread_id");
+  if (!root_id.empty() && root_id != state_.thread_id) {
+    state_.parent_id = root_id;
+  }
+  if (state_.parent_id.empty()) {
+    state_.parent_id = str_field(payload, "parent_thread_id");
+  }
   if (state_.parent_id.empty()) {
     if (std::optional<object> source = object_field(payload, "source")) {
       if (std::optional<object> sub = object_field(*source, "subagent")) {
@@ -437,9 +448,6 @@ void CodexParser::on_session_meta(object payload) {
         }
       }
     }
-  }
-  if (state_.parent_id.empty() && !root_id.empty() && root_id != state_.thread_id) {
-    state_.parent_id = root_id;
   }
   state_.cwd = str_field(payload, "cwd");
 }
@@ -470,6 +478,8 @@ const TurnContext* CodexParser::find_turn(std::string_view turn_id) const {
 
 void CodexParser::on_usage_record(object payload, const Line& line, TimeMs ts, ParseOutput& out) {
   state_.records_seen = true;
+  const std::string line_thread = str_field(payload, "thread_id");
+  const std::string line_root = str_field(payload, "session_id");
   const std::string turn_id = str_field(payload, "turn_id");
   const std::string response_id = str_field(payload, "response_id");
   const std::string model = str_field(payload, "model");  // not written by 0.169; future-proof
@@ -490,6 +500,14 @@ void CodexParser::on_usage_record(object payload, const Line& line, TimeMs ts, P
   std::string id = response_id.empty() ? fmt::format("codex:{}:line:{}", thread_id(), line.number)
                                        : fmt::format("codex:{}", response_id);
   emit(std::move(id), usage, turn, response_id, line, ts, out);
+  // The line names the thread that made the response. A forked rollout replays its parent's
+  // lines; attributing them by the line rather than by the file keeps the record identical
+  // whichever copy the ledger upserted last.
+  if (!line_thread.empty() && line_thread != thread_id()) {
+    UsageRecord& r = out.records.back();
+    r.session_id = line_thread;
+    r.parent_session_id = line_root != line_thread ? line_root : std::string();
+  }
 }
 
 void CodexParser::on_event(object payload, const Line& line, TimeMs ts, ParseOutput& out) {

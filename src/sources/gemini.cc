@@ -254,7 +254,7 @@ std::string project_for(const std::string& path) {
   const fs::path chats = fs::path(path).parent_path();
   const fs::path project_dir = chats.parent_path();
   const fs::path tmp = project_dir.parent_path();
-  const std::string name = project_dir.filename().string();
+  std::string name = project_dir.filename().string();
   if (chats.filename() != "chats" || tmp.filename() != "tmp") {
     return name;
   }

@@ -94,6 +94,7 @@ struct AggregateRow {
   std::int64_t requests = 0;
   TokenCounts tokens;
   double cost_usd = 0;
+  double standard_cost_usd = 0;  // as if fast/priority had run at standard rates
   TimeMs first_ts = 0;
   TimeMs last_ts = 0;
 };
@@ -103,6 +104,20 @@ inline constexpr std::int64_t kBucketMs = 15 * 60 * 1000;
 struct ProblemSummary {
   std::int64_t total = 0;
   std::vector<ParseProblem> first;  // the earliest few, for warnings
+};
+
+// Per (agent, model): how its records were priced, for `tally prices check`.
+struct PriceCheckRow {
+  Agent agent = Agent::claude;
+  std::string model;
+  std::string priced_as;  // the table key (any one, when several)
+  std::int64_t requests = 0;
+  std::int64_t unpriced_requests = 0;
+  std::int64_t reported_requests = 0;  // records the agent reported a cost for
+  std::int64_t both_requests = 0;      // ... that the table priced as well
+  double computed_usd = 0;             // tally's cost over both_requests
+  double reported_usd = 0;             // the agent's cost over both_requests
+  double reported_only_usd = 0;        // the agent's cost where tally has no price
 };
 
 class Ledger {
@@ -127,6 +142,7 @@ class Ledger {
   // Facts of sessions whose id starts with `prefix` (all when empty), merged per session.
   virtual Result<std::vector<SessionFacts>> sessions(const std::string& prefix) = 0;
   virtual Result<std::int64_t> record_count() = 0;
+  virtual Result<std::vector<PriceCheckRow>> price_check() = 0;
 };
 
 }  // namespace tally::store

@@ -9,7 +9,7 @@
 
 namespace tally::store {
 
-inline constexpr std::array<std::string_view, 1> kMigrations = {
+inline constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: the first ledger.
     R"sql(
 CREATE TABLE meta (
@@ -124,6 +124,13 @@ CREATE TABLE dirty_sessions (
   session_id TEXT NOT NULL,
   PRIMARY KEY (agent, session_id)
 );
+)sql",
+    // 2: data residency (priced as an uplift) and the standard-speed what-if cost. Dropping
+    // the price fingerprint makes the next run reprice history, filling the new column.
+    R"sql(
+ALTER TABLE usage ADD COLUMN inference_geo TEXT NOT NULL DEFAULT '';
+ALTER TABLE usage ADD COLUMN standard_cost_usd REAL NOT NULL DEFAULT 0;
+DELETE FROM meta WHERE key = 'price_fingerprint';
 )sql",
 };
 

@@ -41,9 +41,10 @@ INSERT INTO usage (id, agent, kind, ts, session_id, parent_session_id, root_sess
   model, effort, speed, service_tier, request_id, input_tokens, cache_read_tokens,
   cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, total_tokens,
   web_search_requests, reported_cost_usd, cost_usd, cost_source, priced_as, sidechain,
-  source_file, source_offset, source_line, user_name, machine, team)
+  source_file, source_offset, source_line, user_name, machine, team, inference_geo,
+  standard_cost_usd)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-  ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)
+  ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)
 ON CONFLICT (id) DO UPDATE SET agent = excluded.agent, kind = excluded.kind, ts = excluded.ts,
   session_id = excluded.session_id, parent_session_id = excluded.parent_session_id,
   root_session = excluded.root_session, project = excluded.project, model = excluded.model,
@@ -58,7 +59,8 @@ ON CONFLICT (id) DO UPDATE SET agent = excluded.agent, kind = excluded.kind, ts 
   priced_as = excluded.priced_as, sidechain = excluded.sidechain,
   source_file = excluded.source_file, source_offset = excluded.source_offset,
   source_line = excluded.source_line, user_name = excluded.user_name,
-  machine = excluded.machine, team = excluded.team
+  machine = excluded.machine, team = excluded.team, inference_geo = excluded.inference_geo,
+  standard_cost_usd = excluded.standard_cost_usd
 WHERE excluded.sidechain < usage.sidechain
    OR (excluded.sidechain = usage.sidechain AND excluded.total_tokens > usage.total_tokens)
 )sql";
@@ -68,7 +70,7 @@ constexpr std::string_view kRecordColumns =
     "service_tier, request_id, input_tokens, cache_read_tokens, cache_write_tokens, "
     "cache_write_1h_tokens, output_tokens, reasoning_tokens, web_search_requests, "
     "reported_cost_usd, sidechain, source_file, source_offset, source_line, user_name, "
-    "machine, team";
+    "machine, team, inference_geo";
 
 UsageRecord read_record(const Statement& s) {
   UsageRecord r;
@@ -101,6 +103,7 @@ UsageRecord read_record(const Statement& s) {
   r.user = s.text(24);
   r.machine = s.text(25);
   r.team = s.text(26);
+  r.inference_geo = s.text(27);
   return r;
 }
 
@@ -356,7 +359,7 @@ class SqliteLedger final : public Ledger {
     const std::string sql = fmt::format(
         "SELECT {} COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), "
         "SUM(cache_write_1h_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_usd), "
-        "MIN(ts), MAX(ts) FROM usage WHERE {} GROUP BY {}",
+        "MIN(ts), MAX(ts), SUM(standard_cost_usd) FROM usage WHERE {} GROUP BY {}",
         select, where, group_by);
     auto stmt = db_.prepare(sql);
     TALLY_TRY(stmt);
@@ -399,6 +402,7 @@ class SqliteLedger final : public Ledger {
       row.cost_usd = stmt->real(13);
       row.first_ts = stmt->int64(14);
       row.last_ts = stmt->int64(15);
+      row.standard_cost_usd = stmt->real(16);
       rows.push_back(std::move(row));
     }
     return rows;
@@ -467,6 +471,39 @@ class SqliteLedger final : public Ledger {
     return *has ? stmt->int64(0) : 0;
   }
 
+  Result<std::vector<PriceCheckRow>> price_check() override {
+    auto stmt = db_.prepare(
+        "SELECT agent, model, MAX(priced_as), COUNT(*), "
+        "SUM(cost_source = 'unpriced'), COUNT(reported_cost_usd), "
+        "SUM(cost_source = 'computed' AND reported_cost_usd IS NOT NULL), "
+        "TOTAL(CASE WHEN cost_source = 'computed' AND reported_cost_usd IS NOT NULL THEN cost_usd END), "
+        "TOTAL(CASE WHEN cost_source = 'computed' THEN reported_cost_usd END), "
+        "TOTAL(CASE WHEN cost_source = 'agent-reported' THEN reported_cost_usd END) "
+        "FROM usage GROUP BY agent, model ORDER BY agent, model");
+    TALLY_TRY(stmt);
+    std::vector<PriceCheckRow> out;
+    for (;;) {
+      auto has = stmt->step();
+      TALLY_TRY(has);
+      if (!*has) {
+        break;
+      }
+      PriceCheckRow r;
+      r.agent = agent_or_claude(stmt->text(0));
+      r.model = stmt->text(1);
+      r.priced_as = stmt->text(2);
+      r.requests = stmt->int64(3);
+      r.unpriced_requests = stmt->int64(4);
+      r.reported_requests = stmt->int64(5);
+      r.both_requests = stmt->int64(6);
+      r.computed_usd = stmt->real(7);
+      r.reported_usd = stmt->real(8);
+      r.reported_only_usd = stmt->real(9);
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
  private:
   static bool same_cursor(const std::optional<FileCursor>& stored,
                           const std::optional<FileCursor>& base) {
@@ -525,6 +562,8 @@ class SqliteLedger final : public Ledger {
     s.bind(30, r.user);
     s.bind(31, r.machine);
     s.bind(32, r.team);
+    s.bind(33, r.inference_geo);
+    s.bind(34, cost.standard_usd);
     return s.run();
   }
 
@@ -552,7 +591,8 @@ class SqliteLedger final : public Ledger {
     auto records = load_records(where, args);
     TALLY_TRY(records);
     auto update = db_.prepare(
-        "UPDATE usage SET cost_usd = ?2, cost_source = ?3, priced_as = ?4 WHERE id = ?1");
+        "UPDATE usage SET cost_usd = ?2, cost_source = ?3, priced_as = ?4, standard_cost_usd = ?5 "
+        "WHERE id = ?1");
     TALLY_TRY(update);
     for (const UsageRecord& r : *records) {
       const pricing::Cost cost = pricer.price(r);
@@ -560,6 +600,7 @@ class SqliteLedger final : public Ledger {
       update->bind(2, cost.usd);
       update->bind(3, cost_source_name(cost.source));
       update->bind(4, cost.priced_as);
+      update->bind(5, cost.standard_usd);
       TALLY_TRY(update->run());
     }
     return static_cast<std::int64_t>(records->size());
@@ -662,8 +703,8 @@ class SqliteLedger final : public Ledger {
       ++count[r.model];
     }
     auto update = db_.prepare(
-        "UPDATE usage SET reported_cost_usd = ?2, cost_usd = ?3, cost_source = ?4, priced_as = ?5 "
-        "WHERE id = ?1");
+        "UPDATE usage SET reported_cost_usd = ?2, cost_usd = ?3, cost_source = ?4, priced_as = ?5, "
+        "standard_cost_usd = ?6 WHERE id = ?1");
     TALLY_TRY(update);
     for (UsageRecord& r : *records) {
       auto it = latest.find(r.model);
@@ -679,6 +720,7 @@ class SqliteLedger final : public Ledger {
       update->bind(3, cost.usd);
       update->bind(4, cost_source_name(cost.source));
       update->bind(5, cost.priced_as);
+      update->bind(6, cost.standard_usd);
       TALLY_TRY(update->run());
     }
     return ok();

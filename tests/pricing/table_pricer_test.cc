@@ -319,7 +319,8 @@ TEST(TablePricerTest, BucketCostsSumToThePrice) {
 
 TEST(TablePricerTest, FingerprintIsStableForTheSameTable) {
   EXPECT_EQ(make_builtin_pricer()->fingerprint(), make_builtin_pricer()->fingerprint());
-  EXPECT_EQ(make_builtin_pricer()->fingerprint().rfind("p1-", 0), 0u);
+  const std::string prefix = "p" + std::to_string(kPricingRulesVersion) + "-";
+  EXPECT_EQ(make_builtin_pricer()->fingerprint().rfind(prefix, 0), 0u);
 }
 
 }  // namespace

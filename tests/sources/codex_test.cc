@@ -224,6 +224,70 @@ TEST(CodexAdapterTest, SubAgentRolloutCountsItsOwnResponsesAndLinksToParent) {
   EXPECT_EQ(sum.output, 230);
 }
 
+TEST(CodexAdapterTest, ForkReplayingParentLinesYieldsTheParentsRecords) {
+  // A forked rollout starts with its parent's history: the replayed token_usage_record must
+  // be the parent's record, field for field, and only the fork's own response is new.
+  const std::string parent = "0199a213-81c0-7800-8aa1-00000000000a";
+  const std::string fork = "0199a213-81c0-7800-8aa1-00000000000b";
+  const std::string replayed_turn =
+      turn_context_line("2026-01-01T00:00:01.000Z", "turn-p", "gpt-5.5", "high");
+  const std::string replayed = usage_record_line("2026-01-01T00:00:02.000Z", parent, "turn-p",
+                                                 "resp_parent", usage_json(1000, 800, 20, 4));
+  const std::string parent_text = join_lines(
+      {meta_line("2026-01-01T00:00:00.000Z", parent, "/work/proj"), replayed_turn, replayed});
+  const std::string fork_meta = fmt::format(
+      R"({{"timestamp":"2026-01-01T00:05:00.000Z","type":"session_meta","payload":{{"session_id":"{}",)"
+      R"("id":"{}","parent_thread_id":"{}","cwd":"/work/proj"}}}})",
+      parent, fork, parent);
+  const std::string fork_own = fmt::format(
+      R"({{"timestamp":"2026-01-01T00:05:02.000Z","type":"token_usage_record","payload":{{"thread_id":"{}",)"
+      R"("turn_id":"turn-f","session_id":"{}","response_id":"resp_fork","usage":{}}}}})",
+      fork, parent, usage_json(1200, 1000, 30, 0));
+  const std::string fork_text = join_lines(
+      {fork_meta, replayed_turn, replayed,
+       turn_context_line("2026-01-01T00:05:01.000Z", "turn-f", "gpt-5.5", "low"), fork_own});
+  std::unique_ptr<Adapter> adapter = make_codex_adapter();
+  ParseOutput from_parent = test::parse_text(*adapter, codex_file("/x/parent.jsonl"), parent_text);
+  ParseOutput from_fork = test::parse_text(*adapter, codex_file("/x/fork.jsonl"), fork_text);
+  ASSERT_EQ(from_parent.records.size(), 1U);
+  ASSERT_EQ(from_fork.records.size(), 2U);
+  UsageRecord a = from_parent.records[0];
+  UsageRecord b = from_fork.records[0];
+  b.source_line = a.source_line;
+  b.source_offset = a.source_offset;
+  EXPECT_EQ(describe(a), describe(b));
+  EXPECT_EQ(b.session_id, parent);
+  EXPECT_EQ(b.parent_session_id, "");
+  EXPECT_EQ(from_fork.records[1].session_id, fork);
+  EXPECT_EQ(from_fork.records[1].parent_session_id, parent);
+  EXPECT_EQ(from_fork.records[1].effort, "low");
+}
+
+TEST(CodexAdapterTest, NestedSubAgentLinksToTheRootThread) {
+  const std::string root = "0199a213-81c0-7800-8aa1-000000000001";
+  const std::string mid = "0199a213-81c0-7800-8aa1-000000000002";
+  const std::string leaf = "0199a213-81c0-7800-8aa1-000000000003";
+  const std::string nested = fmt::format(
+      R"({{"timestamp":"2026-01-01T00:00:00.000Z","type":"session_meta","payload":{{"session_id":"{}",)"
+      R"("id":"{}","parent_thread_id":"{}","cwd":"/p","source":{{"subagent":{{"thread_spawn":)"
+      R"({{"parent_thread_id":"{}","depth":2}}}}}}}}}})",
+      root, leaf, mid, mid);
+  ParseOutput out =
+      test::parse_text(*make_codex_adapter(), codex_file("/x/r.jsonl"), nested + "\n");
+  ASSERT_EQ(out.sessions.size(), 1U);
+  EXPECT_EQ(out.sessions[0].session_id, leaf);
+  EXPECT_EQ(out.sessions[0].parent_session_id, root);
+
+  // A rollout naming only its direct parent links to that.
+  const std::string direct_only = fmt::format(
+      R"({{"timestamp":"2026-01-01T00:00:00.000Z","type":"session_meta","payload":{{"id":"{}",)"
+      R"("parent_thread_id":"{}","cwd":"/p"}}}})",
+      leaf, mid);
+  out = test::parse_text(*make_codex_adapter(), codex_file("/x/r.jsonl"), direct_only + "\n");
+  ASSERT_EQ(out.sessions.size(), 1U);
+  EXPECT_EQ(out.sessions[0].parent_session_id, mid);
+}
+
 TEST(CodexAdapterTest, SessionFactsOfMultiTurnRollout) {
   ParseOutput out = parse_fixture(kC3Multi);
   ASSERT_EQ(out.sessions.size(), 1U);
@@ -368,9 +432,15 @@ TEST(CodexAdapterTest, MalformedLinesAreReportedAndTheRestIsCounted) {
       R"({"timestamp":"2026-11-22T22:09:00.301Z","type":"token_usage_record","payload":{"response_id":"resp_y","usage":{"input_tokens":}}})";
   std::string edited;
   for (size_t i = 0; i < lines.size(); ++i) {
-    edited += std::string(lines[i].text) + "\n";
+    edited += lines[i].text;
+    edited += '\n';
     if (i == 1) {
-      edited += truncated + "\n" + garbage + "\n" + bad_value + "\n";
+      edited += truncated;
+      edited += '\n';
+      edited += garbage;
+      edited += '\n';
+      edited += bad_value;
+      edited += '\n';
     }
   }
   edited +=

@@ -344,9 +344,13 @@ TEST(GeminiAdapterTest, MalformedLinesAreReportedAndTheRestIsCounted) {
       R"({"id":"zy","timestamp":"2026-11-22T22:07:50.000Z","type":"gemini","tokens":{"input":"many"},"model":"m"})";
   std::string edited;
   for (size_t i = 0; i < lines.size(); ++i) {
-    edited += std::string(lines[i].text) + "\n";
+    edited += lines[i].text;
+    edited += '\n';
     if (i == 2) {
-      edited += truncated + "\n" + bad_tokens + "\n";
+      edited += truncated;
+      edited += '\n';
+      edited += bad_tokens;
+      edited += '\n';
     }
   }
   ParseOutput out = test::parse_text(*make_gemini_adapter(), file, edited);

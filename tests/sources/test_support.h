@@ -181,9 +181,10 @@ inline std::map<std::string, ModelTotals> ground_truth(std::string_view agent) {
         scenario["models"].get_object().get(models) != simdjson::SUCCESS) {
       continue;
     }
-    for (auto [model, m] : models) {
-      ModelTotals& t = out[std::string(model)];
-      auto get = [&](const char* key) {
+    for (simdjson::dom::key_value_pair entry : models) {
+      ModelTotals& t = out[std::string(entry.key)];
+      const simdjson::dom::element m = entry.value;
+      auto get = [&m](const char* key) {
         std::int64_t v = 0;
         return m[key].get_int64().get(v) == simdjson::SUCCESS ? v : 0;
       };

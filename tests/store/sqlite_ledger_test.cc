@@ -1,0 +1,767 @@
+#include "store/sqlite_ledger.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/schema.h"
+#include "test_ledger_support.h"
+
+// The SQLite ledger against the contracts at the top of ledger.h.
+
+namespace tally::store {
+namespace {
+
+using test::batch;
+using test::cursor_at;
+using test::FakePricer;
+using test::query_double;
+using test::query_int;
+using test::query_text;
+using test::record;
+using test::snapshot;
+
+class SqliteLedgerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(dir_.path().empty());
+    path_ = dir_.path() + "/ledger.db";
+    auto opened = open_sqlite_ledger(path_);
+    ASSERT_TRUE(opened) << opened.error().message;
+    ledger_ = std::move(*opened);
+  }
+
+  // Commits `batches` and returns the stats (failing the test on error).
+  CommitStats commit(std::vector<FileBatch> batches, const FakePricer& pricer) {
+    auto r = ledger_->commit(batches, pricer);
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : CommitStats{};
+  }
+  CommitStats commit(std::vector<FileBatch> batches) { return commit(std::move(batches), pricer_); }
+
+  std::vector<AggregateRow> rows(const RecordFilter& filter = {}, const GroupBy& group = {}) {
+    auto r = ledger_->aggregate(filter, group);
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : std::vector<AggregateRow>{};
+  }
+
+  // Totals over everything matching `filter`, whatever the cost source.
+  AggregateRow total(const RecordFilter& filter = {}) {
+    AggregateRow t;
+    for (const AggregateRow& r : rows(filter)) {
+      t.requests += r.requests;
+      t.tokens += r.tokens;
+      t.cost_usd += r.cost_usd;
+    }
+    return t;
+  }
+
+  std::int64_t count(const std::string& where) {
+    return query_int(path_, "SELECT COUNT(*) FROM usage WHERE " + where);
+  }
+
+  test::TempDir dir_;
+  std::string path_;
+  std::unique_ptr<Ledger> ledger_;
+  FakePricer pricer_;
+};
+
+// --- Opening and migrations -----------------------------------------------------------------
+
+TEST(SqliteLedgerOpenTest, InMemoryLedgerWorks) {
+  auto ledger = open_sqlite_ledger(":memory:");
+  ASSERT_TRUE(ledger) << ledger.error().message;
+  FakePricer pricer;
+  std::vector<FileBatch> batches = {batch(cursor_at("/a.jsonl", 10), std::nullopt,
+                                          {record("r1", 1000, 5, 1)})};
+  auto committed = (*ledger)->commit(batches, pricer);
+  ASSERT_TRUE(committed) << committed.error().message;
+  auto n = (*ledger)->record_count();
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 1);
+}
+
+TEST_F(SqliteLedgerTest, MigrationsCreateTheSchemaAndReopeningIsIdempotent) {
+  EXPECT_EQ(query_int(path_, "PRAGMA user_version"), static_cast<std::int64_t>(kMigrations.size()));
+  for (const char* table : {"meta", "usage", "files", "snapshots", "session_facts", "problems",
+                            "dirty_sessions"}) {
+    EXPECT_EQ(query_int(path_, fmt::format("SELECT COUNT(*) FROM sqlite_master WHERE type = "
+                                           "'table' AND name = '{}'",
+                                           table)),
+              1)
+        << table;
+  }
+  commit({batch(cursor_at("/a.jsonl", 10), std::nullopt, {record("r1", 1000, 5, 1)})});
+  ledger_.reset();
+  for (int i = 0; i < 2; ++i) {
+    auto again = open_sqlite_ledger(path_);
+    ASSERT_TRUE(again) << again.error().message;
+    auto n = (*again)->record_count();
+    ASSERT_TRUE(n) << n.error().message;
+    EXPECT_EQ(*n, 1);
+  }
+  EXPECT_EQ(query_int(path_, "PRAGMA user_version"), static_cast<std::int64_t>(kMigrations.size()));
+  EXPECT_EQ(query_text(path_, "PRAGMA journal_mode"), "wal");
+}
+
+TEST(SqliteLedgerOpenTest, NewerSchemaVersionIsRefusedWithAClearError) {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/future.db";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE x (a); PRAGMA user_version = 99;", nullptr, nullptr,
+                           nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto ledger = open_sqlite_ledger(path);
+  ASSERT_FALSE(ledger);
+  EXPECT_EQ(ledger.error().code, Errc::unsupported);
+  EXPECT_NE(ledger.error().message.find("99"), std::string::npos) << ledger.error().message;
+  EXPECT_NE(ledger.error().message.find("newer"), std::string::npos) << ledger.error().message;
+  // Nothing was changed in the newer file.
+  EXPECT_EQ(query_int(path, "PRAGMA user_version"), 99);
+}
+
+TEST(SqliteLedgerOpenTest, UnwritableLocationFails) {
+  auto ledger = open_sqlite_ledger("/nonexistent-dir-for-tally/x/ledger.db");
+  ASSERT_FALSE(ledger);
+  EXPECT_EQ(ledger.error().code, Errc::storage);
+}
+
+// --- Upsert rule (agent-logs.md §2 rule 1) ----------------------------------------------------
+
+TEST_F(SqliteLedgerTest, LargerTotalWinsWhateverTheOrder) {
+  // Streaming snapshots: partial, final, partial again.
+  commit({batch(cursor_at("/a.jsonl", 10), std::nullopt, {record("r1", 1000, 5, 1)})});
+  commit({batch(cursor_at("/a.jsonl", 20, 2), cursor_at("/a.jsonl", 10), {record("r1", 1000, 5, 57)})});
+  commit({batch(cursor_at("/a.jsonl", 30, 3), cursor_at("/a.jsonl", 20, 2), {record("r1", 1000, 5, 12)})});
+  const AggregateRow t = total();
+  EXPECT_EQ(t.requests, 1);
+  EXPECT_EQ(t.tokens.output, 57);
+  EXPECT_DOUBLE_EQ(t.cost_usd, 5 + 570);  // priced as the kept copy
+}
+
+TEST_F(SqliteLedgerTest, CopiesInOneBatchKeepTheLargest) {
+  commit({batch(cursor_at("/a.jsonl", 10), std::nullopt,
+                {record("r1", 1000, 5, 1), record("r1", 1000, 5, 40), record("r1", 1000, 5, 30)})});
+  EXPECT_EQ(total().tokens.output, 40);
+  EXPECT_EQ(total().requests, 1);
+}
+
+TEST_F(SqliteLedgerTest, MainChainCopyWinsOverASidechainReplay) {
+  UsageRecord replay = record("r1", 1000, 5, 90, "s1/agent-x");
+  replay.parent_session_id = "s1";
+  replay.sidechain = true;
+  UsageRecord main_copy = record("r1", 1000, 5, 40, "s1");
+  // Sidechain first, then a smaller main-chain copy: the main chain wins.
+  commit({batch(cursor_at("/sub.jsonl", 10), std::nullopt, {replay})});
+  commit({batch(cursor_at("/main.jsonl", 10), std::nullopt, {main_copy})});
+  EXPECT_EQ(total().tokens.output, 40);
+  EXPECT_EQ(count("id = 'r1' AND sidechain = 0 AND session_id = 's1'"), 1);
+  // A later, larger sidechain copy does not displace it.
+  replay.tokens.output = 500;
+  commit({batch(cursor_at("/sub.jsonl", 20, 2), cursor_at("/sub.jsonl", 10), {replay})});
+  EXPECT_EQ(total().tokens.output, 40);
+  EXPECT_EQ(count("id = 'r1' AND sidechain = 0"), 1);
+  EXPECT_EQ(total().requests, 1);
+}
+
+TEST_F(SqliteLedgerTest, EqualCopyDoesNotChangeTheRecord) {
+  UsageRecord a = record("r1", 1000, 5, 40);
+  a.source_line = 3;
+  UsageRecord b = a;
+  b.source_line = 4;
+  b.source_file = "/other.jsonl";
+  commit({batch(cursor_at("/a.jsonl", 10), std::nullopt, {a, b})});
+  EXPECT_EQ(count("source_line = 3 AND source_file = '/logs/s1.jsonl'"), 1);
+}
+
+// --- Cursors and commit atomicity ---------------------------------------------------------------
+
+TEST_F(SqliteLedgerTest, CursorRoundTrips) {
+  FileCursor c = cursor_at("/a.jsonl", 1234, 17, 99);
+  c.device = 0xFFFFFFFFFFFFULL;
+  c.head_hash = 0xFEDCBA9876543210ULL;  // above INT64_MAX: stored as a signed bit pattern
+  c.parser_state = "v=1\nkey=va\\=lue\n";
+  commit({batch(c, std::nullopt)});
+  auto got = ledger_->cursor("/a.jsonl");
+  ASSERT_TRUE(got) << got.error().message;
+  ASSERT_TRUE(got->has_value());
+  const FileCursor& g = **got;
+  EXPECT_EQ(g.path, c.path);
+  EXPECT_EQ(g.agent, c.agent);
+  EXPECT_EQ(g.device, c.device);
+  EXPECT_EQ(g.inode, c.inode);
+  EXPECT_EQ(g.size, c.size);
+  EXPECT_EQ(g.mtime_ns, c.mtime_ns);
+  EXPECT_EQ(g.offset, c.offset);
+  EXPECT_EQ(g.lines, c.lines);
+  EXPECT_EQ(g.head_hash, c.head_hash);
+  EXPECT_EQ(g.head_len, c.head_len);
+  EXPECT_EQ(g.parser_state, c.parser_state);
+  auto none = ledger_->cursor("/never.jsonl");
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST_F(SqliteLedgerTest, BatchWhoseBaseNoLongerMatchesIsDroppedAsStale) {
+  const FileCursor c10 = cursor_at("/a.jsonl", 10, 1);
+  const FileCursor c20 = cursor_at("/a.jsonl", 20, 2);
+  commit({batch(c10, std::nullopt, {record("r1", 1000, 5, 1)})});
+  // Two processes both read from c10; the first to commit wins.
+  const CommitStats first = commit({batch(c20, c10, {record("r2", 2000, 7, 1)})});
+  EXPECT_EQ(first.stale_batches, 0);
+  EXPECT_EQ(first.files, 1);
+  EXPECT_EQ(first.records, 1);
+  UsageRecord other = record("r3", 2000, 100, 1);  // what the slower process made of it
+  const CommitStats second = commit({batch(c20, c10, {other}, {snapshot("s1", 2000, 999, 999, 5)})});
+  EXPECT_EQ(second.stale_batches, 1);
+  EXPECT_EQ(second.files, 0);
+  EXPECT_EQ(second.records, 0);
+  EXPECT_EQ(total().requests, 2);
+  EXPECT_EQ(count("id = 'r3'"), 0);
+  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM snapshots"), 0);
+}
+
+TEST_F(SqliteLedgerTest, StaleBatchIsDroppedButTheOthersInTheCommitApply) {
+  const FileCursor a10 = cursor_at("/a.jsonl", 10, 1);
+  commit({batch(a10, std::nullopt, {record("a1", 1000, 1, 1)})});
+  commit({batch(cursor_at("/a.jsonl", 20, 2), a10, {record("a2", 1000, 1, 1)})});
+  const CommitStats stats = commit({batch(cursor_at("/a.jsonl", 30, 3), a10, {record("a3", 1000, 1, 1)}),
+                                    batch(cursor_at("/b.jsonl", 10), std::nullopt, {record("b1", 1000, 1, 1)})});
+  EXPECT_EQ(stats.stale_batches, 1);
+  EXPECT_EQ(stats.files, 1);
+  EXPECT_EQ(count("id IN ('a1', 'a2', 'b1')"), 3);
+  EXPECT_EQ(count("id = 'a3'"), 0);
+  auto c = ledger_->cursor("/a.jsonl");
+  ASSERT_TRUE(c && c->has_value());
+  EXPECT_EQ((*c)->offset, 20);
+}
+
+TEST_F(SqliteLedgerTest, BaseWithADifferentInodeOrHeadIsStale) {
+  const FileCursor c10 = cursor_at("/a.jsonl", 10, 1, 7);
+  commit({batch(c10, std::nullopt)});
+  FileCursor other_inode = c10;
+  other_inode.inode = 8;
+  FileCursor other_head = c10;
+  other_head.head_hash = 43;
+  const CommitStats stats = commit({batch(cursor_at("/a.jsonl", 20, 2), other_inode),
+                                    batch(cursor_at("/a.jsonl", 20, 2), other_head)});
+  EXPECT_EQ(stats.stale_batches, 2);
+}
+
+TEST_F(SqliteLedgerTest, FailedCommitLeavesNothingBehind) {
+  // The second batch fails (a NaN cost is stored as NULL in a NOT NULL column): the first
+  // batch, its cursor and the dirty marks must not land either.
+  commit({batch(cursor_at("/c.jsonl", 10), std::nullopt, {record("c1", 1000, 1, 1)})});
+  std::vector<FileBatch> batches = {
+      batch(cursor_at("/a.jsonl", 10), std::nullopt, {record("a1", 1000, 5, 1)},
+            {snapshot("s1", 1000, 50, 50, 3)}),
+      batch(cursor_at("/b.jsonl", 10), std::nullopt, {record("b1", 1000, 5, 1, "s2", "poison")})};
+  auto r = ledger_->commit(batches, pricer_);
+  ASSERT_FALSE(r) << "a NaN cost should have failed the commit";
+  EXPECT_EQ(r.error().code, Errc::storage);
+  auto n = ledger_->record_count();
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 1);
+  auto c = ledger_->cursor("/a.jsonl");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_FALSE(c->has_value());
+  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM snapshots"), 0);
+  // The ledger is still usable afterwards.
+  commit({batch(cursor_at("/a.jsonl", 10), std::nullopt, {record("a1", 1000, 5, 1)})});
+  EXPECT_EQ(total().requests, 2);
+}
+
+TEST_F(SqliteLedgerTest, RestartBatchClearsProblemsSnapshotsAndFactsOfThePathButKeepsRecords) {
+  FileBatch first = batch(cursor_at("/a.jsonl", 100, 5), std::nullopt,
+                          {record("r1", 1000, 5, 1), record("r2", 2000, 5, 1)},
+                          {snapshot("s1", 2000, 10, 2, 90, "opus", std::nullopt, "/a.jsonl")});
+  first.problems.push_back(ParseProblem{"/a.jsonl", 3, 50, "malformed JSON"});
+  SessionFacts facts;
+  facts.agent = Agent::claude;
+  facts.session_id = "s1";
+  facts.file_key = "a.jsonl";
+  facts.user_prompts = 3;
+  first.sessions.push_back(facts);
+  // Another path's rows must survive.
+  FileBatch other = batch(cursor_at("/b.jsonl", 10), std::nullopt, {record("b1", 1000, 5, 1, "s9")},
+                          {snapshot("s9", 1000, 5, 1, 5, "opus", std::nullopt, "/b.jsonl")});
+  other.problems.push_back(ParseProblem{"/b.jsonl", 1, 0, "malformed JSON"});
+  commit({first, other});
+  auto problems = ledger_->problems(10);
+  ASSERT_TRUE(problems) << problems.error().message;
+  EXPECT_EQ(problems->total, 2);
+
+  // The file was rewritten: read from the start (no base); it now says less.
+  FileBatch restart = batch(cursor_at("/a.jsonl", 40, 2, 8), std::nullopt, {record("r1", 1000, 5, 1)});
+  SessionFacts fewer = facts;
+  fewer.user_prompts = 1;
+  restart.sessions.push_back(fewer);
+  commit({restart});
+
+  problems = ledger_->problems(10);
+  ASSERT_TRUE(problems) << problems.error().message;
+  EXPECT_EQ(problems->total, 1);
+  ASSERT_EQ(problems->first.size(), 1u);
+  EXPECT_EQ(problems->first[0].file, "/b.jsonl");
+  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM snapshots WHERE source_file = '/a.jsonl'"), 0);
+  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM snapshots WHERE source_file = '/b.jsonl'"), 1);
+  auto sessions = ledger_->sessions("s1");
+  ASSERT_TRUE(sessions) << sessions.error().message;
+  ASSERT_EQ(sessions->size(), 1u);
+  EXPECT_EQ((*sessions)[0].user_prompts, 1);
+  // Records are never deleted because a log shrank.
+  EXPECT_EQ(count("id IN ('r1', 'r2', 'b1')"), 3);
+  auto c = ledger_->cursor("/a.jsonl");
+  ASSERT_TRUE(c && c->has_value());
+  EXPECT_EQ((*c)->offset, 40);
+  EXPECT_EQ((*c)->inode, 8u);
+}
+
+TEST_F(SqliteLedgerTest, AppendBatchKeepsEarlierProblemsAndSnapshots) {
+  FileBatch first = batch(cursor_at("/a.jsonl", 100, 5), std::nullopt, {record("r1", 1000, 5, 1)},
+                          {snapshot("s1", 1000, 5, 1, 90, "opus", std::nullopt, "/a.jsonl")});
+  first.problems.push_back(ParseProblem{"/a.jsonl", 3, 50, "malformed JSON"});
+  commit({first});
+  FileBatch next = batch(cursor_at("/a.jsonl", 200, 9), cursor_at("/a.jsonl", 100, 5),
+                         {record("r2", 2000, 5, 1)},
+                         {snapshot("s1", 2000, 10, 2, 190, "opus", std::nullopt, "/a.jsonl")});
+  next.problems.push_back(ParseProblem{"/a.jsonl", 7, 150, "malformed JSON"});
+  commit({next});
+  auto problems = ledger_->problems(10);
+  ASSERT_TRUE(problems) << problems.error().message;
+  EXPECT_EQ(problems->total, 2);
+  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM snapshots"), 2);
+}
+
+// --- Reconciliation ---------------------------------------------------------------------------
+
+TEST_F(SqliteLedgerTest, ReconcileCreatesUnloggedRecordsAndClearsDirtySessions) {
+  // s3's shape: lines of 214 output, cost-state of 326 after a /compact.
+  commit({batch(cursor_at("/s1.jsonl", 100), std::nullopt,
+                {record("r1", 1000, 5, 98), record("r2", 3000, 5, 116)},
+                {snapshot("s1", 1500, 5, 98, 10), snapshot("s1", 2500, 5, 210, 20),
+                 snapshot("s1", 3500, 10, 326, 30)})});
+  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM dirty_sessions"), 1);
+  auto settled = ledger_->reconcile(pricer_);
+  ASSERT_TRUE(settled) << settled.error().message;
+  EXPECT_EQ(*settled, 1);
+  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM dirty_sessions"), 0);
+
+  const AggregateRow t = total();
+  EXPECT_EQ(t.requests, 3);
+  EXPECT_EQ(t.tokens.output, 326);
+  EXPECT_EQ(t.tokens.input, 10);
+  EXPECT_EQ(count("kind = 'unlogged'"), 1);
+  EXPECT_EQ(count("kind = 'unlogged' AND ts = 2500 AND output_tokens = 112 AND input_tokens = 0 "
+                  "AND project = '/work/app' AND session_id = 's1'"),
+            1);
+  // Priced like any other record.
+  EXPECT_DOUBLE_EQ(query_double(path_, "SELECT cost_usd FROM usage WHERE kind = 'unlogged'"), 1120);
+  EXPECT_EQ(query_text(path_, "SELECT cost_source FROM usage WHERE kind = 'unlogged'"), "computed");
+
+  // Nothing dirty: nothing settled, nothing changes.
+  settled = ledger_->reconcile(pricer_);
+  ASSERT_TRUE(settled) << settled.error().message;
+  EXPECT_EQ(*settled, 0);
+  EXPECT_EQ(total().tokens.output, 326);
+}
+
+TEST_F(SqliteLedgerTest, ReconcileIsIdempotentAndFollowsLaterLines) {
+  commit({batch(cursor_at("/s1.jsonl", 100), std::nullopt, {record("r1", 1000, 5, 100)},
+                {snapshot("s1", 1500, 5, 150, 10)})});
+  ASSERT_TRUE(ledger_->reconcile(pricer_));
+  EXPECT_EQ(total().tokens.output, 150);
+  // The same batch read again (a restart) and reconciled again: no second unlogged record.
+  commit({batch(cursor_at("/s1.jsonl", 100), std::nullopt, {record("r1", 1000, 5, 100)},
+                {snapshot("s1", 1500, 5, 150, 10)})});
+  ASSERT_TRUE(ledger_->reconcile(pricer_));
+  EXPECT_EQ(total().tokens.output, 150);
+  EXPECT_EQ(count("kind = 'unlogged'"), 1);
+  // The "missing" spend turns out to be logged after all (a line arrives late): the unlogged
+  // record shrinks, the total stays the snapshot's.
+  commit({batch(cursor_at("/s1.jsonl", 200, 2), cursor_at("/s1.jsonl", 100),
+                {record("r2", 1400, 0, 30)})});
+  ASSERT_TRUE(ledger_->reconcile(pricer_));
+  EXPECT_EQ(total().tokens.output, 150);
+  EXPECT_EQ(count("kind = 'unlogged' AND output_tokens = 20"), 1);
+}
+
+TEST_F(SqliteLedgerTest, SubAgentRecordsCountTowardTheParentsSnapshot) {
+  UsageRecord sub = record("sub1", 1200, 6, 67, "s1/agent-x");
+  sub.parent_session_id = "s1";
+  sub.sidechain = true;
+  commit({batch(cursor_at("/s1/subagents/agent-x.jsonl", 10), std::nullopt, {sub})});
+  commit({batch(cursor_at("/s1.jsonl", 100), std::nullopt, {record("r1", 1000, 29, 97)},
+                {snapshot("s1", 2000, 35, 164, 10)})});
+  ASSERT_TRUE(ledger_->reconcile(pricer_));
+  EXPECT_EQ(count("kind = 'unlogged'"), 0);
+  EXPECT_EQ(total().tokens.output, 164);
+  EXPECT_EQ(total().requests, 2);
+}
+
+TEST_F(SqliteLedgerTest, AgentReportedCostSpreadSumsExactlyToTheSnapshotCost) {
+  // A model the price table lacks: the cost-state's costUSD is the only price there is.
+  const double reported = 0.069573;
+  commit({batch(cursor_at("/s1.jsonl", 100), std::nullopt,
+                {record("r1", 1000, 5, 30, "s1", "unknown-opus"),
+                 record("r2", 2000, 6, 43, "s1", "unknown-opus"),
+                 record("r3", 3000, 7, 25, "s1", "unknown-opus"),
+                 record("k1", 3000, 7, 25, "s1", "opus")},
+                {snapshot("s1", 3500, 18 + 3, 98 + 11, 10, "unknown-opus", reported),
+                 snapshot("s1", 3500, 7, 25, 10, "opus", 123.0)})});
+  ASSERT_TRUE(ledger_->reconcile(pricer_));
+  double sum = 0;
+  std::int64_t requests = 0;
+  for (const AggregateRow& r : rows({}, GroupBy{.model = true})) {
+    if (r.model == "unknown-opus") {
+      EXPECT_EQ(r.cost_source, CostSource::agent_reported);
+      sum += r.cost_usd;
+      requests += r.requests;
+    } else {
+      EXPECT_EQ(r.model, "opus");
+      EXPECT_EQ(r.cost_source, CostSource::computed);
+      EXPECT_DOUBLE_EQ(r.cost_usd, 7 + 250);  // the table price, not the reported 123
+    }
+  }
+  EXPECT_EQ(requests, 4);  // 3 logged + 1 unlogged
+  EXPECT_NEAR(sum, reported, 1e-12);
+  // Every share is positive and weighted: the record with the most output costs the most.
+  EXPECT_GT(query_double(path_, "SELECT cost_usd FROM usage WHERE id = 'r2'"),
+            query_double(path_, "SELECT cost_usd FROM usage WHERE id = 'r1'"));
+  EXPECT_EQ(count("model = 'unknown-opus' AND (cost_usd <= 0 OR reported_cost_usd IS NULL)"), 0);
+}
+
+TEST_F(SqliteLedgerTest, UnknownModelWithoutAnyCostIsUnpriced) {
+  commit({batch(cursor_at("/s1.jsonl", 100), std::nullopt,
+                {record("r1", 1000, 5, 30, "s1", "unknown-x")})});
+  ASSERT_TRUE(ledger_->reconcile(pricer_));
+  const std::vector<AggregateRow> r = rows();
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].cost_source, CostSource::unpriced);
+  EXPECT_EQ(r[0].cost_usd, 0);
+}
+
+// --- Repricing --------------------------------------------------------------------------------
+
+TEST_F(SqliteLedgerTest, RepricesAllAndOnlyWhenTheFingerprintChanges) {
+  commit({batch(cursor_at("/s1.jsonl", 100), std::nullopt,
+                {record("r1", 1000, 5, 1), record("r2", 2000, 7, 2),
+                 record("u1", 2000, 7, 2, "s1", "unknown-x")},
+                {snapshot("s1", 2500, 14, 3, 10, "unknown-x", 0.5)})});
+  ASSERT_TRUE(ledger_->reconcile(pricer_));
+  auto n = ledger_->reprice_if_needed(pricer_);
+  ASSERT_TRUE(n) << n.error().message;
+  // The first call records the fingerprint (repricing with the same prices changes nothing).
+  EXPECT_DOUBLE_EQ(total().cost_usd, 5 + 10 + 7 + 20 + 0.5);
+  n = ledger_->reprice_if_needed(pricer_);
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 0);
+
+  const FakePricer doubled("fake-2", 2.0);
+  const std::int64_t calls_before = doubled.calls();
+  n = ledger_->reprice_if_needed(doubled);
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 4);  // every record, unlogged ones included
+  EXPECT_EQ(doubled.calls() - calls_before, 4);
+  // Computed costs doubled; the agent-reported share is the agent's figure still.
+  EXPECT_NEAR(total().cost_usd, 2 * (5 + 10 + 7 + 20) + 0.5, 1e-9);
+  n = ledger_->reprice_if_needed(doubled);
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 0);
+  // Back to the old prices: a change again.
+  n = ledger_->reprice_if_needed(pricer_);
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 4);
+  EXPECT_NEAR(total().cost_usd, 5 + 10 + 7 + 20 + 0.5, 1e-9);
+}
+
+TEST_F(SqliteLedgerTest, FingerprintSurvivesReopening) {
+  commit({batch(cursor_at("/s1.jsonl", 100), std::nullopt, {record("r1", 1000, 5, 1)})});
+  ASSERT_TRUE(ledger_->reprice_if_needed(pricer_));
+  ledger_.reset();
+  auto again = open_sqlite_ledger(path_);
+  ASSERT_TRUE(again) << again.error().message;
+  auto n = (*again)->reprice_if_needed(pricer_);
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 0);
+}
+
+// --- Aggregation ------------------------------------------------------------------------------
+
+class SqliteLedgerAggregateTest : public SqliteLedgerTest {
+ protected:
+  void SetUp() override {
+    SqliteLedgerTest::SetUp();
+    UsageRecord a = record("a", kT0, 1, 1, "sess-a");
+    UsageRecord b = record("b", kT0 + kBucketMs - 1, 2, 2, "sess-a", "haiku");
+    UsageRecord c = record("c", kT0 + kBucketMs, 4, 4, "sess-a/agent-1");
+    c.parent_session_id = "sess-a";
+    UsageRecord d = record("d", kT0 + 2 * kBucketMs, 8, 8, "sess-b");
+    d.project = "/work/other";
+    UsageRecord e = record("e", kT0 + 3 * kBucketMs, 16, 16, "thread-1", "gpt-5.5");
+    e.agent = Agent::codex;
+    e.project = "/work/app";
+    commit({batch(cursor_at("/x.jsonl", 10), std::nullopt, {a, b, c, d, e})});
+  }
+  // 2026-11-22T00:00:00Z: a multiple of 15 minutes.
+  static constexpr TimeMs kT0 = 1795305600000;
+};
+
+TEST_F(SqliteLedgerAggregateTest, NoFilterNoGroupIsOneRowPerCostSource) {
+  const std::vector<AggregateRow> r = rows();
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].requests, 5);
+  EXPECT_EQ(r[0].tokens.input, 31);
+  EXPECT_EQ(r[0].tokens.output, 31);
+  EXPECT_DOUBLE_EQ(r[0].cost_usd, 31 + 310);
+  EXPECT_EQ(r[0].first_ts, kT0);
+  EXPECT_EQ(r[0].last_ts, kT0 + 3 * kBucketMs);
+}
+
+TEST_F(SqliteLedgerAggregateTest, SinceIsInclusiveUntilIsExclusive) {
+  RecordFilter f;
+  f.since = kT0 + kBucketMs - 1;
+  f.until = kT0 + 2 * kBucketMs;
+  EXPECT_EQ(total(f).tokens.input, 2 + 4);
+  f.until.reset();
+  EXPECT_EQ(total(f).tokens.input, 2 + 4 + 8 + 16);
+  f.since.reset();
+  f.until = kT0;
+  EXPECT_EQ(total(f).requests, 0);
+}
+
+TEST_F(SqliteLedgerAggregateTest, FiltersByAgentProjectAndSessionPrefix) {
+  RecordFilter f;
+  f.agent = Agent::codex;
+  EXPECT_EQ(total(f).tokens.input, 16);
+  f = {};
+  f.agent = Agent::gemini;
+  EXPECT_EQ(total(f).requests, 0);
+  f = {};
+  f.project = "other";
+  EXPECT_EQ(total(f).tokens.input, 8);
+  f.project = "/work/";
+  EXPECT_EQ(total(f).tokens.input, 31);
+  f = {};
+  f.session = "sess-a";  // the session and its sub-agent
+  EXPECT_EQ(total(f).tokens.input, 1 + 2 + 4);
+  f.session = "sess-a/agent";
+  EXPECT_EQ(total(f).tokens.input, 4);
+  f.session = "sess";
+  EXPECT_EQ(total(f).tokens.input, 1 + 2 + 4 + 8);
+  f.session = "zzz";
+  EXPECT_EQ(total(f).requests, 0);
+  // Filters combine.
+  f = {};
+  f.session = "sess";
+  f.since = kT0 + kBucketMs;
+  EXPECT_EQ(total(f).tokens.input, 4 + 8);
+}
+
+TEST_F(SqliteLedgerAggregateTest, GroupsByModelAgentProjectAndSessions) {
+  std::map<std::string, std::int64_t> by_model;
+  for (const AggregateRow& r : rows({}, GroupBy{.model = true})) {
+    by_model[r.model] += r.tokens.input;
+    EXPECT_EQ(r.project, "");
+  }
+  EXPECT_EQ(by_model, (std::map<std::string, std::int64_t>{{"gpt-5.5", 16}, {"haiku", 2}, {"opus", 13}}));
+
+  std::map<Agent, std::int64_t> by_agent;
+  for (const AggregateRow& r : rows({}, GroupBy{.agent = true})) {
+    by_agent[r.agent] += r.requests;
+  }
+  EXPECT_EQ(by_agent, (std::map<Agent, std::int64_t>{{Agent::claude, 4}, {Agent::codex, 1}}));
+
+  std::map<std::string, std::int64_t> by_project;
+  for (const AggregateRow& r : rows({}, GroupBy{.project = true})) {
+    by_project[r.project] += r.tokens.input;
+  }
+  EXPECT_EQ(by_project, (std::map<std::string, std::int64_t>{{"/work/app", 23}, {"/work/other", 8}}));
+
+  std::map<std::string, std::int64_t> by_root;
+  for (const AggregateRow& r : rows({}, GroupBy{.root_session = true})) {
+    by_root[r.session] += r.tokens.input;
+  }
+  EXPECT_EQ(by_root, (std::map<std::string, std::int64_t>{
+                         {"sess-a", 7}, {"sess-b", 8}, {"thread-1", 16}}));
+
+  std::map<std::string, std::int64_t> by_session;
+  for (const AggregateRow& r : rows({}, GroupBy{.root_session = true, .session = true})) {
+    by_session[r.session] += r.tokens.input;
+  }
+  EXPECT_EQ(by_session, (std::map<std::string, std::int64_t>{
+                            {"sess-a", 3}, {"sess-a/agent-1", 4}, {"sess-b", 8}, {"thread-1", 16}}));
+
+  // Two dimensions at once.
+  std::map<std::pair<Agent, std::string>, std::int64_t> by_agent_model;
+  for (const AggregateRow& r : rows({}, GroupBy{.agent = true, .model = true})) {
+    by_agent_model[{r.agent, r.model}] += r.requests;
+  }
+  EXPECT_EQ(by_agent_model.size(), 3u);
+  EXPECT_EQ((by_agent_model[{Agent::claude, "opus"}]), 3);
+}
+
+TEST_F(SqliteLedgerAggregateTest, GroupsByFifteenMinuteUtcBuckets) {
+  std::map<std::int64_t, std::int64_t> by_bucket;
+  for (const AggregateRow& r : rows({}, GroupBy{.time_bucket = true})) {
+    by_bucket[r.bucket] += r.tokens.input;
+    EXPECT_LE(r.bucket, r.first_ts);
+    EXPECT_LT(r.last_ts, r.bucket + kBucketMs);
+  }
+  EXPECT_EQ(by_bucket, (std::map<std::int64_t, std::int64_t>{{kT0, 1 + 2},
+                                                             {kT0 + kBucketMs, 4},
+                                                             {kT0 + 2 * kBucketMs, 8},
+                                                             {kT0 + 3 * kBucketMs, 16}}));
+}
+
+TEST_F(SqliteLedgerAggregateTest, CostSourcesAreSeparateRows) {
+  commit({batch(cursor_at("/y.jsonl", 10), std::nullopt,
+                {record("u", kT0, 100, 0, "sess-c", "unknown-z")})});
+  const std::vector<AggregateRow> r = rows({}, GroupBy{.model = true});
+  std::int64_t unpriced = 0;
+  for (const AggregateRow& row : r) {
+    if (row.cost_source == CostSource::unpriced) {
+      EXPECT_EQ(row.model, "unknown-z");
+      unpriced += row.requests;
+    }
+  }
+  EXPECT_EQ(unpriced, 1);
+}
+
+// --- Problems and sessions -------------------------------------------------------------------
+
+TEST_F(SqliteLedgerTest, ProblemsAreCountedAndTheFirstFewListed) {
+  FileBatch b = batch(cursor_at("/a.jsonl", 10), std::nullopt);
+  for (int i = 1; i <= 7; ++i) {
+    b.problems.push_back(ParseProblem{"/a.jsonl", i, i * 10, fmt::format("bad line {}", i)});
+  }
+  commit({b});
+  auto p = ledger_->problems(3);
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->total, 7);
+  ASSERT_EQ(p->first.size(), 3u);
+  EXPECT_EQ(p->first[0].line, 1);
+  EXPECT_EQ(p->first[0].offset, 10);
+  EXPECT_EQ(p->first[0].what, "bad line 1");
+  EXPECT_EQ(p->first[2].line, 3);
+}
+
+TEST_F(SqliteLedgerTest, SessionFactsMergeAcrossFilesAndFilterByPrefix) {
+  SessionFacts f1;
+  f1.agent = Agent::claude;
+  f1.session_id = "s1";
+  f1.file_key = "s1.jsonl";
+  f1.project = "/work/app";
+  f1.first_ts = 2000;
+  f1.last_ts = 3000;
+  f1.user_prompts = 2;
+  f1.compactions = 1;
+  SessionFacts f2 = f1;
+  f2.file_key = "s1-copy.jsonl";  // e.g. another file carrying the same session
+  f2.first_ts = 1000;
+  f2.last_ts = 2500;
+  f2.user_prompts = 3;
+  f2.errors = 1;
+  SessionFacts sub;
+  sub.agent = Agent::claude;
+  sub.session_id = "s1/agent-x";
+  sub.parent_session_id = "s1";
+  sub.file_key = "agent-x.jsonl";
+  sub.first_ts = 1500;
+  FileBatch a = batch(cursor_at("/a.jsonl", 10), std::nullopt);
+  a.sessions = {f1, sub};
+  FileBatch b = batch(cursor_at("/b.jsonl", 10), std::nullopt);
+  b.sessions = {f2};
+  commit({a, b});
+  auto all = ledger_->sessions("");
+  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_EQ(all->size(), 2u);
+  auto s1 = ledger_->sessions("s1");
+  ASSERT_TRUE(s1) << s1.error().message;
+  const SessionFacts* main = nullptr;
+  for (const SessionFacts& f : *s1) {
+    if (f.session_id == "s1") {
+      main = &f;
+    }
+  }
+  ASSERT_NE(main, nullptr);
+  EXPECT_EQ(main->first_ts, 1000);
+  EXPECT_EQ(main->last_ts, 3000);
+  EXPECT_EQ(main->user_prompts, 5);
+  EXPECT_EQ(main->errors, 1);
+  EXPECT_EQ(main->compactions, 2);
+  EXPECT_EQ(main->project, "/work/app");
+  auto none = ledger_->sessions("zzz");
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_TRUE(none->empty());
+}
+
+// --- Concurrency ------------------------------------------------------------------------------
+
+TEST_F(SqliteLedgerTest, TwoConnectionsOnTheSameFileBothCommit) {
+  auto second = open_sqlite_ledger(path_);
+  ASSERT_TRUE(second) << second.error().message;
+  commit({batch(cursor_at("/a.jsonl", 10), std::nullopt, {record("a1", 1000, 1, 1)})});
+  std::vector<FileBatch> b = {batch(cursor_at("/b.jsonl", 10), std::nullopt, {record("b1", 1000, 2, 1)})};
+  auto r = (*second)->commit(b, pricer_);
+  ASSERT_TRUE(r) << r.error().message;
+  auto n1 = ledger_->record_count();
+  auto n2 = (*second)->record_count();
+  ASSERT_TRUE(n1 && n2);
+  EXPECT_EQ(*n1, 2);
+  EXPECT_EQ(*n2, 2);
+  // The second connection sees the first's cursor, so its stale read is dropped.
+  std::vector<FileBatch> stale = {batch(cursor_at("/a.jsonl", 20, 2), cursor_at("/a.jsonl", 5))};
+  auto s = (*second)->commit(stale, pricer_);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->stale_batches, 1);
+}
+
+TEST_F(SqliteLedgerTest, ConcurrentWritersQueueInsteadOfFailing) {
+  constexpr int kBatches = 40;
+  auto writer = [&](const std::string& name, Status* out) {
+    auto l = open_sqlite_ledger(path_);
+    if (!l) {
+      *out = Unexpected{l.error()};
+      return;
+    }
+    FakePricer pricer;
+    for (int i = 0; i < kBatches; ++i) {
+      std::vector<FileBatch> b = {batch(cursor_at("/" + name + ".jsonl", i + 1, i + 1),
+                                        i == 0 ? std::nullopt
+                                               : std::optional<FileCursor>(cursor_at("/" + name + ".jsonl", i, i)),
+                                        {record(fmt::format("{}-{}", name, i), 1000 + i, 1, 1, name)})};
+      auto r = l->get()->commit(b, pricer);
+      if (!r) {
+        *out = Unexpected{r.error()};
+        return;
+      }
+      auto settled = l->get()->reconcile(pricer);
+      if (!settled) {
+        *out = Unexpected{settled.error()};
+        return;
+      }
+    }
+  };
+  Status a;
+  Status b;
+  std::thread ta(writer, "a", &a);
+  std::thread tb(writer, "b", &b);
+  ta.join();
+  tb.join();
+  ASSERT_TRUE(a) << a.error().message;
+  ASSERT_TRUE(b) << b.error().message;
+  auto n = ledger_->record_count();
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 2 * kBatches);
+}
+
+}  // namespace
+}  // namespace tally::store
