@@ -239,8 +239,16 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
         buf_offset += static_cast<std::int64_t>(buf.size());
         buf.clear();
       }
-      buf.shrink_to_fit();
-      buf.reserve(buf.size() + kChunkBytes + simdjson::SIMDJSON_PADDING);
+      // Room for the next chunk. Grow geometrically (a line approaching kMaxLineBytes must
+      // not be copied once per chunk), and give memory back once a long line is gone.
+      const size_t need = buf.size() + kChunkBytes + simdjson::SIMDJSON_PADDING;
+      if (buf.capacity() < need) {
+        buf.reserve(std::max(need, std::min(2 * buf.capacity(),
+                                            static_cast<size_t>(kMaxLineBytes) + 2 * kChunkBytes)));
+      } else if (buf.capacity() > 4 * need) {
+        buf.shrink_to_fit();
+        buf.reserve(need);
+      }
     }
   }
 

@@ -51,9 +51,7 @@ std::string custom_label(double monthly_usd) {
 }
 
 // How a plan is named in messages: its key, or its label for a custom price.
-std::string describe(const Plan& plan) {
-  return plan.key == "custom" ? plan.label : plan.key;
-}
+std::string describe(const Plan& plan) { return plan.key == "custom" ? plan.label : plan.key; }
 
 Result<Plan> plan_from_table(std::string_view source, const toml::table& table) {
   Plan plan;
@@ -137,8 +135,8 @@ class Chosen {
       return Unexpected{name.error()};
     }
     const std::string key = ascii_lower(*name);
-    const auto it = std::find_if(known_.begin(), known_.end(),
-                                 [&key](const Plan& p) { return p.key == key; });
+    const auto it =
+        std::find_if(known_.begin(), known_.end(), [&key](const Plan& p) { return p.key == key; });
     if (it == known_.end()) {
       return parse_fail(source_, node,
                         fmt::format("unknown plan '{}' (known: {}; or give a monthly price in "
@@ -278,9 +276,8 @@ Result<std::vector<Plan>> parse_plan_table(std::string_view text, std::string_vi
   std::vector<Plan> plans;
   for (const auto& [k, v] : *root) {
     if (k.str() != "plan") {
-      return parse_fail(source, v,
-                        fmt::format("unknown top-level key '{}' (expected [[plan]] tables)",
-                                    k.str()));
+      return parse_fail(
+          source, v, fmt::format("unknown top-level key '{}' (expected [[plan]] tables)", k.str()));
     }
     const toml::array* rows = v.as_array();
     if (rows == nullptr) {
@@ -326,8 +323,7 @@ Result<std::vector<Plan>> parse_plans_config(std::string_view toml_text, std::st
   return std::move(chosen).take();
 }
 
-Result<std::vector<Plan>> parse_plans_config(std::string_view toml_text,
-                                             std::string_view source) {
+Result<std::vector<Plan>> parse_plans_config(std::string_view toml_text, std::string_view source) {
   auto known = builtin_plans();
   if (!known) {
     return Unexpected{known.error()};

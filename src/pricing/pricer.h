@@ -16,8 +16,8 @@ namespace tally::pricing {
 struct Cost {
   double usd = 0;  // 0 when unpriced
   // The same record as if it had run at standard speed and without priority processing
-  // (the `--speed standard` what-if). Equal to `usd` when neither applied, and for
-  // agent-reported and unpriced costs.
+  // (the `--speed standard` what-if). Flex/batch discounts and data-residency uplifts stay.
+  // Equal to `usd` when neither applied, and for agent-reported and unpriced costs.
   double standard_usd = 0;
   CostSource source = CostSource::unpriced;
   std::string priced_as;  // the table key that priced it ("" unless computed)

@@ -134,7 +134,8 @@ Cost TablePricer::price(const UsageRecord& record) const {
     return Cost{costs.total(), standard.total(), CostSource::computed, m->row->key};
   }
   if (record.reported_cost_usd) {
-    return Cost{*record.reported_cost_usd, *record.reported_cost_usd, CostSource::agent_reported, {}};
+    return Cost{
+        *record.reported_cost_usd, *record.reported_cost_usd, CostSource::agent_reported, {}};
   }
   return Cost{0.0, 0.0, CostSource::unpriced, {}};
 }

@@ -23,8 +23,7 @@ Result<RowSpec> row_spec_from_toml(const toml::table& table, std::string key,
 
 // Reads a date written as a TOML date (2026-07-01) or a string ("2026-07-01"). Fails
 // (Errc::parse, naming field `name`) on anything else or a day that does not exist.
-Result<Date> date_from_toml(std::string_view source, std::string_view name,
-                            const toml::node& node);
+Result<Date> date_from_toml(std::string_view source, std::string_view name, const toml::node& node);
 
 // "source:line: " for `node`'s position.
 std::string where(std::string_view source, const toml::node& node);

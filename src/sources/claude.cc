@@ -501,20 +501,15 @@ class ClaudeParser final : public FileParser {
 
   void on_line(const Line& line, ParseOutput& out) override {
     ClaudeLine parsed;
-    simdjson::ondemand::document doc;
-    auto err = parser_.iterate(line.text.data(), line.text.size(),
-                               line.text.size() + simdjson::SIMDJSON_PADDING)
-                   .get(doc);
     object obj;
-    if (err == SUCCESS) {
-      err = doc.get_object().get(obj);
+    std::string why = open_line_object(parser_, doc_, line.text, obj);
+    if (why.empty()) {
+      if (auto err = read_line(obj, parsed); err != SUCCESS) {
+        why = fmt::format("malformed JSON: {}", simdjson::error_message(err));
+      }
     }
-    if (err == SUCCESS) {
-      err = read_line(obj, parsed);
-    }
-    if (err != SUCCESS) {
-      out.problems.push_back(ParseProblem{path_, line.number, line.offset,
-                                          fmt::format("malformed JSON: {}", simdjson::error_message(err))});
+    if (!why.empty()) {
+      out.problems.push_back(ParseProblem{path_, line.number, line.offset, std::move(why)});
       return;
     }
     handle(parsed, line, out);
@@ -599,7 +594,11 @@ class ClaudeParser final : public FileParser {
   void handle_assistant(const ClaudeLine& l, const Line& line, std::optional<TimeMs> ts,
                         ParseOutput& out) {
     if (l.is_api_error || l.model == "<synthetic>") {
-      ++facts_.errors;
+      // Only a failed request is an error; Claude Code also writes <synthetic> lines that are
+      // no API call at all ("No response requested.", interruptions). Neither is a response.
+      if (l.is_api_error) {
+        ++facts_.errors;
+      }
       return;
     }
     if (!l.has_usage) {
@@ -678,6 +677,7 @@ class ClaudeParser final : public FileParser {
   std::string file_key_;
   std::string fallback_project_;
   simdjson::ondemand::parser parser_;
+  simdjson::ondemand::document doc_;
   TimeMs last_ts_ = 0;
   size_t pending_from_ = SIZE_MAX;
   SessionFacts facts_;

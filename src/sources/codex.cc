@@ -65,7 +65,6 @@
 namespace tally::sources {
 namespace {
 
-using simdjson::ondemand::array;
 using simdjson::ondemand::document;
 using simdjson::ondemand::field;
 
@@ -358,33 +357,9 @@ class CodexParser final : public FileParser {
 // Parses `line` as one JSON object. On Demand validates lazily, so the document is first skipped
 // structurally: a truncated line fails here instead of yielding half a record.
 bool CodexParser::open_object(const Line& line, object& root, ParseOutput& out) {
-  const auto size = line.text.size();
-  simdjson::error_code err =
-      parser_.iterate(line.text.data(), size, size + simdjson::SIMDJSON_PADDING).get(doc_);
-  simdjson::ondemand::json_type type = simdjson::ondemand::json_type::object;
-  if (!err) {
-    err = doc_.type().get(type);
-  }
-  if (!err && type != simdjson::ondemand::json_type::object) {
-    problem(line, "malformed JSON: line is not an object", out);
-    return false;
-  }
-  std::string_view raw;
-  if (!err) {
-    err = doc_.raw_json().get(raw);
-  }
-  if (err) {
-    problem(line, fmt::format("malformed JSON: {}", simdjson::error_message(err)), out);
-    return false;
-  }
-  const char* rest = nullptr;
-  if (doc_.current_location().get(rest) == simdjson::SUCCESS) {
-    problem(line, "malformed JSON: trailing content after the object", out);
-    return false;
-  }
-  doc_.rewind();
-  if (doc_.get_object().get(root) != simdjson::SUCCESS) {
-    problem(line, "malformed JSON: unreadable object", out);
+  const std::string why = open_line_object(parser_, doc_, line.text, root);
+  if (!why.empty()) {
+    problem(line, why, out);
     return false;
   }
   return true;
@@ -459,6 +434,19 @@ void CodexParser::on_turn_context(object payload) {
   turn.effort = str_field(payload, "effort");
   turn.service_tier = str_field(payload, "service_tier");
   turn.cwd = str_field(payload, "cwd");
+  if (turn.model.empty() || turn.effort.empty()) {
+    // The same turn's settings, nested; only the top-level fields are written by every version.
+    if (std::optional<object> mode = object_field(payload, "collaboration_mode")) {
+      if (std::optional<object> settings = object_field(*mode, "settings")) {
+        if (turn.model.empty()) {
+          turn.model = str_field(*settings, "model");
+        }
+        if (turn.effort.empty()) {
+          turn.effort = str_field(*settings, "reasoning_effort");
+        }
+      }
+    }
+  }
   // The latest context of a turn wins; the turn moves to the back as the most recent.
   std::erase_if(state_.turns, [&](const TurnContext& t) { return t.turn_id == turn.turn_id; });
   state_.turns.push_back(std::move(turn));

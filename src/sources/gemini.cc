@@ -343,33 +343,9 @@ class GeminiParser final : public FileParser {
 // Parses `line` as one JSON object. On Demand validates lazily, so the document is first skipped
 // structurally: a truncated line fails here instead of yielding half a record.
 bool GeminiParser::open_object(const Line& line, object& root, ParseOutput& out) {
-  const auto size = line.text.size();
-  simdjson::error_code err =
-      parser_.iterate(line.text.data(), size, size + simdjson::SIMDJSON_PADDING).get(doc_);
-  simdjson::ondemand::json_type type = simdjson::ondemand::json_type::object;
-  if (!err) {
-    err = doc_.type().get(type);
-  }
-  if (!err && type != simdjson::ondemand::json_type::object) {
-    problem(line, "malformed JSON: line is not an object", out);
-    return false;
-  }
-  std::string_view raw;
-  if (!err) {
-    err = doc_.raw_json().get(raw);
-  }
-  if (err) {
-    problem(line, fmt::format("malformed JSON: {}", simdjson::error_message(err)), out);
-    return false;
-  }
-  const char* rest = nullptr;
-  if (doc_.current_location().get(rest) == simdjson::SUCCESS) {
-    problem(line, "malformed JSON: trailing content after the object", out);
-    return false;
-  }
-  doc_.rewind();
-  if (doc_.get_object().get(root) != simdjson::SUCCESS) {
-    problem(line, "malformed JSON: unreadable object", out);
+  const std::string why = open_line_object(parser_, doc_, line.text, root);
+  if (!why.empty()) {
+    problem(line, why, out);
     return false;
   }
   return true;

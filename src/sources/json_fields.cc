@@ -62,4 +62,34 @@ std::optional<object> object_field(object obj, std::string_view key) {
   return o;
 }
 
+std::string open_line_object(simdjson::ondemand::parser& parser,
+                             simdjson::ondemand::document& doc, std::string_view text,
+                             object& root) {
+  simdjson::error_code err =
+      parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING).get(doc);
+  simdjson::ondemand::json_type type = simdjson::ondemand::json_type::object;
+  if (!err) {
+    err = doc.type().get(type);
+  }
+  if (!err && type != simdjson::ondemand::json_type::object) {
+    return "malformed JSON: line is not an object";
+  }
+  std::string_view raw;
+  if (!err) {
+    err = doc.raw_json().get(raw);  // walks the whole value: unbalanced input fails here
+  }
+  if (err) {
+    return std::string("malformed JSON: ") + simdjson::error_message(err);
+  }
+  const char* rest = nullptr;
+  if (doc.current_location().get(rest) == simdjson::SUCCESS) {
+    return "malformed JSON: trailing content after the object";
+  }
+  doc.rewind();
+  if (doc.get_object().get(root) != simdjson::SUCCESS) {
+    return "malformed JSON: unreadable object";
+  }
+  return {};
+}
+
 }  // namespace tally::sources

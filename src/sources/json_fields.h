@@ -34,4 +34,13 @@ std::optional<object> object_field(object obj, std::string_view key);
 // Returns the value as an integer (rounding floats toward zero) or 0.
 std::int64_t as_int(value v);
 
+// Starts `doc` on one log line and checks that it is exactly one complete JSON object, then
+// positions `root` on it. On Demand only validates what it reads, so without this a
+// truncated line could yield half a record instead of a problem. `text` must be padded
+// (simdjson::SIMDJSON_PADDING readable bytes after it). Returns "" on success, else the
+// problem, e.g. "malformed JSON: ...".
+std::string open_line_object(simdjson::ondemand::parser& parser,
+                             simdjson::ondemand::document& doc, std::string_view text,
+                             object& root);
+
 }  // namespace tally::sources

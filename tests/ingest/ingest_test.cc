@@ -487,8 +487,9 @@ TEST_F(IngestTest, GarbageAndEmptyFilesAreReportedAndTheRunGoesOn) {
   EXPECT_EQ(stats.files_found, 19);
   EXPECT_GT(stats.new_problems, 0);
   EXPECT_GT(problem_count(), 0);
-  auto p = ledger_->problems(100);
+  auto p = ledger_->problems(1000000);
   ASSERT_TRUE(p);
+  EXPECT_EQ(static_cast<std::int64_t>(p->first.size()), p->total);
   bool half_reported = false;
   for (const ParseProblem& problem : p->first) {
     EXPECT_TRUE(problem.file.find("/-junk/") != std::string::npos) << problem.file;

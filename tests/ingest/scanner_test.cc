@@ -307,8 +307,8 @@ TEST_F(ScannerTest, EmptyAndBinaryFilesDoNotCrash) {
 }
 
 // --- Over-long lines (longer than kMaxLineBytes = 64 MiB) ----------------------------------
-// One file holds every case, so the ~300 MB are written and scanned once. SLOW: a few
-// seconds (writing and streaming past the long lines).
+// One file holds every case, so the ~270 MB are written and scanned once. The slowest test
+// here: about 1.5 s (it took ~14 s while the scanner re-copied a growing line per chunk).
 
 TEST_F(ScannerTest, OverLongLinesAreSkippedOrReportedAndTheScanGoesOn) {
   const std::int64_t kLong = kMaxLineBytes + (2 << 20) + 123;
@@ -355,7 +355,7 @@ TEST_F(ScannerTest, OverLongLinesAreSkippedOrReportedAndTheScanGoesOn) {
   const std::int64_t size = static_cast<std::int64_t>(std::filesystem::file_size(path_));
   EXPECT_EQ(r.batch->cursor.offset, size - kLong);
   EXPECT_EQ(r.batch->cursor.lines, 9);
-  EXPECT_LT(seconds, 20.0) << "streaming past long lines is too slow";
+  EXPECT_LT(seconds, 10.0) << "streaming past long lines is too slow";
   RecordProperty("scan_seconds", static_cast<int>(seconds * 1000));
 }
 

@@ -80,6 +80,7 @@ TEST(ImportLiteLlmTest, MapsTheFields) {
   ASSERT_NE(opus, nullptr);
   EXPECT_EQ(opus->standard, (Rates{5.0, 25.0, 0.5, 6.25, 10.0}));
   EXPECT_DOUBLE_EQ(opus->fast_multiplier, 6.0);
+  EXPECT_DOUBLE_EQ(opus->us_multiplier, 1.1);
 
   const PriceRow* gpt5 = find_row(report->rows, "gpt-5");  // key lower-cased
   ASSERT_NE(gpt5, nullptr);
@@ -95,6 +96,66 @@ TEST(ImportLiteLlmTest, MapsTheFields) {
   ASSERT_NE(gpt54, nullptr);
   EXPECT_EQ(gpt54->long_context_threshold, 272'000);
   EXPECT_EQ(gpt54->long_context, (Rates{5.0, 22.5, 0.5, 0.0, 0.0}));
+}
+
+TEST(ImportLiteLlmTest, ReadsBothSpellingsOfTheRegionalUplift) {
+  constexpr const char* kJson = R"({
+    "claude-opus-4-8": {
+      "litellm_provider": "anthropic", "mode": "chat",
+      "input_cost_per_token": 5e-06, "output_cost_per_token": 2.5e-05,
+      "provider_specific_entry": {"us": 1.1, "fast": 2.0}
+    },
+    "gpt-5.5": {
+      "litellm_provider": "openai", "mode": "chat",
+      "input_cost_per_token": 5e-06, "output_cost_per_token": 3e-05,
+      "regional_processing_uplift_multiplier_eu": 1.1,
+      "regional_processing_uplift_multiplier_us": 1.1
+    },
+    "both-spellings": {
+      "litellm_provider": "openai", "mode": "chat",
+      "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06,
+      "regional_processing_uplift_multiplier_us": 1.2,
+      "provider_specific_entry": {"us": 1.1}
+    },
+    "bad-uplift": {
+      "litellm_provider": "openai", "mode": "chat",
+      "input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06,
+      "regional_processing_uplift_multiplier_us": -1,
+      "regional_processing_uplift_multiplier_eu": "1.1"
+    },
+    "gpt-5.2": {
+      "litellm_provider": "openai", "mode": "chat",
+      "input_cost_per_token": 1.75e-06, "output_cost_per_token": 1.4e-05
+    }
+  })";
+  auto report = import_litellm(kJson);
+  ASSERT_TRUE(report) << report.error().message;
+  ASSERT_EQ(report->rows.size(), 5u);
+
+  const PriceRow* opus = find_row(report->rows, "claude-opus-4-8");
+  ASSERT_NE(opus, nullptr);
+  EXPECT_DOUBLE_EQ(opus->us_multiplier, 1.1);
+  EXPECT_DOUBLE_EQ(opus->eu_multiplier, 1.0);
+  EXPECT_DOUBLE_EQ(opus->fast_multiplier, 2.0);
+
+  const PriceRow* gpt55 = find_row(report->rows, "gpt-5.5");
+  ASSERT_NE(gpt55, nullptr);
+  EXPECT_DOUBLE_EQ(gpt55->us_multiplier, 1.1);
+  EXPECT_DOUBLE_EQ(gpt55->eu_multiplier, 1.1);
+
+  const PriceRow* both = find_row(report->rows, "both-spellings");
+  ASSERT_NE(both, nullptr);
+  EXPECT_DOUBLE_EQ(both->us_multiplier, 1.2);  // the explicit field wins
+
+  const PriceRow* bad = find_row(report->rows, "bad-uplift");  // ignored, not fatal
+  ASSERT_NE(bad, nullptr);
+  EXPECT_DOUBLE_EQ(bad->us_multiplier, 1.0);
+  EXPECT_DOUBLE_EQ(bad->eu_multiplier, 1.0);
+
+  const PriceRow* gpt52 = find_row(report->rows, "gpt-5.2");
+  ASSERT_NE(gpt52, nullptr);
+  EXPECT_DOUBLE_EQ(gpt52->us_multiplier, 1.0);
+  EXPECT_DOUBLE_EQ(gpt52->eu_multiplier, 1.0);
 }
 
 TEST(ImportLiteLlmTest, RejectsNonObjects) {
@@ -157,7 +218,8 @@ const std::map<std::string, std::string, std::less<>>& deliberate_differences() 
       // Newer upstream and Anthropic: 4.6 models have 1M context at the standard price, no
       // >200k tier (spec §1.3 note). The Feb copy still has one.
       {"claude-opus-4-6", "no >200k tier (dropped upstream after Feb 2026)"},
-      {"claude-sonnet-4-6", "no >200k tier (dropped upstream after Feb 2026)"},
+      // The Feb copy has Sonnet 4.6 without the us uplift; Anthropic bills 1.1x on all 4.6+.
+      {"claude-sonnet-4-6", "no >200k tier (dropped upstream after Feb 2026), us uplift 1.1"},
       // LiteLLM gives every Claude 3 model a 1h write of $6 (copied from Sonnet); Anthropic's
       // rule is 2 x input.
       {"claude-3-5-haiku", "1h cache write 1.6 (2 x input), LiteLLM has 6"},
@@ -200,6 +262,8 @@ std::string compare(const PriceRow& builtin, const PriceRow& imported) {
   if (imported.fast_multiplier != 1.0) {
     check("fast", builtin.fast_multiplier, imported.fast_multiplier);
   }
+  check("us uplift", builtin.us_multiplier, imported.us_multiplier);
+  check("eu uplift", builtin.eu_multiplier, imported.eu_multiplier);
   return diff;
 }
 

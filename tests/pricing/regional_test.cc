@@ -68,8 +68,8 @@ TEST_F(RegionalPricingTest, UsOnClaude46AndLaterBillsEveryBucketAt1point1) {
 }
 
 TEST_F(RegionalPricingTest, ModelsWithoutAnUpliftIgnoreTheRegion) {
-  for (const char* model : {"claude-opus-4-5", "claude-sonnet-4-5", "claude-haiku-4-5",
-                            "gpt-5.2", "gemini-2.5-pro"}) {
+  for (const char* model :
+       {"claude-opus-4-5", "claude-sonnet-4-5", "claude-haiku-4-5", "gpt-5.2", "gemini-2.5-pro"}) {
     UsageRecord r = record(model, "2026-08-01T12:00:00Z", io(10'000, 1000));
     const double global = price(r).usd;
     r.inference_geo = "us";
@@ -160,10 +160,12 @@ output = 2.0
   ASSERT_TRUE(back) << back.error().message;
   EXPECT_EQ(*back, *rows);
 
-  EXPECT_FALSE(parse_price_table("[[model]]\nkey = \"a\"\ninput = 1\noutput = 1\n"
-                                 "us_multiplier = 0\n"));
-  EXPECT_FALSE(parse_price_table("[[model]]\nkey = \"a\"\ninput = 1\noutput = 1\n"
-                                 "eu_multiplier = \"1.1\"\n"));
+  EXPECT_FALSE(
+      parse_price_table("[[model]]\nkey = \"a\"\ninput = 1\noutput = 1\n"
+                        "us_multiplier = 0\n"));
+  EXPECT_FALSE(
+      parse_price_table("[[model]]\nkey = \"a\"\ninput = 1\noutput = 1\n"
+                        "eu_multiplier = \"1.1\"\n"));
 }
 
 TEST(RegionalTableFormatTest, ChangingAnUpliftChangesTheFingerprint) {

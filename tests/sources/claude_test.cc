@@ -421,6 +421,23 @@ TEST(ClaudeAdapterTest, SyntheticErrorLineWithNonZeroUsageIsStillNotARecord) {
   EXPECT_EQ(out.sessions[0].errors, 1);
 }
 
+TEST(ClaudeAdapterTest, SyntheticLineThatIsNoApiErrorIsNeitherARecordNorAnError) {
+  // Claude Code writes <synthetic> assistant lines for "No response requested." and for
+  // interrupted turns; no request failed, so the session has no error (rule 5 counts only
+  // isApiErrorMessage lines).
+  Assistant none;
+  none.model = "<synthetic>";
+  none.id = "0f3c1d2e-1111-2222-3333-444444444444";
+  none.input = 0;
+  none.cache_write = 0;
+  none.output = 0;
+  none.block = R"({"type":"text","text":"No response requested."})";
+  const ParseOutput out = parse_lines({line(none)});
+  EXPECT_TRUE(out.records.empty());
+  ASSERT_EQ(out.sessions.size(), 1u);
+  EXPECT_EQ(out.sessions[0].errors, 0);
+}
+
 // --- Rule 6: <subagent_tokens> is not spend ---------------------------------------------------
 
 TEST(ClaudeAdapterTest, SubagentTokensInToolResultsAreIgnored) {

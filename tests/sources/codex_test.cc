@@ -405,6 +405,21 @@ TEST(CodexAdapterTest, ServiceTierComesFromTurnContext) {
   EXPECT_EQ(out.records[0].speed, "");
 }
 
+TEST(CodexAdapterTest, NestedCollaborationSettingsFillMissingModelAndEffort) {
+  const std::string thread = "0199a213-81c0-7800-8aa1-bbab2a035a59";
+  const std::string text = join_lines({
+      meta_line("2026-01-01T00:00:00.000Z", thread, "/work/proj"),
+      R"({"timestamp":"2026-01-01T00:00:01.000Z","type":"turn_context","payload":{"turn_id":"t1","cwd":"/work/proj","collaboration_mode":{"mode":"default","settings":{"model":"gpt-5.5","reasoning_effort":"xhigh","developer_instructions":null}}}})",
+      usage_record_line("2026-01-01T00:00:02.000Z", thread, "t1", "resp_nested",
+                        usage_json(10, 0, 1, 0)),
+  });
+  ParseOutput out = test::parse_text(*make_codex_adapter(), codex_file("/x/r.jsonl"), text);
+  ASSERT_EQ(out.records.size(), 1U);
+  EXPECT_EQ(out.records[0].model, "gpt-5.5");
+  EXPECT_EQ(out.records[0].effort, "xhigh");
+  EXPECT_TRUE(out.problems.empty());
+}
+
 TEST(CodexAdapterTest, UnknownModelIsReportedNotGuessed) {
   const std::string thread = "0199a213-81c0-7800-8aa1-bbab2a035a57";
   const std::string text = join_lines({
