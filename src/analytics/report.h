@@ -48,6 +48,9 @@ struct Report {
   std::vector<std::string> key_names;  // the grouping keys every row has, in order
   std::vector<ReportRow> rows;
   Totals totals;
+  // Tables print a TOTAL row unless the rows overlap (the summary's periods) and a sum
+  // would mislead. JSON always carries `totals`.
+  bool show_totals = true;
   std::vector<Warning> warnings;
   std::vector<std::string> notes;  // informational lines (e.g. "timezone: Europe/Berlin")
 };

@@ -73,8 +73,10 @@ Result<Summary> build_summary(store::Ledger& ledger, const ReportQuery& query, c
     TALLY_TRY(row);
     s.periods.rows.push_back(std::move(*row));
   }
-  // The periods overlap, so the report's totals row is the widest period.
+  // The periods overlap, so the report's totals are the widest period and tables show no
+  // TOTAL row.
   s.periods.totals = s.periods.rows.back().totals;
+  s.periods.show_totals = false;
 
   ReportQuery month = base;
   month.since = day(29);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/plans_view.h"
 #include "analytics/rollup.h"
 #include "analytics/summary.h"
 #include "cli/context.h"
@@ -179,6 +180,13 @@ int run_report(analytics::Grouping grouping, const ReportOptions& options) {
   if (!warned) {
     return error_exit(warned.error());
   }
+  if (grouping == analytics::Grouping::month) {
+    auto planned = analytics::add_monthly_plan_notes(
+        *ctx->ledger, ctx->plans, analytics::make_filter(*query, *ctx->zone), *ctx->zone, *report);
+    if (!planned) {
+      return error_exit(planned.error());
+    }
+  }
   std::string out;
   render::make_renderer(format_of(options), render_options(options))->render(*report, out);
   if (format_of(options) == render::Format::csv) {
@@ -216,6 +224,13 @@ int run_summary(const ReportOptions& options) {
                                         ctx->ingest.file_errors, summary->periods);
   if (!warned) {
     return error_exit(warned.error());
+  }
+  const Date today = ctx->zone->local_date(now);
+  auto planned = analytics::add_plan_notes(
+      *ctx->ledger, ctx->plans, analytics::make_filter(*query, *ctx->zone), *ctx->zone,
+      civil_from_days(days_from_civil(today) - 29), today, "last 30 days", summary->periods);
+  if (!planned) {
+    return error_exit(planned.error());
   }
   const render::Format format = format_of(options);
   render::RenderOptions ro = render_options(options);

@@ -13,6 +13,8 @@
 //   user = "ada"                # stamped on every new record (default: $USER)
 //   machine = "laptop"          # default: the host name
 //   team = "platform"           # default: empty
+//   plan = "claude-max-20x"     # subscription(s); or [plans] claude = ..., codex = 200.0
+//                               # (see src/pricing/plans.h; keep top-level keys above tables)
 //   [pricing] ...               # see src/pricing/config.h
 
 #include <map>

@@ -49,6 +49,9 @@ Result<Context> prepare(const ReportOptions& options) {
   auto pricer = load_pricer(ctx.config);
   TALLY_TRY(pricer);
   ctx.pricer = std::move(*pricer);
+  auto plans = pricing::parse_plans_config(ctx.config.config_text, ctx.config.config_path);
+  TALLY_TRY(plans);
+  ctx.plans = std::move(*plans);
 
   TALLY_TRY(make_dirs(ctx.config.data_dir));
   auto ledger = store::open_sqlite_ledger(ledger_path(ctx.config));

@@ -7,10 +7,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/config.h"
 #include "core/time.h"
 #include "ingest/ingest.h"
+#include "pricing/plans.h"
 #include "pricing/table_pricer.h"
 #include "store/ledger.h"
 
@@ -36,6 +38,7 @@ struct Context {
   std::optional<Zone> zone;
   std::unique_ptr<store::Ledger> ledger;
   std::unique_ptr<pricing::TablePricer> pricer;
+  std::vector<pricing::Plan> plans;  // subscription plans from the config
   ingest::IngestStats ingest;
   bool ingested = false;
 };

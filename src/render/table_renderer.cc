@@ -410,8 +410,10 @@ void TableRenderer::render(const Report& report, std::string& out) const {
   for (std::size_t row = 0; row < total_row; ++row) {
     w.table_line(cols, row, kNone);
   }
-  w.rule(width);
-  w.table_line(cols, total_row, kBold);
+  if (report.show_totals) {
+    w.rule(width);
+    w.table_line(cols, total_row, kBold);
+  }
 
   render_footer(report, cols, fit, max_width, w, out);
 }

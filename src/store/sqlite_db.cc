@@ -83,7 +83,19 @@ Result<Database> Database::open(const std::string& path) {
   Database out(db);
   // A concurrent writer holds the lock for one batch at most; wait rather than fail.
   sqlite3_busy_timeout(db, 60000);
-  TALLY_TRY(out.exec("PRAGMA journal_mode=WAL"));
+  // Switching a new file to WAL needs an exclusive lock, and SQLite reports SQLITE_BUSY for
+  // it without calling the busy handler: two tally processes creating the ledger at the same
+  // moment would fail. Retry briefly, as Transaction::begin does.
+  for (int attempt = 0;; ++attempt) {
+    auto st = out.exec("PRAGMA journal_mode=WAL");
+    if (st) {
+      break;
+    }
+    if (attempt >= 50 || sqlite3_errcode(db) != SQLITE_BUSY) {
+      return Unexpected{st.error()};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   TALLY_TRY(out.exec("PRAGMA synchronous=NORMAL"));
   TALLY_TRY(out.exec("PRAGMA temp_store=MEMORY"));
   return out;

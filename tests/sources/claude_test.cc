@@ -411,7 +411,7 @@ TEST(ClaudeAdapterTest, SyntheticErrorLineWithNonZeroUsageIsStillNotARecord) {
   Assistant err;
   err.model = "<synthetic>";
   err.id = "5d4574e5-f1e8-4755-a8a8-a65a39919ac5";
-  err.output = 0;
+  err.output = 5;
   err.input = 0;
   err.cache_write = 0;
   err.extra = R"("isApiErrorMessage":true,"apiErrorStatus":400,)";

@@ -127,6 +127,84 @@ TEST(SqliteLedgerOpenTest, NewerSchemaVersionIsRefusedWithAClearError) {
   EXPECT_EQ(query_int(path, "PRAGMA user_version"), 99);
 }
 
+TEST(SqliteLedgerOpenTest, VersionOneLedgerIsUpgradedKeepingItsRecords) {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/v1.db";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const std::string v1 = std::string(kMigrations[0]) +
+                           "PRAGMA user_version = 1;"
+                           "INSERT INTO meta (key, value) VALUES ('price_fingerprint', 'fake-1');"
+                           "INSERT INTO usage VALUES ('r1', 'claude', 'response', 1000, 's1', '', "
+                           "'s1', '/work/app', 'opus', '', '', '', '', 5, 0, 0, 0, 1, 0, 6, 0, "
+                           "NULL, 15.0, 'computed', 'opus', 0, '/a.jsonl', 0, 1, '', '', '');";
+    char* err = nullptr;
+    ASSERT_EQ(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    sqlite3_close(db);
+  }
+  auto ledger = open_sqlite_ledger(path);
+  ASSERT_TRUE(ledger) << ledger.error().message;
+  EXPECT_EQ(query_int(path, "PRAGMA user_version"), static_cast<std::int64_t>(kMigrations.size()));
+  auto n = (*ledger)->record_count();
+  ASSERT_TRUE(n) << n.error().message;
+  EXPECT_EQ(*n, 1);
+  // Migration 2 drops the price fingerprint so that history is repriced (new columns).
+  FakePricer pricer;
+  auto repriced = (*ledger)->reprice_if_needed(pricer);
+  ASSERT_TRUE(repriced) << repriced.error().message;
+  EXPECT_EQ(*repriced, 1);
+}
+
+// Several tally processes (a statusline, a report) starting at the same moment: on a new
+// ledger (`existing` false) and on one that is already there.
+void open_and_commit_concurrently(bool existing) {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/fresh.db";
+  if (existing) {
+    ASSERT_TRUE(open_sqlite_ledger(path));
+  }
+  constexpr int kThreads = 4;
+  std::vector<std::string> errors(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      auto l = open_sqlite_ledger(path);
+      if (!l) {
+        errors[static_cast<size_t>(i)] = l.error().message;
+        return;
+      }
+      FakePricer pricer;
+      std::vector<FileBatch> b = {batch(cursor_at(fmt::format("/{}.jsonl", i), 10), std::nullopt,
+                                        {record(fmt::format("r{}", i), 1000, 1, 1)})};
+      auto r = (*l)->commit(b, pricer);
+      if (!r) {
+        errors[static_cast<size_t>(i)] = r.error().message;
+      }
+    });
+  }
+  for (std::thread& t : threads) {
+    t.join();
+  }
+  for (const std::string& e : errors) {
+    EXPECT_EQ(e, "");
+  }
+  EXPECT_EQ(query_int(path, "SELECT COUNT(*) FROM usage"), kThreads);
+  EXPECT_EQ(query_int(path, "PRAGMA user_version"), static_cast<std::int64_t>(kMigrations.size()));
+}
+
+TEST(SqliteLedgerOpenTest, ConcurrentFirstOpensAllSucceed) {
+  for (int round = 0; round < 20; ++round) {
+    open_and_commit_concurrently(false);
+  }
+}
+
+TEST(SqliteLedgerOpenTest, ConcurrentOpensOfAnExistingLedgerAllSucceed) {
+  for (int round = 0; round < 20; ++round) {
+    open_and_commit_concurrently(true);
+  }
+}
+
 TEST(SqliteLedgerOpenTest, UnwritableLocationFails) {
   auto ledger = open_sqlite_ledger("/nonexistent-dir-for-tally/x/ledger.db");
   ASSERT_FALSE(ledger);

@@ -1,0 +1,179 @@
+// Reports on constructed ledgers with known answers: day/week/month buckets in a zone, the
+// summary's periods, the --speed standard what-if, and plan comparisons.
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "analytics/plans_view.h"
+#include "analytics/rollup.h"
+#include "analytics/summary.h"
+#include "core/time.h"
+#include "pricing/factory.h"
+#include "store/sqlite_ledger.h"
+
+namespace tally::analytics {
+namespace {
+
+TimeMs at(const char* iso) { return *parse_iso8601(iso); }
+
+UsageRecord make(const std::string& id, const char* ts, std::int64_t input, std::int64_t output,
+                 const std::string& model = "claude-opus-4-8", Agent agent = Agent::claude,
+                 const std::string& project = "/w/app") {
+  UsageRecord r;
+  r.id = id;
+  r.agent = agent;
+  r.ts = at(ts);
+  r.session_id = "s-" + id;
+  r.project = project;
+  r.model = model;
+  r.tokens.input = input;
+  r.tokens.output = output;
+  r.source_file = "/logs/x.jsonl";
+  return r;
+}
+
+class RollupTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto ledger = store::open_sqlite_ledger(":memory:");
+    ASSERT_TRUE(ledger) << ledger.error().message;
+    ledger_ = std::move(*ledger);
+    pricer_ = pricing::make_builtin_pricer();
+  }
+
+  void add(std::vector<UsageRecord> records) {
+    store::FileBatch batch;
+    batch.cursor.path = "/logs/batch-" + std::to_string(batches_++);
+    batch.records = std::move(records);
+    std::vector<store::FileBatch> batches;
+    batches.push_back(std::move(batch));
+    auto committed = ledger_->commit(batches, *pricer_);
+    ASSERT_TRUE(committed) << committed.error().message;
+  }
+
+  std::unique_ptr<store::Ledger> ledger_;
+  std::unique_ptr<pricing::Pricer> pricer_;
+  int batches_ = 0;
+};
+
+TEST_F(RollupTest, DaysAreCalendarDaysInTheUsersZone) {
+  // 03:30 UTC on the 21st is still the 20th in New York (UTC-5 in November).
+  add({make("a", "2026-11-21T03:30:00Z", 100, 10), make("b", "2026-11-21T15:00:00Z", 200, 20)});
+  auto ny = Zone::use("America/New_York");
+  ASSERT_TRUE(ny);
+  auto report = build_report(*ledger_, Grouping::day, {}, *ny);
+  ASSERT_TRUE(report) << report.error().message;
+  ASSERT_EQ(report->rows.size(), 2u);
+  EXPECT_EQ(report->rows[0].keys[0].second, "2026-11-20");
+  EXPECT_EQ(report->rows[0].totals.tokens.input, 100);
+  EXPECT_EQ(report->rows[1].keys[0].second, "2026-11-21");
+  EXPECT_EQ(report->totals.requests, 2);
+  auto utc = Zone::use("UTC");
+  ASSERT_TRUE(utc);
+  auto same_day = build_report(*ledger_, Grouping::day, {}, *utc);
+  ASSERT_TRUE(same_day);
+  ASSERT_EQ(same_day->rows.size(), 1u);
+  EXPECT_EQ(same_day->rows[0].totals.tokens.input, 300);
+}
+
+TEST_F(RollupTest, SinceAndUntilAreInclusiveLocalDays) {
+  add({make("a", "2026-11-19T23:59:59Z", 1, 0), make("b", "2026-11-20T00:00:00Z", 2, 0),
+       make("c", "2026-11-21T23:59:59Z", 4, 0), make("d", "2026-11-22T00:00:00Z", 8, 0)});
+  auto utc = Zone::use("UTC");
+  ASSERT_TRUE(utc);
+  ReportQuery q;
+  q.since = Date{2026, 11, 20};
+  q.until = Date{2026, 11, 21};
+  auto report = build_report(*ledger_, Grouping::model, q, *utc);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->totals.tokens.input, 6);
+}
+
+TEST_F(RollupTest, WeeksStartOnMondayAndMonthsGroup) {
+  // 2026-11-22 is a Sunday, 2026-11-23 a Monday.
+  add({make("a", "2026-11-22T12:00:00Z", 1, 0), make("b", "2026-11-23T12:00:00Z", 2, 0),
+       make("c", "2026-12-01T12:00:00Z", 4, 0)});
+  auto utc = Zone::use("UTC");
+  ASSERT_TRUE(utc);
+  auto weeks = build_report(*ledger_, Grouping::week, {}, *utc);
+  ASSERT_TRUE(weeks);
+  ASSERT_EQ(weeks->rows.size(), 3u);  // 2026-12-01 is a Tuesday: the week of 11-30
+  EXPECT_EQ(weeks->rows[0].keys[0].second, "2026-11-16");
+  EXPECT_EQ(weeks->rows[1].keys[0].second, "2026-11-23");
+  EXPECT_EQ(weeks->rows[1].totals.tokens.input, 2);
+  EXPECT_EQ(weeks->rows[2].keys[0].second, "2026-11-30");
+  auto months = build_report(*ledger_, Grouping::month, {}, *utc);
+  ASSERT_TRUE(months);
+  ASSERT_EQ(months->rows.size(), 2u);
+  EXPECT_EQ(months->rows[0].keys[0].second, "2026-11");
+  EXPECT_EQ(months->rows[1].keys[0].second, "2026-12");
+}
+
+TEST_F(RollupTest, StandardSpeedWhatIfRepricesFastAndPriorityOnly) {
+  // claude-opus-4-8: $5/$25 per MTok, fast mode 2x since 2026-07-01.
+  UsageRecord fast = make("fast", "2026-11-20T10:00:00Z", 1000000, 0);
+  fast.speed = "fast";
+  UsageRecord normal = make("normal", "2026-11-20T11:00:00Z", 1000000, 0);
+  add({fast, normal});
+  auto utc = Zone::use("UTC");
+  ASSERT_TRUE(utc);
+  auto actual = build_report(*ledger_, Grouping::model, {}, *utc);
+  ASSERT_TRUE(actual);
+  EXPECT_NEAR(actual->totals.cost_usd, 10.0 + 5.0, 1e-9);
+  ReportQuery what_if;
+  what_if.standard_speed = true;
+  auto standard = build_report(*ledger_, Grouping::model, what_if, *utc);
+  ASSERT_TRUE(standard);
+  EXPECT_NEAR(standard->totals.cost_usd, 5.0 + 5.0, 1e-9);
+  EXPECT_FALSE(standard->notes.empty());
+}
+
+TEST_F(RollupTest, UnpricedRowsAreMarkedAndWarned) {
+  add({make("a", "2026-11-20T10:00:00Z", 100, 10, "gpt-6-sol", Agent::codex)});
+  auto utc = Zone::use("UTC");
+  ASSERT_TRUE(utc);
+  auto report = build_report(*ledger_, Grouping::day, {}, *utc);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->rows[0].totals.cost_source, CostSource::unpriced);
+  EXPECT_EQ(report->totals.cost_source, CostSource::unpriced);
+  ASSERT_TRUE(add_warnings(*ledger_, {}, {}, *report));
+  ASSERT_EQ(report->warnings.size(), 1u);
+  EXPECT_EQ(report->warnings[0].kind, "unpriced-model");
+  EXPECT_NE(report->warnings[0].message.find("gpt-6-sol"), std::string::npos);
+}
+
+TEST_F(RollupTest, SummaryPeriodsCountFromNowInTheZone) {
+  add({make("today", "2026-11-23T09:00:00Z", 1, 0), make("yesterday", "2026-11-22T09:00:00Z", 2, 0),
+       make("week", "2026-11-17T09:00:00Z", 4, 0), make("month", "2026-10-25T09:00:00Z", 8, 0),
+       make("older", "2026-10-24T09:00:00Z", 16, 0)});
+  auto utc = Zone::use("UTC");
+  ASSERT_TRUE(utc);
+  auto s = build_summary(*ledger_, {}, *utc, at("2026-11-23T12:00:00Z"));
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_EQ(s->periods.rows.size(), 4u);
+  EXPECT_EQ(s->periods.rows[0].totals.tokens.input, 1);        // today
+  EXPECT_EQ(s->periods.rows[1].totals.tokens.input, 2);        // yesterday
+  EXPECT_EQ(s->periods.rows[2].totals.tokens.input, 1 + 2 + 4);  // 17th..23rd
+  EXPECT_EQ(s->periods.rows[3].totals.tokens.input, 1 + 2 + 4 + 8);  // 25 Oct..23 Nov
+  EXPECT_FALSE(s->periods.show_totals);
+}
+
+TEST_F(RollupTest, PlanNotesCompareApiEquivalentWithTheProratedPlan) {
+  // $5 per MTok input: 40 MTok = $200 in November, exactly one month of a $200 plan.
+  add({make("a", "2026-11-10T10:00:00Z", 40000000, 0)});
+  auto utc = Zone::use("UTC");
+  ASSERT_TRUE(utc);
+  auto plans = pricing::parse_plans_config("plan = \"claude-max-20x\"\n", "test");
+  ASSERT_TRUE(plans) << plans.error().message;
+  auto report = build_report(*ledger_, Grouping::month, {}, *utc);
+  ASSERT_TRUE(report);
+  ASSERT_TRUE(add_monthly_plan_notes(*ledger_, *plans, {}, *utc, *report));
+  ASSERT_EQ(report->notes.size(), 2u);
+  const std::string& note = report->notes[1];
+  EXPECT_NE(note.find("2026-11 API-equivalent $200.00 vs plan $200.00 = 1.0x"), std::string::npos)
+      << note;
+}
+
+}  // namespace
+}  // namespace tally::analytics
