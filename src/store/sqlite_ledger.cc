@@ -207,8 +207,8 @@ class SqliteLedger final : public Ledger {
         continue;
       }
       if (!batch.base) {
-        // Read from the start: what this path said before is superseded. Records stay
-        // (keyed by id; nothing is lost when a log shrinks or vanishes).
+        // Read from the start: the path's problems and facts are recomputed. Records and
+        // snapshots stay (nothing is lost when a log shrinks or vanishes).
         TALLY_TRY(delete_path_rows(batch.cursor.path));
       }
       for (const UsageRecord& r : batch.records) {
@@ -518,8 +518,9 @@ class SqliteLedger final : public Ledger {
   }
 
   Status delete_path_rows(const std::string& path) {
+    // Snapshots stay: a truncated log must not shrink spend a cumulative total already
+    // proved (the ledger keeps what it has read). A re-read rewrites them by offset.
     for (const char* sql : {"DELETE FROM problems WHERE path = ?1",
-                            "DELETE FROM snapshots WHERE source_file = ?1",
                             "DELETE FROM session_facts WHERE path = ?1"}) {
       auto stmt = db_.prepare(sql);
       TALLY_TRY(stmt);

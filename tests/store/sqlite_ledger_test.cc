@@ -356,7 +356,9 @@ TEST_F(SqliteLedgerTest, FailedCommitLeavesNothingBehind) {
   EXPECT_EQ(total().requests, 2);
 }
 
-TEST_F(SqliteLedgerTest, RestartBatchClearsProblemsSnapshotsAndFactsOfThePathButKeepsRecords) {
+// Snapshots survive a restart: a truncated log must not shrink spend a cumulative total
+// already proved (see IngestTest.TruncatedFileKeepsWhatWasAlreadyCounted).
+TEST_F(SqliteLedgerTest, RestartBatchClearsProblemsAndFactsOfThePathButKeepsRecordsAndSnapshots) {
   FileBatch first = batch(cursor_at("/a.jsonl", 100, 5), std::nullopt,
                           {record("r1", 1000, 5, 1), record("r2", 2000, 5, 1)},
                           {snapshot("s1", 2000, 10, 2, 90, "opus", std::nullopt, "/a.jsonl")});
@@ -388,7 +390,7 @@ TEST_F(SqliteLedgerTest, RestartBatchClearsProblemsSnapshotsAndFactsOfThePathBut
   EXPECT_EQ(problems->total, 1);
   ASSERT_EQ(problems->first.size(), 1u);
   EXPECT_EQ(problems->first[0].file, "/b.jsonl");
-  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM snapshots WHERE source_file = '/a.jsonl'"), 0);
+  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM snapshots WHERE source_file = '/a.jsonl'"), 1);
   EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM snapshots WHERE source_file = '/b.jsonl'"), 1);
   auto sessions = ledger_->sessions("s1");
   ASSERT_TRUE(sessions) << sessions.error().message;
