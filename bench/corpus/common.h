@@ -91,12 +91,10 @@ using TotalsMap = std::map<std::pair<std::string, std::string>, Tokens>;
 // can explain a difference from another tool in numbers (see docs/PERFORMANCE.md).
 using TrapMap = std::map<std::pair<std::string, std::string>, Tokens>;
 
-// What generation produced, for the manifest.
+// The usage generation wrote, for the manifest.
 struct Ledger {
   TotalsMap totals;
   TrapMap traps;
-  std::map<std::string, uint64_t> files;  // per agent
-  std::map<std::string, uint64_t> bytes;  // per agent
 
   void add(const std::string& agent, const std::string& model, const Tokens& t) {
     totals[{agent, model}] += t;

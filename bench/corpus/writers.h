@@ -49,10 +49,9 @@ struct ClaudePlan {
   std::vector<uint64_t> subagent_bytes;
 };
 
-// Writes one session (main transcript, sub-agent transcripts and their .meta.json).
-// Returns the session's state; `files_written` and the Ledger are updated.
-ClaudeSessionState write_claude_session(const GenContext& ctx, const ClaudePlan& plan, Rng& rng,
-                                        uint64_t& files_written);
+// Writes one session (main transcript, sub-agent transcripts and their .meta.json), adds
+// its usage to the Ledger and returns the session's state.
+ClaudeSessionState write_claude_session(const GenContext& ctx, const ClaudePlan& plan, Rng& rng);
 
 // Appends `turns` new prompts (with responses, tool calls and a final cost-state) to the
 // session's main transcript. Returns bytes appended.

@@ -95,6 +95,17 @@ struct UsageRecord {
   std::string team;
 };
 
+// True when `candidate` should replace `kept`, two copies of the same response (same id):
+// a main-chain copy beats a sidechain replay; otherwise the larger token total wins (older
+// Claude versions wrote streaming snapshots with partial output). Ties keep `kept`. The
+// SQLite ledger's upsert applies the same rule in SQL.
+inline bool better_copy(const UsageRecord& candidate, const UsageRecord& kept) {
+  if (candidate.sidechain != kept.sidechain) {
+    return !candidate.sidechain;
+  }
+  return candidate.tokens.total() > kept.tokens.total();
+}
+
 // A cumulative, agent-reported total for one session and model at one point in time,
 // covering the session's logged responses, its sub-agents, and calls no line records.
 // The ledger turns "snapshot minus logged records" into `unlogged` records (reconcile.h).

@@ -1,12 +1,68 @@
+// One ingest run.
+//
+// Threads: `workers` threads scan files (open, read new bytes, parse) in parallel, each
+// with its own ScanScratch; the calling thread alone talks to the ledger, committing
+// batches as they arrive. The queue between them is bounded by bytes of pending records, so
+// memory stays flat however large the history is; parsing of the next files overlaps the
+// SQLite writes of the previous ones.
+//
+// Order does not matter for correctness: records are upserted by stable id with a
+// deterministic preference (core/usage.h better_copy), and reconciliation runs once at the
+// end over the sessions every commit marked dirty.
+
 #include "ingest/ingest.h"
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <set>
+#include <thread>
+#include <unordered_map>
 
 #include "ingest/scanner.h"
 
 namespace tally::ingest {
+namespace {
+
+// One scanned file, as handed from a worker to the committing thread.
+struct Scanned {
+  size_t index = 0;
+  Result<ScanResult> result = fail(Errc::io, "not scanned");
+};
+
+// Keeps one copy per record id, by the ledger's own preference, so a Claude reply written
+// as several content-block lines costs one upsert, not three.
+void dedupe_records(std::vector<UsageRecord>& records) {
+  std::unordered_map<std::string, size_t> first;
+  first.reserve(records.size());
+  std::vector<UsageRecord> kept;
+  kept.reserve(records.size());
+  for (UsageRecord& r : records) {
+    auto [it, inserted] = first.emplace(r.id, kept.size());
+    if (inserted) {
+      kept.push_back(std::move(r));
+    } else if (better_copy(r, kept[it->second])) {
+      kept[it->second] = std::move(r);
+    }
+  }
+  records = std::move(kept);
+}
+
+std::int64_t approx_bytes(const store::FileBatch& b) {
+  return static_cast<std::int64_t>(b.records.size() * 512 + b.snapshots.size() * 256 +
+                                   b.problems.size() * 256 + b.cursor.parser_state.size());
+}
+
+}  // namespace
 
 Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pricer,
                                const std::vector<std::unique_ptr<sources::Adapter>>& adapters,
@@ -16,10 +72,15 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   TALLY_TRY(repriced);
   stats.repriced = *repriced;
 
-  // Discovery. A file reached twice (a root listed twice, symlinks) is read once.
-  std::vector<sources::SourceFile> files;
-  std::vector<const sources::Adapter*> owner;
-  std::set<std::string> seen;
+  // Discovery, in a stable order (sorted by path) so the same file always gets the same
+  // cursor. A file reached twice (a root listed twice, symlinks) is read once: by device and
+  // inode, first path wins.
+  struct Found {
+    sources::SourceFile file;
+    const sources::Adapter* adapter = nullptr;
+    struct stat st {};
+  };
+  std::vector<Found> found_files;
   for (const auto& adapter : adapters) {
     for (std::string& root : adapter->roots(options.env)) {
       stats.roots.push_back(std::move(root));
@@ -27,13 +88,110 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     std::vector<sources::SourceFile> found;
     adapter->discover(options.env, found);
     for (sources::SourceFile& f : found) {
-      if (seen.insert(f.path).second) {
-        files.push_back(std::move(f));
-        owner.push_back(adapter.get());
-      }
+      Found item;
+      item.file = std::move(f);
+      item.adapter = adapter.get();
+      found_files.push_back(std::move(item));
     }
   }
-  stats.files_found = static_cast<std::int64_t>(files.size());
+  std::sort(found_files.begin(), found_files.end(),
+            [](const Found& a, const Found& b) { return a.file.path < b.file.path; });
+
+  std::map<std::string, store::FileCursor> stored;
+  {
+    auto all = ledger.cursors();
+    TALLY_TRY(all);
+    for (store::FileCursor& c : *all) {
+      std::string path = c.path;
+      stored.emplace(std::move(path), std::move(c));
+    }
+  }
+
+  // Unchanged files (same device, inode, size and mtime as their cursor) cost one stat():
+  // a run with nothing new opens no file and parses nothing.
+  std::vector<sources::SourceFile> files;
+  std::vector<const sources::Adapter*> owner;
+  std::vector<std::optional<store::FileCursor>> cursor_of;
+  std::set<std::pair<dev_t, ino_t>> identities;
+  for (Found& f : found_files) {
+    if (::stat(f.file.path.c_str(), &f.st) != 0) {
+      stats.file_errors.push_back(
+          ParseProblem{f.file.path, 0, 0, fmt::format("cannot stat: {}", std::strerror(errno))});
+      continue;
+    }
+    if (!identities.emplace(f.st.st_dev, f.st.st_ino).second) {
+      continue;
+    }
+    ++stats.files_found;
+    auto it = stored.find(f.file.path);
+    if (it != stored.end()) {
+      const store::FileCursor& c = it->second;
+      const std::int64_t mtime_ns =
+          static_cast<std::int64_t>(f.st.st_mtim.tv_sec) * 1000000000LL + f.st.st_mtim.tv_nsec;
+      if (c.device == static_cast<std::uint64_t>(f.st.st_dev) &&
+          c.inode == static_cast<std::uint64_t>(f.st.st_ino) &&
+          c.size == static_cast<std::int64_t>(f.st.st_size) && c.mtime_ns == mtime_ns) {
+        ++stats.files_unchanged;
+        continue;
+      }
+    }
+    files.push_back(std::move(f.file));
+    owner.push_back(f.adapter);
+    cursor_of.push_back(it == stored.end() ? std::nullopt
+                                           : std::optional<store::FileCursor>(it->second));
+  }
+
+  // Workers scan; this thread commits.
+  std::mutex mu;
+  std::condition_variable ready;  // a scanned file is queued
+  std::condition_variable room;   // the queue has room
+  std::deque<Scanned> queue;
+  std::int64_t queued_bytes = 0;
+  bool stop = false;
+  std::atomic<size_t> next{0};
+  constexpr std::int64_t kMaxQueuedBytes = 32LL << 20;
+
+  const unsigned hw = std::max(1U, std::thread::hardware_concurrency());
+  const size_t workers = std::min<size_t>(options.threads > 0 ? options.threads : hw, std::max<size_t>(1, files.size()));
+  std::vector<std::thread> pool;
+  pool.reserve(workers);
+  for (size_t w = 0; w < workers; ++w) {
+    pool.emplace_back([&]() {
+      ScanScratch scratch;
+      for (;;) {
+        const size_t i = next.fetch_add(1);
+        if (i >= files.size()) {
+          return;
+        }
+        Scanned item;
+        item.index = i;
+        item.result = scan_file(files[i], *owner[i], cursor_of[i], scratch);
+        std::int64_t bytes = 0;
+        if (item.result && item.result->batch) {
+          dedupe_records(item.result->batch->records);
+          bytes = approx_bytes(*item.result->batch);
+        }
+        std::unique_lock<std::mutex> lock(mu);
+        room.wait(lock, [&] { return stop || queued_bytes < kMaxQueuedBytes; });
+        if (stop) {
+          return;
+        }
+        queued_bytes += bytes;
+        queue.push_back(std::move(item));
+        ready.notify_one();
+      }
+    });
+  }
+  auto shutdown = [&]() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stop = true;
+    }
+    room.notify_all();
+    for (std::thread& t : pool) {
+      t.join();
+    }
+  };
 
   std::vector<store::FileBatch> pending;
   std::int64_t pending_records = 0;
@@ -49,26 +207,35 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     return ok();
   };
 
-  for (size_t i = 0; i < files.size(); ++i) {
-    if (options.progress && (i % 64 == 0)) {
-      options.progress(static_cast<std::int64_t>(i), stats.files_found);
+  Status failure = ok();
+  for (size_t done = 0; done < files.size(); ++done) {
+    Scanned item;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      ready.wait(lock, [&] { return !queue.empty(); });
+      item = std::move(queue.front());
+      queue.pop_front();
+      if (item.result && item.result->batch) {
+        queued_bytes -= approx_bytes(*item.result->batch);
+      }
     }
-    const sources::SourceFile& file = files[i];
-    auto stored = ledger.cursor(file.path);
-    TALLY_TRY(stored);
-    auto scanned = scan_file(file, *owner[i], *stored);
-    if (!scanned) {
-      stats.file_errors.push_back(ParseProblem{file.path, 0, 0, scanned.error().message});
+    room.notify_one();
+    if (options.progress && (done % 64 == 0)) {
+      options.progress(static_cast<std::int64_t>(done), static_cast<std::int64_t>(files.size()));
+    }
+    const sources::SourceFile& file = files[item.index];
+    if (!item.result) {
+      stats.file_errors.push_back(ParseProblem{file.path, 0, 0, item.result.error().message});
       continue;
     }
-    if (!scanned->batch) {
+    if (!item.result->batch) {
       ++stats.files_unchanged;
       continue;
     }
     ++stats.files_read;
-    stats.bytes_read += scanned->bytes_read;
-    stats.lines += scanned->lines;
-    store::FileBatch& batch = *scanned->batch;
+    stats.bytes_read += item.result->bytes_read;
+    stats.lines += item.result->lines;
+    store::FileBatch& batch = *item.result->batch;
     for (UsageRecord& r : batch.records) {
       r.user = options.identity.user;
       r.machine = options.identity.machine;
@@ -80,12 +247,17 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     pending.push_back(std::move(batch));
     if (pending_records >= options.batch_records ||
         static_cast<std::int64_t>(pending.size()) >= options.batch_files) {
-      TALLY_TRY(flush());
+      failure = flush();
+      if (!failure) {
+        break;
+      }
     }
   }
+  shutdown();
+  TALLY_TRY(failure);
   TALLY_TRY(flush());
   if (options.progress) {
-    options.progress(stats.files_found, stats.files_found);
+    options.progress(static_cast<std::int64_t>(files.size()), static_cast<std::int64_t>(files.size()));
   }
   auto settled = ledger.reconcile(pricer);
   TALLY_TRY(settled);

@@ -34,6 +34,8 @@ struct IngestOptions {
   // Commit after this many records or files, whichever comes first.
   std::int64_t batch_records = 20000;
   std::int64_t batch_files = 256;
+  // Scanning threads; 0 = one per core.
+  unsigned threads = 0;
   // Called now and then with (files done, files total); may be empty.
   std::function<void(std::int64_t, std::int64_t)> progress;
 };

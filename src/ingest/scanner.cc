@@ -70,7 +70,7 @@ std::uint64_t fingerprint(std::string_view data) {
 }
 
 Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Adapter& adapter,
-                             const std::optional<store::FileCursor>& stored) {
+                             const std::optional<store::FileCursor>& stored, ScanScratch& scratch) {
   const int raw = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
   if (raw < 0) {
     return fail(Errc::io, fmt::format("cannot open: {}", std::strerror(errno)));
@@ -130,7 +130,7 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
       auto got = read_at(fd.get(), buf.data(), static_cast<size_t>(size), 0);
       TALLY_TRY(got);
       result.bytes_read = static_cast<std::int64_t>(*got);
-      sources::Line line{std::string_view(buf.data(), *got), 1, 0};
+      sources::Line line{std::string_view(buf.data(), *got), 1, 0, &scratch.json};
       ++out.lines;
       if (parser->wants(line.text)) {
         parser->on_line(line, out);
@@ -139,10 +139,9 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
       line_no = 1;
     }
   } else {
-    // buf holds [buf_begin, buf_end) of the file starting at file offset `buf_offset`.
-    std::vector<char> buf;
-    buf.reserve(kChunkBytes + simdjson::SIMDJSON_PADDING);
-    std::int64_t buf_offset = start;
+    LineBuffer& buf = scratch.buffer;
+    buf.clear();
+    std::int64_t buf_offset = start;  // file offset of buf.data()
     std::int64_t read_pos = start;
     bool eof = false;
     // State of an over-long line being streamed past.
@@ -154,26 +153,28 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
     const std::vector<std::string_view> needles = parser->needles();
 
     while (!eof) {
-      // Refill: keep the unconsumed tail, append a chunk.
-      const size_t old = buf.size();
-      buf.resize(old + kChunkBytes + simdjson::SIMDJSON_PADDING);
-      auto got = read_at(fd.get(), buf.data() + old, kChunkBytes, read_pos);
+      char* room = buf.prepare(kChunkBytes);
+      auto got = read_at(fd.get(), room, kChunkBytes, read_pos);
       TALLY_TRY(got);
-      buf.resize(old + *got);
+      buf.commit(*got);
       read_pos += static_cast<std::int64_t>(*got);
       result.bytes_read += static_cast<std::int64_t>(*got);
       eof = *got == 0;
 
-      size_t pos = 0;
       if (skipping) {
         const char* nl = static_cast<const char*>(std::memchr(buf.data(), '\n', buf.size()));
         const size_t upto = nl == nullptr ? buf.size() : static_cast<size_t>(nl - buf.data());
-        std::string window = carry + std::string(buf.data(), upto);
-        skip_suspicious = skip_suspicious || (skip_wanted && contains_any(window, needles));
-        carry = window.substr(window.size() > 64 ? window.size() - 64 : 0);
+        if (skip_wanted) {
+          std::string window = carry;
+          window.append(buf.data(), std::min<size_t>(upto, 64));
+          skip_suspicious = skip_suspicious || contains_any(window, needles) ||
+                            contains_any(std::string_view(buf.data(), upto), needles);
+          const size_t tail = std::min<size_t>(upto, 64);
+          carry.assign(buf.data() + upto - tail, tail);
+        }
         if (nl == nullptr) {
           buf_offset += static_cast<std::int64_t>(buf.size());
-          buf.clear();
+          buf.consume(buf.size());
           continue;
         }
         ++line_no;
@@ -187,13 +188,16 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
           ++out.skipped_lines;
         }
         skipping = false;
-        pos = upto + 1;
-        consumed_to = buf_offset + static_cast<std::int64_t>(pos);
+        buf.consume(upto + 1);
+        buf_offset += static_cast<std::int64_t>(upto + 1);
+        consumed_to = buf_offset;
       }
 
-      while (pos < buf.size()) {
-        const char* begin = buf.data() + pos;
-        const char* nl = static_cast<const char*>(std::memchr(begin, '\n', buf.size() - pos));
+      // Every complete line, parsed in place: the buffer keeps SIMDJSON_PADDING readable
+      // bytes after its end, and bytes after a line's newline are the file's own.
+      for (;;) {
+        const char* begin = buf.data();
+        const char* nl = static_cast<const char*>(std::memchr(begin, '\n', buf.size()));
         if (nl == nullptr) {
           break;
         }
@@ -206,49 +210,27 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
         if (!text.empty()) {
           ++out.lines;
           if (parser->wants(text)) {
-            // The buffer always has SIMDJSON_PADDING bytes of capacity past its end, and
-            // the newline and any following bytes are readable: simdjson may read them.
-            if (buf.capacity() - pos < len + simdjson::SIMDJSON_PADDING) {
-              std::string padded(text);
-              padded.resize(len + simdjson::SIMDJSON_PADDING);
-              parser->on_line(sources::Line{std::string_view(padded.data(), text.size()), line_no,
-                                            buf_offset + static_cast<std::int64_t>(pos)},
-                              out);
-            } else {
-              parser->on_line(sources::Line{text, line_no, buf_offset + static_cast<std::int64_t>(pos)},
-                              out);
-            }
+            parser->on_line(sources::Line{text, line_no, buf_offset, &scratch.json}, out);
           } else {
             ++out.skipped_lines;
           }
         }
-        pos += len + 1;
-        consumed_to = buf_offset + static_cast<std::int64_t>(pos);
+        buf.consume(len + 1);
+        buf_offset += static_cast<std::int64_t>(len + 1);
+        consumed_to = buf_offset;
       }
-      // Drop consumed bytes; keep the partial line.
-      buf.erase(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(pos));
-      buf_offset += static_cast<std::int64_t>(pos);
       if (static_cast<std::int64_t>(buf.size()) > kMaxLineBytes) {
         // Too long to hold: decide from its head, then stream past it.
-        const std::string_view head(buf.data(), std::min<size_t>(buf.size(), sources::kWantsPrefixBytes));
+        const std::string_view all = buf.view();
         skipping = true;
         skip_start = buf_offset;
-        skip_wanted = parser->wants(head);
-        skip_suspicious = skip_wanted && contains_any(std::string_view(buf.data(), buf.size()), needles);
-        carry.assign(buf.data() + buf.size() - 64, 64);
-        buf_offset += static_cast<std::int64_t>(buf.size());
-        buf.clear();
+        skip_wanted = parser->wants(all.substr(0, sources::kWantsPrefixBytes));
+        skip_suspicious = skip_wanted && contains_any(all, needles);
+        carry.assign(all.substr(all.size() - 64));
+        buf_offset += static_cast<std::int64_t>(all.size());
+        buf.consume(all.size());
       }
-      // Room for the next chunk. Grow geometrically (a line approaching kMaxLineBytes must
-      // not be copied once per chunk), and give memory back once a long line is gone.
-      const size_t need = buf.size() + kChunkBytes + simdjson::SIMDJSON_PADDING;
-      if (buf.capacity() < need) {
-        buf.reserve(std::max(need, std::min(2 * buf.capacity(),
-                                            static_cast<size_t>(kMaxLineBytes) + 2 * kChunkBytes)));
-      } else if (buf.capacity() > 4 * need) {
-        buf.shrink_to_fit();
-        buf.reserve(need);
-      }
+      buf.shrink(4 * kChunkBytes);
     }
   }
 

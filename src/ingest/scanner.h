@@ -22,14 +22,17 @@
 #include <optional>
 #include <string>
 
+#include <simdjson.h>
+
 #include "core/result.h"
+#include "ingest/line_buffer.h"
 #include "sources/adapter.h"
 #include "store/ledger.h"
 
 namespace tally::ingest {
 
 // Longest line held in memory whole.
-inline constexpr std::int64_t kMaxLineBytes = 64LL << 20;
+inline constexpr std::int64_t kMaxLineBytes = 32LL << 20;
 // Largest whole-document file (older Gemini *.json) parsed.
 inline constexpr std::int64_t kMaxDocumentBytes = 256LL << 20;
 
@@ -41,10 +44,17 @@ struct ScanResult {
   std::int64_t skipped_lines = 0;
 };
 
+// What one ingest thread reuses from file to file: the JSON parser (its buffers grow to the
+// longest line once) and the read buffer.
+struct ScanScratch {
+  simdjson::ondemand::parser json;
+  LineBuffer buffer;
+};
+
 // Reads `file` past `stored`. Fails (Errc::io) when the file cannot be opened or read; the
-// caller reports that and goes on.
+// caller reports that and goes on. Thread-safe for distinct `scratch`es.
 Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Adapter& adapter,
-                             const std::optional<store::FileCursor>& stored);
+                             const std::optional<store::FileCursor>& stored, ScanScratch& scratch);
 
 // FNV-1a over `data`: the head fingerprint.
 std::uint64_t fingerprint(std::string_view data);

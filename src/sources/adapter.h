@@ -10,6 +10,8 @@
 // only records whose ids are stable: the same response read again from another copy or
 // after a rewrite gets the same id, and the ledger keeps it once.
 
+#include <simdjson.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -42,6 +44,9 @@ struct Line {
   std::string_view text;
   std::int64_t number = 0;  // 1-based line number in the file
   std::int64_t offset = 0;  // byte offset of the line's first byte
+  // The JSON parser to use: one per ingest thread, reused across files so its buffers are
+  // allocated once. Null: the FileParser uses one of its own (tests).
+  simdjson::ondemand::parser* json = nullptr;
 };
 
 // How much of an over-long line wants() sees.
@@ -75,7 +80,7 @@ class FileParser {
 // One discovered log file.
 struct SourceFile {
   Agent agent = Agent::claude;
-  std::string path;      // canonical path
+  std::string path;      // as discovered (ingest dedupes by device and inode)
   std::string file_key;  // base name (see SessionFacts)
   bool whole_document = false;  // one JSON document, not JSONL (older Gemini *.json)
 };

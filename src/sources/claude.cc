@@ -502,7 +502,7 @@ class ClaudeParser final : public FileParser {
   void on_line(const Line& line, ParseOutput& out) override {
     ClaudeLine parsed;
     object obj;
-    std::string why = open_line_object(parser_, doc_, line.text, obj);
+    std::string why = open_line_object(line.json != nullptr ? *line.json : parser_, doc_, line.text, obj);
     if (why.empty()) {
       if (auto err = read_line(obj, parsed); err != SUCCESS) {
         why = fmt::format("malformed JSON: {}", simdjson::error_message(err));
@@ -676,7 +676,7 @@ class ClaudeParser final : public FileParser {
   std::string path_;
   std::string file_key_;
   std::string fallback_project_;
-  simdjson::ondemand::parser parser_;
+  simdjson::ondemand::parser parser_;  // only when the scanner lends none (tests)
   simdjson::ondemand::document doc_;
   TimeMs last_ts_ = 0;
   size_t pending_from_ = SIZE_MAX;

@@ -2,8 +2,8 @@
 
 // Error-tolerant directory walking for discovery: unreadable or vanished directories are
 // skipped (they are not the user's problem until they hold logs), symlinked directories
-// are followed once, and every file is reported by its canonical path so a file reached
-// twice is read once.
+// are followed (depth-bounded, so a cycle ends). A file reachable by two paths is reported
+// twice; ingest reads it once (by device and inode).
 
 #include <functional>
 #include <string>

@@ -126,6 +126,8 @@ class Ledger {
 
   // The stored cursor for `path`, or nullopt if the file was never read.
   virtual Result<std::optional<FileCursor>> cursor(const std::string& path) = 0;
+  // Every stored cursor (one query, for a whole ingest run).
+  virtual Result<std::vector<FileCursor>> cursors() = 0;
   // Applies `batches` in one transaction, pricing new records with `pricer`.
   virtual Result<CommitStats> commit(std::span<FileBatch> batches,
                                      const pricing::Pricer& pricer) = 0;

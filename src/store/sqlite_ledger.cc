@@ -144,30 +144,15 @@ class SqliteLedger final : public Ledger {
   }
 
   Result<std::optional<FileCursor>> cursor(const std::string& path) override {
-    auto stmt = db_.prepare(
-        "SELECT agent, device, inode, size, mtime_ns, read_offset, lines, head_hash, head_len, "
-        "parser_state FROM files WHERE path = ?1");
-    TALLY_TRY(stmt);
-    stmt->bind(1, path);
-    auto has = stmt->step();
-    TALLY_TRY(has);
-    if (!*has) {
+    auto found = read_cursors("WHERE path = ?1", path);
+    TALLY_TRY(found);
+    if (found->empty()) {
       return std::optional<FileCursor>();
     }
-    FileCursor c;
-    c.path = path;
-    c.agent = agent_or_claude(stmt->text(0));
-    c.device = static_cast<std::uint64_t>(stmt->int64(1));
-    c.inode = static_cast<std::uint64_t>(stmt->int64(2));
-    c.size = stmt->int64(3);
-    c.mtime_ns = stmt->int64(4);
-    c.offset = stmt->int64(5);
-    c.lines = stmt->int64(6);
-    c.head_hash = static_cast<std::uint64_t>(stmt->int64(7));
-    c.head_len = stmt->int64(8);
-    c.parser_state = stmt->text(9);
-    return std::optional<FileCursor>(std::move(c));
+    return std::optional<FileCursor>(std::move(found->front()));
   }
+
+  Result<std::vector<FileCursor>> cursors() override { return read_cursors("", ""); }
 
   Result<CommitStats> commit(std::span<FileBatch> batches, const pricing::Pricer& pricer) override {
     CommitStats stats;
@@ -199,6 +184,7 @@ class SqliteLedger final : public Ledger {
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
     TALLY_TRY(save_cursor);
 
+    std::set<std::pair<Agent, std::string>> dirty_sessions;
     for (FileBatch& batch : batches) {
       auto current = cursor(batch.cursor.path);
       TALLY_TRY(current);
@@ -213,9 +199,7 @@ class SqliteLedger final : public Ledger {
       }
       for (const UsageRecord& r : batch.records) {
         TALLY_TRY(upsert_record(*upsert, r, pricer.price(r)));
-        dirty->bind(1, agent_name(r.agent));
-        dirty->bind(2, root_of(r));
-        TALLY_TRY(dirty->run());
+        dirty_sessions.emplace(r.agent, root_of(r));
         ++stats.records;
       }
       for (const CumulativeSnapshot& s : batch.snapshots) {
@@ -234,9 +218,7 @@ class SqliteLedger final : public Ledger {
         snap->bind(13, s.web_search_requests);
         snap->bind(14, s.cost_usd);
         TALLY_TRY(snap->run());
-        dirty->bind(1, agent_name(s.agent));
-        dirty->bind(2, s.session_id);
-        TALLY_TRY(dirty->run());
+        dirty_sessions.emplace(s.agent, s.session_id);
       }
       for (const SessionFacts& f : batch.sessions) {
         facts->bind(1, agent_name(f.agent));
@@ -276,6 +258,11 @@ class SqliteLedger final : public Ledger {
       save_cursor->bind(11, c.parser_state);
       TALLY_TRY(save_cursor->run());
       ++stats.files;
+    }
+    for (const auto& [agent, session] : dirty_sessions) {
+      dirty->bind(1, agent_name(agent));
+      dirty->bind(2, session);
+      TALLY_TRY(dirty->run());
     }
     TALLY_TRY(tx->commit());
     return stats;
@@ -505,6 +492,38 @@ class SqliteLedger final : public Ledger {
   }
 
  private:
+  Result<std::vector<FileCursor>> read_cursors(const std::string& where, const std::string& arg) {
+    auto stmt = db_.prepare(
+        "SELECT path, agent, device, inode, size, mtime_ns, read_offset, lines, head_hash, "
+        "head_len, parser_state FROM files " + where);
+    TALLY_TRY(stmt);
+    if (!arg.empty()) {
+      stmt->bind(1, arg);
+    }
+    std::vector<FileCursor> out;
+    for (;;) {
+      auto has = stmt->step();
+      TALLY_TRY(has);
+      if (!*has) {
+        break;
+      }
+      FileCursor c;
+      c.path = stmt->text(0);
+      c.agent = agent_or_claude(stmt->text(1));
+      c.device = static_cast<std::uint64_t>(stmt->int64(2));
+      c.inode = static_cast<std::uint64_t>(stmt->int64(3));
+      c.size = stmt->int64(4);
+      c.mtime_ns = stmt->int64(5);
+      c.offset = stmt->int64(6);
+      c.lines = stmt->int64(7);
+      c.head_hash = static_cast<std::uint64_t>(stmt->int64(8));
+      c.head_len = stmt->int64(9);
+      c.parser_state = stmt->text(10);
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
   static bool same_cursor(const std::optional<FileCursor>& stored,
                           const std::optional<FileCursor>& base) {
     if (!stored || !base) {

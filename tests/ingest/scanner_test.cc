@@ -36,7 +36,7 @@ class ScannerTest : public ::testing::Test {
 
   // Scans `path_` past `stored`; fails the test when the scan fails.
   ScanResult scan(const std::optional<store::FileCursor>& stored, bool whole_document = false) {
-    auto r = scan_file(fake_file(path_, whole_document), adapter_, stored);
+    auto r = scan_file(fake_file(path_, whole_document), adapter_, stored, scratch_);
     EXPECT_TRUE(r) << r.error().message;
     return r ? std::move(*r) : ScanResult{};
   }
@@ -58,6 +58,7 @@ class ScannerTest : public ::testing::Test {
   test::TempDir dir_;
   std::string path_;
   FakeAdapter adapter_;
+  ScanScratch scratch_;  // reused across scans, as an ingest thread does
 };
 
 TEST_F(ScannerTest, ReadsCompleteLinesWithNumbersAndOffsets) {
@@ -268,11 +269,11 @@ TEST_F(ScannerTest, WholeDocumentIsOneLineAndNeverResumed) {
 }
 
 TEST_F(ScannerTest, MissingFileAndDirectoryAreErrors) {
-  auto missing = scan_file(fake_file(dir_.path() + "/nope.jsonl"), adapter_, std::nullopt);
+  auto missing = scan_file(fake_file(dir_.path() + "/nope.jsonl"), adapter_, std::nullopt, scratch_);
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, Errc::io);
   std::filesystem::create_directories(dir_.path() + "/dir.jsonl");
-  auto dir = scan_file(fake_file(dir_.path() + "/dir.jsonl"), adapter_, std::nullopt);
+  auto dir = scan_file(fake_file(dir_.path() + "/dir.jsonl"), adapter_, std::nullopt, scratch_);
   ASSERT_FALSE(dir);
   EXPECT_EQ(dir.error().code, Errc::io);
 }
@@ -283,7 +284,7 @@ TEST_F(ScannerTest, UnreadableFileIsAnError) {
   }
   write_file(path_, "a\n");
   ASSERT_EQ(::chmod(path_.c_str(), 0), 0);
-  auto r = scan_file(fake_file(path_), adapter_, std::nullopt);
+  auto r = scan_file(fake_file(path_), adapter_, std::nullopt, scratch_);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::io);
 }
@@ -306,7 +307,7 @@ TEST_F(ScannerTest, EmptyAndBinaryFilesDoNotCrash) {
   EXPECT_EQ(binary.batch->cursor.offset, static_cast<std::int64_t>(last_nl + 1));
 }
 
-// --- Over-long lines (longer than kMaxLineBytes = 64 MiB) ----------------------------------
+// --- Over-long lines (longer than kMaxLineBytes) ----------------------------------
 // One file holds every case, so the ~270 MB are written and scanned once. The slowest test
 // here: about 1.5 s (it took ~14 s while the scanner re-copied a growing line per chunk).
 
