@@ -154,15 +154,21 @@ std::string no_logs_message(const Context& ctx) {
   return msg;
 }
 
-int run_report(analytics::Grouping grouping, const ReportOptions& options) {
-  auto query = make_query(options);
-  if (!query) {
-    return error_exit(query.error());
+// What every report command starts with: the query, an ingested ledger, and the "no logs"
+// answer. Returns an exit status when the command is already finished.
+std::optional<int> start_report(const ReportOptions& options,
+                                std::optional<analytics::ReportQuery>& query,
+                                std::optional<Context>& ctx) {
+  auto q = make_query(options);
+  if (!q) {
+    return error_exit(q.error());
   }
-  auto ctx = prepare(options);
-  if (!ctx) {
-    return error_exit(ctx.error());
+  query = std::move(*q);
+  auto c = prepare(options);
+  if (!c) {
+    return error_exit(c.error());
   }
+  ctx = std::move(*c);
   auto count = ctx->ledger->record_count();
   if (!count) {
     return error_exit(count.error());
@@ -170,6 +176,15 @@ int run_report(analytics::Grouping grouping, const ReportOptions& options) {
   if (*count == 0 && ctx->ingest.files_found == 0 && format_of(options) == render::Format::table) {
     print(no_logs_message(*ctx));
     return kExitOk;
+  }
+  return std::nullopt;
+}
+
+int run_report(analytics::Grouping grouping, const ReportOptions& options) {
+  std::optional<analytics::ReportQuery> query;
+  std::optional<Context> ctx;
+  if (auto done = start_report(options, query, ctx)) {
+    return *done;
   }
   auto report = analytics::build_report(*ctx->ledger, grouping, *query, *ctx->zone);
   if (!report) {
@@ -197,21 +212,10 @@ int run_report(analytics::Grouping grouping, const ReportOptions& options) {
 }
 
 int run_summary(const ReportOptions& options) {
-  auto query = make_query(options);
-  if (!query) {
-    return error_exit(query.error());
-  }
-  auto ctx = prepare(options);
-  if (!ctx) {
-    return error_exit(ctx.error());
-  }
-  auto count = ctx->ledger->record_count();
-  if (!count) {
-    return error_exit(count.error());
-  }
-  if (*count == 0 && ctx->ingest.files_found == 0 && format_of(options) == render::Format::table) {
-    print(no_logs_message(*ctx));
-    return kExitOk;
+  std::optional<analytics::ReportQuery> query;
+  std::optional<Context> ctx;
+  if (auto done = start_report(options, query, ctx)) {
+    return *done;
   }
   const TimeMs now = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch())

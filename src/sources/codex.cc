@@ -136,21 +136,6 @@ CodexUsage difference(const CodexUsage& a, const CodexUsage& b) {
   return d;
 }
 
-// Reads a token count; null counts as 0. Fails on any other non-number.
-bool read_count(value v, std::int64_t& out) {
-  bool is_null = false;
-  if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
-    out = 0;
-    return true;
-  }
-  simdjson::ondemand::number_type type;
-  if (v.get_number_type().get(type) != simdjson::SUCCESS) {
-    return false;
-  }
-  out = as_int(v);
-  return true;
-}
-
 // Reads a Codex usage object field by field. Unknown keys are skipped; a malformed value fails,
 // so a damaged line is reported instead of producing a half-read record.
 bool read_usage(object obj, CodexUsage& out) {

@@ -89,21 +89,6 @@ struct GeminiTokens {
   }
 };
 
-// Reads a token count; null counts as 0. Fails on any other non-number.
-bool read_count(value v, std::int64_t& out) {
-  bool is_null = false;
-  if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
-    out = 0;
-    return true;
-  }
-  simdjson::ondemand::number_type type;
-  if (v.get_number_type().get(type) != simdjson::SUCCESS) {
-    return false;
-  }
-  out = as_int(v);
-  return true;
-}
-
 // Reads a `tokens` object; unknown keys are skipped, a malformed value fails.
 bool read_tokens(object obj, GeminiTokens& out) {
   for (auto item : obj) {

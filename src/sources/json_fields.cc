@@ -30,6 +30,20 @@ std::int64_t as_int(value v) {
   return 0;
 }
 
+bool read_count(value v, std::int64_t& out) {
+  bool is_null = false;
+  if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+    out = 0;
+    return true;
+  }
+  simdjson::ondemand::number_type type;
+  if (v.get_number_type().get(type) != simdjson::SUCCESS) {
+    return false;
+  }
+  out = as_int(v);
+  return true;
+}
+
 std::int64_t int_field(object obj, std::string_view key) {
   value v;
   if (obj.find_field_unordered(key).get(v) != simdjson::SUCCESS) {

@@ -33,6 +33,9 @@ std::optional<object> object_field(object obj, std::string_view key);
 
 // Returns the value as an integer (rounding floats toward zero) or 0.
 std::int64_t as_int(value v);
+// Reads a token count strictly: null counts as 0, any other non-number fails (false), so a
+// damaged usage field is reported instead of read as 0.
+bool read_count(value v, std::int64_t& out);
 
 // Starts `doc` on one log line and checks that it is exactly one complete JSON object, then
 // positions `root` on it. On Demand only validates what it reads, so without this a
