@@ -35,10 +35,10 @@
 #include "corpus/state.h"
 #include "corpus/writers.h"
 
-namespace fs = std::filesystem;
-using namespace tally::corpus;  // NOLINT: a single-file tool
-
+namespace tally::corpus {
 namespace {
+
+namespace fs = std::filesystem;
 
 constexpr uint64_t kMiB = 1u << 20;
 constexpr std::string_view kUsage =
@@ -276,6 +276,14 @@ int generate(const Options& o) {
       fmt::print(stderr, "tally_corpus_gen: {} already holds a corpus (use --force)\n", o.out);
       return 2;
     }
+    // --force replaces only what this tool wrote: a real HOME's logs must never be deleted.
+    if (!fs::exists(state_path)) {
+      fmt::print(stderr,
+                 "tally_corpus_gen: refusing to replace {}: it holds agent logs that "
+                 "tally_corpus_gen did not write\n",
+                 o.out);
+      return 2;
+    }
     for (const char* sub : {".claude", ".codex", ".gemini", ".corpus"}) {
       std::error_code ec;
       fs::remove_all(fs::path(o.out) / sub, ec);
@@ -295,7 +303,9 @@ int generate(const Options& o) {
   g.span = static_cast<Millis>(o.days) * 86'400'000;
 
   Rng rng(o.seed);
-  const uint64_t total = o.mb * kMiB;
+  // Sessions end on a turn boundary and so overshoot their planned size a little; plan 95%
+  // so the corpus lands near --mb.
+  const uint64_t total = o.mb * kMiB / 100 * 95;
   // Giants scale with the corpus: 52-90 MiB each at 1 GiB.
   const double scale = static_cast<double>(o.mb) / 1024.0;
   const auto giant_lo = static_cast<uint64_t>(52.0 * scale * kMiB);
@@ -441,7 +451,7 @@ int append(const Options& o) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   Options o;
   if (!parse_args(argc, argv, o)) {
     return 2;
@@ -453,3 +463,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 }
+
+}  // namespace tally::corpus
+
+int main(int argc, char** argv) { return tally::corpus::run(argc, argv); }

@@ -161,7 +161,7 @@ void Transcript::turn(Millis gap, uint64_t subagent_bytes, bool title, uint64_t 
       OutFile sub_out;
       if (sub_out.open(g_.root + "/" + dir + ".jsonl", false)) {
         Transcript sub(g_, s_, rng_, sub_out, sub_model, true, agent_id, t_, clamp_);
-        sub.subagent_body(subagent_bytes, asst);
+        sub.subagent_body(subagent_bytes);
         t_ = std::max(t_, sub.now());
         sub_out.close();
         OutFile meta;
@@ -250,8 +250,7 @@ void Transcript::compaction() {
   cost_state();
 }
 
-void Transcript::subagent_body(uint64_t bytes, const std::string& task) {
-  (void)task;
+void Transcript::subagent_body(uint64_t bytes) {
   ctx_ = rng_.range(6'000, 16'000);
   user_prompt(rng_.range(400, 3000));
   initial_attachments(attach_deficit(20'000) / 2);

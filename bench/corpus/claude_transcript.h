@@ -9,6 +9,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "corpus/writers.h"
 
@@ -59,7 +60,7 @@ class Transcript {
   // One user prompt and its responses; `subagent_bytes` (may be 0) spawns a sub-agent.
   void turn(Millis gap, uint64_t subagent_bytes, bool title, uint64_t bytes_left);
   // The sub-agent body: a task prompt, then responses until the file holds `bytes`.
-  void subagent_body(uint64_t bytes, const std::string& task);
+  void subagent_body(uint64_t bytes);
   // `/compact`: an unlogged summarisation call, visible only in the next cost-state.
   void compaction();
   // The session's cumulative per-model usage so far (no timestamp, like the real one).

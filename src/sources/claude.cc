@@ -482,6 +482,12 @@ class ClaudeParser final : public FileParser {
   bool wants(std::string_view text) const override {
     // Only compact lines that open with their kind are skipped; anything else (pretty
     // printed JSON, unknown order) is parsed.
+    // Attachment entries (prompt and skill snapshots, ~80% of a session's bytes) open with
+    // parentUuid and isSidechain and then their top-level "attachment" object; they never
+    // carry usage, so they are skipped without being scanned.
+    if (top_level_key_early(text, "attachment")) {
+      return false;
+    }
     constexpr std::string_view kOpen = "{\"type\":\"";
     if (!text.starts_with(kOpen)) {
       return true;
@@ -536,6 +542,11 @@ class ClaudeParser final : public FileParser {
 
  private:
   void handle(const ClaudeLine& l, const Line& line, ParseOutput& out) {
+    // Attachment entries are skipped unparsed whenever they are compact (wants()); to give
+    // the same answer either way, they never date anything, parsed or not.
+    if (l.type == "attachment") {
+      return;
+    }
     std::optional<TimeMs> ts;
     if (!l.timestamp.empty()) {
       ts = parse_iso8601(l.timestamp);

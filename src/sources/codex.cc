@@ -295,6 +295,12 @@ class CodexParser final : public FileParser {
   std::string save_state() const override { return state_.to_bag().serialize(); }
 
   bool wants(std::string_view line) const override {
+    // Fast path for compact lines, which name their kind in the first bytes: response items
+    // (messages, tool calls and their output, reasoning) are most of a rollout's bytes and
+    // carry no usage.
+    if (compact_string_after(line, "\"type\":\"", 160) == "response_item") {
+      return false;
+    }
     // Needles without quotes or colons, so pretty-printed JSON passes too. "error" is quoted
     // because the bare word is everywhere in tool output.
     static constexpr std::string_view kNeedles[] = {

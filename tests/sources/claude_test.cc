@@ -549,7 +549,9 @@ TEST(ClaudeAdapterTest, S3FactsCountTypedPromptsAndOneCompaction) {
   EXPECT_EQ(f.lines_removed, 0);
   EXPECT_GE(f.first_ts, ts("2026-11-22T22:06:43.952Z"));
   EXPECT_LE(f.first_ts, ts("2026-11-22T22:06:44.179Z"));
-  EXPECT_EQ(f.last_ts, ts("2026-11-22T22:06:47.980Z"));
+  // The last line that dates the session is the final assistant reply; the attachment
+  // written after it (22:06:47.980) dates nothing (attachments are skipped unparsed).
+  EXPECT_EQ(f.last_ts, ts("2026-11-22T22:06:47.972Z"));
 }
 
 TEST(ClaudeAdapterTest, PromptClassificationOnSyntheticUserLines) {
