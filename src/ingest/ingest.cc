@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <cerrno>
 #include <cstring>
 #include <atomic>
@@ -32,6 +34,30 @@
 
 namespace tally::ingest {
 namespace {
+
+// TALLY_TIMING=1 prints how long each phase of an ingest took to stderr (mold's Timer idea):
+// the cheapest way to see where a slow run goes.
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(const char* name)
+      : name_(name), on_(std::getenv("TALLY_TIMING") != nullptr),
+        start_(std::chrono::steady_clock::now()) {}
+  PhaseTimer(const PhaseTimer&) = delete;
+  PhaseTimer& operator=(const PhaseTimer&) = delete;
+  ~PhaseTimer() {
+    if (on_) {
+      const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - start_)
+                          .count();
+      fmt::print(stderr, "tally: timing: {:<12} {:>9.3f} ms\n", name_, static_cast<double>(us) / 1000.0);
+    }
+  }
+
+ private:
+  const char* name_;
+  bool on_;
+  std::chrono::steady_clock::time_point start_;
+};
 
 // One scanned file, as handed from a worker to the committing thread.
 struct Scanned {
@@ -68,9 +94,12 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
                                const std::vector<std::unique_ptr<sources::Adapter>>& adapters,
                                const IngestOptions& options) {
   IngestStats stats;
+  std::optional<PhaseTimer> phase;
+  phase.emplace("reprice");
   auto repriced = ledger.reprice_if_needed(pricer);
   TALLY_TRY(repriced);
   stats.repriced = *repriced;
+  phase.emplace("discover");
 
   // Discovery, in a stable order (sorted by path) so the same file always gets the same
   // cursor. A file reached twice (a root listed twice, symlinks) is read once: by device and
@@ -141,6 +170,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
                                            : std::optional<store::FileCursor>(it->second));
   }
 
+  phase.emplace("scan+commit");
   // Workers scan; this thread commits.
   std::mutex mu;
   std::condition_variable ready;  // a scanned file is queued
@@ -195,11 +225,14 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
 
   std::vector<store::FileBatch> pending;
   std::int64_t pending_records = 0;
+  std::chrono::steady_clock::duration commit_time{};
   auto flush = [&]() -> Status {
     if (pending.empty()) {
       return ok();
     }
+    const auto t0 = std::chrono::steady_clock::now();
     auto committed = ledger.commit(pending, pricer);
+    commit_time += std::chrono::steady_clock::now() - t0;
     TALLY_TRY(committed);
     stats.stale_batches += committed->stale_batches;
     pending.clear();
@@ -259,6 +292,11 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   if (options.progress) {
     options.progress(static_cast<std::int64_t>(files.size()), static_cast<std::int64_t>(files.size()));
   }
+  if (std::getenv("TALLY_TIMING") != nullptr) {
+    fmt::print(stderr, "tally: timing: (of which commits {:.3f} ms)\n",
+               std::chrono::duration<double, std::milli>(commit_time).count());
+  }
+  phase.emplace("reconcile");
   auto settled = ledger.reconcile(pricer);
   TALLY_TRY(settled);
   stats.sessions_settled = *settled;

@@ -298,8 +298,30 @@ class CodexParser final : public FileParser {
     // Fast path for compact lines, which name their kind in the first bytes: response items
     // (messages, tool calls and their output, reasoning) are most of a rollout's bytes and
     // carry no usage.
-    if (compact_string_after(line, "\"type\":\"", 160) == "response_item") {
+    // The decisions mirror on_line()/on_event(): what they ignore is skipped here.
+    const std::string_view kind = compact_string_after(line, "\"type\":\"", 160);
+    if (kind == "response_item" || kind == "world_state" ||
+        kind == "inter_agent_communication_metadata") {
       return false;
+    }
+    if (kind == "token_usage_record" || kind == "turn_context" || kind == "session_meta" ||
+        kind == "compacted") {
+      return true;
+    }
+    if (kind == "event_msg") {
+      const std::string_view event = compact_string_after(line, "\"payload\":{\"type\":\"", 200);
+      if (event == "token_count" || event == "user_message" || event == "error" ||
+          event == "task_started" || event == "task_complete") {
+        return true;
+      }
+      if (event == "item_completed") {
+        const std::string_view item = compact_string_after(line, "\"item\":{\"type\":\"", 400);
+        if (!item.empty()) {
+          return item == "UserMessage";
+        }
+      } else if (!event.empty()) {
+        return false;
+      }
     }
     // Needles without quotes or colons, so pretty-printed JSON passes too. "error" is quoted
     // because the bare word is everywhere in tool output.

@@ -9,7 +9,7 @@
 
 namespace tally::store {
 
-inline constexpr std::array<std::string_view, 2> kMigrations = {
+inline constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: the first ledger.
     R"sql(
 CREATE TABLE meta (
@@ -131,6 +131,63 @@ CREATE TABLE dirty_sessions (
 ALTER TABLE usage ADD COLUMN inference_geo TEXT NOT NULL DEFAULT '';
 ALTER TABLE usage ADD COLUMN standard_cost_usd REAL NOT NULL DEFAULT 0;
 DELETE FROM meta WHERE key = 'price_fingerprint';
+)sql",
+    // 3: usage becomes a rowid table with a unique id index. Rows are appended in rowid order
+    // instead of being inserted at random text keys, which made cold ingests of wide rows
+    // slow (page splits all over the table), and updates can address rows by rowid.
+    R"sql(
+CREATE TABLE usage_v3 (
+  id                TEXT NOT NULL UNIQUE,
+  agent             TEXT NOT NULL,
+  kind              TEXT NOT NULL,
+  ts                INTEGER NOT NULL,
+  session_id        TEXT NOT NULL,
+  parent_session_id TEXT NOT NULL,
+  root_session      TEXT NOT NULL,
+  project           TEXT NOT NULL,
+  model             TEXT NOT NULL,
+  effort            TEXT NOT NULL,
+  speed             TEXT NOT NULL,
+  service_tier      TEXT NOT NULL,
+  request_id        TEXT NOT NULL,
+  input_tokens      INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cache_write_1h_tokens INTEGER NOT NULL,
+  output_tokens     INTEGER NOT NULL,
+  reasoning_tokens  INTEGER NOT NULL,
+  total_tokens      INTEGER NOT NULL,
+  web_search_requests INTEGER NOT NULL,
+  reported_cost_usd REAL,
+  cost_usd          REAL NOT NULL,
+  cost_source       TEXT NOT NULL,
+  priced_as         TEXT NOT NULL,
+  sidechain         INTEGER NOT NULL,
+  source_file       TEXT NOT NULL,
+  source_offset     INTEGER NOT NULL,
+  source_line       INTEGER NOT NULL,
+  user_name         TEXT NOT NULL,
+  machine           TEXT NOT NULL,
+  team              TEXT NOT NULL,
+  inference_geo     TEXT NOT NULL DEFAULT '',
+  standard_cost_usd REAL NOT NULL DEFAULT 0
+);
+INSERT INTO usage_v3 (id, agent, kind, ts, session_id, parent_session_id, root_session, project,
+  model, effort, speed, service_tier, request_id, input_tokens, cache_read_tokens,
+  cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, total_tokens,
+  web_search_requests, reported_cost_usd, cost_usd, cost_source, priced_as, sidechain,
+  source_file, source_offset, source_line, user_name, machine, team, inference_geo,
+  standard_cost_usd)
+SELECT id, agent, kind, ts, session_id, parent_session_id, root_session, project,
+  model, effort, speed, service_tier, request_id, input_tokens, cache_read_tokens,
+  cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, total_tokens,
+  web_search_requests, reported_cost_usd, cost_usd, cost_source, priced_as, sidechain,
+  source_file, source_offset, source_line, user_name, machine, team, inference_geo,
+  standard_cost_usd FROM usage;
+DROP TABLE usage;
+ALTER TABLE usage_v3 RENAME TO usage;
+CREATE INDEX usage_ts ON usage (ts);
+CREATE INDEX usage_root ON usage (agent, root_session, model, ts);
 )sql",
 };
 

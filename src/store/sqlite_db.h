@@ -10,16 +10,29 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <memory>
+#include <unordered_map>
 
 #include "core/result.h"
 
 namespace tally::store {
 
+// A prepared statement kept by Database::prepare_cached(); `in_use` stops two live
+// Statements from sharing one sqlite3_stmt.
+struct CachedStatement {
+  sqlite3_stmt* stmt = nullptr;
+  bool in_use = false;
+};
+
 class Statement {
  public:
   Statement() = default;
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Statement(sqlite3* db, sqlite3_stmt* stmt, CachedStatement* slot = nullptr)
+      : db_(db), stmt_(stmt), slot_(slot) {}
+  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_), slot_(o.slot_) {
+    o.stmt_ = nullptr;
+    o.slot_ = nullptr;
+  }
   Statement& operator=(Statement&& o) noexcept;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -38,14 +51,21 @@ class Statement {
   Status run();
   void reset();
 
+  sqlite3_stmt* handle() const { return stmt_; }
+  // Gives up ownership without finalizing (the cache took it).
+  void forget() { stmt_ = nullptr; }
+
   std::int64_t int64(int column) const;
   double real(int column) const;
   bool is_null(int column) const;
   std::string text(int column) const;
 
  private:
+  void release();
+
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  CachedStatement* slot_ = nullptr;  // set: return to the cache instead of finalizing
 };
 
 class Database {
@@ -55,7 +75,7 @@ class Database {
   // of the process; WAL keeps the file consistent).
   static Result<Database> open(const std::string& path);
 
-  Database(Database&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Database(Database&& o) noexcept : db_(o.db_), cache_(std::move(o.cache_)) { o.db_ = nullptr; }
   Database& operator=(Database&&) = delete;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -63,12 +83,17 @@ class Database {
 
   Status exec(const std::string& sql);
   Result<Statement> prepare(std::string_view sql);
+  // Like prepare(), but the statement is compiled once per connection and reused: the
+  // returned Statement resets it when destroyed. Falls back to a fresh statement when the
+  // cached one is still in use.
+  Result<Statement> prepare_cached(std::string_view sql);
   std::string last_error() const;
   sqlite3* handle() const { return db_; }
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;
 };
 
 // Runs a transaction: BEGIN IMMEDIATE (takes the write lock up front, so two writers queue

@@ -112,7 +112,7 @@ class SqliteLedger final : public Ledger {
   explicit SqliteLedger(Database db) : db_(std::move(db)) {}
 
   Status migrate() {
-    auto version_stmt = db_.prepare("PRAGMA user_version");
+    auto version_stmt = db_.prepare_cached("PRAGMA user_version");
     TALLY_TRY(version_stmt);
     auto has = version_stmt->step();
     TALLY_TRY(has);
@@ -130,7 +130,7 @@ class SqliteLedger final : public Ledger {
     auto tx = Transaction::begin(db_);
     TALLY_TRY(tx);
     // Re-read inside the write lock: another process may have migrated meanwhile.
-    auto again = db_.prepare("PRAGMA user_version");
+    auto again = db_.prepare_cached("PRAGMA user_version");
     TALLY_TRY(again);
     auto has_again = again->step();
     TALLY_TRY(has_again);
@@ -158,27 +158,27 @@ class SqliteLedger final : public Ledger {
     CommitStats stats;
     auto tx = Transaction::begin(db_);
     TALLY_TRY(tx);
-    auto upsert = db_.prepare(kUpsertUsage);
+    auto upsert = db_.prepare_cached(kUpsertUsage);
     TALLY_TRY(upsert);
-    auto snap = db_.prepare(
+    auto snap = db_.prepare_cached(
         "INSERT OR REPLACE INTO snapshots (source_file, source_offset, model, agent, session_id, "
         "ts, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, "
         "output_tokens, reasoning_tokens, web_search_requests, cost_usd) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
     TALLY_TRY(snap);
-    auto facts = db_.prepare(
+    auto facts = db_.prepare_cached(
         "INSERT OR REPLACE INTO session_facts (agent, session_id, file_key, path, "
         "parent_session_id, project, title, first_ts, last_ts, user_prompts, errors, "
         "compactions, lines_added, lines_removed) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
     TALLY_TRY(facts);
-    auto problem = db_.prepare(
+    auto problem = db_.prepare_cached(
         "INSERT OR REPLACE INTO problems (path, line, offset, what) VALUES (?1, ?2, ?3, ?4)");
     TALLY_TRY(problem);
-    auto dirty = db_.prepare(
+    auto dirty = db_.prepare_cached(
         "INSERT OR IGNORE INTO dirty_sessions (agent, session_id) VALUES (?1, ?2)");
     TALLY_TRY(dirty);
-    auto save_cursor = db_.prepare(
+    auto save_cursor = db_.prepare_cached(
         "INSERT OR REPLACE INTO files (path, agent, device, inode, size, mtime_ns, read_offset, "
         "lines, head_hash, head_len, parser_state) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
@@ -273,7 +273,7 @@ class SqliteLedger final : public Ledger {
     TALLY_TRY(tx);
     std::vector<std::pair<std::string, std::string>> sessions;
     {
-      auto stmt = db_.prepare("SELECT agent, session_id FROM dirty_sessions");
+      auto stmt = db_.prepare_cached("SELECT agent, session_id FROM dirty_sessions");
       TALLY_TRY(stmt);
       for (;;) {
         auto has = stmt->step();
@@ -348,7 +348,7 @@ class SqliteLedger final : public Ledger {
         "SUM(cache_write_1h_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_usd), "
         "MIN(ts), MAX(ts), SUM(standard_cost_usd) FROM usage WHERE {} GROUP BY {}",
         select, where, group_by);
-    auto stmt = db_.prepare(sql);
+    auto stmt = db_.prepare_cached(sql);
     TALLY_TRY(stmt);
     if (filter.since) {
       stmt->bind(1, *filter.since);
@@ -397,12 +397,12 @@ class SqliteLedger final : public Ledger {
 
   Result<ProblemSummary> problems(std::int64_t limit) override {
     ProblemSummary out;
-    auto count = db_.prepare("SELECT COUNT(*) FROM problems");
+    auto count = db_.prepare_cached("SELECT COUNT(*) FROM problems");
     TALLY_TRY(count);
     auto has = count->step();
     TALLY_TRY(has);
     out.total = *has ? count->int64(0) : 0;
-    auto stmt = db_.prepare("SELECT path, line, offset, what FROM problems ORDER BY path, line LIMIT ?1");
+    auto stmt = db_.prepare_cached("SELECT path, line, offset, what FROM problems ORDER BY path, line LIMIT ?1");
     TALLY_TRY(stmt);
     stmt->bind(1, limit);
     for (;;) {
@@ -417,7 +417,7 @@ class SqliteLedger final : public Ledger {
   }
 
   Result<std::vector<SessionFacts>> sessions(const std::string& prefix) override {
-    auto stmt = db_.prepare(
+    auto stmt = db_.prepare_cached(
         "SELECT agent, session_id, MAX(parent_session_id), MAX(project), MAX(title), "
         "MIN(NULLIF(first_ts, 0)), MAX(last_ts), SUM(user_prompts), SUM(errors), "
         "SUM(compactions), MAX(lines_added), MAX(lines_removed) FROM session_facts "
@@ -451,7 +451,7 @@ class SqliteLedger final : public Ledger {
   }
 
   Result<std::int64_t> record_count() override {
-    auto stmt = db_.prepare("SELECT COUNT(*) FROM usage");
+    auto stmt = db_.prepare_cached("SELECT COUNT(*) FROM usage");
     TALLY_TRY(stmt);
     auto has = stmt->step();
     TALLY_TRY(has);
@@ -459,7 +459,7 @@ class SqliteLedger final : public Ledger {
   }
 
   Result<std::vector<PriceCheckRow>> price_check() override {
-    auto stmt = db_.prepare(
+    auto stmt = db_.prepare_cached(
         "SELECT agent, model, MAX(priced_as), COUNT(*), "
         "SUM(cost_source = 'unpriced'), COUNT(reported_cost_usd), "
         "SUM(cost_source = 'computed' AND reported_cost_usd IS NOT NULL), "
@@ -493,7 +493,7 @@ class SqliteLedger final : public Ledger {
 
  private:
   Result<std::vector<FileCursor>> read_cursors(const std::string& where, const std::string& arg) {
-    auto stmt = db_.prepare(
+    auto stmt = db_.prepare_cached(
         "SELECT path, agent, device, inode, size, mtime_ns, read_offset, lines, head_hash, "
         "head_len, parser_state FROM files " + where);
     TALLY_TRY(stmt);
@@ -541,7 +541,7 @@ class SqliteLedger final : public Ledger {
     // proved (the ledger keeps what it has read). A re-read rewrites them by offset.
     for (const char* sql : {"DELETE FROM problems WHERE path = ?1",
                             "DELETE FROM session_facts WHERE path = ?1"}) {
-      auto stmt = db_.prepare(sql);
+      auto stmt = db_.prepare_cached(sql);
       TALLY_TRY(stmt);
       stmt->bind(1, path);
       TALLY_TRY(stmt->run());
@@ -589,7 +589,7 @@ class SqliteLedger final : public Ledger {
 
   Result<std::vector<UsageRecord>> load_records(const std::string& where,
                                                 const std::vector<std::string>& args) {
-    auto stmt = db_.prepare(fmt::format("SELECT {} FROM usage WHERE {}", kRecordColumns, where));
+    auto stmt = db_.prepare_cached(fmt::format("SELECT {} FROM usage WHERE {}", kRecordColumns, where));
     TALLY_TRY(stmt);
     for (size_t i = 0; i < args.size(); ++i) {
       stmt->bind(static_cast<int>(i + 1), args[i]);
@@ -610,7 +610,7 @@ class SqliteLedger final : public Ledger {
                                      const pricing::Pricer& pricer) {
     auto records = load_records(where, args);
     TALLY_TRY(records);
-    auto update = db_.prepare(
+    auto update = db_.prepare_cached(
         "UPDATE usage SET cost_usd = ?2, cost_source = ?3, priced_as = ?4, standard_cost_usd = ?5 "
         "WHERE id = ?1");
     TALLY_TRY(update);
@@ -630,7 +630,7 @@ class SqliteLedger final : public Ledger {
                            const pricing::Pricer& pricer) {
     std::vector<CumulativeSnapshot> snaps;
     {
-      auto stmt = db_.prepare(
+      auto stmt = db_.prepare_cached(
           "SELECT source_file, source_offset, model, ts, input_tokens, cache_read_tokens, "
           "cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, "
           "web_search_requests, cost_usd FROM snapshots WHERE agent = ?1 AND session_id = ?2");
@@ -676,7 +676,7 @@ class SqliteLedger final : public Ledger {
     }
     std::vector<UsageRecord> unlogged = unlogged_records(session, snaps, logged);
 
-    auto del = db_.prepare("DELETE FROM usage WHERE agent = ?1 AND root_session = ?2 AND kind = 'unlogged'");
+    auto del = db_.prepare_cached("DELETE FROM usage WHERE agent = ?1 AND root_session = ?2 AND kind = 'unlogged'");
     TALLY_TRY(del);
     del->bind(1, agent);
     del->bind(2, session);
@@ -693,7 +693,7 @@ class SqliteLedger final : public Ledger {
     if (like == nullptr && !logged_records->empty()) {
       like = &logged_records->front();
     }
-    auto upsert = db_.prepare(kUpsertUsage);
+    auto upsert = db_.prepare_cached(kUpsertUsage);
     TALLY_TRY(upsert);
     for (UsageRecord& r : unlogged) {
       if (like != nullptr) {
@@ -722,7 +722,7 @@ class SqliteLedger final : public Ledger {
       weight_sum[r.model] += reference_weight(r.tokens);
       ++count[r.model];
     }
-    auto update = db_.prepare(
+    auto update = db_.prepare_cached(
         "UPDATE usage SET reported_cost_usd = ?2, cost_usd = ?3, cost_source = ?4, priced_as = ?5, "
         "standard_cost_usd = ?6 WHERE id = ?1");
     TALLY_TRY(update);
@@ -747,7 +747,7 @@ class SqliteLedger final : public Ledger {
   }
 
   Result<std::string> meta(const std::string& key) {
-    auto stmt = db_.prepare("SELECT value FROM meta WHERE key = ?1");
+    auto stmt = db_.prepare_cached("SELECT value FROM meta WHERE key = ?1");
     TALLY_TRY(stmt);
     stmt->bind(1, key);
     auto has = stmt->step();
@@ -756,7 +756,7 @@ class SqliteLedger final : public Ledger {
   }
 
   Status set_meta(const std::string& key, const std::string& value) {
-    auto stmt = db_.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)");
+    auto stmt = db_.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)");
     TALLY_TRY(stmt);
     stmt->bind(1, key);
     stmt->bind(2, value);
