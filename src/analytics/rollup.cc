@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace tally::analytics {
 namespace {
@@ -183,6 +184,9 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
       return a.totals.tokens.total() > b.totals.tokens.total();
     });
   }
+  // Every report's rows are split by agent, model and cost source already: the pricing
+  // warnings come from them, without another pass over the ledger.
+  add_pricing_warnings(*rows, report);
   report.notes.push_back(fmt::format("timezone: {}", zone.name()));
   if (query.standard_speed) {
     report.notes.push_back("what-if: fast-mode and priority requests priced at standard rates");
@@ -190,31 +194,47 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
   return report;
 }
 
-Status add_warnings(store::Ledger& ledger, const store::RecordFilter& filter,
-                    const std::vector<ParseProblem>& file_errors, Report& report) {
-  store::GroupBy by_model;
-  by_model.agent = true;
-  by_model.model = true;
-  auto rows = ledger.aggregate(filter, by_model);
-  TALLY_TRY(rows);
-  for (const store::AggregateRow& row : *rows) {
-    const std::string model = row.model.empty() ? "(unknown model)" : row.model;
-    if (row.cost_source == CostSource::unpriced) {
+void add_pricing_warnings(const std::vector<store::AggregateRow>& rows, Report& report) {
+  // Rows may be split finer (by day, project, ...): sum per agent, model and source first.
+  std::map<std::tuple<Agent, std::string, CostSource>, std::pair<std::int64_t, std::int64_t>> sums;
+  for (const store::AggregateRow& row : rows) {
+    if (row.cost_source != CostSource::computed) {
+      auto& [requests, tokens] = sums[{row.agent, row.model, row.cost_source}];
+      requests += row.requests;
+      tokens += row.tokens.total();
+    }
+  }
+  for (const auto& [key, value] : sums) {
+    const auto& [agent, raw_model, source] = key;
+    const auto [requests, tokens] = value;
+    const std::string model = raw_model.empty() ? "(unknown model)" : raw_model;
+    if (source == CostSource::unpriced) {
       report.warnings.push_back(Warning{
           "unpriced-model",
           fmt::format("unpriced model {} ({}): {} request{}, {} tokens not in the cost; set a price "
                       "or an alias in the config",
-                      model, agent_name(row.agent), row.requests, row.requests == 1 ? "" : "s",
-                      row.tokens.total()),
+                      model, agent_name(agent), requests, requests == 1 ? "" : "s", tokens),
           "", 0});
-    } else if (row.cost_source == CostSource::agent_reported) {
+    } else {
       report.warnings.push_back(Warning{
           "agent-reported-cost",
           fmt::format("model {} ({}) is not in the price table: its cost is the agent's own "
                       "figure ({} request{})",
-                      model, agent_name(row.agent), row.requests, row.requests == 1 ? "" : "s"),
+                      model, agent_name(agent), requests, requests == 1 ? "" : "s"),
           "", 0});
     }
+  }
+}
+
+Status add_warnings(store::Ledger& ledger, const store::RecordFilter& filter,
+                    const std::vector<ParseProblem>& file_errors, Report& report, bool pricing) {
+  if (pricing) {
+    store::GroupBy by_model;
+    by_model.agent = true;
+    by_model.model = true;
+    auto rows = ledger.aggregate(filter, by_model);
+    TALLY_TRY(rows);
+    add_pricing_warnings(*rows, report);
   }
   auto problems = ledger.problems(kWarningLines);
   TALLY_TRY(problems);

@@ -35,15 +35,21 @@ struct ReportQuery {
 // Converts the query's local days to a UTC filter in `zone`.
 store::RecordFilter make_filter(const ReportQuery& query, const Zone& zone);
 
-// Builds the report for `grouping`. Rows are ordered by their keys (time ascending), except
+// Builds the report for `grouping`, with its pricing warnings (unpriced and agent-reported
+// models among its rows). Rows are ordered by their keys (time ascending), except
 // sessions (by last activity) and models/projects (by cost, then tokens, descending).
 Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const ReportQuery& query,
                             const Zone& zone);
 
-// Adds the warnings every report carries: unpriced and agent-reported models within
-// `filter`, stored malformed lines, and `file_errors` from this run's ingest.
+// Adds the warnings every report carries: stored malformed lines, `file_errors` from this
+// run's ingest and, with `pricing` (for reports not made by build_report), unpriced and
+// agent-reported models within `filter`.
 Status add_warnings(store::Ledger& ledger, const store::RecordFilter& filter,
-                    const std::vector<ParseProblem>& file_errors, Report& report);
+                    const std::vector<ParseProblem>& file_errors, Report& report,
+                    bool pricing = true);
+
+// Appends unpriced / agent-reported model warnings for `rows` (summed per agent and model).
+void add_pricing_warnings(const std::vector<store::AggregateRow>& rows, Report& report);
 
 // Turns one aggregate row into report totals; with `standard_speed`, its cost is the
 // standard-speed what-if cost.

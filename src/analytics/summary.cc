@@ -85,11 +85,15 @@ Result<Summary> build_summary(store::Ledger& ledger, const ReportQuery& query, c
   TALLY_TRY(models);
   s.models = std::move(*models);
   s.models.title = "Top models, last 30 days";
+  // The summary warns once, above everything, for the 30 days it covers.
+  s.periods.warnings = std::move(s.models.warnings);
+  s.models.warnings.clear();
   keep_top(s.models, top);
   auto projects = build_report(ledger, Grouping::project, month, zone);
   TALLY_TRY(projects);
   s.projects = std::move(*projects);
   s.projects.title = "Top projects, last 30 days";
+  s.projects.warnings.clear();
   keep_top(s.projects, top);
   return s;
 }

@@ -191,7 +191,7 @@ int run_report(analytics::Grouping grouping, const ReportOptions& options) {
     return error_exit(report.error());
   }
   auto warned = analytics::add_warnings(*ctx->ledger, analytics::make_filter(*query, *ctx->zone),
-                                        ctx->ingest.file_errors, *report);
+                                        ctx->ingest.file_errors, *report, /*pricing=*/false);
   if (!warned) {
     return error_exit(warned.error());
   }
@@ -225,7 +225,8 @@ int run_summary(const ReportOptions& options) {
     return error_exit(summary.error());
   }
   auto warned = analytics::add_warnings(*ctx->ledger, analytics::make_filter(*query, *ctx->zone),
-                                        ctx->ingest.file_errors, summary->periods);
+                                        ctx->ingest.file_errors, summary->periods,
+                                        /*pricing=*/false);
   if (!warned) {
     return error_exit(warned.error());
   }

@@ -164,10 +164,15 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
         continue;
       }
     }
+    std::optional<store::FileCursor> full;
+    if (it != stored.end()) {
+      auto with_state = ledger.cursor(f.file.path);  // the parser state, for a resume
+      TALLY_TRY(with_state);
+      full = std::move(*with_state);
+    }
     files.push_back(std::move(f.file));
     owner.push_back(f.adapter);
-    cursor_of.push_back(it == stored.end() ? std::nullopt
-                                           : std::optional<store::FileCursor>(it->second));
+    cursor_of.push_back(std::move(full));
   }
 
   phase.emplace("scan+commit");

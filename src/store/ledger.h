@@ -95,6 +95,8 @@ struct AggregateRow {
   TokenCounts tokens;
   double cost_usd = 0;
   double standard_cost_usd = 0;  // as if fast/priority had run at standard rates
+  // Earliest and latest record; exact when grouped by session, otherwise as precise as the
+  // 15-minute buckets the ledger may answer from.
   TimeMs first_ts = 0;
   TimeMs last_ts = 0;
 };
@@ -126,7 +128,8 @@ class Ledger {
 
   // The stored cursor for `path`, or nullopt if the file was never read.
   virtual Result<std::optional<FileCursor>> cursor(const std::string& path) = 0;
-  // Every stored cursor (one query, for a whole ingest run).
+  // Every stored cursor (one query, for a whole ingest run), without parser_state: the
+  // unchanged-file check needs none, and cursor() gives it for the files that changed.
   virtual Result<std::vector<FileCursor>> cursors() = 0;
   // Applies `batches` in one transaction, pricing new records with `pricer`.
   virtual Result<CommitStats> commit(std::span<FileBatch> batches,

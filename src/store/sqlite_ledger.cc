@@ -144,7 +144,7 @@ class SqliteLedger final : public Ledger {
   }
 
   Result<std::optional<FileCursor>> cursor(const std::string& path) override {
-    auto found = read_cursors("WHERE path = ?1", path);
+    auto found = read_cursors("WHERE path = ?1", path, true);
     TALLY_TRY(found);
     if (found->empty()) {
       return std::optional<FileCursor>();
@@ -152,7 +152,7 @@ class SqliteLedger final : public Ledger {
     return std::optional<FileCursor>(std::move(found->front()));
   }
 
-  Result<std::vector<FileCursor>> cursors() override { return read_cursors("", ""); }
+  Result<std::vector<FileCursor>> cursors() override { return read_cursors("", "", false); }
 
   Result<CommitStats> commit(std::span<FileBatch> batches, const pricing::Pricer& pricer) override {
     CommitStats stats;
@@ -310,9 +310,15 @@ class SqliteLedger final : public Ledger {
 
   Result<std::vector<AggregateRow>> aggregate(const RecordFilter& filter,
                                               const GroupBy& group) override {
+    // The rollup (migration 4) answers whatever does not split or filter by session, as
+    // long as the time bounds fall on its 15-minute buckets (every zone's midnight does).
+    auto aligned = [](const std::optional<TimeMs>& t) { return !t || *t % kBucketMs == 0; };
+    const bool rollup = !group.session && !group.root_session && filter.session.empty() &&
+                        aligned(filter.since) && aligned(filter.until);
+    const std::string ts = rollup ? "bucket" : "ts";
     std::vector<std::string> dims;
     if (group.time_bucket) {
-      dims.push_back(fmt::format("(ts / {0}) * {0}", kBucketMs));
+      dims.push_back(rollup ? "bucket" : fmt::format("(ts / {0}) * {0}", kBucketMs));
     }
     dims.push_back(group.agent ? "agent" : "''");
     dims.push_back(group.model ? "model" : "''");
@@ -329,10 +335,10 @@ class SqliteLedger final : public Ledger {
     }
     std::string where = "1 = 1";
     if (filter.since) {
-      where += " AND ts >= ?1";
+      where += fmt::format(" AND {} >= ?1", ts);
     }
     if (filter.until) {
-      where += " AND ts < ?2";
+      where += fmt::format(" AND {} < ?2", ts);
     }
     if (filter.agent) {
       where += " AND agent = ?3";
@@ -343,11 +349,20 @@ class SqliteLedger final : public Ledger {
     if (!filter.session.empty()) {
       where += " AND (substr(session_id, 1, length(?5)) = ?5 OR substr(root_session, 1, length(?5)) = ?5)";
     }
-    const std::string sql = fmt::format(
-        "SELECT {} COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), "
-        "SUM(cache_write_1h_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_usd), "
-        "MIN(ts), MAX(ts), SUM(standard_cost_usd) FROM usage WHERE {} GROUP BY {}",
-        select, where, group_by);
+    const std::string sql =
+        rollup ? fmt::format(
+                     "SELECT {} SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), "
+                     "SUM(cache_write_tokens), SUM(cache_write_1h_tokens), SUM(output_tokens), "
+                     "SUM(reasoning_tokens), SUM(cost_usd), MIN(bucket), MAX(bucket) + {}, "
+                     "SUM(standard_cost_usd) FROM usage_rollup WHERE {} GROUP BY {} "
+                     "HAVING SUM(requests) > 0",
+                     select, kBucketMs - 1, where, group_by)
+               : fmt::format(
+                     "SELECT {} COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), "
+                     "SUM(cache_write_tokens), SUM(cache_write_1h_tokens), SUM(output_tokens), "
+                     "SUM(reasoning_tokens), SUM(cost_usd), MIN(ts), MAX(ts), "
+                     "SUM(standard_cost_usd) FROM usage WHERE {} GROUP BY {}",
+                     select, where, group_by);
     auto stmt = db_.prepare_cached(sql);
     TALLY_TRY(stmt);
     if (filter.since) {
@@ -492,10 +507,12 @@ class SqliteLedger final : public Ledger {
   }
 
  private:
-  Result<std::vector<FileCursor>> read_cursors(const std::string& where, const std::string& arg) {
+  Result<std::vector<FileCursor>> read_cursors(const std::string& where, const std::string& arg,
+                                               bool with_state) {
     auto stmt = db_.prepare_cached(
-        "SELECT path, agent, device, inode, size, mtime_ns, read_offset, lines, head_hash, "
-        "head_len, parser_state FROM files " + where);
+        std::string("SELECT path, agent, device, inode, size, mtime_ns, read_offset, lines, "
+                    "head_hash, head_len, ") +
+        (with_state ? "parser_state" : "''") + " FROM files " + where);
     TALLY_TRY(stmt);
     if (!arg.empty()) {
       stmt->bind(1, arg);
