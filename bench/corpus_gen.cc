@@ -311,10 +311,10 @@ int generate(const Options& o) {
   const auto giant_lo = static_cast<uint64_t>(52.0 * scale * kMiB);
   const auto giant_hi = static_cast<uint64_t>(90.0 * scale * kMiB);
   const uint64_t body_max = 20 * kMiB;
-  std::vector<uint64_t> claude_sizes = plan_sizes(total * 70 / 100, 5, giant_lo, giant_hi,
-                                                  100'000, 1.35, 6'000, body_max, rng);
-  std::vector<uint64_t> codex_sizes = plan_sizes(total * 25 / 100, 1, giant_lo, giant_hi,
-                                                 100'000, 1.25, 8'000, body_max, rng);
+  std::vector<uint64_t> claude_sizes =
+      plan_sizes(total * 70 / 100, 5, giant_lo, giant_hi, 100'000, 1.35, 6'000, body_max, rng);
+  std::vector<uint64_t> codex_sizes =
+      plan_sizes(total * 25 / 100, 1, giant_lo, giant_hi, 100'000, 1.25, 8'000, body_max, rng);
   std::vector<uint64_t> gemini_sizes =
       plan_sizes(total * 5 / 100, 0, 0, 0, 60'000, 1.0, 4'000, 4 * kMiB, rng);
 
@@ -408,8 +408,8 @@ int append(const Options& o) {
     files += n;
   }
   const size_t candidates = st.claude.size() + st.codex.size() + st.gemini.size();
-  const auto want = static_cast<size_t>(
-      std::llround(o.append_percent / 100.0 * static_cast<double>(files)));
+  const auto want =
+      static_cast<size_t>(std::llround(o.append_percent / 100.0 * static_cast<double>(files)));
   const size_t n = std::min(candidates, std::max<size_t>(want, o.append_percent > 0 ? 1 : 0));
   Rng rng(st.seed ^ (st.round * 0x9e3779b97f4a7c15ULL));
   std::vector<size_t> order(candidates);

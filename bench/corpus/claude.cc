@@ -81,8 +81,8 @@ void Transcript::add_usage(const std::string& model, const Resp& r, bool unlogge
              static_cast<double>(r.cache_read) * p.cache_read +
              static_cast<double>(r.cache_write) * (h1 ? p.cache_write_1h : p.cache_write_5m)) /
             1e6;
-  const Tokens t{1, r.input, r.cache_read, r.cache_write, h1 ? r.cache_write : 0, r.output,
-                 r.thinking};
+  const Tokens t{1,        r.input,   r.cache_read, r.cache_write, h1 ? r.cache_write : 0,
+                 r.output, r.thinking};
   g_.ledger->add("claude", model, t);
   if (unlogged) {
     g_.ledger->trap("claude", "unlogged calls, only in cost-state", t);
@@ -91,16 +91,16 @@ void Transcript::add_usage(const std::string& model, const Resp& r, bool unlogge
 
 void Transcript::turn(Millis gap, uint64_t subagent_bytes, bool title, uint64_t bytes_left) {
   if (s_.turn > 0 || t_ > s_.start) {
-    advance(static_cast<Millis>(rng_.lognormal(static_cast<double>(gap), 0.9, 5 * kSecond,
-                                               8 * 60 * kMinute)));
+    advance(static_cast<Millis>(
+        rng_.lognormal(static_cast<double>(gap), 0.9, 5 * kSecond, 8 * 60 * kMinute)));
   }
   const Millis ttl = s_.ttl_1h ? 60 * kMinute : 5 * kMinute;
   const bool cold = last_resp_t_ == 0 || t_ - last_resp_t_ > ttl;
   // A sub-agent is spawned by a tool call, so that turn needs a second response. A short
   // session stops early rather than overshoot its planned size by a whole turn.
   const uint64_t min_resp = subagent_bytes > 0 ? 2 : 1;
-  const uint64_t n_resp = std::max(min_resp, std::min(rng_.lognormal(3.0, 0.7, 1, 14),
-                                                      bytes_left / kEstResponseBytes));
+  const uint64_t n_resp =
+      std::max(min_resp, std::min(rng_.lognormal(3.0, 0.7, 1, 14), bytes_left / kEstResponseBytes));
   const size_t expected_other = n_resp * 5'000;
   const size_t prompt_bytes = rng_.lognormal(260, 1.0, 8, 12'000);
 
@@ -127,8 +127,8 @@ void Transcript::turn(Millis gap, uint64_t subagent_bytes, bool title, uint64_t 
   simple("\"type\":\"last-prompt\",\"lastPrompt\":\"scrubbed " + hex_id(rng_, 8) +
          "\",\"leafUuid\":\"" + parent_ + "\"");
   simple("\"type\":\"atis-latch\",\"atis\":\"\"");
-  simple(fmt::format("\"type\":\"tools-used\",\"tools\":[\"{}\",\"{}\"]",
-                     kTools[rng_.range(0, 3)], kTools[rng_.range(4, 7)]));
+  simple(fmt::format("\"type\":\"tools-used\",\"tools\":[\"{}\",\"{}\"]", kTools[rng_.range(0, 3)],
+                     kTools[rng_.range(4, 7)]));
 
   uint64_t new_tokens = prompt_bytes / 4 + rng_.range(20, 400);
   bool spawn = subagent_bytes > 0;
@@ -154,9 +154,8 @@ void Transcript::turn(Millis gap, uint64_t subagent_bytes, bool title, uint64_t 
     size_t bulk = rng_.lognormal(1'400, 1.3, 30, 80'000);
     if (spawn) {
       const std::string agent_id = hex_id(rng_, 17);
-      const std::string dir =
-          ".claude/projects/" + slug_of(s_.cwd) + "/" + s_.session_id + "/subagents/agent-" +
-          agent_id;
+      const std::string dir = ".claude/projects/" + slug_of(s_.cwd) + "/" + s_.session_id +
+                              "/subagents/agent-" + agent_id;
       const std::string sub_model = rng_.chance(0.3) ? "claude-haiku-4-5" : model_;
       OutFile sub_out;
       if (sub_out.open(g_.root + "/" + dir + ".jsonl", false)) {
@@ -187,9 +186,10 @@ void Transcript::turn(Millis gap, uint64_t subagent_bytes, bool title, uint64_t 
                attach_deficit(expected_other * (n_resp - i - 1) / n_resp) / (n_resp - i) + 300);
     api_request();
   }
-  system_line(fmt::format("\"subtype\":\"turn_duration\",\"durationMs\":{},\"messageCount\":{},"
-                          "\"isMeta\":false",
-                          rng_.range(2000, 400'000), n_resp * 2 + 1));
+  system_line(
+      fmt::format("\"subtype\":\"turn_duration\",\"durationMs\":{},\"messageCount\":{},"
+                  "\"isMeta\":false",
+                  rng_.range(2000, 400'000), n_resp * 2 + 1));
   s_.api_ms += n_resp * rng_.range(2000, 9000);
   s_.lines_added += rng_.range(0, 80);
   s_.lines_removed += rng_.range(0, 30);
@@ -222,10 +222,11 @@ void Transcript::compaction() {
   advance(static_cast<Millis>(rng_.range(15, 90) * kSecond));
   ctx_ = rng_.range(12'000, 30'000);
   parent_.clear();
-  system_line(fmt::format("\"subtype\":\"compact_boundary\",\"content\":\"Conversation "
-                          "compacted\",\"isMeta\":false,\"level\":\"info\",\"compactMetadata\":{{"
-                          "\"trigger\":\"auto\",\"preTokens\":{},\"postTokens\":{}}}",
-                          pre, ctx_));
+  system_line(
+      fmt::format("\"subtype\":\"compact_boundary\",\"content\":\"Conversation "
+                  "compacted\",\"isMeta\":false,\"level\":\"info\",\"compactMetadata\":{{"
+                  "\"trigger\":\"auto\",\"preTokens\":{},\"postTokens\":{}}}",
+                  pre, ctx_));
   const std::string uuid = uuid4(rng_);
   begin();
   head();
@@ -301,8 +302,8 @@ SessionClock plan_clock(const GenContext& g, uint64_t est_turns, Rng& rng) {
   }
   const Millis duration = 2 * turns * c.turn_gap;
   const Millis slack = g.span - duration - 30 * kMinute;
-  c.start = g.end - g.span + static_cast<Millis>(rng.range(0, static_cast<uint64_t>(
-                                                                  std::max<Millis>(slack, 1))));
+  c.start = g.end - g.span +
+            static_cast<Millis>(rng.range(0, static_cast<uint64_t>(std::max<Millis>(slack, 1))));
   return c;
 }
 
@@ -364,8 +365,8 @@ uint64_t append_claude_turns(const GenContext& g, ClaudeSessionState& s, int tur
     return 0;
   }
   // A resumed session: the user comes back within the last hour before `end`.
-  const Millis resume = std::max(s.last_ts + kMinute,
-                                 g.end - static_cast<Millis>(rng.range(1, 55)) * kMinute);
+  const Millis resume =
+      std::max(s.last_ts + kMinute, g.end - static_cast<Millis>(rng.range(1, 55)) * kMinute);
   Transcript tr(g, s, rng, out, s.model, false, "", resume, false);
   for (int i = 0; i < turns; ++i) {
     tr.turn(2 * kMinute, 0, false, kEstTurnBytes);

@@ -65,8 +65,10 @@ void Transcript::attachment(std::string_view kind, size_t bulk) {
                    "\"linux\",\"shell\":\"bash\",\"osVersion\":\"Linux 6.8.0-48-generic\"}}",
                    s_.cwd);
   } else if (kind == "model") {
-    fmt::format_to(it, ",\"identity\":{{\"modelId\":\"{}\",\"knowledgeCutoff\":\"2026\"}},"
-                   "\"text\":\"", model_);
+    fmt::format_to(it,
+                   ",\"identity\":{{\"modelId\":\"{}\",\"knowledgeCutoff\":\"2026\"}},"
+                   "\"text\":\"",
+                   model_);
     filler(bulk / 2);
     b().push_back('"');
     bulk -= bulk / 2;
@@ -115,8 +117,9 @@ void Transcript::attachment(std::string_view kind, size_t bulk) {
       filler(bulk * 4 / 10 / kTools.size() + 1);
       b().append("\",\"schema\":{\"type\":\"object\"}}");
     }
-    b().append("],\"reminderFold\":false,\"echoWireToolInputs\":false,"
-               "\"contextRendering\":\"announced\"");
+    b().append(
+        "],\"reminderFold\":false,\"echoWireToolInputs\":false,"
+        "\"contextRendering\":\"announced\"");
     rendered = false;
   }
   fmt::format_to(it, "}},\"type\":\"attachment\",\"uuid\":\"{}\"", uuid);
@@ -214,7 +217,8 @@ void Transcript::file_history_snapshot(const std::string& message_id) {
                  message_id);
   const uint64_t files = std::min<uint64_t>(s_.turn, 12);
   for (uint64_t i = 0; i < files; ++i) {
-    fmt::format_to(it, "{}\"{}/src/file_{}.cc\":{{\"backupFileName\":\"{}@v{}\",\"version\":{},"
+    fmt::format_to(it,
+                   "{}\"{}/src/file_{}.cc\":{{\"backupFileName\":\"{}@v{}\",\"version\":{},"
                    "\"backupTime\":\"",
                    i ? "," : "", s_.cwd, i, hex_id(rng_, 16), i % 3 + 1, i % 3 + 1);
     append_iso_ms(b(), t_);
@@ -284,8 +288,8 @@ std::string Transcript::respond(const Resp& r, bool tool_use, std::string_view t
                    "\"requestedModel\":\"{}\",\"promptCacheRequested\":\"{}\",\"type\":"
                    "\"assistant\",\"uuid\":\"{}\"",
                    tool_use ? "tool_use" : "end_turn", r.input, r.cache_write, r.cache_read,
-                   r.output, r.thinking, h1 ? r.cache_write : 0, h1 ? 0 : r.cache_write, i,
-                   req_id, last_request_, model_, h1 ? "1h" : "5m", uuid);
+                   r.output, r.thinking, h1 ? r.cache_write : 0, h1 ? 0 : r.cache_write, i, req_id,
+                   last_request_, model_, h1 ? "1h" : "5m", uuid);
     ts();
     fmt::format_to(it, ",\"effort\":\"{0}\",\"perTurnEffort\":\"{0}\",\"madeBy\":\"model\"",
                    s_.effort);
@@ -295,8 +299,8 @@ std::string Transcript::respond(const Resp& r, bool tool_use, std::string_view t
     if (i > 0) {
       const bool h1_model = h1;
       g_.ledger->trap("claude", "assistant lines repeating a counted response",
-                      Tokens{1, r.input, r.cache_read, r.cache_write,
-                             h1_model ? r.cache_write : 0, r.output, r.thinking});
+                      Tokens{1, r.input, r.cache_read, r.cache_write, h1_model ? r.cache_write : 0,
+                             r.output, r.thinking});
     }
     advance(static_cast<Millis>(rng_.range(20, 900)));
   }
@@ -385,8 +389,8 @@ void Transcript::cost_state() {
                    "\"cacheCreationEphemeral5mInputTokens\":{},"
                    "\"cacheCreationEphemeral1hInputTokens\":{},\"webSearchRequests\":0,"
                    "\"costUSD\":{}}}",
-                   first ? "" : ",", m, u.input, u.output, u.thinking, u.cache_read,
-                   u.cache_write, u.cache_write_5m, u.cache_write_1h, u.cost);
+                   first ? "" : ",", m, u.input, u.output, u.thinking, u.cache_read, u.cache_write,
+                   u.cache_write_5m, u.cache_write_1h, u.cost);
     first = false;
   }
   b().append("},\"hasUnknownModelCost\":false}");

@@ -20,8 +20,8 @@ inline constexpr std::string_view kVersion = "2.1.330";
 inline constexpr std::string_view kTitleModel = "claude-haiku-4-5";
 inline constexpr Millis kSecond = 1000;
 inline constexpr Millis kMinute = 60 * kSecond;
-inline constexpr std::array<std::string_view, 8> kTools = {
-    "Bash", "Read", "Edit", "Write", "Grep", "Glob", "WebFetch", "TodoWrite"};
+inline constexpr std::array<std::string_view, 8> kTools = {"Bash", "Read", "Edit",     "Write",
+                                                           "Grep", "Glob", "WebFetch", "TodoWrite"};
 
 // One response's usage, as written on each of its assistant lines.
 struct Resp {
@@ -31,8 +31,8 @@ struct Resp {
 // Writes one transcript: the main session file, or a sub-agent's file (`sidechain`).
 class Transcript {
  public:
-  Transcript(const GenContext& g, ClaudeSessionState& s, Rng& rng, OutFile& out,
-             std::string model, bool sidechain, std::string agent_id, Millis t, bool clamp)
+  Transcript(const GenContext& g, ClaudeSessionState& s, Rng& rng, OutFile& out, std::string model,
+             bool sidechain, std::string agent_id, Millis t, bool clamp)
       : g_(g),
         s_(s),
         rng_(rng),
@@ -108,9 +108,8 @@ class Transcript {
   // Bytes of attachment still owed to reach the file's attachment share, if the rest of
   // the turn adds `more_other` bytes of other lines.
   size_t attach_deficit(size_t more_other) const {
-    const double want =
-        ratio_ / (1.0 - ratio_) * static_cast<double>(other_bytes_ + more_other) -
-        static_cast<double>(attach_bytes_);
+    const double want = ratio_ / (1.0 - ratio_) * static_cast<double>(other_bytes_ + more_other) -
+                        static_cast<double>(attach_bytes_);
     return want > 0 ? static_cast<size_t>(want) : 0;
   }
 

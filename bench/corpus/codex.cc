@@ -227,8 +227,7 @@ void Rollout::respond(bool final) {
                    "\"text\":\"scrubbed {}\"}}],\"content\":null,\"encrypted_content\":\"{}",
                    rs, hex_id(rng_, 8), base62_id(rng_, 32));
     filler(u.reasoning * 4 + 200);
-    fmt::format_to(it,
-                   "\",\"internal_chat_message_metadata_passthrough\":{{\"turn_id\":\"{}\"}}",
+    fmt::format_to(it, "\",\"internal_chat_message_metadata_passthrough\":{{\"turn_id\":\"{}\"}}",
                    turn_id_);
     close_item();
   }
@@ -268,11 +267,12 @@ void Rollout::respond(bool final) {
   const size_t bulk = rng_.lognormal(1'800, 1.3, 40, 120'000);
   item_completed("CommandExecution", call, bulk);
   open("response_item");
-  fmt::format_to(it, "\"type\":\"function_call_output\",\"id\":\"fco_{}\",\"call_id\":\"{}\","
-                 "\"output\":\"", uuid7(rng_, t_), call);
-  filler(bulk);
   fmt::format_to(it,
-                 "\",\"internal_chat_message_metadata_passthrough\":{{\"turn_id\":\"{}\"}}",
+                 "\"type\":\"function_call_output\",\"id\":\"fco_{}\",\"call_id\":\"{}\","
+                 "\"output\":\"",
+                 uuid7(rng_, t_), call);
+  filler(bulk);
+  fmt::format_to(it, "\",\"internal_chat_message_metadata_passthrough\":{{\"turn_id\":\"{}\"}}",
                  turn_id_);
   close_item();
   token_count();
@@ -290,8 +290,9 @@ void Rollout::compact() {
   token_usage_record(u);
   token_count();
   open("compacted");
-  b().append("\"message\":\"\",\"replacement_history\":[{\"type\":\"message\",\"role\":\"user\","
-             "\"content\":[{\"type\":\"input_text\",\"text\":\"");
+  b().append(
+      "\"message\":\"\",\"replacement_history\":[{\"type\":\"message\",\"role\":\"user\","
+      "\"content\":[{\"type\":\"input_text\",\"text\":\"");
   filler(u.output * 4);
   b().append("\"}]}]");
   close();
@@ -305,8 +306,8 @@ void Rollout::compact() {
 void Rollout::turn(bool first, bool resumed, Millis gap, uint64_t bytes_left) {
   auto it = std::back_inserter(b());
   if (!first) {
-    advance(static_cast<Millis>(rng_.lognormal(static_cast<double>(gap), 0.9, 5 * kSecond,
-                                               8 * 60 * kMinute)));
+    advance(static_cast<Millis>(
+        rng_.lognormal(static_cast<double>(gap), 0.9, 5 * kSecond, 8 * 60 * kMinute)));
   }
   turn_id_ = uuid7(rng_, t_);
   turn_usage_ = CodexUsage{};
@@ -319,8 +320,7 @@ void Rollout::turn(bool first, bool resumed, Millis gap, uint64_t bytes_left) {
   close();
   if (resumed && s_.last.input > 0) {
     token_count();
-    g_.ledger->trap("codex", "token_count events repeating a counted response",
-                    normalise(s_.last));
+    g_.ledger->trap("codex", "token_count events repeating a counted response", normalise(s_.last));
   }
   advance(static_cast<Millis>(rng_.range(20, 80)));
   if (first) {
@@ -329,7 +329,8 @@ void Rollout::turn(bool first, bool resumed, Millis gap, uint64_t bytes_left) {
     b().append(uuid7(rng_, t_));
     b().append("\",\"role\":\"developer\",\"content\":[");
     for (int i = 0; i < 3; ++i) {
-      b().append(i ? ",{\"type\":\"input_text\",\"text\":\"" : "{\"type\":\"input_text\",\"text\":\"");
+      b().append(i ? ",{\"type\":\"input_text\",\"text\":\""
+                   : "{\"type\":\"input_text\",\"text\":\"");
       filler(rng_.range(1'500, 5'000));
       b().append("\"}");
     }
@@ -360,15 +361,17 @@ void Rollout::turn(bool first, bool resumed, Millis gap, uint64_t bytes_left) {
   close();
   const size_t prompt = rng_.lognormal(300, 1.0, 10, 10'000);
   open("response_item");
-  fmt::format_to(it, "\"type\":\"message\",\"id\":\"msg_{}\",\"role\":\"user\",\"content\":[{{"
-                 "\"type\":\"input_text\",\"text\":\"", uuid7(rng_, t_));
+  fmt::format_to(it,
+                 "\"type\":\"message\",\"id\":\"msg_{}\",\"role\":\"user\",\"content\":[{{"
+                 "\"type\":\"input_text\",\"text\":\"",
+                 uuid7(rng_, t_));
   filler(prompt);
   b().append("\"}]");
   close_item();
   item_completed("UserMessage", uuid7(rng_, t_), prompt);
   new_tokens_ = prompt / 4 + rng_.range(20, 300) + (first ? rng_.range(8'000, 14'000) : 0);
-  const uint64_t n =
-      std::max<uint64_t>(1, std::min(rng_.lognormal(4.0, 0.7, 1, 30), bytes_left / kEstResponseBytes));
+  const uint64_t n = std::max<uint64_t>(
+      1, std::min(rng_.lognormal(4.0, 0.7, 1, 30), bytes_left / kEstResponseBytes));
   for (uint64_t i = 0; i < n; ++i) {
     const bool final = i + 1 == n || s_.ctx > 200'000;
     respond(final);
@@ -431,8 +434,8 @@ uint64_t append_codex_turns(const GenContext& g, CodexThreadState& s, int turns,
   if (!out.open(g.root + "/" + s.path, true)) {
     return 0;
   }
-  const Millis resume = std::max(s.last_ts + kMinute,
-                                 g.end - static_cast<Millis>(rng.range(1, 55)) * kMinute);
+  const Millis resume =
+      std::max(s.last_ts + kMinute, g.end - static_cast<Millis>(rng.range(1, 55)) * kMinute);
   Rollout r(g, s, rng, out, resume, false);
   for (int i = 0; i < turns; ++i) {
     r.turn(false, i == 0, 2 * kMinute, kEstTurnBytes);

@@ -22,23 +22,102 @@ uint64_t splitmix64(uint64_t& x) {
 uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 // Words that make the filler look like what agents log: prose, code, paths and shell output.
-constexpr std::array<std::string_view, 96> kWords = {
-    "the",        "a",           "to",         "of",          "and",        "in",
-    "is",         "for",         "that",       "this",        "with",       "we",
-    "file",       "function",    "return",     "const",       "auto",       "std::string",
-    "int",        "void",        "if",         "else",        "for",        "while",
-    "{",          "}",           "(x)",        "[i]",         "=>",         "==",
-    "+=",         "->",          "::",         "nullptr",     "true",       "false",
-    "src/ingest", "scanner.cc",  "README.md",  "package.json", "Cargo.toml", "main.py",
-    "error:",     "warning:",    "note:",      "test",        "passed",     "failed",
-    "build",      "cmake",       "npm",        "git",         "diff",       "commit",
-    "--verbose",  "-j2",         "42",         "1024",        "0x7f3a",     "3.14",
-    "users",      "request",     "response",   "tokens",      "cache",      "model",
-    "refactor",   "parse",       "line",       "bytes",       "offset",     "buffer",
-    "\\n",        "\\n\\n",      "\\t",        "\\\"quoted\\\"", "C:\\\\tmp", "\\u00e9t\\u00e9",
-    "caf\xc3\xa9", "\xe2\x86\x92", "\xe2\x80\x94", "na\xc3\xafve", "<tag>",   "</tag>",
-    "//",         "#",           "*",          "-",           "1.",         "2.",
-    "Let",        "I'll",        "Now",        "Then",        "Check",      "Done."};
+constexpr std::array<std::string_view, 96> kWords = {"the",
+                                                     "a",
+                                                     "to",
+                                                     "of",
+                                                     "and",
+                                                     "in",
+                                                     "is",
+                                                     "for",
+                                                     "that",
+                                                     "this",
+                                                     "with",
+                                                     "we",
+                                                     "file",
+                                                     "function",
+                                                     "return",
+                                                     "const",
+                                                     "auto",
+                                                     "std::string",
+                                                     "int",
+                                                     "void",
+                                                     "if",
+                                                     "else",
+                                                     "for",
+                                                     "while",
+                                                     "{",
+                                                     "}",
+                                                     "(x)",
+                                                     "[i]",
+                                                     "=>",
+                                                     "==",
+                                                     "+=",
+                                                     "->",
+                                                     "::",
+                                                     "nullptr",
+                                                     "true",
+                                                     "false",
+                                                     "src/ingest",
+                                                     "scanner.cc",
+                                                     "README.md",
+                                                     "package.json",
+                                                     "Cargo.toml",
+                                                     "main.py",
+                                                     "error:",
+                                                     "warning:",
+                                                     "note:",
+                                                     "test",
+                                                     "passed",
+                                                     "failed",
+                                                     "build",
+                                                     "cmake",
+                                                     "npm",
+                                                     "git",
+                                                     "diff",
+                                                     "commit",
+                                                     "--verbose",
+                                                     "-j2",
+                                                     "42",
+                                                     "1024",
+                                                     "0x7f3a",
+                                                     "3.14",
+                                                     "users",
+                                                     "request",
+                                                     "response",
+                                                     "tokens",
+                                                     "cache",
+                                                     "model",
+                                                     "refactor",
+                                                     "parse",
+                                                     "line",
+                                                     "bytes",
+                                                     "offset",
+                                                     "buffer",
+                                                     "\\n",
+                                                     "\\n\\n",
+                                                     "\\t",
+                                                     "\\\"quoted\\\"",
+                                                     "C:\\\\tmp",
+                                                     "\\u00e9t\\u00e9",
+                                                     "caf\xc3\xa9",
+                                                     "\xe2\x86\x92",
+                                                     "\xe2\x80\x94",
+                                                     "na\xc3\xafve",
+                                                     "<tag>",
+                                                     "</tag>",
+                                                     "//",
+                                                     "#",
+                                                     "*",
+                                                     "-",
+                                                     "1.",
+                                                     "2.",
+                                                     "Let",
+                                                     "I'll",
+                                                     "Now",
+                                                     "Then",
+                                                     "Check",
+                                                     "Done."};
 
 constexpr size_t kPoolBytes = 4u << 20;
 
@@ -185,8 +264,7 @@ std::string hex_id(Rng& rng, size_t digits) {
 }
 
 std::string base62_id(Rng& rng, size_t digits) {
-  static constexpr char kAlpha[] =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  static constexpr char kAlpha[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
   std::string s(digits, '0');
   for (auto& c : s) {
     c = kAlpha[rng.next() % 62];
@@ -203,8 +281,8 @@ std::string uuid4(Rng& rng) {
 }
 
 std::string uuid7(Rng& rng, int64_t ms) {
-  std::string h = fmt::format("{:012x}", static_cast<uint64_t>(ms) & 0xffffffffffffULL) +
-                  hex_id(rng, 20);
+  std::string h =
+      fmt::format("{:012x}", static_cast<uint64_t>(ms) & 0xffffffffffffULL) + hex_id(rng, 20);
   h[12] = '7';
   h[16] = "89ab"[rng.next() & 3];
   return fmt::format("{}-{}-{}-{}-{}", h.substr(0, 8), h.substr(8, 4), h.substr(12, 4),
@@ -251,8 +329,8 @@ bool parse_time_arg(std::string_view text, Millis& out) {
   }
   unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   const std::string t(text);
-  if (std::sscanf(t.c_str(), "%4u-%2u-%2uT%2u:%2u:%2u", &y, &mo, &d, &h, &mi, &s) != 6 ||
-      mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) {
+  if (std::sscanf(t.c_str(), "%4u-%2u-%2uT%2u:%2u:%2u", &y, &mo, &d, &h, &mi, &s) != 6 || mo < 1 ||
+      mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) {
     return false;
   }
   out = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * 1000;
@@ -281,8 +359,7 @@ void append_totals_json(std::string& out, const TotalsMap& totals, std::string_v
                    "\"cache_write_1h_tokens\": {}, \"output_tokens\": {}, "
                    "\"reasoning_tokens\": {}, \"total_tokens\": {}}}",
                    first ? "" : ",", indent, key.first, key.second, t.requests, t.input,
-                   t.cache_read, t.cache_write, t.cache_write_1h, t.output, t.reasoning,
-                   t.total());
+                   t.cache_read, t.cache_write, t.cache_write_1h, t.output, t.reasoning, t.total());
     first = false;
   }
   fmt::format_to(it, "\n{}}}", indent);

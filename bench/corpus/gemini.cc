@@ -95,8 +95,8 @@ void Chat::header() {
       hex_id(rng_, 32), ts());
   filler(msg, rng_.range(800, 3000));
   msg.append("\\n</session_context>\"}]}");
-  fmt::format_to(std::back_inserter(b()), "{{\"$set\":{{\"messages\":[{}],\"lastUpdated\":\"{}\"}}}}\n",
-                 msg, ts());
+  fmt::format_to(std::back_inserter(b()),
+                 "{{\"$set\":{{\"messages\":[{}],\"lastUpdated\":\"{}\"}}}}\n", msg, ts());
   if (keep_history_) {
     history_.push_back(msg);
   }
@@ -104,20 +104,20 @@ void Chat::header() {
 
 void Chat::turn(Millis gap, bool first, uint64_t bytes_left) {
   if (!first) {
-    advance(static_cast<Millis>(rng_.lognormal(static_cast<double>(gap), 0.9, 5 * kSecond,
-                                               8 * 60 * kMinute)));
+    advance(static_cast<Millis>(
+        rng_.lognormal(static_cast<double>(gap), 0.9, 5 * kSecond, 8 * 60 * kMinute)));
   }
-  std::string msg =
-      fmt::format("{{\"id\":\"{}\",\"timestamp\":\"{}\",\"type\":\"user\",\"content\":[{{\"text\":\"",
-                  uuid4(rng_), ts());
+  std::string msg = fmt::format(
+      "{{\"id\":\"{}\",\"timestamp\":\"{}\",\"type\":\"user\",\"content\":[{{\"text\":\"",
+      uuid4(rng_), ts());
   const size_t prompt = rng_.lognormal(250, 1.0, 10, 8'000);
   filler(msg, prompt);
   msg.append("\"}]}");
   line(msg);
   touch();
   uint64_t new_tokens = prompt / 4 + rng_.range(20, 300) + (first ? rng_.range(6'000, 12'000) : 0);
-  const uint64_t n =
-      std::max<uint64_t>(1, std::min(rng_.lognormal(2.5, 0.7, 1, 16), bytes_left / kEstResponseBytes));
+  const uint64_t n = std::max<uint64_t>(
+      1, std::min(rng_.lognormal(2.5, 0.7, 1, 16), bytes_left / kEstResponseBytes));
   for (uint64_t i = 0; i < n; ++i) {
     advance(static_cast<Millis>(rng_.lognormal(4000, 0.8, 300, 90'000)));
     GeminiUsage u;
@@ -266,8 +266,8 @@ uint64_t append_gemini_turns(const GenContext& g, GeminiChatState& s, int turns,
   if (!out.open(g.root + "/" + s.path, true)) {
     return 0;
   }
-  const Millis resume = std::max(s.last_ts + kMinute,
-                                 g.end - static_cast<Millis>(rng.range(1, 55)) * kMinute);
+  const Millis resume =
+      std::max(s.last_ts + kMinute, g.end - static_cast<Millis>(rng.range(1, 55)) * kMinute);
   Chat chat(g, s, rng, out, resume, false, false);
   for (int i = 0; i < turns; ++i) {
     chat.turn(2 * kMinute, false, kEstTurnBytes);

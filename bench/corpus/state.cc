@@ -66,16 +66,15 @@ bool save_state(const std::string& path, const CorpusState& st) {
     out.push_back('\n');
   }
   for (const CodexThreadState& s : st.codex) {
-    fmt::format_to(it,
-                   "codex\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-                   s.path, s.thread_id, s.root_id, s.cwd, s.model, s.last_ts, s.ctx, s.ordinal,
-                   s.is_subagent ? 1 : 0, s.thread.input, s.thread.cached, s.thread.output,
-                   s.thread.reasoning, s.last.input, s.last.cached, s.last.output,
-                   s.last.reasoning);
+    fmt::format_to(
+        it, "codex\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", s.path,
+        s.thread_id, s.root_id, s.cwd, s.model, s.last_ts, s.ctx, s.ordinal, s.is_subagent ? 1 : 0,
+        s.thread.input, s.thread.cached, s.thread.output, s.thread.reasoning, s.last.input,
+        s.last.cached, s.last.output, s.last.reasoning);
   }
   for (const GeminiChatState& s : st.gemini) {
-    fmt::format_to(it, "gemini\t{}\t{}\t{}\t{}\t{}\t{}\n", s.path, s.session_id, s.project,
-                   s.model, s.last_ts, s.ctx);
+    fmt::format_to(it, "gemini\t{}\t{}\t{}\t{}\t{}\t{}\n", s.path, s.session_id, s.project, s.model,
+                   s.last_ts, s.ctx);
   }
   const std::string tmp = path + ".tmp";
   OutFile f;

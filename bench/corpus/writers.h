@@ -55,8 +55,7 @@ ClaudeSessionState write_claude_session(const GenContext& ctx, const ClaudePlan&
 
 // Appends `turns` new prompts (with responses, tool calls and a final cost-state) to the
 // session's main transcript. Returns bytes appended.
-uint64_t append_claude_turns(const GenContext& ctx, ClaudeSessionState& state, int turns,
-                             Rng& rng);
+uint64_t append_claude_turns(const GenContext& ctx, ClaudeSessionState& state, int turns, Rng& rng);
 
 // ---- Codex CLI ---------------------------------------------------------------------------
 

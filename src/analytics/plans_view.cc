@@ -45,8 +45,9 @@ Status add_plan_notes(store::Ledger& ledger, std::span<const pricing::Plan> plan
         "plan {} ({}, {}/month): {} API-equivalent {} vs plan {} = {:.1f}x the plan{}", plan.label,
         agent_name(plan.agent), usd(plan.monthly_usd), period, usd(c.api_equivalent_usd),
         usd(c.plan_usd), c.ratio,
-        c.saved_usd() >= 0 ? fmt::format(" (saved {})", usd(c.saved_usd()))
-                           : fmt::format(" (per-token would have been {} cheaper)", usd(-c.saved_usd()))));
+        c.saved_usd() >= 0
+            ? fmt::format(" (saved {})", usd(c.saved_usd()))
+            : fmt::format(" (per-token would have been {} cheaper)", usd(-c.saved_usd()))));
   }
   return ok();
 }

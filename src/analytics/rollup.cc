@@ -173,16 +173,18 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
     report.rows.push_back(std::move(r));
   }
   if (grouping == Grouping::session) {
-    std::stable_sort(report.rows.begin(), report.rows.end(), [](const ReportRow& a, const ReportRow& b) {
-      return a.keys.back().second < b.keys.back().second;
-    });
+    std::stable_sort(report.rows.begin(), report.rows.end(),
+                     [](const ReportRow& a, const ReportRow& b) {
+                       return a.keys.back().second < b.keys.back().second;
+                     });
   } else if (grouping == Grouping::model || grouping == Grouping::project) {
-    std::stable_sort(report.rows.begin(), report.rows.end(), [](const ReportRow& a, const ReportRow& b) {
-      if (a.totals.cost_usd != b.totals.cost_usd) {
-        return a.totals.cost_usd > b.totals.cost_usd;
-      }
-      return a.totals.tokens.total() > b.totals.tokens.total();
-    });
+    std::stable_sort(report.rows.begin(), report.rows.end(),
+                     [](const ReportRow& a, const ReportRow& b) {
+                       if (a.totals.cost_usd != b.totals.cost_usd) {
+                         return a.totals.cost_usd > b.totals.cost_usd;
+                       }
+                       return a.totals.tokens.total() > b.totals.tokens.total();
+                     });
   }
   // Every report's rows are split by agent, model and cost source already: the pricing
   // warnings come from them, without another pass over the ledger.
@@ -211,9 +213,10 @@ void add_pricing_warnings(const std::vector<store::AggregateRow>& rows, Report& 
     if (source == CostSource::unpriced) {
       report.warnings.push_back(Warning{
           "unpriced-model",
-          fmt::format("unpriced model {} ({}): {} request{}, {} tokens not in the cost; set a price "
-                      "or an alias in the config",
-                      model, agent_name(agent), requests, requests == 1 ? "" : "s", tokens),
+          fmt::format(
+              "unpriced model {} ({}): {} request{}, {} tokens not in the cost; set a price "
+              "or an alias in the config",
+              model, agent_name(agent), requests, requests == 1 ? "" : "s", tokens),
           "", 0});
     } else {
       report.warnings.push_back(Warning{
@@ -242,11 +245,11 @@ Status add_warnings(store::Ledger& ledger, const store::RecordFilter& filter,
     report.warnings.push_back(Warning{"malformed-line", p.what, p.file, p.line});
   }
   if (problems->total > static_cast<std::int64_t>(problems->first.size())) {
-    report.warnings.push_back(Warning{
-        "malformed-line",
-        fmt::format("... and {} more unusable lines (tally problems lists them all)",
-                    problems->total - static_cast<std::int64_t>(problems->first.size())),
-        "", 0});
+    report.warnings.push_back(
+        Warning{"malformed-line",
+                fmt::format("... and {} more unusable lines (tally problems lists them all)",
+                            problems->total - static_cast<std::int64_t>(problems->first.size())),
+                "", 0});
   }
   for (const ParseProblem& p : file_errors) {
     report.warnings.push_back(Warning{"unreadable-file", p.what, p.file, 0});

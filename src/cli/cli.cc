@@ -4,11 +4,11 @@
 
 #include "cli/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -39,7 +39,8 @@ constexpr Command kCommands[] = {
     {"daily", "usage per day (in --timezone)", analytics::Grouping::day},
     {"weekly", "usage per week, weeks starting on Monday", analytics::Grouping::week},
     {"monthly", "usage per month", analytics::Grouping::month},
-    {"sessions", "usage per session, sub-agents rolled into their session", analytics::Grouping::session},
+    {"sessions", "usage per session, sub-agents rolled into their session",
+     analytics::Grouping::session},
     {"models", "usage per agent and model", analytics::Grouping::model},
     {"projects", "usage per project (working directory)", analytics::Grouping::project},
     {"problems", "every log line tally could not use, with file and line", std::nullopt},
@@ -55,7 +56,8 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
     }
     std::swap(prev, cur);
   }
@@ -84,7 +86,8 @@ render::RenderOptions render_options(const ReportOptions& o) {
   render::RenderOptions r;
   const bool tty = isatty(STDOUT_FILENO) != 0;
   const char* no_color = std::getenv("NO_COLOR");
-  r.color = tty && (no_color == nullptr || *no_color == '\0') && format_of(o) == render::Format::table;
+  r.color =
+      tty && (no_color == nullptr || *no_color == '\0') && format_of(o) == render::Format::table;
   r.width = tty ? terminal_width() : 0;
   r.compact = o.compact;
   return r;
@@ -100,13 +103,15 @@ Result<analytics::ReportQuery> make_query(const ReportOptions& o) {
   if (!o.since.empty()) {
     q.since = parse_date(o.since);
     if (!q.since) {
-      return fail(Errc::invalid_argument, fmt::format("--since '{}' is not a date like 2026-11-01", o.since));
+      return fail(Errc::invalid_argument,
+                  fmt::format("--since '{}' is not a date like 2026-11-01", o.since));
     }
   }
   if (!o.until.empty()) {
     q.until = parse_date(o.until);
     if (!q.until) {
-      return fail(Errc::invalid_argument, fmt::format("--until '{}' is not a date like 2026-11-30", o.until));
+      return fail(Errc::invalid_argument,
+                  fmt::format("--until '{}' is not a date like 2026-11-30", o.until));
     }
   }
   if (q.since && q.until && *q.until < *q.since) {
@@ -150,7 +155,8 @@ std::string no_logs_message(const Context& ctx) {
   for (const std::string& root : ctx.ingest.roots) {
     msg += fmt::format("  {}\n", root);
   }
-  msg += "Set HOME, CLAUDE_CONFIG_DIR, CODEX_HOME or GEMINI_CLI_HOME if your agents log elsewhere.\n";
+  msg +=
+      "Set HOME, CLAUDE_CONFIG_DIR, CODEX_HOME or GEMINI_CLI_HOME if your agents log elsewhere.\n";
   return msg;
 }
 
@@ -248,8 +254,8 @@ int run_summary(const ReportOptions& options) {
     renderer->render(summary->periods, periods);
     renderer->render(summary->models, models);
     renderer->render(summary->projects, projects);
-    out = fmt::format("{{\n\"periods\": {},\n\"models\": {},\n\"projects\": {}\n}}\n", periods, models,
-                      projects);
+    out = fmt::format("{{\n\"periods\": {},\n\"models\": {},\n\"projects\": {}\n}}\n", periods,
+                      models, projects);
   } else {
     auto renderer = render::make_renderer(format, ro);
     renderer->render(summary->periods, out);
@@ -258,7 +264,9 @@ int run_summary(const ReportOptions& options) {
       renderer->render(summary->models, out);
       out += "\n";
       renderer->render(summary->projects, out);
-      out += "\nMore: tally daily | weekly | monthly | sessions | models | projects   (tally --help)\n";
+      out +=
+          "\nMore: tally daily | weekly | monthly | sessions | models | projects   (tally "
+          "--help)\n";
     } else {
       warnings_to_stderr(summary->periods);
     }
@@ -293,8 +301,9 @@ int run_problems(const ReportOptions& options) {
 void add_report_options(CLI::App& app, ReportOptions& o) {
   app.add_option("--since", o.since, "first day to include, YYYY-MM-DD (in --timezone)");
   app.add_option("--until", o.until, "last day to include, YYYY-MM-DD (inclusive)");
-  app.add_option("--timezone,--tz", o.timezone,
-                 "IANA zone for day boundaries, e.g. Europe/Berlin (default: TZ or the system zone)");
+  app.add_option(
+      "--timezone,--tz", o.timezone,
+      "IANA zone for day boundaries, e.g. Europe/Berlin (default: TZ or the system zone)");
   app.add_option("--agent", o.agent, "only this agent: claude, codex or gemini");
   app.add_option("--project", o.project, "only projects whose path contains this text");
   auto* json = app.add_flag("--json", o.json, "print JSON (the stable contract for scripts)");
@@ -351,7 +360,8 @@ int run_cli(int argc, char** argv) {
     }
     if (!known) {
       if (best_distance <= 3) {
-        fmt::print(stderr, "tally: unknown command '{}', did you mean '{}'? (tally --help lists all)\n",
+        fmt::print(stderr,
+                   "tally: unknown command '{}', did you mean '{}'? (tally --help lists all)\n",
                    word, best);
       } else {
         fmt::print(stderr, "tally: unknown command '{}' (tally --help lists all)\n", word);
@@ -373,21 +383,26 @@ int run_cli(int argc, char** argv) {
   PricesOptions prices_options;
   std::vector<std::pair<CLI::App*, PricesAction>> prices_actions;
   for (size_t i = 0; i < std::size(kCommands); ++i) {
-    CLI::App* sub = app.add_subcommand(std::string(kCommands[i].name), std::string(kCommands[i].summary));
+    CLI::App* sub =
+        app.add_subcommand(std::string(kCommands[i].name), std::string(kCommands[i].summary));
     subcommands.push_back(sub);
     if (kCommands[i].name == "prices") {
       sub->require_subcommand(1);
       CLI::App* list = sub->add_subcommand("list", "every model and rate tally prices with");
       list->add_flag("--json", prices_options.json, "print JSON");
-      CLI::App* show = sub->add_subcommand("show", "how a model name is priced, and its price history");
-      show->add_option("model", prices_options.model, "model name as the agent logs it")->required();
+      CLI::App* show =
+          sub->add_subcommand("show", "how a model name is priced, and its price history");
+      show->add_option("model", prices_options.model, "model name as the agent logs it")
+          ->required();
       show->add_option("--at", prices_options.at, "the price valid on this day (YYYY-MM-DD)");
       show->add_flag("--json", prices_options.json, "print JSON");
       CLI::App* import = sub->add_subcommand(
-          "import", "read a LiteLLM model_prices_and_context_window.json or models.dev api.json "
-                    "(offline) into your table");
+          "import",
+          "read a LiteLLM model_prices_and_context_window.json or models.dev api.json "
+          "(offline) into your table");
       import->add_option("file", prices_options.file, "the JSON file")->required();
-      import->add_option("--format", prices_options.format, "litellm or models-dev (default: detected)");
+      import->add_option("--format", prices_options.format,
+                         "litellm or models-dev (default: detected)");
       CLI::App* check = sub->add_subcommand(
           "check", "models without a price, and tally's cost vs the agent's own figure");
       check->add_flag("-q,--quiet", prices_options.quiet, "no progress output on stderr");

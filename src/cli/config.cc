@@ -1,6 +1,7 @@
 #include "cli/config.h"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,7 +10,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace tally::cli {
 namespace {
@@ -45,7 +45,8 @@ Result<Config> load_config() {
   const std::string xdg_data = env("XDG_DATA_HOME");
   set(c, &Config::data_dir, "data_dir",
       xdg_data.empty() ? home + "/.local/share/tally" : xdg_data + "/tally", "default");
-  set(c, &Config::timezone, "timezone", env("TZ"), env("TZ").empty() ? "default (system zone)" : "env TZ");
+  set(c, &Config::timezone, "timezone", env("TZ"),
+      env("TZ").empty() ? "default (system zone)" : "env TZ");
   set(c, &Config::user, "user", env("USER"), "default ($USER)");
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) != 0) {
@@ -74,7 +75,8 @@ Result<Config> load_config() {
     try {
       t = toml::parse(c.config_text, path);
     } catch (const toml::parse_error& err) {
-      return fail(Errc::parse, fmt::format("{}:{}: {}", path, err.source().begin.line, err.description()));
+      return fail(Errc::parse,
+                  fmt::format("{}:{}: {}", path, err.source().begin.line, err.description()));
     }
     const std::string origin = "config file " + path;
     for (const auto& [key, field] :

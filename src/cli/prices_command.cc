@@ -66,7 +66,8 @@ std::string rows_table(const std::vector<pricing::PriceRow>& rows) {
         per_mtok(r.standard.cache_read), per_mtok(r.standard.cache_write_5m),
         per_mtok(r.standard.cache_write_1h),
         r.long_context_threshold > 0 ? fmt::format(">{}k", r.long_context_threshold / 1000) : "-",
-        r.fast_multiplier != 1 ? fmt::format("{}x", render::format_decimal(r.fast_multiplier)) : "-");
+        r.fast_multiplier != 1 ? fmt::format("{}x", render::format_decimal(r.fast_multiplier))
+                               : "-");
   }
   out += "Prices in $ per million tokens.\n";
   return out;
@@ -123,7 +124,8 @@ int prices_show(const PricesOptions& o) {
   if (!o.at.empty()) {
     auto d = parse_date(o.at);
     if (!d) {
-      return fail_with(Error{Errc::invalid_argument, fmt::format("--at '{}' is not a date like 2026-11-01", o.at)});
+      return fail_with(Error{Errc::invalid_argument,
+                             fmt::format("--at '{}' is not a date like 2026-11-01", o.at)});
     }
     at = static_cast<TimeMs>(days_from_civil(*d)) * 86400000 + 43200000;  // noon UTC
   }
@@ -197,11 +199,13 @@ int prices_import(const PricesOptions& o) {
                            fmt::format("--format '{}': use litellm or models-dev", format)});
   }
   if (!report) {
-    return fail_with(Error{report.error().code, fmt::format("{}: {}", o.file, report.error().message)});
+    return fail_with(
+        Error{report.error().code, fmt::format("{}: {}", o.file, report.error().message)});
   }
   if (report->rows.empty()) {
-    return fail_with(Error{Errc::parse, fmt::format("{}: no priced chat models found (is it a {} file?)",
-                                                    o.file, format)});
+    return fail_with(
+        Error{Errc::parse,
+              fmt::format("{}: no priced chat models found (is it a {} file?)", o.file, format)});
   }
   if (auto made = make_dirs(config->data_dir); !made) {
     return fail_with(made.error());
@@ -210,8 +214,9 @@ int prices_import(const PricesOptions& o) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << pricing::write_price_table(report->rows,
-                                      fmt::format("# Imported by `tally prices import` from {} ({})", o.file, format));
+    out << pricing::write_price_table(
+        report->rows,
+        fmt::format("# Imported by `tally prices import` from {} ({})", o.file, format));
     if (!out) {
       return fail_with(Error{Errc::io, fmt::format("cannot write {}", tmp)});
     }
@@ -219,10 +224,11 @@ int prices_import(const PricesOptions& o) {
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     return fail_with(Error{Errc::io, fmt::format("cannot write {}", path)});
   }
-  print(fmt::format("Imported {} models from {} ({} format; {} entries skipped) into {}.\n"
-                    "They sit between the built-in table and your [pricing] overrides; the next run\n"
-                    "reprices the ledger's history with them. Remove the file to undo.\n",
-                    report->rows.size(), o.file, format, report->skipped, path));
+  print(
+      fmt::format("Imported {} models from {} ({} format; {} entries skipped) into {}.\n"
+                  "They sit between the built-in table and your [pricing] overrides; the next run\n"
+                  "reprices the ledger's history with them. Remove the file to undo.\n",
+                  report->rows.size(), o.file, format, report->skipped, path));
   return 0;
 }
 
@@ -242,17 +248,19 @@ int prices_check(const PricesOptions& o) {
   std::string compared;
   std::string reported;
   for (const store::PriceCheckRow& r : *rows) {
-    const std::string name = fmt::format("{} ({})", r.model.empty() ? "(unknown model)" : r.model,
-                                         agent_name(r.agent));
+    const std::string name =
+        fmt::format("{} ({})", r.model.empty() ? "(unknown model)" : r.model, agent_name(r.agent));
     if (r.unpriced_requests > 0) {
-      unpriced += fmt::format("  {:<40} {:>8} request{}\n", name, r.unpriced_requests, r.unpriced_requests == 1 ? "" : "s");
+      unpriced += fmt::format("  {:<40} {:>8} request{}\n", name, r.unpriced_requests,
+                              r.unpriced_requests == 1 ? "" : "s");
     }
     if (r.both_requests > 0) {
       const double diff = r.computed_usd - r.reported_usd;
       const double pct = r.reported_usd != 0 ? 100.0 * diff / r.reported_usd : 0.0;
-      compared += fmt::format("  {:<40} {:>8} {:>12} {:>12} {:>+9.2f}%{}\n", name, r.both_requests,
-                              render::format_usd(r.computed_usd), render::format_usd(r.reported_usd),
-                              pct, std::fabs(pct) >= 1.0 ? "  <- check this price" : "");
+      compared +=
+          fmt::format("  {:<40} {:>8} {:>12} {:>12} {:>+9.2f}%{}\n", name, r.both_requests,
+                      render::format_usd(r.computed_usd), render::format_usd(r.reported_usd), pct,
+                      std::fabs(pct) >= 1.0 ? "  <- check this price" : "");
     }
     if (r.reported_only_usd > 0 || (r.reported_requests > 0 && r.both_requests == 0)) {
       reported += fmt::format("  {:<40} {:>8} requests {:>12}\n", name, r.reported_requests,

@@ -86,9 +86,9 @@ inline Status ok() { return {}; }
 }  // namespace tally
 
 // Returns the error of `expr` from the enclosing function when `expr` failed.
-#define TALLY_TRY(expr)                                  \
-  do {                                                   \
+#define TALLY_TRY(expr)                                        \
+  do {                                                         \
     if (decltype(auto) tally_try_r_ = (expr); !tally_try_r_) { \
-      return ::tally::Unexpected{tally_try_r_.error()};  \
-    }                                                    \
+      return ::tally::Unexpected{tally_try_r_.error()};        \
+    }                                                          \
   } while (false)

@@ -60,7 +60,7 @@ Date civil_from_days(long z) {
 }
 
 unsigned iso_weekday(const Date& d) {
-  const long days = days_from_civil(d);  // 1970-01-01 was a Thursday (4)
+  const long days = days_from_civil(d);      // 1970-01-01 was a Thursday (4)
   const long wd = ((days % 7) + 7 + 3) % 7;  // Monday = 0
   return static_cast<unsigned>(wd + 1);
 }

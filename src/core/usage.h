@@ -74,8 +74,8 @@ struct UsageRecord {
   std::string project;            // cwd or repository
   std::string model;
   std::string effort;
-  std::string speed;         // "fast" or "standard" ("" when unknown)
-  std::string service_tier;  // "priority", "flex", ... ("" when unknown)
+  std::string speed;          // "fast" or "standard" ("" when unknown)
+  std::string service_tier;   // "priority", "flex", ... ("" when unknown)
   std::string inference_geo;  // data residency ("us" bills 1.1x on Claude 4.6+); "" = global
   std::string request_id;
   TokenCounts tokens;

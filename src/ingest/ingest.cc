@@ -13,16 +13,15 @@
 #include "ingest/ingest.h"
 
 #include <fmt/format.h>
-
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cstdlib>
-#include <cerrno>
-#include <cstring>
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <condition_variable>
+#include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -40,7 +39,8 @@ namespace {
 class PhaseTimer {
  public:
   explicit PhaseTimer(const char* name)
-      : name_(name), on_(std::getenv("TALLY_TIMING") != nullptr),
+      : name_(name),
+        on_(std::getenv("TALLY_TIMING") != nullptr),
         start_(std::chrono::steady_clock::now()) {}
   PhaseTimer(const PhaseTimer&) = delete;
   PhaseTimer& operator=(const PhaseTimer&) = delete;
@@ -49,7 +49,8 @@ class PhaseTimer {
       const auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - start_)
                           .count();
-      fmt::print(stderr, "tally: timing: {:<12} {:>9.3f} ms\n", name_, static_cast<double>(us) / 1000.0);
+      fmt::print(stderr, "tally: timing: {:<12} {:>9.3f} ms\n", name_,
+                 static_cast<double>(us) / 1000.0);
     }
   }
 
@@ -187,7 +188,8 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   constexpr std::int64_t kMaxQueuedBytes = 32LL << 20;
 
   const unsigned hw = std::max(1U, std::thread::hardware_concurrency());
-  const size_t workers = std::min<size_t>(options.threads > 0 ? options.threads : hw, std::max<size_t>(1, files.size()));
+  const size_t workers = std::min<size_t>(options.threads > 0 ? options.threads : hw,
+                                          std::max<size_t>(1, files.size()));
   std::vector<std::thread> pool;
   pool.reserve(workers);
   for (size_t w = 0; w < workers; ++w) {
@@ -295,7 +297,8 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   TALLY_TRY(failure);
   TALLY_TRY(flush());
   if (options.progress) {
-    options.progress(static_cast<std::int64_t>(files.size()), static_cast<std::int64_t>(files.size()));
+    options.progress(static_cast<std::int64_t>(files.size()),
+                     static_cast<std::int64_t>(files.size()));
   }
   if (std::getenv("TALLY_TIMING") != nullptr) {
     fmt::print(stderr, "tally: timing: (of which commits {:.3f} ms)\n",

@@ -43,11 +43,11 @@ struct IngestOptions {
 struct IngestStats {
   std::vector<std::string> roots;  // every directory looked in
   std::int64_t files_found = 0;
-  std::int64_t files_read = 0;       // changed since last run
+  std::int64_t files_read = 0;  // changed since last run
   std::int64_t files_unchanged = 0;
   std::int64_t bytes_read = 0;
   std::int64_t lines = 0;
-  std::int64_t records = 0;          // records written (before dedupe by id)
+  std::int64_t records = 0;  // records written (before dedupe by id)
   std::int64_t new_problems = 0;
   std::int64_t stale_batches = 0;
   std::int64_t sessions_settled = 0;

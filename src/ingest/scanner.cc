@@ -38,7 +38,8 @@ class Fd {
 Result<size_t> read_at(int fd, char* buf, size_t n, std::int64_t offset) {
   size_t done = 0;
   while (done < n) {
-    const ssize_t got = ::pread(fd, buf + done, n - done, static_cast<off_t>(offset) + static_cast<off_t>(done));
+    const ssize_t got =
+        ::pread(fd, buf + done, n - done, static_cast<off_t>(offset) + static_cast<off_t>(done));
     if (got < 0) {
       if (errno == EINTR) {
         continue;
@@ -84,7 +85,8 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
     return fail(Errc::io, "not a regular file");
   }
   const std::int64_t size = static_cast<std::int64_t>(st.st_size);
-  const std::int64_t mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+  const std::int64_t mtime_ns =
+      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
   const auto device = static_cast<std::uint64_t>(st.st_dev);
   const auto inode = static_cast<std::uint64_t>(st.st_ino);
 
@@ -122,8 +124,8 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
 
   if (file.whole_document) {
     if (size > kMaxDocumentBytes) {
-      out.problems.push_back(ParseProblem{file.path, 0, 0,
-                                          fmt::format("document of {} MB is too large to read", size >> 20)});
+      out.problems.push_back(ParseProblem{
+          file.path, 0, 0, fmt::format("document of {} MB is too large to read", size >> 20)});
       consumed_to = size;
     } else {
       std::vector<char> buf(static_cast<size_t>(size) + simdjson::SIMDJSON_PADDING);

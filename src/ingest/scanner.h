@@ -18,11 +18,11 @@
 //   problem with file and line, otherwise skipped (Claude's file-history-snapshot lines can
 //   be hundreds of MB).
 
+#include <simdjson.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
-
-#include <simdjson.h>
 
 #include "core/result.h"
 #include "ingest/line_buffer.h"

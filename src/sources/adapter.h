@@ -80,8 +80,8 @@ class FileParser {
 // One discovered log file.
 struct SourceFile {
   Agent agent = Agent::claude;
-  std::string path;      // as discovered (ingest dedupes by device and inode)
-  std::string file_key;  // base name (see SessionFacts)
+  std::string path;             // as discovered (ingest dedupes by device and inode)
+  std::string file_key;         // base name (see SessionFacts)
   bool whole_document = false;  // one JSON document, not JSONL (older Gemini *.json)
 };
 

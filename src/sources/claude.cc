@@ -31,8 +31,8 @@
 #include <array>
 #include <cstring>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 
 #include "core/time.h"
 #include "sources/fs_walk.h"
@@ -47,9 +47,9 @@ using simdjson::ondemand::array;
 using simdjson::ondemand::json_type;
 
 constexpr std::array<std::string_view, 10> kSkippedKinds = {
-    "api-request",      "api-request-shape", "api-request-blob", "queue-operation",
-    "file-history-snapshot", "last-prompt",   "tools-used",       "mode",
-    "permission-mode",  "atis-latch"};
+    "api-request",           "api-request-shape", "api-request-blob", "queue-operation",
+    "file-history-snapshot", "last-prompt",       "tools-used",       "mode",
+    "permission-mode",       "atis-latch"};
 
 // The usage object of an assistant message, normalised (agent-logs.md §1).
 struct ClaudeUsage {
@@ -128,9 +128,9 @@ UserContent classify_text(std::string_view text) {
   // Slash commands and their output are written as user lines with tags; they are not
   // prompts the user typed to the model.
   static constexpr std::array<std::string_view, 8> kCommandTags = {
-      "<command-name>",     "<command-message>",   "<local-command-stdout>",
+      "<command-name>",         "<command-message>",      "<local-command-stdout>",
       "<local-command-stderr>", "<local-command-caveat>", "<task-notification>",
-      "<bash-input>",       "<bash-stdout>"};
+      "<bash-input>",           "<bash-stdout>"};
   while (!text.empty() && (text.front() == ' ' || text.front() == '\n')) {
     text.remove_prefix(1);
   }
@@ -436,7 +436,9 @@ std::string project_from_path(const std::string& path) {
 class ClaudeParser final : public FileParser {
  public:
   explicit ClaudeParser(const SourceFile& file)
-      : path_(file.path), file_key_(file.file_key), fallback_project_(project_from_path(file.path)) {}
+      : path_(file.path),
+        file_key_(file.file_key),
+        fallback_project_(project_from_path(file.path)) {}
 
   Status restore_state(std::string_view state) override {
     auto bag = StateBag::parse(state);
@@ -508,7 +510,8 @@ class ClaudeParser final : public FileParser {
   void on_line(const Line& line, ParseOutput& out) override {
     ClaudeLine parsed;
     object obj;
-    std::string why = open_line_object(line.json != nullptr ? *line.json : parser_, doc_, line.text, obj);
+    std::string why =
+        open_line_object(line.json != nullptr ? *line.json : parser_, doc_, line.text, obj);
     if (why.empty()) {
       if (auto err = read_line(obj, parsed); err != SUCCESS) {
         why = fmt::format("malformed JSON: {}", simdjson::error_message(err));
@@ -616,8 +619,8 @@ class ClaudeParser final : public FileParser {
       return;
     }
     if (l.message_id.empty() && l.request_id.empty()) {
-      out.problems.push_back(
-          ParseProblem{path_, line.number, line.offset, "assistant line with usage but no message id"});
+      out.problems.push_back(ParseProblem{path_, line.number, line.offset,
+                                          "assistant line with usage but no message id"});
       return;
     }
     UsageRecord r;
@@ -628,7 +631,8 @@ class ClaudeParser final : public FileParser {
     r.ts = ts.value_or(last_ts_);
     r.session_id = record_session(l);
     r.parent_session_id = l.agent_id.empty() ? std::string() : l.session_id;
-    r.project = l.cwd.empty() ? (facts_.project.empty() ? fallback_project_ : facts_.project) : l.cwd;
+    r.project =
+        l.cwd.empty() ? (facts_.project.empty() ? fallback_project_ : facts_.project) : l.cwd;
     r.model = l.model;
     r.effort = l.effort;
     r.speed = l.usage.speed;

@@ -18,9 +18,10 @@ void walk_files(const std::string& root, int max_depth,
   if (root.empty() || !fs::is_directory(root, ec)) {
     return;
   }
-  fs::recursive_directory_iterator it(
-      root, fs::directory_options::follow_directory_symlink | fs::directory_options::skip_permission_denied,
-      ec);
+  fs::recursive_directory_iterator it(root,
+                                      fs::directory_options::follow_directory_symlink |
+                                          fs::directory_options::skip_permission_denied,
+                                      ec);
   if (ec) {
     return;
   }

@@ -328,7 +328,8 @@ class GeminiParser final : public FileParser {
 // Parses `line` as one JSON object. On Demand validates lazily, so the document is first skipped
 // structurally: a truncated line fails here instead of yielding half a record.
 bool GeminiParser::open_object(const Line& line, object& root, ParseOutput& out) {
-  const std::string why = open_line_object(line.json != nullptr ? *line.json : parser_, doc_, line.text, root);
+  const std::string why =
+      open_line_object(line.json != nullptr ? *line.json : parser_, doc_, line.text, root);
   if (!why.empty()) {
     problem(line, why, out);
     return false;

@@ -110,9 +110,8 @@ bool top_level_key_early(std::string_view line, std::string_view key, std::size_
   return head.substr(1, at - 1).find_first_of("{[") == std::string_view::npos;
 }
 
-std::string open_line_object(simdjson::ondemand::parser& parser,
-                             simdjson::ondemand::document& doc, std::string_view text,
-                             object& root) {
+std::string open_line_object(simdjson::ondemand::parser& parser, simdjson::ondemand::document& doc,
+                             std::string_view text, object& root) {
   simdjson::error_code err =
       parser.iterate(text.data(), text.size(), text.size() + simdjson::SIMDJSON_PADDING).get(doc);
   simdjson::ondemand::json_type type = simdjson::ondemand::json_type::object;

@@ -54,8 +54,7 @@ bool top_level_key_early(std::string_view line, std::string_view key, std::size_
 // truncated line could yield half a record instead of a problem. `text` must be padded
 // (simdjson::SIMDJSON_PADDING readable bytes after it). Returns "" on success, else the
 // problem, e.g. "malformed JSON: ...".
-std::string open_line_object(simdjson::ondemand::parser& parser,
-                             simdjson::ondemand::document& doc, std::string_view text,
-                             object& root);
+std::string open_line_object(simdjson::ondemand::parser& parser, simdjson::ondemand::document& doc,
+                             std::string_view text, object& root);
 
 }  // namespace tally::sources

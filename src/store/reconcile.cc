@@ -50,9 +50,8 @@ bool any_positive(const TokenCounts& t) {
 
 double reference_weight(const TokenCounts& t) {
   const double write_5m = static_cast<double>(t.cache_write - t.cache_write_1h);
-  return static_cast<double>(t.input) + 0.1 * static_cast<double>(t.cache_read) +
-         1.25 * write_5m + 2.0 * static_cast<double>(t.cache_write_1h) +
-         5.0 * static_cast<double>(t.output);
+  return static_cast<double>(t.input) + 0.1 * static_cast<double>(t.cache_read) + 1.25 * write_5m +
+         2.0 * static_cast<double>(t.cache_write_1h) + 5.0 * static_cast<double>(t.output);
 }
 
 std::vector<UsageRecord> unlogged_records(const std::string& session,

@@ -347,7 +347,9 @@ class SqliteLedger final : public Ledger {
       where += " AND instr(project, ?4) > 0";
     }
     if (!filter.session.empty()) {
-      where += " AND (substr(session_id, 1, length(?5)) = ?5 OR substr(root_session, 1, length(?5)) = ?5)";
+      where +=
+          " AND (substr(session_id, 1, length(?5)) = ?5 OR substr(root_session, 1, length(?5)) = "
+          "?5)";
     }
     const std::string sql =
         rollup ? fmt::format(
@@ -417,7 +419,8 @@ class SqliteLedger final : public Ledger {
     auto has = count->step();
     TALLY_TRY(has);
     out.total = *has ? count->int64(0) : 0;
-    auto stmt = db_.prepare_cached("SELECT path, line, offset, what FROM problems ORDER BY path, line LIMIT ?1");
+    auto stmt = db_.prepare_cached(
+        "SELECT path, line, offset, what FROM problems ORDER BY path, line LIMIT ?1");
     TALLY_TRY(stmt);
     stmt->bind(1, limit);
     for (;;) {
@@ -426,7 +429,8 @@ class SqliteLedger final : public Ledger {
       if (!*row) {
         break;
       }
-      out.first.push_back(ParseProblem{stmt->text(0), stmt->int64(1), stmt->int64(2), stmt->text(3)});
+      out.first.push_back(
+          ParseProblem{stmt->text(0), stmt->int64(1), stmt->int64(2), stmt->text(3)});
     }
     return out;
   }
@@ -478,7 +482,8 @@ class SqliteLedger final : public Ledger {
         "SELECT agent, model, MAX(priced_as), COUNT(*), "
         "SUM(cost_source = 'unpriced'), COUNT(reported_cost_usd), "
         "SUM(cost_source = 'computed' AND reported_cost_usd IS NOT NULL), "
-        "TOTAL(CASE WHEN cost_source = 'computed' AND reported_cost_usd IS NOT NULL THEN cost_usd END), "
+        "TOTAL(CASE WHEN cost_source = 'computed' AND reported_cost_usd IS NOT NULL THEN cost_usd "
+        "END), "
         "TOTAL(CASE WHEN cost_source = 'computed' THEN reported_cost_usd END), "
         "TOTAL(CASE WHEN cost_source = 'agent-reported' THEN reported_cost_usd END) "
         "FROM usage GROUP BY agent, model ORDER BY agent, model");
@@ -556,8 +561,8 @@ class SqliteLedger final : public Ledger {
   Status delete_path_rows(const std::string& path) {
     // Snapshots stay: a truncated log must not shrink spend a cumulative total already
     // proved (the ledger keeps what it has read). A re-read rewrites them by offset.
-    for (const char* sql : {"DELETE FROM problems WHERE path = ?1",
-                            "DELETE FROM session_facts WHERE path = ?1"}) {
+    for (const char* sql :
+         {"DELETE FROM problems WHERE path = ?1", "DELETE FROM session_facts WHERE path = ?1"}) {
       auto stmt = db_.prepare_cached(sql);
       TALLY_TRY(stmt);
       stmt->bind(1, path);
@@ -606,7 +611,8 @@ class SqliteLedger final : public Ledger {
 
   Result<std::vector<UsageRecord>> load_records(const std::string& where,
                                                 const std::vector<std::string>& args) {
-    auto stmt = db_.prepare_cached(fmt::format("SELECT {} FROM usage WHERE {}", kRecordColumns, where));
+    auto stmt =
+        db_.prepare_cached(fmt::format("SELECT {} FROM usage WHERE {}", kRecordColumns, where));
     TALLY_TRY(stmt);
     for (size_t i = 0; i < args.size(); ++i) {
       stmt->bind(static_cast<int>(i + 1), args[i]);
@@ -693,7 +699,8 @@ class SqliteLedger final : public Ledger {
     }
     std::vector<UsageRecord> unlogged = unlogged_records(session, snaps, logged);
 
-    auto del = db_.prepare_cached("DELETE FROM usage WHERE agent = ?1 AND root_session = ?2 AND kind = 'unlogged'");
+    auto del = db_.prepare_cached(
+        "DELETE FROM usage WHERE agent = ?1 AND root_session = ?2 AND kind = 'unlogged'");
     TALLY_TRY(del);
     del->bind(1, agent);
     del->bind(2, session);

@@ -1,12 +1,13 @@
 // Reports on constructed ledgers with known answers: day/week/month buckets in a zone, the
 // summary's periods, the --speed standard what-if, and plan comparisons.
 
+#include "analytics/rollup.h"
+
 #include <gtest/gtest.h>
 
 #include <memory>
 
 #include "analytics/plans_view.h"
-#include "analytics/rollup.h"
 #include "analytics/summary.h"
 #include "core/time.h"
 #include "pricing/factory.h"
@@ -153,9 +154,9 @@ TEST_F(RollupTest, SummaryPeriodsCountFromNowInTheZone) {
   auto s = build_summary(*ledger_, {}, *utc, at("2026-11-23T12:00:00Z"));
   ASSERT_TRUE(s) << s.error().message;
   ASSERT_EQ(s->periods.rows.size(), 4u);
-  EXPECT_EQ(s->periods.rows[0].totals.tokens.input, 1);        // today
-  EXPECT_EQ(s->periods.rows[1].totals.tokens.input, 2);        // yesterday
-  EXPECT_EQ(s->periods.rows[2].totals.tokens.input, 1 + 2 + 4);  // 17th..23rd
+  EXPECT_EQ(s->periods.rows[0].totals.tokens.input, 1);              // today
+  EXPECT_EQ(s->periods.rows[1].totals.tokens.input, 2);              // yesterday
+  EXPECT_EQ(s->periods.rows[2].totals.tokens.input, 1 + 2 + 4);      // 17th..23rd
   EXPECT_EQ(s->periods.rows[3].totals.tokens.input, 1 + 2 + 4 + 8);  // 25 Oct..23 Nov
   EXPECT_FALSE(s->periods.show_totals);
 }

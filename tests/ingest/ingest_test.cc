@@ -37,9 +37,11 @@ const std::string kS3Rel =
     "/.claude/projects/-tmp-realcli-runs-claude-work-s3-multiturn/"
     "5daf8a42-7cc3-4c00-8d06-cc84cf26668f.jsonl";
 const std::string kS1Rel =
-    "/.claude/projects/-tmp-realcli-runs-claude-work-s1-hi/db905aa5-c229-4a70-ae4e-b9ad3c3b48d5.jsonl";
+    "/.claude/projects/-tmp-realcli-runs-claude-work-s1-hi/"
+    "db905aa5-c229-4a70-ae4e-b9ad3c3b48d5.jsonl";
 const std::string kC2Rel =
-    "/.codex/sessions/2026/11/22/rollout-2026-11-22T22-09-00-01a2054e-30e4-7a81-a065-b7fd48ab6cfd.jsonl";
+    "/.codex/sessions/2026/11/22/"
+    "rollout-2026-11-22T22-09-00-01a2054e-30e4-7a81-a065-b7fd48ab6cfd.jsonl";
 
 struct Totals {
   TokenCounts tokens;
@@ -48,9 +50,9 @@ struct Totals {
 };
 
 std::string describe(const Totals& t) {
-  return fmt::format("requests={} in={} cr={} cw={} cw1h={} out={} rs={}", t.requests, t.tokens.input,
-                     t.tokens.cache_read, t.tokens.cache_write, t.tokens.cache_write_1h,
-                     t.tokens.output, t.tokens.reasoning);
+  return fmt::format("requests={} in={} cr={} cw={} cw1h={} out={} rs={}", t.requests,
+                     t.tokens.input, t.tokens.cache_read, t.tokens.cache_write,
+                     t.tokens.cache_write_1h, t.tokens.output, t.tokens.reasoning);
 }
 
 using Key = std::pair<std::string, std::string>;  // (agent, model)
@@ -135,7 +137,9 @@ class IngestTest : public ::testing::Test {
     }
     return out;
   }
-  std::map<Key, Totals> totals(const store::RecordFilter& filter = {}) { return totals(*ledger_, filter); }
+  std::map<Key, Totals> totals(const store::RecordFilter& filter = {}) {
+    return totals(*ledger_, filter);
+  }
 
   Totals session_totals(const std::string& session) {
     store::RecordFilter f;
@@ -208,7 +212,8 @@ TEST_F(IngestTest, ClaudeScenariosMatchGroundTruthOneByOne) {
       {"s2-bash", {"0b42a316-284d-414b-9a0c-d53c83dd03ac", "681111ab-035e-4fd7-941f-97a837aac1cc"}},
       {"s3-multiturn", {"5daf8a42-7cc3-4c00-8d06-cc84cf26668f"}},
       {"s4-subagent", {"a6e0e7e2-b505-4c7a-b792-96d2925543e7"}},
-      {"s5-retry", {"79b7f23c-9690-45ad-81dc-04d4d4062de2", "9d1af14c-0652-432d-8d83-ff9ff03c77fe"}}};
+      {"s5-retry",
+       {"79b7f23c-9690-45ad-81dc-04d4d4062de2", "9d1af14c-0652-432d-8d83-ff9ff03c77fe"}}};
   for (const auto& [scenario, ids] : sessions) {
     Totals got;
     for (const std::string& id : ids) {
@@ -225,18 +230,20 @@ TEST_F(IngestTest, ClaudeScenariosMatchGroundTruthOneByOne) {
   }
   // s3: 7 logged responses + the /compact call as one unlogged record of 112 output tokens.
   EXPECT_EQ(describe(session_totals("5daf8a42-7cc3-4c00-8d06-cc84cf26668f")), describe(kS3Truth));
-  EXPECT_EQ(query_int("SELECT COUNT(*) FROM usage WHERE kind = 'unlogged' AND "
-                      "session_id = '5daf8a42-7cc3-4c00-8d06-cc84cf26668f' AND output_tokens = 112"),
-            1);
+  EXPECT_EQ(
+      query_int("SELECT COUNT(*) FROM usage WHERE kind = 'unlogged' AND "
+                "session_id = '5daf8a42-7cc3-4c00-8d06-cc84cf26668f' AND output_tokens = 112"),
+      1);
   // s4: parent + sub-agent equal the cost-state: nothing unlogged, nothing counted twice.
   EXPECT_EQ(query_int("SELECT COUNT(*) FROM usage WHERE kind = 'unlogged' AND "
                       "root_session = 'a6e0e7e2-b505-4c7a-b792-96d2925543e7'"),
             0);
   EXPECT_EQ(query_int("SELECT COUNT(*) FROM usage WHERE kind = 'unlogged'"), 1);
   // Every record carries who made it.
-  EXPECT_EQ(query_int("SELECT COUNT(*) FROM usage WHERE user_name != 'alice' OR machine != 'laptop' "
-                      "OR team != 'core'"),
-            0);
+  EXPECT_EQ(
+      query_int("SELECT COUNT(*) FROM usage WHERE user_name != 'alice' OR machine != 'laptop' "
+                "OR team != 'core'"),
+      0);
   // s5's hard 400 is an error of its session, not a record.
   auto facts = ledger_->sessions("9d1af14c");
   ASSERT_TRUE(facts) << facts.error().message;
@@ -283,11 +290,14 @@ TEST_F(IngestTest, DeletingTheLogsLeavesEveryAggregateUnchanged) {
   ingest();
   auto by_session = [&] {
     std::map<std::string, std::string> out;
-    auto rows = ledger_->aggregate({}, store::GroupBy{.time_bucket = true, .agent = true, .model = true,
-                                                      .project = true, .session = true});
+    auto rows = ledger_->aggregate(
+        {},
+        store::GroupBy{
+            .time_bucket = true, .agent = true, .model = true, .project = true, .session = true});
     EXPECT_TRUE(rows) << rows.error().message;
     for (const store::AggregateRow& r : *rows) {
-      out[fmt::format("{} {} {} {} {}", r.bucket, agent_name(r.agent), r.model, r.project, r.session)] =
+      out[fmt::format("{} {} {} {} {}", r.bucket, agent_name(r.agent), r.model, r.project,
+                      r.session)] =
           fmt::format("{} {} {} {} {} {:.9f}", r.requests, r.tokens.input, r.tokens.cache_read,
                       r.tokens.cache_write, r.tokens.output, r.cost_usd);
     }
@@ -364,7 +374,8 @@ TEST_F(IngestTest, IncompleteLastLineIsNotConsumedUntilCompleted) {
   const IngestStats second = ingest();
   EXPECT_EQ(second.bytes_read, static_cast<std::int64_t>(text.size() - head.size()));
   EXPECT_EQ(problem_count(), 0);
-  EXPECT_EQ(describe(totals()), describe(ground_truth([](std::string_view n) { return n == "s1-hi"; })));
+  EXPECT_EQ(describe(totals()),
+            describe(ground_truth([](std::string_view n) { return n == "s1-hi"; })));
 }
 
 TEST_F(IngestTest, RewrittenFileIsReReadWithoutDoubleCounting) {
@@ -374,12 +385,14 @@ TEST_F(IngestTest, RewrittenFileIsReReadWithoutDoubleCounting) {
   // Rewritten in place (same inode) with another first line: the head no longer matches.
   std::string text = read_file(home_ + kS3Rel);
   const size_t first_nl = text.find('\n');
-  const std::string changed_first = R"({"type":"queue-operation","operation":"enqueue","timestamp":"2026-11-22T22:06:43.000Z"})";
+  const std::string changed_first =
+      R"({"type":"queue-operation","operation":"enqueue","timestamp":"2026-11-22T22:06:43.000Z"})";
   tick();
   write_file(home_ + kS3Rel, changed_first + text.substr(first_nl));
   const IngestStats again = ingest();
   EXPECT_EQ(again.files_read, 1);
-  EXPECT_EQ(again.bytes_read, static_cast<std::int64_t>(changed_first.size() + text.size() - first_nl));
+  EXPECT_EQ(again.bytes_read,
+            static_cast<std::int64_t>(changed_first.size() + text.size() - first_nl));
   EXPECT_EQ(describe(totals()), describe(before));
   EXPECT_EQ(describe(session_totals("5daf8a42-7cc3-4c00-8d06-cc84cf26668f")), describe(kS3Truth));
   auto s3 = ledger_->sessions("5daf8a42");
@@ -431,8 +444,9 @@ TEST_F(IngestTest, SymlinkedRootAndProjectCountOnce) {
   copy_real_home();
   fs::create_directory_symlink(home_ + "/.claude", dir_.path() + "/claude-link");
   // A project directory also reachable through a symlink inside the root.
-  fs::create_directory_symlink(home_ + "/.claude/projects/-tmp-realcli-runs-claude-work-s3-multiturn",
-                               home_ + "/.claude/projects/s3-alias");
+  fs::create_directory_symlink(
+      home_ + "/.claude/projects/-tmp-realcli-runs-claude-work-s3-multiturn",
+      home_ + "/.claude/projects/s3-alias");
   options_.env.claude_config_dir = home_ + "/.claude," + dir_.path() + "/claude-link";
   const IngestStats stats = ingest();
   EXPECT_EQ(stats.files_found, 16);
@@ -520,7 +534,8 @@ TEST_F(IngestTest, UnreadableFileIsReportedAndTheRunGoesOn) {
 
 // --- Claude copies across runs (rule 1 at the ledger) -------------------------------------------
 
-std::string claude_line(std::string_view id, std::int64_t output, bool sidechain, std::string_view ts,
+std::string claude_line(std::string_view id, std::int64_t output, bool sidechain,
+                        std::string_view ts,
                         std::string_view session = "aaaaaaaa-1111-2222-3333-444444444444") {
   return fmt::format(
       R"({{"parentUuid":"p","isSidechain":{},"message":{{"id":"{}","type":"message","role":"assistant",)"
@@ -531,7 +546,8 @@ std::string claude_line(std::string_view id, std::int64_t output, bool sidechain
 }
 
 TEST_F(IngestTest, StreamingCopiesAcrossRunsKeepTheLargest) {
-  const std::string file = home_ + "/.claude/projects/-work-app/aaaaaaaa-1111-2222-3333-444444444444.jsonl";
+  const std::string file =
+      home_ + "/.claude/projects/-work-app/aaaaaaaa-1111-2222-3333-444444444444.jsonl";
   write_file(file, claude_line("msg_a", 1, false, "2026-11-22T10:00:00.000Z") + "\n" +
                        claude_line("msg_b", 80, false, "2026-11-22T10:00:05.000Z") + "\n");
   ingest();

@@ -1,8 +1,8 @@
 #include "ingest/scanner.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,8 +23,8 @@ namespace {
 
 using test::append_file;
 using test::append_long_line;
-using test::FakeAdapter;
 using test::fake_file;
+using test::FakeAdapter;
 using test::write_file;
 
 class ScannerTest : public ::testing::Test {
@@ -269,7 +269,8 @@ TEST_F(ScannerTest, WholeDocumentIsOneLineAndNeverResumed) {
 }
 
 TEST_F(ScannerTest, MissingFileAndDirectoryAreErrors) {
-  auto missing = scan_file(fake_file(dir_.path() + "/nope.jsonl"), adapter_, std::nullopt, scratch_);
+  auto missing =
+      scan_file(fake_file(dir_.path() + "/nope.jsonl"), adapter_, std::nullopt, scratch_);
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, Errc::io);
   std::filesystem::create_directories(dir_.path() + "/dir.jsonl");
@@ -340,7 +341,8 @@ TEST_F(ScannerTest, OverLongLinesAreSkippedOrReportedAndTheScanGoesOn) {
   for (const UsageRecord& rec : r.batch->records) {
     lines.push_back(fmt::format("{}:{}", rec.source_line, rec.request_id));
   }
-  EXPECT_EQ(lines, (std::vector<std::string>{"1:first", "3:third", "5:fifth", "7:seventh", "9:ninth"}));
+  EXPECT_EQ(lines,
+            (std::vector<std::string>{"1:first", "3:third", "5:fifth", "7:seventh", "9:ninth"}));
   std::vector<std::int64_t> reported;
   for (const ParseProblem& p : r.batch->problems) {
     reported.push_back(p.line);

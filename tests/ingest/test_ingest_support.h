@@ -104,7 +104,8 @@ inline void append_long_line(const std::string& path, std::string_view head, std
   std::int64_t written = static_cast<std::int64_t>(head.size());
   const std::string filler(1 << 20, 'x');
   while (written < size) {
-    std::int64_t n = std::min<std::int64_t>(static_cast<std::int64_t>(filler.size()), size - written);
+    std::int64_t n =
+        std::min<std::int64_t>(static_cast<std::int64_t>(filler.size()), size - written);
     if (!needle.empty() && written <= needle_at && needle_at < written + n) {
       const std::int64_t before = needle_at - written;
       out.write(filler.data(), before);

@@ -24,7 +24,8 @@ using test::describe;
 using test::WantsEverything;
 
 const std::string kProjects = "/.claude/projects/";
-const std::string kS1 = "-tmp-realcli-runs-claude-work-s1-hi/db905aa5-c229-4a70-ae4e-b9ad3c3b48d5.jsonl";
+const std::string kS1 =
+    "-tmp-realcli-runs-claude-work-s1-hi/db905aa5-c229-4a70-ae4e-b9ad3c3b48d5.jsonl";
 const std::string kS2Bash =
     "-tmp-realcli-runs-claude-work-s2-bash/0b42a316-284d-414b-9a0c-d53c83dd03ac.jsonl";
 const std::string kS2Haiku =
@@ -42,23 +43,28 @@ const std::string kS5Retry =
     "-tmp-realcli-runs-claude-work-s5-retry/79b7f23c-9690-45ad-81dc-04d4d4062de2.jsonl";
 const std::string kS5Hard =
     "-tmp-realcli-runs-claude-work-s5-retry/9d1af14c-0652-432d-8d83-ff9ff03c77fe.jsonl";
-const std::vector<std::string> kAllFixtures = {kS1, kS2Bash, kS2Haiku, kS3, kS4, kS4Agent, kS5Retry, kS5Hard};
+const std::vector<std::string> kAllFixtures = {kS1, kS2Bash,  kS2Haiku, kS3,
+                                               kS4, kS4Agent, kS5Retry, kS5Hard};
 
 // Where synthetic lines claim to live: the project slug is the fallback project.
-const std::string kSynthPath = "/home/me/.claude/projects/-work-app/11111111-2222-3333-4444-555555555555.jsonl";
+const std::string kSynthPath =
+    "/home/me/.claude/projects/-work-app/11111111-2222-3333-4444-555555555555.jsonl";
 const std::string kSynthSession = "11111111-2222-3333-4444-555555555555";
 
 SourceFile claude_file(const std::string& path) {
   return SourceFile{Agent::claude, path, base_name(path), false};
 }
 
-SourceFile fixture(const std::string& rel) { return claude_file(test::real_home() + kProjects + rel); }
+SourceFile fixture(const std::string& rel) {
+  return claude_file(test::real_home() + kProjects + rel);
+}
 
 ParseOutput parse_fixture(const std::string& rel) {
   return test::parse_file(*make_claude_adapter(), fixture(rel));
 }
 
-ParseOutput parse_lines(const std::vector<std::string>& lines, const std::string& path = kSynthPath) {
+ParseOutput parse_lines(const std::vector<std::string>& lines,
+                        const std::string& path = kSynthPath) {
   std::string text;
   for (const std::string& l : lines) {
     text += l;
@@ -114,8 +120,8 @@ std::string line(const Assistant& a) {
       a.agent_id.empty() ? std::string() : fmt::format(R"("agentId":"{}",)", a.agent_id), a.id,
       a.model, a.block, usage,
       a.request.empty() ? std::string() : fmt::format(R"("requestId":"{}",)", a.request), a.model,
-      a.timestamp, a.effort, a.extra, a.cwd.empty() ? std::string() : fmt::format(R"("cwd":"{}",)", a.cwd),
-      a.session);
+      a.timestamp, a.effort, a.extra,
+      a.cwd.empty() ? std::string() : fmt::format(R"("cwd":"{}",)", a.cwd), a.session);
 }
 
 // A user line; `content` is raw JSON (a string literal or an array of blocks).
@@ -556,14 +562,14 @@ TEST(ClaudeAdapterTest, S3FactsCountTypedPromptsAndOneCompaction) {
 
 TEST(ClaudeAdapterTest, PromptClassificationOnSyntheticUserLines) {
   const ParseOutput out = parse_lines({
-      user_line(R"("typed prompt one")"),                                            // counted
-      user_line(R"([{"type":"text","text":"typed prompt two"}])"),                   // counted
-      user_line(R"([{"tool_use_id":"t","type":"tool_result","content":"x"}])"),      // tool result
-      user_line(R"("<command-name>/model</command-name>")"),                         // command
-      user_line(R"("<local-command-stdout>ok</local-command-stdout>")"),             // output
+      user_line(R"("typed prompt one")"),                                        // counted
+      user_line(R"([{"type":"text","text":"typed prompt two"}])"),               // counted
+      user_line(R"([{"tool_use_id":"t","type":"tool_result","content":"x"}])"),  // tool result
+      user_line(R"("<command-name>/model</command-name>")"),                     // command
+      user_line(R"("<local-command-stdout>ok</local-command-stdout>")"),         // output
       user_line(R"("This session is being continued from a previous conversation.")",
-                R"("isCompactSummary":true,)"),                                      // summary
-      user_line(R"("<system-reminder>x</system-reminder>")", R"("isMeta":true,)"),   // meta
+                R"("isCompactSummary":true,)"),                                     // summary
+      user_line(R"("<system-reminder>x</system-reminder>")", R"("isMeta":true,)"),  // meta
   });
   ASSERT_EQ(out.sessions.size(), 1u);
   EXPECT_EQ(out.sessions[0].user_prompts, 2);
@@ -739,7 +745,8 @@ TEST(ClaudeAdapterTest, PrefilterNeverDropsARecordOrSnapshot) {
 // Runs the parser over `text` in runs split at `splits` (line indices), each a fresh parser
 // restored from the previous one's state. Records, snapshots and problems accumulate; facts
 // are the last run's (a run's facts replace the previous ones).
-ParseOutput parse_in_runs(const SourceFile& file, std::string_view text, std::vector<size_t> splits) {
+ParseOutput parse_in_runs(const SourceFile& file, std::string_view text,
+                          std::vector<size_t> splits) {
   test::PaddedText padded(text);
   const std::vector<Line> lines = test::split_lines(padded.view());
   splits.push_back(lines.size());
@@ -753,8 +760,9 @@ ParseOutput parse_in_runs(const SourceFile& file, std::string_view text, std::ve
       EXPECT_TRUE(p->restore_state(state));
     }
     ParseOutput run;
-    test::feed(*p, std::vector<Line>(lines.begin() + static_cast<std::ptrdiff_t>(from),
-                                     lines.begin() + static_cast<std::ptrdiff_t>(to)),
+    test::feed(*p,
+               std::vector<Line>(lines.begin() + static_cast<std::ptrdiff_t>(from),
+                                 lines.begin() + static_cast<std::ptrdiff_t>(to)),
                run);
     state = p->save_state();
     all.records.insert(all.records.end(), run.records.begin(), run.records.end());

@@ -73,7 +73,7 @@ TEST(ReconcileTest, StepsSumExactlyToLastSnapshotMinusAllLines) {
                                                  snap(300, 33, 189, 3), snap(400, 40, 301, 4),
                                                  snap(500, 47, 326, 5)};
   const std::vector<LoggedUsage> lines = {
-      logged(10, 5, 30),  logged(20, 6, 43),  logged(30, 7, 25),  logged(150, 6, 28),
+      logged(10, 5, 30),  logged(20, 6, 43),  logged(30, 7, 25), logged(150, 6, 28),
       logged(250, 4, 37), logged(260, 5, 26), logged(450, 7, 25)};
   const std::vector<UsageRecord> out = unlogged_records(kSession, snaps, lines);
   ASSERT_EQ(out.size(), 1u);
@@ -130,7 +130,8 @@ TEST(ReconcileTest, TelescopingSumHoldsForEveryFieldOnIrregularData) {
   EXPECT_EQ(got.input, std::max<std::int64_t>(0, last.input - all.input));
   EXPECT_EQ(got.cache_read, std::max<std::int64_t>(0, last.cache_read - all.cache_read));
   EXPECT_EQ(got.cache_write, std::max<std::int64_t>(0, last.cache_write - all.cache_write));
-  EXPECT_EQ(got.cache_write_1h, std::max<std::int64_t>(0, last.cache_write_1h - all.cache_write_1h));
+  EXPECT_EQ(got.cache_write_1h,
+            std::max<std::int64_t>(0, last.cache_write_1h - all.cache_write_1h));
   EXPECT_EQ(got.output, std::max<std::int64_t>(0, last.output - all.output));
   EXPECT_EQ(got.reasoning, std::max<std::int64_t>(0, last.reasoning - all.reasoning));
 }
@@ -220,7 +221,8 @@ TEST(ReconcileTest, ModelsAreReconciledSeparately) {
   const std::vector<CumulativeSnapshot> snaps = {
       snap(1000, 10, 100, 1, "opus"), snap(1000, 50, 20, 1, "haiku"),  // haiku: title call
       snap(2000, 20, 200, 2, "opus"), snap(2000, 50, 20, 2, "haiku")};
-  const std::vector<LoggedUsage> lines = {logged(900, 10, 100, "opus"), logged(1900, 10, 100, "opus"),
+  const std::vector<LoggedUsage> lines = {logged(900, 10, 100, "opus"),
+                                          logged(1900, 10, 100, "opus"),
                                           logged(1900, 999, 999, "sonnet")};
   const std::vector<UsageRecord> out = unlogged_records(kSession, snaps, lines);
   ASSERT_EQ(out.size(), 1u);

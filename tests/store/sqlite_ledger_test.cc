@@ -75,8 +75,8 @@ TEST(SqliteLedgerOpenTest, InMemoryLedgerWorks) {
   auto ledger = open_sqlite_ledger(":memory:");
   ASSERT_TRUE(ledger) << ledger.error().message;
   FakePricer pricer;
-  std::vector<FileBatch> batches = {batch(cursor_at("/a.jsonl", 10), std::nullopt,
-                                          {record("r1", 1000, 5, 1)})};
+  std::vector<FileBatch> batches = {
+      batch(cursor_at("/a.jsonl", 10), std::nullopt, {record("r1", 1000, 5, 1)})};
   auto committed = (*ledger)->commit(batches, pricer);
   ASSERT_TRUE(committed) << committed.error().message;
   auto n = (*ledger)->record_count();
@@ -86,8 +86,8 @@ TEST(SqliteLedgerOpenTest, InMemoryLedgerWorks) {
 
 TEST_F(SqliteLedgerTest, MigrationsCreateTheSchemaAndReopeningIsIdempotent) {
   EXPECT_EQ(query_int(path_, "PRAGMA user_version"), static_cast<std::int64_t>(kMigrations.size()));
-  for (const char* table : {"meta", "usage", "files", "snapshots", "session_facts", "problems",
-                            "dirty_sessions"}) {
+  for (const char* table :
+       {"meta", "usage", "files", "snapshots", "session_facts", "problems", "dirty_sessions"}) {
     EXPECT_EQ(query_int(path_, fmt::format("SELECT COUNT(*) FROM sqlite_master WHERE type = "
                                            "'table' AND name = '{}'",
                                            table)),
@@ -216,8 +216,10 @@ TEST(SqliteLedgerOpenTest, UnwritableLocationFails) {
 TEST_F(SqliteLedgerTest, LargerTotalWinsWhateverTheOrder) {
   // Streaming snapshots: partial, final, partial again.
   commit({batch(cursor_at("/a.jsonl", 10), std::nullopt, {record("r1", 1000, 5, 1)})});
-  commit({batch(cursor_at("/a.jsonl", 20, 2), cursor_at("/a.jsonl", 10), {record("r1", 1000, 5, 57)})});
-  commit({batch(cursor_at("/a.jsonl", 30, 3), cursor_at("/a.jsonl", 20, 2), {record("r1", 1000, 5, 12)})});
+  commit({batch(cursor_at("/a.jsonl", 20, 2), cursor_at("/a.jsonl", 10),
+                {record("r1", 1000, 5, 57)})});
+  commit({batch(cursor_at("/a.jsonl", 30, 3), cursor_at("/a.jsonl", 20, 2),
+                {record("r1", 1000, 5, 12)})});
   const AggregateRow t = total();
   EXPECT_EQ(t.requests, 1);
   EXPECT_EQ(t.tokens.output, 57);
@@ -297,7 +299,8 @@ TEST_F(SqliteLedgerTest, BatchWhoseBaseNoLongerMatchesIsDroppedAsStale) {
   EXPECT_EQ(first.files, 1);
   EXPECT_EQ(first.records, 1);
   UsageRecord other = record("r3", 2000, 100, 1);  // what the slower process made of it
-  const CommitStats second = commit({batch(c20, c10, {other}, {snapshot("s1", 2000, 999, 999, 5)})});
+  const CommitStats second =
+      commit({batch(c20, c10, {other}, {snapshot("s1", 2000, 999, 999, 5)})});
   EXPECT_EQ(second.stale_batches, 1);
   EXPECT_EQ(second.files, 0);
   EXPECT_EQ(second.records, 0);
@@ -310,8 +313,9 @@ TEST_F(SqliteLedgerTest, StaleBatchIsDroppedButTheOthersInTheCommitApply) {
   const FileCursor a10 = cursor_at("/a.jsonl", 10, 1);
   commit({batch(a10, std::nullopt, {record("a1", 1000, 1, 1)})});
   commit({batch(cursor_at("/a.jsonl", 20, 2), a10, {record("a2", 1000, 1, 1)})});
-  const CommitStats stats = commit({batch(cursor_at("/a.jsonl", 30, 3), a10, {record("a3", 1000, 1, 1)}),
-                                    batch(cursor_at("/b.jsonl", 10), std::nullopt, {record("b1", 1000, 1, 1)})});
+  const CommitStats stats =
+      commit({batch(cursor_at("/a.jsonl", 30, 3), a10, {record("a3", 1000, 1, 1)}),
+              batch(cursor_at("/b.jsonl", 10), std::nullopt, {record("b1", 1000, 1, 1)})});
   EXPECT_EQ(stats.stale_batches, 1);
   EXPECT_EQ(stats.files, 1);
   EXPECT_EQ(count("id IN ('a1', 'a2', 'b1')"), 3);
@@ -379,7 +383,8 @@ TEST_F(SqliteLedgerTest, RestartBatchClearsProblemsAndFactsOfThePathButKeepsReco
   EXPECT_EQ(problems->total, 2);
 
   // The file was rewritten: read from the start (no base); it now says less.
-  FileBatch restart = batch(cursor_at("/a.jsonl", 40, 2, 8), std::nullopt, {record("r1", 1000, 5, 1)});
+  FileBatch restart =
+      batch(cursor_at("/a.jsonl", 40, 2, 8), std::nullopt, {record("r1", 1000, 5, 1)});
   SessionFacts fewer = facts;
   fewer.user_prompts = 1;
   restart.sessions.push_back(fewer);
@@ -459,11 +464,13 @@ TEST_F(SqliteLedgerTest, ReconcileCreatesUnloggedRecordsAndClearsDirtySessions) 
 TEST_F(SqliteLedgerTest, RollupAlwaysEqualsTheRecords) {
   auto check = [&](const char* when) {
     const std::string raw = query_text(
-        path_, "SELECT COUNT(*) || ' ' || SUM(input_tokens) || ' ' || SUM(output_tokens) || ' ' || "
-               "SUM(cache_read_tokens) || ' ' || printf('%.6f', SUM(cost_usd)) FROM usage");
+        path_,
+        "SELECT COUNT(*) || ' ' || SUM(input_tokens) || ' ' || SUM(output_tokens) || ' ' || "
+        "SUM(cache_read_tokens) || ' ' || printf('%.6f', SUM(cost_usd)) FROM usage");
     const std::string rolled = query_text(
-        path_, "SELECT SUM(requests) || ' ' || SUM(input_tokens) || ' ' || SUM(output_tokens) || "
-               "' ' || SUM(cache_read_tokens) || ' ' || printf('%.6f', SUM(cost_usd)) FROM usage_rollup");
+        path_,
+        "SELECT SUM(requests) || ' ' || SUM(input_tokens) || ' ' || SUM(output_tokens) || "
+        "' ' || SUM(cache_read_tokens) || ' ' || printf('%.6f', SUM(cost_usd)) FROM usage_rollup");
     EXPECT_EQ(raw, rolled) << when;
   };
   commit({batch(cursor_at("/s1.jsonl", 100), std::nullopt,
@@ -521,13 +528,13 @@ TEST_F(SqliteLedgerTest, SubAgentRecordsCountTowardTheParentsSnapshot) {
 TEST_F(SqliteLedgerTest, AgentReportedCostSpreadSumsExactlyToTheSnapshotCost) {
   // A model the price table lacks: the cost-state's costUSD is the only price there is.
   const double reported = 0.069573;
-  commit({batch(cursor_at("/s1.jsonl", 100), std::nullopt,
-                {record("r1", 1000, 5, 30, "s1", "unknown-opus"),
-                 record("r2", 2000, 6, 43, "s1", "unknown-opus"),
-                 record("r3", 3000, 7, 25, "s1", "unknown-opus"),
-                 record("k1", 3000, 7, 25, "s1", "opus")},
-                {snapshot("s1", 3500, 18 + 3, 98 + 11, 10, "unknown-opus", reported),
-                 snapshot("s1", 3500, 7, 25, 10, "opus", 123.0)})});
+  commit({batch(
+      cursor_at("/s1.jsonl", 100), std::nullopt,
+      {record("r1", 1000, 5, 30, "s1", "unknown-opus"),
+       record("r2", 2000, 6, 43, "s1", "unknown-opus"),
+       record("r3", 3000, 7, 25, "s1", "unknown-opus"), record("k1", 3000, 7, 25, "s1", "opus")},
+      {snapshot("s1", 3500, 18 + 3, 98 + 11, 10, "unknown-opus", reported),
+       snapshot("s1", 3500, 7, 25, 10, "opus", 123.0)})});
   ASSERT_TRUE(ledger_->reconcile(pricer_));
   double sum = 0;
   std::int64_t requests = 0;
@@ -685,7 +692,8 @@ TEST_F(SqliteLedgerAggregateTest, GroupsByModelAgentProjectAndSessions) {
     by_model[r.model] += r.tokens.input;
     EXPECT_EQ(r.project, "");
   }
-  EXPECT_EQ(by_model, (std::map<std::string, std::int64_t>{{"gpt-5.5", 16}, {"haiku", 2}, {"opus", 13}}));
+  EXPECT_EQ(by_model,
+            (std::map<std::string, std::int64_t>{{"gpt-5.5", 16}, {"haiku", 2}, {"opus", 13}}));
 
   std::map<Agent, std::int64_t> by_agent;
   for (const AggregateRow& r : rows({}, GroupBy{.agent = true})) {
@@ -697,21 +705,23 @@ TEST_F(SqliteLedgerAggregateTest, GroupsByModelAgentProjectAndSessions) {
   for (const AggregateRow& r : rows({}, GroupBy{.project = true})) {
     by_project[r.project] += r.tokens.input;
   }
-  EXPECT_EQ(by_project, (std::map<std::string, std::int64_t>{{"/work/app", 23}, {"/work/other", 8}}));
+  EXPECT_EQ(by_project,
+            (std::map<std::string, std::int64_t>{{"/work/app", 23}, {"/work/other", 8}}));
 
   std::map<std::string, std::int64_t> by_root;
   for (const AggregateRow& r : rows({}, GroupBy{.root_session = true})) {
     by_root[r.session] += r.tokens.input;
   }
-  EXPECT_EQ(by_root, (std::map<std::string, std::int64_t>{
-                         {"sess-a", 7}, {"sess-b", 8}, {"thread-1", 16}}));
+  EXPECT_EQ(by_root,
+            (std::map<std::string, std::int64_t>{{"sess-a", 7}, {"sess-b", 8}, {"thread-1", 16}}));
 
   std::map<std::string, std::int64_t> by_session;
   for (const AggregateRow& r : rows({}, GroupBy{.root_session = true, .session = true})) {
     by_session[r.session] += r.tokens.input;
   }
-  EXPECT_EQ(by_session, (std::map<std::string, std::int64_t>{
-                            {"sess-a", 3}, {"sess-a/agent-1", 4}, {"sess-b", 8}, {"thread-1", 16}}));
+  EXPECT_EQ(by_session,
+            (std::map<std::string, std::int64_t>{
+                {"sess-a", 3}, {"sess-a/agent-1", 4}, {"sess-b", 8}, {"thread-1", 16}}));
 
   // Two dimensions at once.
   std::map<std::pair<Agent, std::string>, std::int64_t> by_agent_model;
@@ -823,7 +833,8 @@ TEST_F(SqliteLedgerTest, TwoConnectionsOnTheSameFileBothCommit) {
   auto second = open_sqlite_ledger(path_);
   ASSERT_TRUE(second) << second.error().message;
   commit({batch(cursor_at("/a.jsonl", 10), std::nullopt, {record("a1", 1000, 1, 1)})});
-  std::vector<FileBatch> b = {batch(cursor_at("/b.jsonl", 10), std::nullopt, {record("b1", 1000, 2, 1)})};
+  std::vector<FileBatch> b = {
+      batch(cursor_at("/b.jsonl", 10), std::nullopt, {record("b1", 1000, 2, 1)})};
   auto r = (*second)->commit(b, pricer_);
   ASSERT_TRUE(r) << r.error().message;
   auto n1 = ledger_->record_count();
@@ -848,10 +859,10 @@ TEST_F(SqliteLedgerTest, ConcurrentWritersQueueInsteadOfFailing) {
     }
     FakePricer pricer;
     for (int i = 0; i < kBatches; ++i) {
-      std::vector<FileBatch> b = {batch(cursor_at("/" + name + ".jsonl", i + 1, i + 1),
-                                        i == 0 ? std::nullopt
-                                               : std::optional<FileCursor>(cursor_at("/" + name + ".jsonl", i, i)),
-                                        {record(fmt::format("{}-{}", name, i), 1000 + i, 1, 1, name)})};
+      std::vector<FileBatch> b = {batch(
+          cursor_at("/" + name + ".jsonl", i + 1, i + 1),
+          i == 0 ? std::nullopt : std::optional<FileCursor>(cursor_at("/" + name + ".jsonl", i, i)),
+          {record(fmt::format("{}-{}", name, i), 1000 + i, 1, 1, name)})};
       auto r = l->get()->commit(b, pricer);
       if (!r) {
         *out = Unexpected{r.error()};
