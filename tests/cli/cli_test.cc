@@ -2,15 +2,15 @@
 // (tests/data/real-logs, scrubbed copies of genuine Claude Code / Codex / Gemini CLI logs
 // with the usage the API billed in ground_truth.json).
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>
 #include <sys/wait.h>
-#include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
 #include <map>
 #include <sstream>
 #include <string>
@@ -37,7 +37,7 @@ std::string slurp(const std::string& path) {
 
 // Runs tally with a clean environment: only HOME, TALLY_DATA_DIR, TZ and what `extra` adds.
 Result run_tally(const std::string& home, const std::string& data_dir, const std::string& args,
-              const std::string& extra = "") {
+                 const std::string& extra = "") {
   const fs::path err_file = fs::temp_directory_path() / fmt::format("tally-cli-{}.err", ::getpid());
   const std::string cmd = fmt::format(
       "env -i HOME='{}' TALLY_DATA_DIR='{}' TZ=UTC PATH=/usr/bin:/bin {} '{}' {} 2>'{}'", home,
@@ -62,8 +62,7 @@ Result run_tally(const std::string& home, const std::string& data_dir, const std
 class TempDir {
  public:
   TempDir() {
-    path_ = fs::temp_directory_path() /
-            fmt::format("tally-cli-test-{}-{}", ::getpid(), counter_++);
+    path_ = fs::temp_directory_path() / fmt::format("tally-cli-test-{}-{}", ::getpid(), counter_++);
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -82,8 +81,12 @@ class TempDir {
 using Fields = std::map<std::string, std::int64_t>;
 using ByModel = std::map<std::pair<std::string, std::string>, Fields>;
 
-const char* kTokenFields[] = {"input_tokens", "cache_read_tokens", "cache_write_tokens",
-                              "cache_write_1h_tokens", "output_tokens", "reasoning_tokens",
+const char* kTokenFields[] = {"input_tokens",
+                              "cache_read_tokens",
+                              "cache_write_tokens",
+                              "cache_write_1h_tokens",
+                              "output_tokens",
+                              "reasoning_tokens",
                               "requests"};
 
 // ground_truth.json "models", summed per (agent, model).
@@ -171,8 +174,10 @@ TEST(CliTest, MalformedLinesAreWarnedWithFileAndLineAndTheRunGoesOn) {
   const fs::path bad = codex / "rollout-2026-11-22T23-00-00-garbage.jsonl";
   {
     std::ofstream out(bad, std::ios::binary);
-    out << "{\"timestamp\":\"2026-11-22T23:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"x\"}}\n";
-    out << "{\"timestamp\":\"2026-11-22T23:00:01Z\",\"type\":\"token_usage_record\",\"payload\":{\n";
+    out << "{\"timestamp\":\"2026-11-22T23:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":"
+           "\"x\"}}\n";
+    out << "{\"timestamp\":\"2026-11-22T23:00:01Z\",\"type\":\"token_usage_record\",\"payload\":{"
+           "\n";
     out << std::string("\x00\x01\xff\xfe garbage", 12) << "\n";
   }
   Result run = run_tally(home.str(), data.str(), "models --json");
@@ -247,11 +252,107 @@ TEST(CliTest, CsvHasTheJsonFieldNamesAndWarningsGoToStderr) {
   Result run = run_tally(kFixtures + "/home", data.str(), "projects --csv");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const std::string header = run.out.substr(0, run.out.find('\n'));
-  for (const char* field : {"project", "agent", "model", "requests", "input_tokens", "cost_usd",
-                            "cost_source"}) {
+  for (const char* field :
+       {"project", "agent", "model", "requests", "input_tokens", "cost_usd", "cost_source"}) {
     EXPECT_NE(header.find(field), std::string::npos) << header;
   }
   EXPECT_NE(run.err.find("unpriced model gpt-6-sol"), std::string::npos) << run.err;
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliPricesTest, CheckComparesTallysPriceWithTheAgentsOwnFigure) {
+  TempDir data;
+  Result run = run_tally(kFixtures + "/home", data.str(), "prices check -q");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  // claude-haiku-4-5 is in the table and Claude Code reported its cost: they agree.
+  EXPECT_NE(run.out.find("claude-haiku-4-5 (claude)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("+0.00%"), std::string::npos) << run.out;
+  // claude-opus-5-5 is in no price list: priced from the agent's own figure.
+  EXPECT_NE(run.out.find("claude-opus-5-5 (claude)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("$0.4606"), std::string::npos) << run.out;
+  // Models without any price are listed.
+  EXPECT_NE(run.out.find("gpt-6-sol (codex)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("gemini-3.8-flash (gemini)"), std::string::npos) << run.out;
+}
+
+TEST(CliPricesTest, AnAliasRepricesHistoryAndShowsTheDifference) {
+  TempDir data;
+  TempDir config_dir;
+  const std::string config = config_dir.str() + "/config.toml";
+  std::ofstream(config) << "[pricing.aliases]\n\"claude-opus-5-5\" = \"claude-opus-4-8\"\n";
+  const std::string home = kFixtures + "/home";
+  Result before = run_tally(home, data.str(), "models --json");
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  Result after =
+      run_tally(home, data.str(), "prices check -q", fmt::format("TALLY_CONFIG='{}'", config));
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  // Priced as opus-4-8 ($5/$25) the 17 requests cost $0.6056 against $0.4606 reported.
+  EXPECT_NE(after.out.find("$0.6056"), std::string::npos) << after.out;
+  EXPECT_NE(after.out.find("+31.49%"), std::string::npos) << after.out;
+  Result models =
+      run_tally(home, data.str(), "models --json", fmt::format("TALLY_CONFIG='{}'", config));
+  std::map<std::string, std::string> sources;
+  rows_of(models.out, &sources);
+  EXPECT_EQ(sources["claude-opus-5-5"], "computed");
+}
+
+TEST(CliPricesTest, ShowExplainsTheMatchAndUnknownModelsFail) {
+  TempDir data;
+  const std::string home = kFixtures + "/home";
+  Result show = run_tally(home, data.str(), "prices show anthropic/claude-opus-4-6-20260101");
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_NE(show.out.find("priced as claude-opus-4-6"), std::string::npos) << show.out;
+  Result unknown = run_tally(home, data.str(), "prices show gpt-6-sol");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("no price for 'gpt-6-sol'"), std::string::npos) << unknown.err;
+}
+
+TEST(CliPricesTest, ImportingLiteLlmLayersItsPricesOffline) {
+  const std::string litellm = std::string(TALLY_SHARED_DIR) + "/pricing/litellm_model_prices.json";
+  if (!fs::exists(litellm)) {
+    GTEST_SKIP() << "no " << litellm;
+  }
+  TempDir data;
+  const std::string home = kFixtures + "/home";
+  Result imported = run_tally(home, data.str(), "prices import '" + litellm + "'");
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_NE(imported.out.find("Imported"), std::string::npos) << imported.out;
+  EXPECT_TRUE(fs::exists(data.path() / "imported_prices.toml"));
+  // A key only the community list has is now known.
+  Result show = run_tally(home, data.str(), "prices show gemini/gemini-2.5-pro");
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+  Result models = run_tally(home, data.str(), "models --json");
+  EXPECT_EQ(rows_of(models.out), ground_truth());
+}
+
+TEST(CliPricesTest, PlansAndTheStandardSpeedWhatIf) {
+  TempDir data;
+  TempDir config_dir;
+  const std::string config = config_dir.str() + "/config.toml";
+  std::ofstream(config) << "plan = \"claude-max-20x\"\n";
+  const std::string home = kFixtures + "/home";
+  Result monthly = run_tally(home, data.str(), "monthly --json --timezone UTC",
+                             fmt::format("TALLY_CONFIG='{}'", config));
+  ASSERT_EQ(monthly.exit_code, 0) << monthly.err;
+  EXPECT_NE(monthly.out.find("plan Claude Max 20x (claude, $200.00/month): 2026-11 API-equivalent"),
+            std::string::npos)
+      << monthly.out;
+  // No fixture ran in fast mode: the what-if changes nothing and says what it did.
+  Result what_if = run_tally(home, data.str(), "models --json --speed standard");
+  ASSERT_EQ(what_if.exit_code, 0) << what_if.err;
+  EXPECT_NE(what_if.out.find("what-if"), std::string::npos);
+  Result bad = run_tally(home, data.str(), "models --speed turbo");
+  EXPECT_EQ(bad.exit_code, 2);
+  // A plan tally does not know is an error that names the file and the known plans.
+  std::ofstream(config) << "plan = \"claude-max-50x\"\n";
+  Result bad_plan =
+      run_tally(home, data.str(), "models", fmt::format("TALLY_CONFIG='{}'", config));
+  EXPECT_EQ(bad_plan.exit_code, 1);
+  EXPECT_NE(bad_plan.err.find("config.toml"), std::string::npos) << bad_plan.err;
+  EXPECT_NE(bad_plan.err.find("claude-max-20x"), std::string::npos) << bad_plan.err;
 }
 
 }  // namespace
