@@ -188,7 +188,15 @@ class SqliteLedger final : public Ledger {
     for (FileBatch& batch : batches) {
       auto current = cursor(batch.cursor.path);
       TALLY_TRY(current);
-      if (!same_cursor(*current, batch.base)) {
+      // Stale: another process moved the cursor since this batch was read, or (a fresh
+      // read) already applied exactly these bytes; applying again would only redo work.
+      const bool already_applied = !batch.base && *current &&
+                                   (*current)->inode == batch.cursor.inode &&
+                                   (*current)->offset == batch.cursor.offset &&
+                                   (*current)->head_hash == batch.cursor.head_hash &&
+                                   (*current)->size == batch.cursor.size &&
+                                   (*current)->mtime_ns == batch.cursor.mtime_ns;
+      if (!same_cursor(*current, batch.base) || already_applied) {
         ++stats.stale_batches;
         continue;
       }
