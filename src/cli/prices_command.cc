@@ -262,7 +262,7 @@ int prices_check(const PricesOptions& o) {
                       render::format_usd(r.computed_usd), render::format_usd(r.reported_usd), pct,
                       std::fabs(pct) >= 1.0 ? "  <- check this price" : "");
     }
-    if (r.reported_only_usd > 0 || (r.reported_requests > 0 && r.both_requests == 0)) {
+    if (r.reported_requests > 0) {
       reported += fmt::format("  {:<40} {:>8} requests {:>12}\n", name, r.reported_requests,
                               render::format_usd(r.reported_only_usd));
     }

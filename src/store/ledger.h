@@ -115,11 +115,13 @@ struct PriceCheckRow {
   std::string priced_as;  // the table key (any one, when several)
   std::int64_t requests = 0;
   std::int64_t unpriced_requests = 0;
-  std::int64_t reported_requests = 0;  // records the agent reported a cost for
-  std::int64_t both_requests = 0;      // ... that the table priced as well
-  double computed_usd = 0;             // tally's cost over both_requests
-  double reported_usd = 0;             // the agent's cost over both_requests
-  double reported_only_usd = 0;        // the agent's cost where tally has no price
+  std::int64_t reported_requests = 0;  // records priced from the agent's own figure
+  // Sessions whose agent reported a cost (Claude cost-state) for a model the table prices:
+  // their records, tally's cost for them, and the agent's figure for the same sessions.
+  std::int64_t both_requests = 0;
+  double computed_usd = 0;
+  double reported_usd = 0;
+  double reported_only_usd = 0;  // the agent's cost where tally has no price
 };
 
 class Ledger {

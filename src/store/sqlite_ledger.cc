@@ -311,6 +311,11 @@ class SqliteLedger final : public Ledger {
     TALLY_TRY(tx);
     auto n = reprice_where("1 = 1", {}, pricer);
     TALLY_TRY(n);
+    // A model the new table no longer prices falls back to the agent's own figure, which
+    // reconcile spreads: settle every session that has one.
+    TALLY_TRY(db_.exec(
+        "INSERT OR IGNORE INTO dirty_sessions (agent, session_id) "
+        "SELECT DISTINCT agent, session_id FROM snapshots WHERE cost_usd IS NOT NULL"));
     TALLY_TRY(set_meta("price_fingerprint", fingerprint));
     TALLY_TRY(tx->commit());
     return *n;
@@ -486,35 +491,63 @@ class SqliteLedger final : public Ledger {
   }
 
   Result<std::vector<PriceCheckRow>> price_check() override {
-    auto stmt = db_.prepare_cached(
-        "SELECT agent, model, MAX(priced_as), COUNT(*), "
-        "SUM(cost_source = 'unpriced'), COUNT(reported_cost_usd), "
-        "SUM(cost_source = 'computed' AND reported_cost_usd IS NOT NULL), "
-        "TOTAL(CASE WHEN cost_source = 'computed' AND reported_cost_usd IS NOT NULL THEN cost_usd "
-        "END), "
-        "TOTAL(CASE WHEN cost_source = 'computed' THEN reported_cost_usd END), "
-        "TOTAL(CASE WHEN cost_source = 'agent-reported' THEN reported_cost_usd END) "
-        "FROM usage GROUP BY agent, model ORDER BY agent, model");
+    std::map<std::pair<std::string, std::string>, PriceCheckRow> rows;
+    {
+      auto stmt = db_.prepare_cached(
+          "SELECT agent, model, MAX(priced_as), COUNT(*), SUM(cost_source = 'unpriced'), "
+          "SUM(cost_source = 'agent-reported'), "
+          "TOTAL(CASE WHEN cost_source = 'agent-reported' THEN reported_cost_usd END) "
+          "FROM usage GROUP BY agent, model");
+      TALLY_TRY(stmt);
+      for (;;) {
+        auto has = stmt->step();
+        TALLY_TRY(has);
+        if (!*has) {
+          break;
+        }
+        PriceCheckRow r;
+        r.agent = agent_or_claude(stmt->text(0));
+        r.model = stmt->text(1);
+        r.priced_as = stmt->text(2);
+        r.requests = stmt->int64(3);
+        r.unpriced_requests = stmt->int64(4);
+        r.reported_requests = stmt->int64(5);
+        r.reported_only_usd = stmt->real(6);
+        rows[{stmt->text(0), r.model}] = std::move(r);
+      }
+    }
+    // tally's cost against the agent's own figure, per whole session: the latest snapshot
+    // of each session and model that carries a cost, next to the computed cost of the
+    // session's records of that model (sub-agents and unlogged calls included).
+    auto stmt = db_.prepare_cached(R"sql(
+WITH latest AS (
+  SELECT s.agent, s.session_id, s.model, s.cost_usd FROM snapshots s
+  WHERE s.cost_usd IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM snapshots t WHERE t.agent = s.agent AND t.session_id = s.session_id
+      AND t.model = s.model AND (t.ts > s.ts OR (t.ts = s.ts AND t.source_offset > s.source_offset))))
+SELECT l.agent, l.model, COUNT(u.id), TOTAL(u.cost_usd), l.cost_usd
+FROM latest l JOIN usage u ON u.agent = l.agent AND u.root_session = l.session_id
+  AND u.model = l.model AND u.cost_source = 'computed'
+GROUP BY l.agent, l.session_id, l.model
+)sql");
     TALLY_TRY(stmt);
-    std::vector<PriceCheckRow> out;
     for (;;) {
       auto has = stmt->step();
       TALLY_TRY(has);
       if (!*has) {
         break;
       }
-      PriceCheckRow r;
-      r.agent = agent_or_claude(stmt->text(0));
-      r.model = stmt->text(1);
-      r.priced_as = stmt->text(2);
-      r.requests = stmt->int64(3);
-      r.unpriced_requests = stmt->int64(4);
-      r.reported_requests = stmt->int64(5);
-      r.both_requests = stmt->int64(6);
-      r.computed_usd = stmt->real(7);
-      r.reported_usd = stmt->real(8);
-      r.reported_only_usd = stmt->real(9);
-      out.push_back(std::move(r));
+      auto it = rows.find({stmt->text(0), stmt->text(1)});
+      if (it == rows.end()) {
+        continue;
+      }
+      it->second.both_requests += stmt->int64(2);
+      it->second.computed_usd += stmt->real(3);
+      it->second.reported_usd += stmt->real(4);
+    }
+    std::vector<PriceCheckRow> out;
+    for (auto& [key, row] : rows) {
+      out.push_back(std::move(row));
     }
     return out;
   }
@@ -697,13 +730,33 @@ class SqliteLedger final : public Ledger {
     if (snaps.empty()) {
       return ok();
     }
-    auto logged_records =
-        load_records("agent = ?1 AND root_session = ?2 AND kind = 'response'", {agent, session});
-    TALLY_TRY(logged_records);
+    // Only what reconciliation needs from the session's logged records: a narrow read.
     std::vector<LoggedUsage> logged;
-    logged.reserve(logged_records->size());
-    for (const UsageRecord& r : *logged_records) {
-      logged.push_back(LoggedUsage{r.model, r.ts, r.tokens});
+    {
+      auto stmt = db_.prepare_cached(
+          "SELECT model, ts, input_tokens, cache_read_tokens, cache_write_tokens, "
+          "cache_write_1h_tokens, output_tokens, reasoning_tokens FROM usage "
+          "WHERE agent = ?1 AND root_session = ?2 AND kind = 'response'");
+      TALLY_TRY(stmt);
+      stmt->bind(1, agent);
+      stmt->bind(2, session);
+      for (;;) {
+        auto has = stmt->step();
+        TALLY_TRY(has);
+        if (!*has) {
+          break;
+        }
+        LoggedUsage l;
+        l.model = stmt->text(0);
+        l.ts = stmt->int64(1);
+        l.tokens.input = stmt->int64(2);
+        l.tokens.cache_read = stmt->int64(3);
+        l.tokens.cache_write = stmt->int64(4);
+        l.tokens.cache_write_1h = stmt->int64(5);
+        l.tokens.output = stmt->int64(6);
+        l.tokens.reasoning = stmt->int64(7);
+        logged.push_back(std::move(l));
+      }
     }
     std::vector<UsageRecord> unlogged = unlogged_records(session, snaps, logged);
 
@@ -714,17 +767,14 @@ class SqliteLedger final : public Ledger {
     del->bind(2, session);
     TALLY_TRY(del->run());
 
-    // Unlogged spend belongs to the session's project and people.
-    const UsageRecord* like = nullptr;
-    for (const UsageRecord& r : *logged_records) {
-      if (r.parent_session_id.empty()) {
-        like = &r;
-        break;
-      }
-    }
-    if (like == nullptr && !logged_records->empty()) {
-      like = &logged_records->front();
-    }
+    // Unlogged spend belongs to the session's project and people (the root's own records
+    // first, else a sub-agent's).
+    auto like_rows = load_records(
+        "agent = ?1 AND root_session = ?2 AND kind = 'response' "
+        "ORDER BY parent_session_id != '', ts LIMIT 1",
+        {agent, session});
+    TALLY_TRY(like_rows);
+    const UsageRecord* like = like_rows->empty() ? nullptr : &like_rows->front();
     auto upsert = db_.prepare_cached(kUpsertUsage);
     TALLY_TRY(upsert);
     for (UsageRecord& r : unlogged) {
@@ -737,7 +787,9 @@ class SqliteLedger final : public Ledger {
       TALLY_TRY(upsert_record(*upsert, r, pricer.price(r)));
     }
 
-    // Spread each model's reported cost (latest snapshot) over its records.
+    // Spread each model's reported cost (latest snapshot) over its records, for the models
+    // the price table cannot price: there the agent's figure is the cost. Priced models need
+    // no share (`prices check` compares whole sessions against the snapshots).
     std::map<std::string, const CumulativeSnapshot*> latest;
     for (const CumulativeSnapshot& s : snaps) {
       auto& slot = latest[s.model];
@@ -746,34 +798,41 @@ class SqliteLedger final : public Ledger {
         slot = &s;
       }
     }
-    auto records = load_records("agent = ?1 AND root_session = ?2", {agent, session});
-    TALLY_TRY(records);
-    std::map<std::string, double> weight_sum;
-    std::map<std::string, std::int64_t> count;
-    for (const UsageRecord& r : *records) {
-      weight_sum[r.model] += reference_weight(r.tokens);
-      ++count[r.model];
-    }
     auto update = db_.prepare_cached(
         "UPDATE usage SET reported_cost_usd = ?2, cost_usd = ?3, cost_source = ?4, priced_as = ?5, "
         "standard_cost_usd = ?6 WHERE id = ?1");
     TALLY_TRY(update);
-    for (UsageRecord& r : *records) {
-      auto it = latest.find(r.model);
-      if (it != latest.end() && it->second->cost_usd) {
-        const double total = *it->second->cost_usd;
-        const double w = weight_sum[r.model];
-        r.reported_cost_usd = w > 0 ? total * reference_weight(r.tokens) / w
-                                    : total / static_cast<double>(count[r.model]);
+    for (const auto& [model, snap] : latest) {
+      if (!snap->cost_usd) {
+        continue;
       }
-      const pricing::Cost cost = pricer.price(r);
-      update->bind(1, r.id);
-      update->bind(2, r.reported_cost_usd);
-      update->bind(3, cost.usd);
-      update->bind(4, cost_source_name(cost.source));
-      update->bind(5, cost.priced_as);
-      update->bind(6, cost.standard_usd);
-      TALLY_TRY(update->run());
+      UsageRecord probe;
+      probe.agent = snap->agent;
+      probe.model = model;
+      probe.ts = snap->ts;
+      if (pricer.price(probe).source == CostSource::computed) {
+        continue;
+      }
+      auto records = load_records("agent = ?1 AND root_session = ?2 AND model = ?3",
+                                  {agent, session, model});
+      TALLY_TRY(records);
+      double weight_sum = 0;
+      for (const UsageRecord& r : *records) {
+        weight_sum += reference_weight(r.tokens);
+      }
+      for (UsageRecord& r : *records) {
+        r.reported_cost_usd = weight_sum > 0
+                                  ? *snap->cost_usd * reference_weight(r.tokens) / weight_sum
+                                  : *snap->cost_usd / static_cast<double>(records->size());
+        const pricing::Cost cost = pricer.price(r);
+        update->bind(1, r.id);
+        update->bind(2, r.reported_cost_usd);
+        update->bind(3, cost.usd);
+        update->bind(4, cost_source_name(cost.source));
+        update->bind(5, cost.priced_as);
+        update->bind(6, cost.standard_usd);
+        TALLY_TRY(update->run());
+      }
     }
     return ok();
   }
