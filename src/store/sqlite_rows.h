@@ -1,0 +1,32 @@
+#pragma once
+
+// How a UsageRecord maps to a row of the SQLite ledger's `usage` table and back: the one
+// place that knows the column order of the upsert and of record reads.
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "core/usage.h"
+#include "pricing/pricer.h"
+#include "store/sqlite_db.h"
+
+namespace tally::store {
+
+// The session a record rolls up into: its parent, else itself.
+std::string root_of(const UsageRecord& r);
+CostSource parse_cost_source(const std::string& s);
+Agent agent_or_claude(const std::string& s);
+
+// Inserts a record, or replaces the stored copy of the same id when this one is better
+// (core/usage.h better_copy, in SQL). 34 parameters, bound by upsert_record().
+extern const std::string_view kUpsertUsage;
+// The columns read_record() expects, in order.
+extern const std::string_view kRecordColumns;
+
+// Binds `r` priced as `cost` to a statement prepared from kUpsertUsage and runs it.
+Status upsert_record(Statement& s, const UsageRecord& r, const pricing::Cost& cost);
+// Reads a record from a row selected with kRecordColumns.
+UsageRecord read_record(const Statement& s);
+
+}  // namespace tally::store
