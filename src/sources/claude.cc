@@ -204,6 +204,14 @@ simdjson::error_code read_user_content(value content, UserContent& out) {
   return SUCCESS;
 }
 
+// Copies a string value into `out`; leaves `out` as it was when the value is not a string.
+void copy_string(value v, std::string& out) {
+  std::string_view s;
+  if (v.get_string().get(s) == SUCCESS) {
+    out = std::string(s);
+  }
+}
+
 // Everything this adapter reads from one line, gathered in a single pass over its fields
 // (the field order differs by entry kind and CLI version).
 struct ClaudeLine {
@@ -234,6 +242,7 @@ struct ClaudeLine {
 };
 
 simdjson::error_code read_message(object message, ClaudeLine& line) {
+  bool assistant = false;
   for (auto field_result : message) {
     simdjson::ondemand::field field;
     if (auto err = std::move(field_result).get(field); err != SUCCESS) {
@@ -246,13 +255,9 @@ simdjson::error_code read_message(object message, ClaudeLine& line) {
     value v = field.value();
     std::string_view s;
     if (key == "id") {
-      if (v.get_string().get(s) == SUCCESS) {
-        line.message_id = std::string(s);
-      }
+      copy_string(v, line.message_id);
     } else if (key == "model") {
-      if (v.get_string().get(s) == SUCCESS) {
-        line.model = std::string(s);
-      }
+      copy_string(v, line.model);
     } else if (key == "usage") {
       object usage;
       if (v.get_object().get(usage) == SUCCESS) {
@@ -261,7 +266,13 @@ simdjson::error_code read_message(object message, ClaudeLine& line) {
         }
         line.has_usage = true;
       }
-    } else if (key == "content") {
+    } else if (key == "role") {
+      if (v.get_string().get(s) == SUCCESS) {
+        assistant = s == "assistant";
+      }
+    } else if (key == "content" && !assistant) {
+      // Only user content is classified (typed prompt or not); an assistant reply's blocks
+      // can be large and say nothing the ledger needs.
       if (auto err = read_user_content(v, line.user_content); err != SUCCESS) {
         return err;
       }
@@ -343,41 +354,23 @@ simdjson::error_code read_line(object obj, ClaudeLine& line) {
     std::string_view s;
     bool b = false;
     if (key == "type") {
-      if (v.get_string().get(s) == SUCCESS) {
-        line.type = std::string(s);
-      }
+      copy_string(v, line.type);
     } else if (key == "subtype") {
-      if (v.get_string().get(s) == SUCCESS) {
-        line.subtype = std::string(s);
-      }
+      copy_string(v, line.subtype);
     } else if (key == "timestamp") {
-      if (v.get_string().get(s) == SUCCESS) {
-        line.timestamp = std::string(s);
-      }
+      copy_string(v, line.timestamp);
     } else if (key == "sessionId") {
-      if (v.get_string().get(s) == SUCCESS) {
-        line.session_id = std::string(s);
-      }
+      copy_string(v, line.session_id);
     } else if (key == "agentId") {
-      if (v.get_string().get(s) == SUCCESS) {
-        line.agent_id = std::string(s);
-      }
+      copy_string(v, line.agent_id);
     } else if (key == "cwd") {
-      if (v.get_string().get(s) == SUCCESS) {
-        line.cwd = std::string(s);
-      }
+      copy_string(v, line.cwd);
     } else if (key == "requestId") {
-      if (v.get_string().get(s) == SUCCESS) {
-        line.request_id = std::string(s);
-      }
+      copy_string(v, line.request_id);
     } else if (key == "effort") {
-      if (v.get_string().get(s) == SUCCESS) {
-        line.effort = std::string(s);
-      }
+      copy_string(v, line.effort);
     } else if (key == "aiTitle") {
-      if (v.get_string().get(s) == SUCCESS) {
-        line.ai_title = std::string(s);
-      }
+      copy_string(v, line.ai_title);
     } else if (key == "isSidechain") {
       if (v.get_bool().get(b) == SUCCESS) {
         line.is_sidechain = b;

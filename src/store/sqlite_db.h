@@ -68,6 +68,20 @@ class Statement {
   CachedStatement* slot_ = nullptr;  // set: return to the cache instead of finalizing
 };
 
+// Steps `stmt` through every row, calling `row()` for each (it reads the row through
+// `stmt`); fails on the first SQLite error.
+template <typename F>
+Status for_each_row(Statement& stmt, F&& row) {
+  for (;;) {
+    auto has = stmt.step();
+    TALLY_TRY(has);
+    if (!*has) {
+      return ok();
+    }
+    row();
+  }
+}
+
 class Database {
  public:
   // Opens (creating if needed) the database at `path` (":memory:" for tests) with WAL,

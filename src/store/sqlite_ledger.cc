@@ -196,14 +196,7 @@ class SqliteLedger final : public Ledger {
     {
       auto stmt = db_.prepare_cached("SELECT agent, session_id FROM dirty_sessions");
       TALLY_TRY(stmt);
-      for (;;) {
-        auto has = stmt->step();
-        TALLY_TRY(has);
-        if (!*has) {
-          break;
-        }
-        sessions.emplace_back(stmt->text(0), stmt->text(1));
-      }
+      TALLY_TRY(for_each_row(*stmt, [&] { sessions.emplace_back(stmt->text(0), stmt->text(1)); }));
     }
     for (const auto& [agent, session] : sessions) {
       TALLY_TRY(reconcile_session(agent, session, pricer));
@@ -309,12 +302,7 @@ class SqliteLedger final : public Ledger {
       stmt->bind(5, filter.session);
     }
     std::vector<AggregateRow> rows;
-    for (;;) {
-      auto has = stmt->step();
-      TALLY_TRY(has);
-      if (!*has) {
-        break;
-      }
+    TALLY_TRY(for_each_row(*stmt, [&] {
       AggregateRow row;
       row.bucket = stmt->int64(0);
       row.agent = agent_or_claude(stmt->text(1));
@@ -334,7 +322,7 @@ class SqliteLedger final : public Ledger {
       row.last_ts = stmt->int64(15);
       row.standard_cost_usd = stmt->real(16);
       rows.push_back(std::move(row));
-    }
+    }));
     return rows;
   }
 
@@ -349,15 +337,10 @@ class SqliteLedger final : public Ledger {
         "SELECT path, line, offset, what FROM problems ORDER BY path, line LIMIT ?1");
     TALLY_TRY(stmt);
     stmt->bind(1, limit);
-    for (;;) {
-      auto row = stmt->step();
-      TALLY_TRY(row);
-      if (!*row) {
-        break;
-      }
+    TALLY_TRY(for_each_row(*stmt, [&] {
       out.first.push_back(
           ParseProblem{stmt->text(0), stmt->int64(1), stmt->int64(2), stmt->text(3)});
-    }
+    }));
     return out;
   }
 
@@ -371,12 +354,7 @@ class SqliteLedger final : public Ledger {
     TALLY_TRY(stmt);
     stmt->bind(1, prefix);
     std::vector<SessionFacts> out;
-    for (;;) {
-      auto has = stmt->step();
-      TALLY_TRY(has);
-      if (!*has) {
-        break;
-      }
+    TALLY_TRY(for_each_row(*stmt, [&] {
       SessionFacts f;
       f.agent = agent_or_claude(stmt->text(0));
       f.session_id = stmt->text(1);
@@ -391,7 +369,7 @@ class SqliteLedger final : public Ledger {
       f.lines_added = stmt->int64(10);
       f.lines_removed = stmt->int64(11);
       out.push_back(std::move(f));
-    }
+    }));
     return out;
   }
 
@@ -412,12 +390,7 @@ class SqliteLedger final : public Ledger {
           "TOTAL(CASE WHEN cost_source = 'agent-reported' THEN reported_cost_usd END) "
           "FROM usage GROUP BY agent, model");
       TALLY_TRY(stmt);
-      for (;;) {
-        auto has = stmt->step();
-        TALLY_TRY(has);
-        if (!*has) {
-          break;
-        }
+      TALLY_TRY(for_each_row(*stmt, [&] {
         PriceCheckRow r;
         r.agent = agent_or_claude(stmt->text(0));
         r.model = stmt->text(1);
@@ -427,7 +400,7 @@ class SqliteLedger final : public Ledger {
         r.reported_requests = stmt->int64(5);
         r.reported_only_usd = stmt->real(6);
         rows[{stmt->text(0), r.model}] = std::move(r);
-      }
+      }));
     }
     // tally's cost against the agent's own figure, per whole session: the latest snapshot
     // of each session and model that carries a cost, next to the computed cost of the
@@ -444,20 +417,15 @@ FROM latest l JOIN usage u ON u.agent = l.agent AND u.root_session = l.session_i
 GROUP BY l.agent, l.session_id, l.model
 )sql");
     TALLY_TRY(stmt);
-    for (;;) {
-      auto has = stmt->step();
-      TALLY_TRY(has);
-      if (!*has) {
-        break;
-      }
+    TALLY_TRY(for_each_row(*stmt, [&] {
       auto it = rows.find({stmt->text(0), stmt->text(1)});
       if (it == rows.end()) {
-        continue;
+        return;
       }
       it->second.both_requests += stmt->int64(2);
       it->second.computed_usd += stmt->real(3);
       it->second.reported_usd += stmt->real(4);
-    }
+    }));
     std::vector<PriceCheckRow> out;
     for (auto& [key, row] : rows) {
       out.push_back(std::move(row));
@@ -477,12 +445,7 @@ GROUP BY l.agent, l.session_id, l.model
       stmt->bind(1, arg);
     }
     std::vector<FileCursor> out;
-    for (;;) {
-      auto has = stmt->step();
-      TALLY_TRY(has);
-      if (!*has) {
-        break;
-      }
+    TALLY_TRY(for_each_row(*stmt, [&] {
       FileCursor c;
       c.path = stmt->text(0);
       c.agent = agent_or_claude(stmt->text(1));
@@ -496,7 +459,7 @@ GROUP BY l.agent, l.session_id, l.model
       c.head_len = stmt->int64(9);
       c.parser_state = stmt->text(10);
       out.push_back(std::move(c));
-    }
+    }));
     return out;
   }
 
@@ -534,14 +497,7 @@ GROUP BY l.agent, l.session_id, l.model
       stmt->bind(static_cast<int>(i + 1), args[i]);
     }
     std::vector<UsageRecord> out;
-    for (;;) {
-      auto has = stmt->step();
-      TALLY_TRY(has);
-      if (!*has) {
-        break;
-      }
-      out.push_back(read_record(*stmt));
-    }
+    TALLY_TRY(for_each_row(*stmt, [&] { out.push_back(read_record(*stmt)); }));
     return out;
   }
 
@@ -576,12 +532,7 @@ GROUP BY l.agent, l.session_id, l.model
       TALLY_TRY(stmt);
       stmt->bind(1, agent);
       stmt->bind(2, session);
-      for (;;) {
-        auto has = stmt->step();
-        TALLY_TRY(has);
-        if (!*has) {
-          break;
-        }
+      TALLY_TRY(for_each_row(*stmt, [&] {
         CumulativeSnapshot s;
         s.agent = agent_or_claude(agent);
         s.session_id = session;
@@ -600,7 +551,7 @@ GROUP BY l.agent, l.session_id, l.model
           s.cost_usd = stmt->real(11);
         }
         snaps.push_back(std::move(s));
-      }
+      }));
     }
     if (snaps.empty()) {
       return ok();
@@ -615,12 +566,7 @@ GROUP BY l.agent, l.session_id, l.model
       TALLY_TRY(stmt);
       stmt->bind(1, agent);
       stmt->bind(2, session);
-      for (;;) {
-        auto has = stmt->step();
-        TALLY_TRY(has);
-        if (!*has) {
-          break;
-        }
+      TALLY_TRY(for_each_row(*stmt, [&] {
         LoggedUsage l;
         l.model = stmt->text(0);
         l.ts = stmt->int64(1);
@@ -631,7 +577,7 @@ GROUP BY l.agent, l.session_id, l.model
         l.tokens.output = stmt->int64(6);
         l.tokens.reasoning = stmt->int64(7);
         logged.push_back(std::move(l));
-      }
+      }));
     }
     std::vector<UsageRecord> unlogged = unlogged_records(session, snaps, logged);
 
