@@ -5,19 +5,16 @@
 #include "cli/cli.h"
 
 #include <fmt/format.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "analytics/plans_view.h"
 #include "analytics/rollup.h"
 #include "analytics/summary.h"
+#include "cli/command.h"
+#include "cli/common.h"
 #include "cli/context.h"
 #include "cli/prices_command.h"
 #include "render/renderer.h"
@@ -25,17 +22,14 @@
 namespace tally::cli {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;
-constexpr int kExitUsage = 2;
-
-struct Command {
+// The commands cli.cc runs itself: the reports over one grouping, problems and prices.
+struct BuiltinCommand {
   std::string_view name;
   std::string_view summary;
   std::optional<analytics::Grouping> grouping;  // report commands
 };
 
-constexpr Command kCommands[] = {
+constexpr BuiltinCommand kCommands[] = {
     {"daily", "usage per day (in --timezone)", analytics::Grouping::day},
     {"weekly", "usage per week, weeks starting on Monday", analytics::Grouping::week},
     {"monthly", "usage per month", analytics::Grouping::month},
@@ -62,128 +56,6 @@ size_t edit_distance(std::string_view a, std::string_view b) {
     std::swap(prev, cur);
   }
   return prev[b.size()];
-}
-
-int terminal_width() {
-  if (const char* cols = std::getenv("COLUMNS")) {
-    const int n = std::atoi(cols);
-    if (n > 0) {
-      return n;
-    }
-  }
-  struct winsize ws {};
-  if (isatty(STDOUT_FILENO) != 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
-    return ws.ws_col;
-  }
-  return 0;
-}
-
-render::Format format_of(const ReportOptions& o) {
-  return o.json ? render::Format::json : o.csv ? render::Format::csv : render::Format::table;
-}
-
-render::RenderOptions render_options(const ReportOptions& o) {
-  render::RenderOptions r;
-  const bool tty = isatty(STDOUT_FILENO) != 0;
-  const char* no_color = std::getenv("NO_COLOR");
-  r.color =
-      tty && (no_color == nullptr || *no_color == '\0') && format_of(o) == render::Format::table;
-  r.width = tty ? terminal_width() : 0;
-  r.compact = o.compact;
-  return r;
-}
-
-int error_exit(const Error& e) {
-  fmt::print(stderr, "tally: error: {}\n", e.message);
-  return e.code == Errc::invalid_argument ? kExitUsage : kExitFailure;
-}
-
-Result<analytics::ReportQuery> make_query(const ReportOptions& o) {
-  analytics::ReportQuery q;
-  if (!o.since.empty()) {
-    q.since = parse_date(o.since);
-    if (!q.since) {
-      return fail(Errc::invalid_argument,
-                  fmt::format("--since '{}' is not a date like 2026-11-01", o.since));
-    }
-  }
-  if (!o.until.empty()) {
-    q.until = parse_date(o.until);
-    if (!q.until) {
-      return fail(Errc::invalid_argument,
-                  fmt::format("--until '{}' is not a date like 2026-11-30", o.until));
-    }
-  }
-  if (q.since && q.until && *q.until < *q.since) {
-    return fail(Errc::invalid_argument, "--until is before --since");
-  }
-  if (!o.agent.empty()) {
-    q.agent = parse_agent(o.agent);
-    if (!q.agent) {
-      return fail(Errc::invalid_argument,
-                  fmt::format("--agent '{}' is not one of claude, codex, gemini", o.agent));
-    }
-  }
-  q.project = o.project;
-  if (!o.speed.empty()) {
-    if (o.speed != "standard") {
-      return fail(Errc::invalid_argument,
-                  fmt::format("--speed '{}': the only what-if speed is 'standard'", o.speed));
-    }
-    q.standard_speed = true;
-  }
-  return q;
-}
-
-// Writes warnings to stderr for formats that cannot carry them (CSV).
-void warnings_to_stderr(const analytics::Report& report) {
-  for (const analytics::Warning& w : report.warnings) {
-    if (w.file.empty()) {
-      fmt::print(stderr, "tally: warning: {}\n", w.message);
-    } else if (w.line > 0) {
-      fmt::print(stderr, "tally: warning: {}:{}: {}\n", w.file, w.line, w.message);
-    } else {
-      fmt::print(stderr, "tally: warning: {}: {}\n", w.file, w.message);
-    }
-  }
-}
-
-void print(const std::string& out) { std::fwrite(out.data(), 1, out.size(), stdout); }
-
-std::string no_logs_message(const Context& ctx) {
-  std::string msg = "No agent logs found, and the ledger is empty. Looked in:\n";
-  for (const std::string& root : ctx.ingest.roots) {
-    msg += fmt::format("  {}\n", root);
-  }
-  msg +=
-      "Set HOME, CLAUDE_CONFIG_DIR, CODEX_HOME or GEMINI_CLI_HOME if your agents log elsewhere.\n";
-  return msg;
-}
-
-// What every report command starts with: the query, an ingested ledger, and the "no logs"
-// answer. Returns an exit status when the command is already finished.
-std::optional<int> start_report(const ReportOptions& options,
-                                std::optional<analytics::ReportQuery>& query,
-                                std::optional<Context>& ctx) {
-  auto q = make_query(options);
-  if (!q) {
-    return error_exit(q.error());
-  }
-  query = std::move(*q);
-  auto c = prepare(options);
-  if (!c) {
-    return error_exit(c.error());
-  }
-  ctx = std::move(*c);
-  auto count = ctx->ledger->record_count();
-  if (!count) {
-    return error_exit(count.error());
-  }
-  if (*count == 0 && ctx->ingest.files_found == 0 && format_of(options) == render::Format::table) {
-    print(no_logs_message(*ctx));
-    return kExitOk;
-  }
-  return std::nullopt;
 }
 
 int run_report(analytics::Grouping grouping, const ReportOptions& options) {
@@ -223,9 +95,7 @@ int run_summary(const ReportOptions& options) {
   if (auto done = start_report(options, query, ctx)) {
     return *done;
   }
-  const TimeMs now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+  const TimeMs now = now_ms();
   auto summary = analytics::build_summary(*ctx->ledger, *query, *ctx->zone, now);
   if (!summary) {
     return error_exit(summary.error());
@@ -298,24 +168,6 @@ int run_problems(const ReportOptions& options) {
   return kExitOk;
 }
 
-void add_report_options(CLI::App& app, ReportOptions& o) {
-  app.add_option("--since", o.since, "first day to include, YYYY-MM-DD (in --timezone)");
-  app.add_option("--until", o.until, "last day to include, YYYY-MM-DD (inclusive)");
-  app.add_option(
-      "--timezone,--tz", o.timezone,
-      "IANA zone for day boundaries, e.g. Europe/Berlin (default: TZ or the system zone)");
-  app.add_option("--agent", o.agent, "only this agent: claude, codex or gemini");
-  app.add_option("--project", o.project, "only projects whose path contains this text");
-  auto* json = app.add_flag("--json", o.json, "print JSON (the stable contract for scripts)");
-  auto* csv = app.add_flag("--csv", o.csv, "print CSV (for spreadsheets; warnings go to stderr)");
-  json->excludes(csv);
-  app.add_flag("--compact", o.compact, "fewer columns (table) or one-line JSON");
-  app.add_flag("--no-ingest", o.no_ingest, "report from the ledger without reading new log lines");
-  app.add_flag("-q,--quiet", o.quiet, "no progress output on stderr");
-  app.add_option("--speed", o.speed,
-                 "what-if: 'standard' prices fast-mode and priority requests at standard rates");
-}
-
 constexpr std::string_view kFooter = R"(
 Every run first reads what is new in the agents' logs into the ledger, then reports from the
 ledger, so history survives when the agents delete old logs.
@@ -343,20 +195,27 @@ Exit status: 0 ok (warnings included), 1 runtime failure, 2 usage error.)";
 
 int run_cli(int argc, char** argv) {
   // Unknown commands get a suggestion rather than CLI11's generic complaint.
+  const std::vector<Command> extras = extra_commands();
   if (argc >= 2 && argv[1][0] != '-') {
     const std::string_view word = argv[1];
     bool known = false;
     std::string_view best;
     size_t best_distance = SIZE_MAX;
-    for (const Command& c : kCommands) {
-      if (c.name == word) {
+    auto consider = [&](std::string_view name) {
+      if (name == word) {
         known = true;
       }
-      const size_t d = edit_distance(word, c.name);
+      const size_t d = edit_distance(word, name);
       if (d < best_distance) {
         best_distance = d;
-        best = c.name;
+        best = name;
       }
+    };
+    for (const BuiltinCommand& c : kCommands) {
+      consider(c.name);
+    }
+    for (const Command& c : extras) {
+      consider(c.name);
     }
     if (!known) {
       if (best_distance <= 3) {
@@ -414,6 +273,11 @@ int run_cli(int argc, char** argv) {
     }
     add_report_options(*sub, options[i]);
   }
+  std::vector<std::pair<CLI::App*, std::function<int()>>> extra_runs;
+  for (const Command& c : extras) {
+    CLI::App* sub = app.add_subcommand(std::string(c.name), std::string(c.summary));
+    extra_runs.emplace_back(sub, c.setup(*sub));
+  }
 
   try {
     app.parse(argc, argv);
@@ -437,6 +301,11 @@ int run_cli(int argc, char** argv) {
           return run_report(*kCommands[i].grouping, options[i]);
         }
         return run_problems(options[i]);
+      }
+    }
+    for (const auto& [sub, run] : extra_runs) {
+      if (sub->parsed()) {
+        return run();
       }
     }
     return run_summary(summary_options);

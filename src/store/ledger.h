@@ -101,6 +101,24 @@ struct AggregateRow {
   TimeMs last_ts = 0;
 };
 
+// One record, without its provenance: what timelines need (5-hour blocks, concurrency,
+// session anatomy). Costs as priced; `root_session` is the parent for a sub-agent.
+struct UsageEvent {
+  TimeMs ts = 0;
+  Agent agent = Agent::claude;
+  RecordKind kind = RecordKind::response;
+  std::string session_id;
+  std::string root_session;
+  std::string project;
+  std::string model;
+  std::string effort;
+  std::string speed;
+  TokenCounts tokens;
+  double cost_usd = 0;
+  double standard_cost_usd = 0;
+  CostSource cost_source = CostSource::computed;
+};
+
 inline constexpr std::int64_t kBucketMs = 15 * 60 * 1000;
 
 struct ProblemSummary {
@@ -145,6 +163,8 @@ class Ledger {
 
   virtual Result<std::vector<AggregateRow>> aggregate(const RecordFilter& filter,
                                                       const GroupBy& group) = 0;
+  // Every record `filter` covers, oldest first (ties in a stable order).
+  virtual Result<std::vector<UsageEvent>> events(const RecordFilter& filter) = 0;
   virtual Result<ProblemSummary> problems(std::int64_t limit) = 0;
   // Facts of sessions whose id starts with `prefix` (all when empty), merged per session.
   virtual Result<std::vector<SessionFacts>> sessions(const std::string& prefix) = 0;

@@ -326,6 +326,73 @@ class SqliteLedger final : public Ledger {
     return rows;
   }
 
+  Result<std::vector<UsageEvent>> events(const RecordFilter& filter) override {
+    std::string where = "1 = 1";
+    if (filter.since) {
+      where += " AND ts >= ?1";
+    }
+    if (filter.until) {
+      where += " AND ts < ?2";
+    }
+    if (filter.agent) {
+      where += " AND agent = ?3";
+    }
+    if (!filter.project.empty()) {
+      where += " AND instr(project, ?4) > 0";
+    }
+    if (!filter.session.empty()) {
+      where +=
+          " AND (substr(session_id, 1, length(?5)) = ?5 OR substr(root_session, 1, length(?5)) = "
+          "?5)";
+    }
+    auto stmt = db_.prepare_cached(fmt::format(
+        "SELECT ts, agent, kind, session_id, root_session, project, model, effort, speed, "
+        "input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, "
+        "output_tokens, reasoning_tokens, cost_usd, standard_cost_usd, cost_source FROM usage "
+        "WHERE {} ORDER BY ts, id",
+        where));
+    TALLY_TRY(stmt);
+    if (filter.since) {
+      stmt->bind(1, *filter.since);
+    }
+    if (filter.until) {
+      stmt->bind(2, *filter.until);
+    }
+    if (filter.agent) {
+      stmt->bind(3, agent_name(*filter.agent));
+    }
+    if (!filter.project.empty()) {
+      stmt->bind(4, filter.project);
+    }
+    if (!filter.session.empty()) {
+      stmt->bind(5, filter.session);
+    }
+    std::vector<UsageEvent> out;
+    TALLY_TRY(for_each_row(*stmt, [&] {
+      UsageEvent e;
+      e.ts = stmt->int64(0);
+      e.agent = agent_or_claude(stmt->text(1));
+      e.kind = stmt->text(2) == "unlogged" ? RecordKind::unlogged : RecordKind::response;
+      e.session_id = stmt->text(3);
+      e.root_session = stmt->text(4);
+      e.project = stmt->text(5);
+      e.model = stmt->text(6);
+      e.effort = stmt->text(7);
+      e.speed = stmt->text(8);
+      e.tokens.input = stmt->int64(9);
+      e.tokens.cache_read = stmt->int64(10);
+      e.tokens.cache_write = stmt->int64(11);
+      e.tokens.cache_write_1h = stmt->int64(12);
+      e.tokens.output = stmt->int64(13);
+      e.tokens.reasoning = stmt->int64(14);
+      e.cost_usd = stmt->real(15);
+      e.standard_cost_usd = stmt->real(16);
+      e.cost_source = parse_cost_source(stmt->text(17));
+      out.push_back(std::move(e));
+    }));
+    return out;
+  }
+
   Result<ProblemSummary> problems(std::int64_t limit) override {
     ProblemSummary out;
     auto count = db_.prepare_cached("SELECT COUNT(*) FROM problems");

@@ -686,6 +686,32 @@ TEST_F(SqliteLedgerAggregateTest, FiltersByAgentProjectAndSessionPrefix) {
   EXPECT_EQ(total(f).tokens.input, 4 + 8);
 }
 
+TEST_F(SqliteLedgerAggregateTest, EventsAreEveryRecordOldestFirstWithTheFilterApplied) {
+  auto all = ledger_->events({});
+  ASSERT_TRUE(all) << all.error().message;
+  ASSERT_EQ(all->size(), 5u);
+  for (size_t i = 1; i < all->size(); ++i) {
+    EXPECT_LE((*all)[i - 1].ts, (*all)[i].ts);
+  }
+  EXPECT_EQ((*all)[1].ts, kT0 + kBucketMs - 1);  // exact, not bucketed
+  EXPECT_EQ((*all)[1].model, "haiku");
+  EXPECT_EQ((*all)[2].session_id, "sess-a/agent-1");
+  EXPECT_EQ((*all)[2].root_session, "sess-a");
+  EXPECT_EQ((*all)[3].project, "/work/other");
+  EXPECT_EQ((*all)[4].agent, Agent::codex);
+  EXPECT_EQ((*all)[4].tokens.input, 16);
+  EXPECT_DOUBLE_EQ((*all)[4].cost_usd, 16 + 160);
+
+  RecordFilter f;
+  f.session = "sess-a";
+  f.since = kT0 + 1;
+  auto some = ledger_->events(f);
+  ASSERT_TRUE(some) << some.error().message;
+  ASSERT_EQ(some->size(), 2u);
+  EXPECT_EQ((*some)[0].tokens.input, 2);
+  EXPECT_EQ((*some)[1].tokens.input, 4);
+}
+
 TEST_F(SqliteLedgerAggregateTest, GroupsByModelAgentProjectAndSessions) {
   std::map<std::string, std::int64_t> by_model;
   for (const AggregateRow& r : rows({}, GroupBy{.model = true})) {

@@ -1,0 +1,56 @@
+#pragma once
+
+// What every command shares: exit codes, output, the report options and how they become a
+// query, and the start of a report (query, ingested ledger, "no logs" answer). Commands
+// build Reports (or other pure data) and print through here; nothing else writes stdout.
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "analytics/report.h"
+#include "analytics/rollup.h"
+#include "cli/context.h"
+#include "core/result.h"
+#include "render/renderer.h"
+
+namespace tally::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// Prints "tally: error: ..." and returns 2 for usage errors, 1 otherwise.
+int error_exit(const Error& e);
+
+// Writes to stdout as is.
+void print(const std::string& out);
+
+// The terminal's width in columns (COLUMNS wins), or 0 when stdout is not a terminal.
+int terminal_width();
+
+// Whether table output may use colour: stdout is a terminal and NO_COLOR is unset or empty.
+bool use_color();
+
+render::Format format_of(const ReportOptions& o);
+render::RenderOptions render_options(const ReportOptions& o);
+
+// --since/--until/--agent/--project/--speed as a query; invalid_argument on bad input.
+Result<analytics::ReportQuery> make_query(const ReportOptions& o);
+
+// Writes a report's warnings to stderr (for formats that cannot carry them: CSV).
+void warnings_to_stderr(const analytics::Report& report);
+
+// The flags every report command takes.
+void add_report_options(CLI::App& app, ReportOptions& o);
+
+// What every report command starts with: the query, an ingested ledger, and the "no logs"
+// answer. Returns an exit status when the command is already finished.
+std::optional<int> start_report(const ReportOptions& options,
+                                std::optional<analytics::ReportQuery>& query,
+                                std::optional<Context>& ctx);
+
+// Milliseconds since the epoch, now.
+TimeMs now_ms();
+
+}  // namespace tally::cli
