@@ -116,7 +116,15 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
       stats.roots.push_back(std::move(root));
     }
     std::vector<sources::SourceFile> found;
-    adapter->discover(options.env, found);
+    if (options.only_files.empty()) {
+      adapter->discover(options.env, found);
+    } else {
+      for (const sources::SourceFile& f : options.only_files) {
+        if (f.agent == adapter->agent()) {
+          found.push_back(f);
+        }
+      }
+    }
     for (sources::SourceFile& f : found) {
       Found item;
       item.file = std::move(f);

@@ -36,6 +36,10 @@ struct IngestOptions {
   std::int64_t batch_files = 256;
   // Scanning threads; 0 = one per core.
   unsigned threads = 0;
+  // When not empty, only these files are considered and nothing is discovered (a
+  // statusline refresh reads its own session's transcript, not the whole history).
+  // Each file goes to the adapter of its agent.
+  std::vector<sources::SourceFile> only_files;
   // Called now and then with (files done, files total); may be empty.
   std::function<void(std::int64_t, std::int64_t)> progress;
 };

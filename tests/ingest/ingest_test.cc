@@ -270,6 +270,32 @@ TEST_F(IngestTest, SmallBatchesGiveTheSameTotals) {
   EXPECT_EQ(describe(totals()), describe(ground_truth()));
 }
 
+TEST_F(IngestTest, OnlyFilesReadsJustThoseFilesAndDiscoversNothing) {
+  copy_real_home();
+  const std::string s3 = home_ +
+                         "/.claude/projects/-tmp-realcli-runs-claude-work-s3-multiturn/"
+                         "5daf8a42-7cc3-4c00-8d06-cc84cf26668f.jsonl";
+  ASSERT_TRUE(fs::exists(s3));
+  sources::SourceFile f;
+  f.agent = Agent::claude;
+  f.path = s3;
+  f.file_key = fs::path(s3).filename().string();
+  options_.only_files = {f};
+  const IngestStats only = ingest();
+  EXPECT_EQ(only.files_found, 1);
+  EXPECT_EQ(only.files_read, 1);
+  auto sessions = ledger_->sessions("");
+  ASSERT_TRUE(sessions) << sessions.error().message;
+  ASSERT_EQ(sessions->size(), 1u);
+  EXPECT_EQ(sessions->front().session_id, "5daf8a42-7cc3-4c00-8d06-cc84cf26668f");
+  // A later full run reads the rest and leaves that file alone.
+  options_.only_files.clear();
+  const IngestStats all = ingest();
+  EXPECT_GT(all.files_found, 1);
+  EXPECT_EQ(all.files_read, all.files_found - 1);
+  EXPECT_EQ(describe(totals()), describe(ground_truth()));
+}
+
 TEST_F(IngestTest, RunningTwiceGivesIdenticalTotalsAndReadsNothingNew) {
   copy_real_home();
   const IngestStats first = ingest();
