@@ -23,7 +23,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
-#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -104,47 +103,61 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
 
   // Discovery, in a stable order (sorted by path) so the same file always gets the same
   // cursor. A file reached twice (a root listed twice, symlinks) is read once: by device and
-  // inode, first path wins.
+  // inode, first path wins. The walk and one stat() per file (two threads) run beside the
+  // cursor load from the ledger: on a run with nothing new they are the whole cost.
   struct Found {
     sources::SourceFile file;
     const sources::Adapter* adapter = nullptr;
     struct stat st {};
+    int stat_errno = 0;
   };
   std::vector<Found> found_files;
-  for (const auto& adapter : adapters) {
-    for (std::string& root : adapter->roots(options.env)) {
-      stats.roots.push_back(std::move(root));
-    }
-    std::vector<sources::SourceFile> found;
-    if (options.only_files.empty()) {
-      adapter->discover(options.env, found);
-    } else {
-      for (const sources::SourceFile& f : options.only_files) {
-        if (f.agent == adapter->agent()) {
-          found.push_back(f);
+  std::thread discoverer([&] {
+    for (const auto& adapter : adapters) {
+      for (std::string& root : adapter->roots(options.env)) {
+        stats.roots.push_back(std::move(root));
+      }
+      std::vector<sources::SourceFile> found;
+      if (options.only_files.empty()) {
+        adapter->discover(options.env, found);
+      } else {
+        for (const sources::SourceFile& f : options.only_files) {
+          if (f.agent == adapter->agent()) {
+            found.push_back(f);
+          }
         }
       }
+      for (sources::SourceFile& f : found) {
+        Found item;
+        item.file = std::move(f);
+        item.adapter = adapter.get();
+        found_files.push_back(std::move(item));
+      }
     }
-    for (sources::SourceFile& f : found) {
-      Found item;
-      item.file = std::move(f);
-      item.adapter = adapter.get();
-      found_files.push_back(std::move(item));
-    }
+    std::sort(found_files.begin(), found_files.end(),
+              [](const Found& a, const Found& b) { return a.file.path < b.file.path; });
+    auto stat_range = [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        if (::stat(found_files[i].file.path.c_str(), &found_files[i].st) != 0) {
+          found_files[i].stat_errno = errno;
+        }
+      }
+    };
+    const size_t half = found_files.size() / 2;
+    std::thread second(stat_range, half, found_files.size());
+    stat_range(0, half);
+    second.join();
+  });
+  auto all_cursors = ledger.cursors();
+  discoverer.join();
+  TALLY_TRY(all_cursors);
+  std::unordered_map<std::string_view, const store::FileCursor*> stored;
+  stored.reserve(all_cursors->size());
+  for (const store::FileCursor& c : *all_cursors) {
+    stored.emplace(c.path, &c);
   }
-  std::sort(found_files.begin(), found_files.end(),
-            [](const Found& a, const Found& b) { return a.file.path < b.file.path; });
 
-  std::map<std::string, store::FileCursor> stored;
-  {
-    auto all = ledger.cursors();
-    TALLY_TRY(all);
-    for (store::FileCursor& c : *all) {
-      std::string path = c.path;
-      stored.emplace(std::move(path), std::move(c));
-    }
-  }
-
+  phase.emplace("match");
   // Unchanged files (same device, inode, size and mtime as their cursor) cost one stat():
   // a run with nothing new opens no file and parses nothing.
   std::vector<sources::SourceFile> files;
@@ -152,9 +165,9 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   std::vector<std::optional<store::FileCursor>> cursor_of;
   std::set<std::pair<dev_t, ino_t>> identities;
   for (Found& f : found_files) {
-    if (::stat(f.file.path.c_str(), &f.st) != 0) {
-      stats.file_errors.push_back(
-          ParseProblem{f.file.path, 0, 0, fmt::format("cannot stat: {}", std::strerror(errno))});
+    if (f.stat_errno != 0) {
+      stats.file_errors.push_back(ParseProblem{
+          f.file.path, 0, 0, fmt::format("cannot stat: {}", std::strerror(f.stat_errno))});
       continue;
     }
     if (!identities.emplace(f.st.st_dev, f.st.st_ino).second) {
@@ -163,7 +176,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     ++stats.files_found;
     auto it = stored.find(f.file.path);
     if (it != stored.end()) {
-      const store::FileCursor& c = it->second;
+      const store::FileCursor& c = *it->second;
       const std::int64_t mtime_ns =
           static_cast<std::int64_t>(f.st.st_mtim.tv_sec) * 1000000000LL + f.st.st_mtim.tv_nsec;
       if (c.device == static_cast<std::uint64_t>(f.st.st_dev) &&
@@ -214,6 +227,15 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
         std::int64_t bytes = 0;
         if (item.result && item.result->batch) {
           dedupe_records(item.result->batch->records);
+          store::FileBatch& b = *item.result->batch;
+          b.costs.clear();
+          b.costs.reserve(b.records.size());
+          for (UsageRecord& r : b.records) {
+            r.user = options.identity.user;
+            r.machine = options.identity.machine;
+            r.team = options.identity.team;
+            b.costs.push_back(pricer.price(r));
+          }
           bytes = approx_bytes(*item.result->batch);
         }
         std::unique_lock<std::mutex> lock(mu);
@@ -284,11 +306,6 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     stats.bytes_read += item.result->bytes_read;
     stats.lines += item.result->lines;
     store::FileBatch& batch = *item.result->batch;
-    for (UsageRecord& r : batch.records) {
-      r.user = options.identity.user;
-      r.machine = options.identity.machine;
-      r.team = options.identity.team;
-    }
     stats.records += static_cast<std::int64_t>(batch.records.size());
     stats.new_problems += static_cast<std::int64_t>(batch.problems.size());
     pending_records += static_cast<std::int64_t>(batch.records.size());

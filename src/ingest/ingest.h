@@ -32,8 +32,10 @@ struct IngestOptions {
   sources::DiscoveryEnv env;
   Identity identity;
   // Commit after this many records or files, whichever comes first.
+  // Few large commits: each rewrites the B-tree pages it shares with the others (interior
+  // pages, indexes, the rollup), so a cold run of 1 GB is three or four commits.
   std::int64_t batch_records = 20000;
-  std::int64_t batch_files = 256;
+  std::int64_t batch_files = 1024;
   // Scanning threads; 0 = one per core.
   unsigned threads = 0;
   // When not empty, only these files are considered and nothing is discovered (a

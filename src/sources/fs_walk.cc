@@ -1,10 +1,67 @@
 #include "sources/fs_walk.h"
 
-#include <filesystem>
-#include <system_error>
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <memory>
 
 namespace tally::sources {
-namespace fs = std::filesystem;
+namespace {
+
+bool has_suffix(std::string_view name, std::initializer_list<std::string_view> suffixes) {
+  for (std::string_view s : suffixes) {
+    if (name.size() >= s.size() && name.substr(name.size() - s.size()) == s) {
+      return true;
+    }
+  }
+  return false;
+}
+
+struct DirCloser {
+  void operator()(DIR* d) const { closedir(d); }
+};
+
+// Walks `dir` (whose path is `path`, without a trailing slash) depth first. POSIX readdir
+// with d_type: a warm run walks every log directory, and std::filesystem's iterator spent
+// more on path objects than the kernel on the directories.
+void walk_dir(std::string& path, int depth, int max_depth,
+              std::initializer_list<std::string_view> suffixes,
+              const std::function<void(const std::string&)>& visit) {
+  std::unique_ptr<DIR, DirCloser> dir(opendir(path.c_str()));
+  if (!dir) {
+    return;  // vanished or unreadable: skipped, not an error
+  }
+  const size_t base = path.size();
+  while (const dirent* e = readdir(dir.get())) {
+    const std::string_view name = e->d_name;
+    if (name == "." || name == "..") {
+      continue;
+    }
+    path.resize(base);
+    path += '/';
+    path += name;
+    unsigned char type = e->d_type;
+    if (type == DT_LNK || type == DT_UNKNOWN) {
+      struct stat st {};
+      if (stat(path.c_str(), &st) != 0) {
+        continue;  // a dangling link or a vanished entry
+      }
+      type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+    }
+    if (type == DT_DIR) {
+      if (depth + 1 <= max_depth) {
+        walk_dir(path, depth + 1, max_depth, suffixes, visit);
+      }
+    } else if (type == DT_REG && has_suffix(name, suffixes)) {
+      // No canonicalisation here (a realpath per file dominated warm runs): ingest stats
+      // each file and reads a file reached by two paths once, by device and inode.
+      visit(path);
+    }
+  }
+  path.resize(base);
+}
+
+}  // namespace
 
 std::string base_name(std::string_view path) {
   const size_t slash = path.find_last_of('/');
@@ -14,46 +71,14 @@ std::string base_name(std::string_view path) {
 void walk_files(const std::string& root, int max_depth,
                 std::initializer_list<std::string_view> suffixes,
                 const std::function<void(const std::string&)>& visit) {
-  std::error_code ec;
-  if (root.empty() || !fs::is_directory(root, ec)) {
+  if (root.empty()) {
     return;
   }
-  fs::recursive_directory_iterator it(root,
-                                      fs::directory_options::follow_directory_symlink |
-                                          fs::directory_options::skip_permission_denied,
-                                      ec);
-  if (ec) {
-    return;
+  std::string path = root;
+  while (path.size() > 1 && path.back() == '/') {
+    path.pop_back();
   }
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) {
-      // A directory vanished or became unreadable mid-walk: skip it and go on.
-      ec.clear();
-      continue;
-    }
-    if (it.depth() >= max_depth) {
-      it.disable_recursion_pending();
-    }
-    const fs::directory_entry& entry = *it;
-    std::error_code fec;
-    if (!entry.is_regular_file(fec)) {
-      continue;
-    }
-    const std::string name = entry.path().filename().string();
-    bool match = false;
-    for (std::string_view s : suffixes) {
-      if (name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0) {
-        match = true;
-        break;
-      }
-    }
-    if (!match) {
-      continue;
-    }
-    // No canonicalisation here (a realpath per file dominated warm runs): ingest stats each
-    // file and reads a file reached by two paths once, by device and inode.
-    visit(entry.path().string());
-  }
+  walk_dir(path, 0, max_depth, suffixes, visit);
 }
 
 }  // namespace tally::sources

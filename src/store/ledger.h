@@ -54,6 +54,9 @@ struct FileBatch {
   // dropped rather than applied twice.
   std::optional<FileCursor> base;
   std::vector<UsageRecord> records;
+  // records[i] priced (by the ingest worker that read it, off the committing thread); empty
+  // when the ledger is to price them itself.
+  std::vector<pricing::Cost> costs;
   std::vector<CumulativeSnapshot> snapshots;
   std::vector<SessionFacts> sessions;
   std::vector<ParseProblem> problems;

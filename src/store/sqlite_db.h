@@ -40,6 +40,9 @@ class Statement {
 
   // Binds by 1-based index. Strings are copied (SQLITE_TRANSIENT).
   void bind(int index, std::string_view text);
+  // Binds without copying (SQLITE_STATIC): `text` must stay valid until the statement is
+  // stepped to completion or reset. For the hot write path.
+  void bind_ref(int index, std::string_view text);
   void bind(int index, std::int64_t value);
   void bind(int index, double value);
   void bind(int index, std::optional<double> value);

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "store/reconcile.h"
+#include "store/record_writer.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
 #include "store/sqlite_rows.h"
@@ -58,12 +59,7 @@ class SqliteLedger final : public Ledger {
   }
 
   Result<std::optional<FileCursor>> cursor(const std::string& path) override {
-    auto found = read_cursors("WHERE path = ?1", path, true);
-    TALLY_TRY(found);
-    if (found->empty()) {
-      return std::optional<FileCursor>();
-    }
-    return std::optional<FileCursor>(std::move(found->front()));
+    return read_cursor(path, /*with_state=*/true);
   }
 
   Result<std::vector<FileCursor>> cursors() override { return read_cursors("", "", false); }
@@ -72,8 +68,8 @@ class SqliteLedger final : public Ledger {
     CommitStats stats;
     auto tx = Transaction::begin(db_);
     TALLY_TRY(tx);
-    auto upsert = db_.prepare_cached(kUpsertUsage);
-    TALLY_TRY(upsert);
+    auto writer = RecordWriter::open(db_);
+    TALLY_TRY(writer);
     auto snap = db_.prepare_cached(
         "INSERT OR REPLACE INTO snapshots (source_file, source_offset, model, agent, session_id, "
         "ts, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, "
@@ -100,7 +96,7 @@ class SqliteLedger final : public Ledger {
 
     std::set<std::pair<Agent, std::string>> dirty_sessions;
     for (FileBatch& batch : batches) {
-      auto current = cursor(batch.cursor.path);
+      auto current = read_cursor(batch.cursor.path, /*with_state=*/false);
       TALLY_TRY(current);
       // Stale: another process moved the cursor since this batch was read, or (a fresh
       // read) already applied exactly these bytes; applying again would only redo work.
@@ -113,14 +109,21 @@ class SqliteLedger final : public Ledger {
         ++stats.stale_batches;
         continue;
       }
-      if (!batch.base) {
-        // Read from the start: the path's problems and facts are recomputed. Records and
-        // snapshots stay (nothing is lost when a log shrinks or vanishes).
+      if (!batch.base && *current) {
+        // Read again from the start: the path's problems and facts are recomputed. Records
+        // and snapshots stay (nothing is lost when a log shrinks or vanishes). A path without
+        // a cursor has no rows yet: they commit together.
         TALLY_TRY(delete_path_rows(batch.cursor.path));
       }
-      for (const UsageRecord& r : batch.records) {
-        TALLY_TRY(upsert_record(*upsert, r, pricer.price(r)));
-        dirty_sessions.emplace(r.agent, root_of(r));
+      const std::pair<Agent, std::string>* last_dirty = nullptr;
+      const bool priced = batch.costs.size() == batch.records.size();
+      for (size_t i = 0; i < batch.records.size(); ++i) {
+        const UsageRecord& r = batch.records[i];
+        TALLY_TRY(writer->write(r, priced ? batch.costs[i] : pricer.price(r)));
+        const std::string& root = r.parent_session_id.empty() ? r.session_id : r.parent_session_id;
+        if (last_dirty == nullptr || last_dirty->first != r.agent || last_dirty->second != root) {
+          last_dirty = &*dirty_sessions.emplace(r.agent, root).first;
+        }
         ++stats.records;
       }
       for (const CumulativeSnapshot& s : batch.snapshots) {
@@ -185,11 +188,23 @@ class SqliteLedger final : public Ledger {
       dirty->bind(2, session);
       TALLY_TRY(dirty->run());
     }
+    TALLY_TRY(writer->flush());
     TALLY_TRY(tx->commit());
     return stats;
   }
 
   Result<std::int64_t> reconcile(const pricing::Pricer& pricer) override {
+    {
+      // Most runs (a statusline refresh, a report with nothing new) have nothing to settle:
+      // they must not take the write lock or write the WAL at all.
+      auto any = db_.prepare_cached("SELECT EXISTS (SELECT 1 FROM dirty_sessions)");
+      TALLY_TRY(any);
+      auto has = any->step();
+      TALLY_TRY(has);
+      if (!*has || any->int64(0) == 0) {
+        return std::int64_t{0};
+      }
+    }
     auto tx = Transaction::begin(db_);
     TALLY_TRY(tx);
     std::vector<std::pair<std::string, std::string>> sessions;
@@ -530,6 +545,15 @@ GROUP BY l.agent, l.session_id, l.model
     return out;
   }
 
+  Result<std::optional<FileCursor>> read_cursor(const std::string& path, bool with_state) {
+    auto found = read_cursors("WHERE path = ?1", path, with_state);
+    TALLY_TRY(found);
+    if (found->empty()) {
+      return std::optional<FileCursor>();
+    }
+    return std::optional<FileCursor>(std::move(found->front()));
+  }
+
   static bool same_cursor(const std::optional<FileCursor>& stored,
                           const std::optional<FileCursor>& base) {
     if (!stored || !base) {
@@ -663,8 +687,8 @@ GROUP BY l.agent, l.session_id, l.model
         {agent, session});
     TALLY_TRY(like_rows);
     const UsageRecord* like = like_rows->empty() ? nullptr : &like_rows->front();
-    auto upsert = db_.prepare_cached(kUpsertUsage);
-    TALLY_TRY(upsert);
+    auto writer = RecordWriter::open(db_);
+    TALLY_TRY(writer);
     for (UsageRecord& r : unlogged) {
       if (like != nullptr) {
         r.project = like->project;
@@ -672,8 +696,9 @@ GROUP BY l.agent, l.session_id, l.model
         r.machine = like->machine;
         r.team = like->team;
       }
-      TALLY_TRY(upsert_record(*upsert, r, pricer.price(r)));
+      TALLY_TRY(writer->write(r, pricer.price(r)));
     }
+    TALLY_TRY(writer->flush());
 
     // Spread each model's reported cost (latest snapshot) over its records, for the models
     // the price table cannot price: there the agent's figure is the cost. Priced models need

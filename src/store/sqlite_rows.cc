@@ -89,20 +89,22 @@ UsageRecord read_record(const Statement& s) {
   return r;
 }
 
-Status upsert_record(Statement& s, const UsageRecord& r, const pricing::Cost& cost) {
-  s.bind(1, r.id);
-  s.bind(2, agent_name(r.agent));
-  s.bind(3, kind_name(r.kind));
+Status bind_record(Statement& s, const UsageRecord& r, const pricing::Cost& cost) {
+  // Every string is bound by reference: `r`, `cost` and the static names outlive the
+  // statement's run, which the caller does before they go.
+  s.bind_ref(1, r.id);
+  s.bind_ref(2, agent_name(r.agent));
+  s.bind_ref(3, kind_name(r.kind));
   s.bind(4, r.ts);
-  s.bind(5, r.session_id);
-  s.bind(6, r.parent_session_id);
-  s.bind(7, root_of(r));
-  s.bind(8, r.project);
-  s.bind(9, r.model);
-  s.bind(10, r.effort);
-  s.bind(11, r.speed);
-  s.bind(12, r.service_tier);
-  s.bind(13, r.request_id);
+  s.bind_ref(5, r.session_id);
+  s.bind_ref(6, r.parent_session_id);
+  s.bind_ref(7, r.parent_session_id.empty() ? r.session_id : r.parent_session_id);  // root_of
+  s.bind_ref(8, r.project);
+  s.bind_ref(9, r.model);
+  s.bind_ref(10, r.effort);
+  s.bind_ref(11, r.speed);
+  s.bind_ref(12, r.service_tier);
+  s.bind_ref(13, r.request_id);
   s.bind(14, r.tokens.input);
   s.bind(15, r.tokens.cache_read);
   s.bind(16, r.tokens.cache_write);
@@ -113,17 +115,17 @@ Status upsert_record(Statement& s, const UsageRecord& r, const pricing::Cost& co
   s.bind(21, r.web_search_requests);
   s.bind(22, r.reported_cost_usd);
   s.bind(23, cost.usd);
-  s.bind(24, cost_source_name(cost.source));
-  s.bind(25, cost.priced_as);
+  s.bind_ref(24, cost_source_name(cost.source));
+  s.bind_ref(25, cost.priced_as);
   s.bind(26, std::int64_t{r.sidechain ? 1 : 0});
-  s.bind(27, r.source_file);
+  s.bind_ref(27, r.source_file);
   s.bind(28, r.source_offset);
   s.bind(29, r.source_line);
-  s.bind(30, r.user);
-  s.bind(31, r.machine);
-  s.bind(32, r.team);
-  s.bind(33, r.inference_geo);
+  s.bind_ref(30, r.user);
+  s.bind_ref(31, r.machine);
+  s.bind_ref(32, r.team);
+  s.bind_ref(33, r.inference_geo);
   s.bind(34, cost.standard_usd);
-  return s.run();
+  return ok();
 }
 }  // namespace tally::store

@@ -19,13 +19,15 @@ CostSource parse_cost_source(const std::string& s);
 Agent agent_or_claude(const std::string& s);
 
 // Inserts a record, or replaces the stored copy of the same id when this one is better
-// (core/usage.h better_copy, in SQL). 34 parameters, bound by upsert_record().
+// (core/usage.h better_copy, in SQL). 34 parameters, bound by bind_record(). Used through
+// RecordWriter (record_writer.h), which keeps the rollup exact.
 extern const std::string_view kUpsertUsage;
 // The columns read_record() expects, in order.
 extern const std::string_view kRecordColumns;
 
-// Binds `r` priced as `cost` to a statement prepared from kUpsertUsage and runs it.
-Status upsert_record(Statement& s, const UsageRecord& r, const pricing::Cost& cost);
+// Binds `r` priced as `cost` to the 34 parameters of kUpsertUsage (or an insert with the
+// same parameters), by reference: run the statement while `r` and `cost` live.
+Status bind_record(Statement& s, const UsageRecord& r, const pricing::Cost& cost);
 // Reads a record from a row selected with kRecordColumns.
 UsageRecord read_record(const Statement& s);
 

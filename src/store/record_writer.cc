@@ -1,0 +1,100 @@
+#include "store/record_writer.h"
+
+#include "store/ledger.h"
+#include "store/sqlite_rows.h"
+
+namespace tally::store {
+namespace {
+
+// The plain insert: no row changes when the id exists (sqlite3_changes() == 0).
+constexpr std::string_view kInsertUsage = R"sql(
+INSERT INTO usage (id, agent, kind, ts, session_id, parent_session_id, root_session, project,
+  model, effort, speed, service_tier, request_id, input_tokens, cache_read_tokens,
+  cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, total_tokens,
+  web_search_requests, reported_cost_usd, cost_usd, cost_source, priced_as, sidechain,
+  source_file, source_offset, source_line, user_name, machine, team, inference_geo,
+  standard_cost_usd)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+  ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)
+ON CONFLICT (id) DO NOTHING
+)sql";
+
+constexpr std::string_view kAddToRollup = R"sql(
+INSERT INTO usage_rollup (bucket, agent, model, project, cost_source, requests, input_tokens,
+  cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens,
+  reasoning_tokens, cost_usd, standard_cost_usd)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+ON CONFLICT (bucket, agent, model, project, cost_source) DO UPDATE SET
+  requests = requests + excluded.requests,
+  input_tokens = input_tokens + excluded.input_tokens,
+  cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+  cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+  cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+  output_tokens = output_tokens + excluded.output_tokens,
+  reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+  cost_usd = cost_usd + excluded.cost_usd,
+  standard_cost_usd = standard_cost_usd + excluded.standard_cost_usd
+)sql";
+
+}  // namespace
+
+Result<RecordWriter> RecordWriter::open(Database& db) {
+  auto insert = db.prepare_cached(kInsertUsage);
+  TALLY_TRY(insert);
+  auto upsert = db.prepare_cached(kUpsertUsage);
+  TALLY_TRY(upsert);
+  auto rollup = db.prepare_cached(kAddToRollup);
+  TALLY_TRY(rollup);
+  return RecordWriter(std::move(*insert), std::move(*upsert), std::move(*rollup));
+}
+
+Result<bool> RecordWriter::write(const UsageRecord& r, const pricing::Cost& cost) {
+  TALLY_TRY(bind_record(insert_, r, cost));
+  TALLY_TRY(insert_.run());
+  if (sqlite3_changes(sqlite3_db_handle(insert_.handle())) == 0) {
+    // The id exists: the full upsert keeps the better copy; its UPDATE trigger moves the
+    // old row's sums out of the rollup and the new row's in. The old row may be one of this
+    // writer's pending inserts, so the rollup must hold them first.
+    TALLY_TRY(flush());
+    TALLY_TRY(bind_record(upsert_, r, cost));
+    TALLY_TRY(upsert_.run());
+    return false;
+  }
+  Sums& s = pending_[Key{(r.ts / kBucketMs) * kBucketMs, r.agent, r.model, r.project,
+                         cost.source}];
+  ++s.requests;
+  s.tokens.input += r.tokens.input;
+  s.tokens.cache_read += r.tokens.cache_read;
+  s.tokens.cache_write += r.tokens.cache_write;
+  s.tokens.cache_write_1h += r.tokens.cache_write_1h;
+  s.tokens.output += r.tokens.output;
+  s.tokens.reasoning += r.tokens.reasoning;
+  s.cost_usd += cost.usd;
+  s.standard_cost_usd += cost.standard_usd;
+  return true;
+}
+
+Status RecordWriter::flush() {
+  for (const auto& [key, s] : pending_) {
+    const auto& [bucket, agent, model, project, source] = key;
+    rollup_.bind(1, bucket);
+    rollup_.bind(2, agent_name(agent));
+    rollup_.bind(3, model);
+    rollup_.bind(4, project);
+    rollup_.bind(5, cost_source_name(source));
+    rollup_.bind(6, s.requests);
+    rollup_.bind(7, s.tokens.input);
+    rollup_.bind(8, s.tokens.cache_read);
+    rollup_.bind(9, s.tokens.cache_write);
+    rollup_.bind(10, s.tokens.cache_write_1h);
+    rollup_.bind(11, s.tokens.output);
+    rollup_.bind(12, s.tokens.reasoning);
+    rollup_.bind(13, s.cost_usd);
+    rollup_.bind(14, s.standard_cost_usd);
+    TALLY_TRY(rollup_.run());
+  }
+  pending_.clear();
+  return ok();
+}
+
+}  // namespace tally::store
