@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -17,6 +18,7 @@
 #include "store/record_writer.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
+#include "store/sqlite_queries.h"
 #include "store/sqlite_rows.h"
 
 namespace tally::store {
@@ -244,168 +246,11 @@ class SqliteLedger final : public Ledger {
 
   Result<std::vector<AggregateRow>> aggregate(const RecordFilter& filter,
                                               const GroupBy& group) override {
-    // The rollup (migration 4) answers whatever does not split or filter by session, as
-    // long as the time bounds fall on its 15-minute buckets (every zone's midnight does).
-    auto aligned = [](const std::optional<TimeMs>& t) { return !t || *t % kBucketMs == 0; };
-    const bool rollup = !group.session && !group.root_session && filter.session.empty() &&
-                        aligned(filter.since) && aligned(filter.until);
-    const std::string ts = rollup ? "bucket" : "ts";
-    std::vector<std::string> dims;
-    if (group.time_bucket) {
-      dims.push_back(rollup ? "bucket" : fmt::format("(ts / {0}) * {0}", kBucketMs));
-    }
-    dims.push_back(group.agent ? "agent" : "''");
-    dims.push_back(group.model ? "model" : "''");
-    dims.push_back(group.project ? "project" : "''");
-    dims.push_back(group.session ? "session_id" : group.root_session ? "root_session" : "''");
-    dims.push_back("cost_source");
-    std::string select = group.time_bucket ? "" : "0, ";
-    std::string group_by;
-    for (size_t i = 0; i < dims.size(); ++i) {
-      select += dims[i] + ", ";
-      if (dims[i] != "''") {
-        group_by += (group_by.empty() ? "" : ", ") + dims[i];
-      }
-    }
-    std::string where = "1 = 1";
-    if (filter.since) {
-      where += fmt::format(" AND {} >= ?1", ts);
-    }
-    if (filter.until) {
-      where += fmt::format(" AND {} < ?2", ts);
-    }
-    if (filter.agent) {
-      where += " AND agent = ?3";
-    }
-    if (!filter.project.empty()) {
-      where += " AND instr(project, ?4) > 0";
-    }
-    if (!filter.session.empty()) {
-      where +=
-          " AND (substr(session_id, 1, length(?5)) = ?5 OR substr(root_session, 1, length(?5)) = "
-          "?5)";
-    }
-    const std::string sql =
-        rollup ? fmt::format(
-                     "SELECT {} SUM(requests), SUM(input_tokens), SUM(cache_read_tokens), "
-                     "SUM(cache_write_tokens), SUM(cache_write_1h_tokens), SUM(output_tokens), "
-                     "SUM(reasoning_tokens), SUM(cost_usd), MIN(bucket), MAX(bucket) + {}, "
-                     "SUM(standard_cost_usd) FROM usage_rollup WHERE {} GROUP BY {} "
-                     "HAVING SUM(requests) > 0",
-                     select, kBucketMs - 1, where, group_by)
-               : fmt::format(
-                     "SELECT {} COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), "
-                     "SUM(cache_write_tokens), SUM(cache_write_1h_tokens), SUM(output_tokens), "
-                     "SUM(reasoning_tokens), SUM(cost_usd), MIN(ts), MAX(ts), "
-                     "SUM(standard_cost_usd) FROM usage WHERE {} GROUP BY {}",
-                     select, where, group_by);
-    auto stmt = db_.prepare_cached(sql);
-    TALLY_TRY(stmt);
-    if (filter.since) {
-      stmt->bind(1, *filter.since);
-    }
-    if (filter.until) {
-      stmt->bind(2, *filter.until);
-    }
-    if (filter.agent) {
-      stmt->bind(3, agent_name(*filter.agent));
-    }
-    if (!filter.project.empty()) {
-      stmt->bind(4, filter.project);
-    }
-    if (!filter.session.empty()) {
-      stmt->bind(5, filter.session);
-    }
-    std::vector<AggregateRow> rows;
-    TALLY_TRY(for_each_row(*stmt, [&] {
-      AggregateRow row;
-      row.bucket = stmt->int64(0);
-      row.agent = agent_or_claude(stmt->text(1));
-      row.model = stmt->text(2);
-      row.project = stmt->text(3);
-      row.session = stmt->text(4);
-      row.cost_source = parse_cost_source(stmt->text(5));
-      row.requests = stmt->int64(6);
-      row.tokens.input = stmt->int64(7);
-      row.tokens.cache_read = stmt->int64(8);
-      row.tokens.cache_write = stmt->int64(9);
-      row.tokens.cache_write_1h = stmt->int64(10);
-      row.tokens.output = stmt->int64(11);
-      row.tokens.reasoning = stmt->int64(12);
-      row.cost_usd = stmt->real(13);
-      row.first_ts = stmt->int64(14);
-      row.last_ts = stmt->int64(15);
-      row.standard_cost_usd = stmt->real(16);
-      rows.push_back(std::move(row));
-    }));
-    return rows;
+    return query_aggregate(db_, filter, group);
   }
 
   Result<std::vector<UsageEvent>> events(const RecordFilter& filter) override {
-    std::string where = "1 = 1";
-    if (filter.since) {
-      where += " AND ts >= ?1";
-    }
-    if (filter.until) {
-      where += " AND ts < ?2";
-    }
-    if (filter.agent) {
-      where += " AND agent = ?3";
-    }
-    if (!filter.project.empty()) {
-      where += " AND instr(project, ?4) > 0";
-    }
-    if (!filter.session.empty()) {
-      where +=
-          " AND (substr(session_id, 1, length(?5)) = ?5 OR substr(root_session, 1, length(?5)) = "
-          "?5)";
-    }
-    auto stmt = db_.prepare_cached(fmt::format(
-        "SELECT ts, agent, kind, session_id, root_session, project, model, effort, speed, "
-        "input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, "
-        "output_tokens, reasoning_tokens, cost_usd, standard_cost_usd, cost_source FROM usage "
-        "WHERE {} ORDER BY ts, id",
-        where));
-    TALLY_TRY(stmt);
-    if (filter.since) {
-      stmt->bind(1, *filter.since);
-    }
-    if (filter.until) {
-      stmt->bind(2, *filter.until);
-    }
-    if (filter.agent) {
-      stmt->bind(3, agent_name(*filter.agent));
-    }
-    if (!filter.project.empty()) {
-      stmt->bind(4, filter.project);
-    }
-    if (!filter.session.empty()) {
-      stmt->bind(5, filter.session);
-    }
-    std::vector<UsageEvent> out;
-    TALLY_TRY(for_each_row(*stmt, [&] {
-      UsageEvent e;
-      e.ts = stmt->int64(0);
-      e.agent = agent_or_claude(stmt->text(1));
-      e.kind = stmt->text(2) == "unlogged" ? RecordKind::unlogged : RecordKind::response;
-      e.session_id = stmt->text(3);
-      e.root_session = stmt->text(4);
-      e.project = stmt->text(5);
-      e.model = stmt->text(6);
-      e.effort = stmt->text(7);
-      e.speed = stmt->text(8);
-      e.tokens.input = stmt->int64(9);
-      e.tokens.cache_read = stmt->int64(10);
-      e.tokens.cache_write = stmt->int64(11);
-      e.tokens.cache_write_1h = stmt->int64(12);
-      e.tokens.output = stmt->int64(13);
-      e.tokens.reasoning = stmt->int64(14);
-      e.cost_usd = stmt->real(15);
-      e.standard_cost_usd = stmt->real(16);
-      e.cost_source = parse_cost_source(stmt->text(17));
-      out.push_back(std::move(e));
-    }));
-    return out;
+    return query_events(db_, filter);
   }
 
   Result<ProblemSummary> problems(std::int64_t limit) override {

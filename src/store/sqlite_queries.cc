@@ -1,0 +1,208 @@
+// Read-side queries of the SQLite ledger: grouped sums (from the 15-minute rollup when it
+// can answer, else from the records) and the records as timeline events.
+
+#include "store/sqlite_queries.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "store/sqlite_rows.h"
+
+namespace tally::store {
+namespace {
+
+// The WHERE clause for `filter` over `ts_column` (the usage table's ts, or the rollup's
+// bucket; the rollup has no sessions), with parameters ?1..?5 that bind_filter() binds.
+std::string filter_where(const RecordFilter& filter, std::string_view ts_column) {
+  std::string where = "1 = 1";
+  if (filter.since) {
+    where += fmt::format(" AND {} >= ?1", ts_column);
+  }
+  if (filter.until) {
+    where += fmt::format(" AND {} < ?2", ts_column);
+  }
+  if (filter.agent) {
+    where += " AND agent = ?3";
+  }
+  if (!filter.project.empty()) {
+    where += " AND instr(project, ?4) > 0";
+  }
+  if (!filter.session.empty()) {
+    where +=
+        " AND (substr(session_id, 1, length(?5)) = ?5 OR substr(root_session, 1, length(?5)) = "
+        "?5)";
+  }
+  return where;
+}
+
+void bind_filter(Statement& stmt, const RecordFilter& filter) {
+  if (filter.since) {
+    stmt.bind(1, *filter.since);
+  }
+  if (filter.until) {
+    stmt.bind(2, *filter.until);
+  }
+  if (filter.agent) {
+    stmt.bind(3, agent_name(*filter.agent));
+  }
+  if (!filter.project.empty()) {
+    stmt.bind(4, filter.project);
+  }
+  if (!filter.session.empty()) {
+    stmt.bind(5, filter.session);
+  }
+}
+
+// The rollup's rows, summed into the groups asked for in C++. SQLite's GROUP BY sorted the
+// rows first (the groups are not a prefix of the rollup's key), which was most of a warm
+// report's time.
+Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFilter& filter,
+                                                   const GroupBy& group) {
+  auto stmt = db.prepare_cached(
+      fmt::format("SELECT bucket, agent, model, project, cost_source, requests, input_tokens, "
+                  "cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, "
+                  "reasoning_tokens, cost_usd, standard_cost_usd FROM usage_rollup WHERE {}",
+                  filter_where(filter, "bucket")));
+  TALLY_TRY(stmt);
+  bind_filter(*stmt, filter);
+  using Key = std::tuple<std::int64_t, std::string, std::string, std::string, std::string>;
+  std::map<Key, AggregateRow> groups;
+  TALLY_TRY(for_each_row(*stmt, [&] {
+    const std::int64_t bucket = stmt->int64(0);
+    Key key{group.time_bucket ? bucket : 0, group.agent ? stmt->text(1) : std::string(),
+            group.model ? stmt->text(2) : std::string(),
+            group.project ? stmt->text(3) : std::string(), stmt->text(4)};
+    auto [it, fresh] = groups.try_emplace(std::move(key));
+    AggregateRow& row = it->second;
+    if (fresh) {
+      row.bucket = std::get<0>(it->first);
+      row.agent = agent_or_claude(std::get<1>(it->first));
+      row.model = std::get<2>(it->first);
+      row.project = std::get<3>(it->first);
+      row.cost_source = parse_cost_source(std::get<4>(it->first));
+      row.first_ts = bucket;
+      row.last_ts = bucket + kBucketMs - 1;
+    }
+    row.requests += stmt->int64(5);
+    row.tokens.input += stmt->int64(6);
+    row.tokens.cache_read += stmt->int64(7);
+    row.tokens.cache_write += stmt->int64(8);
+    row.tokens.cache_write_1h += stmt->int64(9);
+    row.tokens.output += stmt->int64(10);
+    row.tokens.reasoning += stmt->int64(11);
+    row.cost_usd += stmt->real(12);
+    row.standard_cost_usd += stmt->real(13);
+    row.first_ts = std::min(row.first_ts, bucket);
+    row.last_ts = std::max(row.last_ts, bucket + kBucketMs - 1);
+  }));
+  std::vector<AggregateRow> rows;
+  rows.reserve(groups.size());
+  for (auto& [key, row] : groups) {
+    if (row.requests > 0) {  // rows emptied by deletes stay in the rollup at zero
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+}  // namespace
+
+Result<std::vector<AggregateRow>> query_aggregate(Database& db, const RecordFilter& filter,
+                                                  const GroupBy& group) {
+  // The rollup (migration 4) answers whatever does not split or filter by session, as
+  // long as the time bounds fall on its 15-minute buckets (every zone's midnight does).
+  auto aligned = [](const std::optional<TimeMs>& t) { return !t || *t % kBucketMs == 0; };
+  const bool rollup = !group.session && !group.root_session && filter.session.empty() &&
+                      aligned(filter.since) && aligned(filter.until);
+  if (rollup) {
+    return aggregate_rollup(db, filter, group);
+  }
+  std::vector<std::string> dims;
+  if (group.time_bucket) {
+    dims.push_back(fmt::format("(ts / {0}) * {0}", kBucketMs));
+  }
+  dims.push_back(group.agent ? "agent" : "''");
+  dims.push_back(group.model ? "model" : "''");
+  dims.push_back(group.project ? "project" : "''");
+  dims.push_back(group.session ? "session_id" : group.root_session ? "root_session" : "''");
+  dims.push_back("cost_source");
+  std::string select = group.time_bucket ? "" : "0, ";
+  std::string group_by;
+  for (size_t i = 0; i < dims.size(); ++i) {
+    select += dims[i] + ", ";
+    if (dims[i] != "''") {
+      group_by += (group_by.empty() ? "" : ", ") + dims[i];
+    }
+  }
+  auto stmt = db.prepare_cached(
+      fmt::format("SELECT {} COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), "
+                  "SUM(cache_write_tokens), SUM(cache_write_1h_tokens), SUM(output_tokens), "
+                  "SUM(reasoning_tokens), SUM(cost_usd), MIN(ts), MAX(ts), "
+                  "SUM(standard_cost_usd) FROM usage WHERE {} GROUP BY {}",
+                  select, filter_where(filter, "ts"), group_by));
+  TALLY_TRY(stmt);
+  bind_filter(*stmt, filter);
+  std::vector<AggregateRow> rows;
+  TALLY_TRY(for_each_row(*stmt, [&] {
+    AggregateRow row;
+    row.bucket = stmt->int64(0);
+    row.agent = agent_or_claude(stmt->text(1));
+    row.model = stmt->text(2);
+    row.project = stmt->text(3);
+    row.session = stmt->text(4);
+    row.cost_source = parse_cost_source(stmt->text(5));
+    row.requests = stmt->int64(6);
+    row.tokens.input = stmt->int64(7);
+    row.tokens.cache_read = stmt->int64(8);
+    row.tokens.cache_write = stmt->int64(9);
+    row.tokens.cache_write_1h = stmt->int64(10);
+    row.tokens.output = stmt->int64(11);
+    row.tokens.reasoning = stmt->int64(12);
+    row.cost_usd = stmt->real(13);
+    row.first_ts = stmt->int64(14);
+    row.last_ts = stmt->int64(15);
+    row.standard_cost_usd = stmt->real(16);
+    rows.push_back(std::move(row));
+  }));
+  return rows;
+}
+
+Result<std::vector<UsageEvent>> query_events(Database& db, const RecordFilter& filter) {
+  auto stmt = db.prepare_cached(fmt::format(
+      "SELECT ts, agent, kind, session_id, root_session, project, model, effort, speed, "
+      "input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, "
+      "output_tokens, reasoning_tokens, cost_usd, standard_cost_usd, cost_source FROM usage "
+      "WHERE {} ORDER BY ts, id",
+      filter_where(filter, "ts")));
+  TALLY_TRY(stmt);
+  bind_filter(*stmt, filter);
+  std::vector<UsageEvent> out;
+  TALLY_TRY(for_each_row(*stmt, [&] {
+    UsageEvent e;
+    e.ts = stmt->int64(0);
+    e.agent = agent_or_claude(stmt->text(1));
+    e.kind = stmt->text(2) == "unlogged" ? RecordKind::unlogged : RecordKind::response;
+    e.session_id = stmt->text(3);
+    e.root_session = stmt->text(4);
+    e.project = stmt->text(5);
+    e.model = stmt->text(6);
+    e.effort = stmt->text(7);
+    e.speed = stmt->text(8);
+    e.tokens.input = stmt->int64(9);
+    e.tokens.cache_read = stmt->int64(10);
+    e.tokens.cache_write = stmt->int64(11);
+    e.tokens.cache_write_1h = stmt->int64(12);
+    e.tokens.output = stmt->int64(13);
+    e.tokens.reasoning = stmt->int64(14);
+    e.cost_usd = stmt->real(15);
+    e.standard_cost_usd = stmt->real(16);
+    e.cost_source = parse_cost_source(stmt->text(17));
+    out.push_back(std::move(e));
+  }));
+  return out;
+}
+
+}  // namespace tally::store
