@@ -88,6 +88,13 @@ std::string Statement::text(int column) const {
                       : std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
 }
 
+std::string_view Statement::text_view(int column) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, column);
+  const int n = sqlite3_column_bytes(stmt_, column);
+  return p == nullptr ? std::string_view()
+                      : std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+}
+
 Result<Database> Database::open(const std::string& path) {
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(

@@ -62,6 +62,9 @@ class Statement {
   double real(int column) const;
   bool is_null(int column) const;
   std::string text(int column) const;
+  // The column's text without a copy: valid until the next step(), reset() or column read
+  // of another type on the same column.
+  std::string_view text_view(int column) const;
 
  private:
   void release();

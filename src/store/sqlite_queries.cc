@@ -6,8 +6,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <deque>
+#include <functional>
 #include <map>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 #include "store/sqlite_rows.h"
 
@@ -56,6 +60,30 @@ void bind_filter(Statement& stmt, const RecordFilter& filter) {
   }
 }
 
+// Numbers for texts, in order of first sight.
+class Interner {
+ public:
+  int id(std::string_view text) {
+    auto it = ids_.find(text);
+    if (it != ids_.end()) {
+      return it->second;
+    }
+    const int id = static_cast<int>(names_.size());
+    names_.emplace_back(text);
+    ids_.emplace(std::string(text), id);
+    return id;
+  }
+  const std::string& name(int id) const { return names_[static_cast<size_t>(id)]; }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, int, Hash, std::equal_to<>> ids_;
+  std::deque<std::string> names_;  // stable addresses: name() references outlive growth
+};
+
 // The rollup's rows, summed into the groups asked for in C++. SQLite's GROUP BY sorted the
 // rows first (the groups are not a prefix of the rollup's key), which was most of a warm
 // report's time.
@@ -68,21 +96,26 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
                   filter_where(filter, "bucket")));
   TALLY_TRY(stmt);
   bind_filter(*stmt, filter);
-  using Key = std::tuple<std::int64_t, std::string, std::string, std::string, std::string>;
+  // Texts become small numbers as they are first seen (a report sees a handful of agents,
+  // models and cost sources and some projects), so grouping compares integers.
+  Interner names;
+  const int none = names.id("");
+  using Key = std::tuple<std::int64_t, int, int, int, int>;
   std::map<Key, AggregateRow> groups;
   TALLY_TRY(for_each_row(*stmt, [&] {
     const std::int64_t bucket = stmt->int64(0);
-    Key key{group.time_bucket ? bucket : 0, group.agent ? stmt->text(1) : std::string(),
-            group.model ? stmt->text(2) : std::string(),
-            group.project ? stmt->text(3) : std::string(), stmt->text(4)};
-    auto [it, fresh] = groups.try_emplace(std::move(key));
+    const Key key{group.time_bucket ? bucket : 0, group.agent ? names.id(stmt->text_view(1)) : none,
+                  group.model ? names.id(stmt->text_view(2)) : none,
+                  group.project ? names.id(stmt->text_view(3)) : none,
+                  names.id(stmt->text_view(4))};
+    auto [it, fresh] = groups.try_emplace(key);
     AggregateRow& row = it->second;
     if (fresh) {
-      row.bucket = std::get<0>(it->first);
-      row.agent = agent_or_claude(std::get<1>(it->first));
-      row.model = std::get<2>(it->first);
-      row.project = std::get<3>(it->first);
-      row.cost_source = parse_cost_source(std::get<4>(it->first));
+      row.bucket = std::get<0>(key);
+      row.agent = agent_or_claude(names.name(std::get<1>(key)));
+      row.model = names.name(std::get<2>(key));
+      row.project = names.name(std::get<3>(key));
+      row.cost_source = parse_cost_source(names.name(std::get<4>(key)));
       row.first_ts = bucket;
       row.last_ts = bucket + kBucketMs - 1;
     }
@@ -98,12 +131,27 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
     row.first_ts = std::min(row.first_ts, bucket);
     row.last_ts = std::max(row.last_ts, bucket + kBucketMs - 1);
   }));
-  std::vector<AggregateRow> rows;
-  rows.reserve(groups.size());
+  std::vector<std::pair<std::tuple<std::int64_t, std::string_view, std::string_view,
+                                   std::string_view, std::string_view>,
+                        AggregateRow*>>
+      order;
+  order.reserve(groups.size());
   for (auto& [key, row] : groups) {
     if (row.requests > 0) {  // rows emptied by deletes stay in the rollup at zero
-      rows.push_back(std::move(row));
+      order.emplace_back(std::make_tuple(std::get<0>(key), names.name(std::get<1>(key)),
+                                         names.name(std::get<2>(key)), names.name(std::get<3>(key)),
+                                         names.name(std::get<4>(key))),
+                         &row);
     }
+  }
+  // In the order of the texts, as SQL's GROUP BY gave them: callers sum the rows, and the
+  // same order gives the same floating-point sums.
+  std::sort(order.begin(), order.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<AggregateRow> rows;
+  rows.reserve(order.size());
+  for (auto& [key, row] : order) {
+    rows.push_back(std::move(*row));
   }
   return rows;
 }
