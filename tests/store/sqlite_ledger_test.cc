@@ -462,15 +462,23 @@ TEST_F(SqliteLedgerTest, ReconcileCreatesUnloggedRecordsAndClearsDirtySessions) 
 // replacing worse ones, unlogged records deleted and rewritten, costs updated by reconcile
 // and repricing), it must equal the records summed directly.
 TEST_F(SqliteLedgerTest, RollupAlwaysEqualsTheRecords) {
+  // Row by row: every (bucket, agent, model, project, cost source) of the rollup holds
+  // exactly the sums of its records.
   auto check = [&](const char* when) {
     const std::string raw = query_text(
         path_,
-        "SELECT COUNT(*) || ' ' || SUM(input_tokens) || ' ' || SUM(output_tokens) || ' ' || "
-        "SUM(cache_read_tokens) || ' ' || printf('%.6f', SUM(cost_usd)) FROM usage");
+        "SELECT group_concat(g, ';') FROM (SELECT ((ts / 900000) * 900000) || ' ' || agent || ' ' "
+        "|| model || ' ' || project || ' ' || cost_source || ' ' || COUNT(*) || ' ' || "
+        "SUM(input_tokens) || ' ' || SUM(output_tokens) || ' ' || SUM(cache_read_tokens) || ' ' "
+        "|| printf('%.6f', SUM(cost_usd)) AS g FROM usage GROUP BY (ts / 900000) * 900000, "
+        "agent, model, project, cost_source ORDER BY 1)");
     const std::string rolled = query_text(
         path_,
-        "SELECT SUM(requests) || ' ' || SUM(input_tokens) || ' ' || SUM(output_tokens) || "
-        "' ' || SUM(cache_read_tokens) || ' ' || printf('%.6f', SUM(cost_usd)) FROM usage_rollup");
+        "SELECT group_concat(g, ';') FROM (SELECT bucket || ' ' || agent || ' ' || model || ' ' "
+        "|| project || ' ' || cost_source || ' ' || requests || ' ' || input_tokens || ' ' || "
+        "output_tokens || ' ' || cache_read_tokens || ' ' || printf('%.6f', cost_usd) AS g FROM "
+        "usage_rollup WHERE requests > 0 ORDER BY 1)");
+    EXPECT_FALSE(raw.empty()) << when;
     EXPECT_EQ(raw, rolled) << when;
   };
   commit({batch(cursor_at("/s1.jsonl", 100), std::nullopt,
@@ -480,7 +488,13 @@ TEST_F(SqliteLedgerTest, RollupAlwaysEqualsTheRecords) {
   ASSERT_TRUE(ledger_->reconcile(pricer_));
   check("after reconcile added an unlogged record");
   UsageRecord better = record("r1", 1000, 5, 120);  // a larger copy replaces r1
-  commit({batch(cursor_at("/s1.jsonl", 200, 2), cursor_at("/s1.jsonl", 100), {better})});
+  // ... and in one commit, a new record and two copies of it (the rollup must not count
+  // the replaced copy).
+  UsageRecord fresh_small = record("r3", 2000 + kBucketMs, 2, 1);
+  UsageRecord fresh_large = record("r3", 2000 + kBucketMs, 2, 9);
+  fresh_large.model = "haiku";  // the better copy moves the record to another rollup row
+  commit({batch(cursor_at("/s1.jsonl", 200, 2), cursor_at("/s1.jsonl", 100),
+                {better, fresh_small, fresh_large})});
   ASSERT_TRUE(ledger_->reconcile(pricer_));
   check("after a better copy and a smaller unlogged record");
   FakePricer dearer("fake-2", 3.0);
@@ -489,7 +503,7 @@ TEST_F(SqliteLedgerTest, RollupAlwaysEqualsTheRecords) {
   EXPECT_GT(*repriced, 0);
   check("after repricing");
   const AggregateRow t = total();
-  EXPECT_EQ(t.tokens.output, 326);
+  EXPECT_EQ(t.tokens.output, 326 + 9);  // the last snapshot's total, and r3 logged after it
 }
 
 TEST_F(SqliteLedgerTest, ReconcileIsIdempotentAndFollowsLaterLines) {
