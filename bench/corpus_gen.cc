@@ -15,32 +15,21 @@
 // response counted once, Claude's unlogged calls (from cost-state) included, Codex input
 // without its cached part. `traps` sums the tokens a careless reader would miscount.
 // --append-percent appends new turns to P% of the files (for the incremental benchmark)
-// and prints the delta and the new totals.
+// and prints the delta and the new totals.//
+// The generator itself lives in src/demo/corpus.h (shared with `tally demo`); this file is
+// its command line.
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cmath>
-#include <cstdio>
+#include <cstdint>
 #include <cstdlib>
-#include <ctime>
-#include <filesystem>
-#include <iterator>
-#include <set>
 #include <string>
 #include <string_view>
-#include <vector>
 
-#include "corpus/common.h"
-#include "corpus/state.h"
-#include "corpus/writers.h"
+#include "demo/corpus.h"
 
-namespace tally::corpus {
 namespace {
 
-namespace fs = std::filesystem;
-
-constexpr uint64_t kMiB = 1u << 20;
 constexpr std::string_view kUsage =
     "usage: tally_corpus_gen --out DIR --mb N [--seed S] [--days D] [--end TIME] [--force]\n"
     "       tally_corpus_gen --out DIR --append-percent P [--end TIME]\n"
@@ -53,17 +42,13 @@ constexpr std::string_view kUsage =
     "  --force              replace an existing corpus in DIR\n"
     "  --append-percent P   append new turns to P% of the files of an existing corpus\n";
 
-struct Options {
-  std::string out;
-  uint64_t mb = 0;
-  uint64_t seed = 1;
-  uint64_t days = 30;
-  Millis end = 0;
+struct Args {
+  tally::demo::CorpusOptions corpus;
   double append_percent = -1;
-  bool force = false;
+  bool help = false;
 };
 
-bool parse_args(int argc, char** argv, Options& o) {
+bool parse_args(int argc, char** argv, Args& o) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     const auto value = [&](std::string_view& v) {
@@ -76,10 +61,10 @@ bool parse_args(int argc, char** argv, Options& o) {
     };
     std::string_view v;
     if (a == "--force") {
-      o.force = true;
+      o.corpus.force = true;
     } else if (a == "-h" || a == "--help") {
-      fmt::print("{}", kUsage);
-      std::exit(0);
+      o.help = true;
+      return true;
     } else if (a == "--out" || a == "--mb" || a == "--seed" || a == "--days" || a == "--end" ||
                a == "--append-percent") {
       if (!value(v)) {
@@ -88,17 +73,19 @@ bool parse_args(int argc, char** argv, Options& o) {
       const std::string s(v);
       char* rest = nullptr;
       if (a == "--out") {
-        o.out = s;
+        o.corpus.out = s;
       } else if (a == "--end") {
-        if (!parse_time_arg(v, o.end)) {
+        auto end = tally::demo::parse_corpus_time(s);
+        if (!end) {
           fmt::print(stderr, "tally_corpus_gen: bad --end '{}'\n", v);
           return false;
         }
+        o.corpus.end = *end;
       } else if (a == "--append-percent") {
         o.append_percent = std::strtod(s.c_str(), &rest);
       } else {
-        const uint64_t n = std::strtoull(s.c_str(), &rest, 10);
-        (a == "--mb" ? o.mb : a == "--seed" ? o.seed : o.days) = n;
+        const std::uint64_t n = std::strtoull(s.c_str(), &rest, 10);
+        (a == "--mb" ? o.corpus.mb : a == "--seed" ? o.corpus.seed : o.corpus.days) = n;
       }
       if (rest != nullptr && *rest != '\0') {
         fmt::print(stderr, "tally_corpus_gen: bad number for {}: '{}'\n", a, v);
@@ -109,361 +96,33 @@ bool parse_args(int argc, char** argv, Options& o) {
       return false;
     }
   }
-  if (o.out.empty() || (o.append_percent < 0 && o.mb == 0) || o.days == 0 ||
-      (o.append_percent >= 0 && (o.append_percent > 100 || o.mb != 0))) {
+  const tally::demo::CorpusOptions& c = o.corpus;
+  if (c.out.empty() || (o.append_percent < 0 && c.mb == 0) || c.days == 0 ||
+      (o.append_percent >= 0 && (o.append_percent > 100 || c.mb != 0))) {
     fmt::print(stderr, "{}", kUsage);
     return false;
   }
   return true;
 }
 
-Millis default_end() {
-  const auto now = static_cast<Millis>(std::time(nullptr));
-  return now / 3600 * 3600 * 1000;
-}
-
-// File sizes for one agent: `giants` large files, then log-normal ones until `budget` is
-// spent. Returned shuffled so giants are not all first.
-std::vector<uint64_t> plan_sizes(uint64_t budget, uint64_t giants, uint64_t giant_lo,
-                                 uint64_t giant_hi, double median, double sigma, uint64_t lo,
-                                 uint64_t hi, Rng& rng) {
-  std::vector<uint64_t> sizes;
-  uint64_t used = 0;
-  for (uint64_t i = 0; i < giants && used + giant_lo <= budget; ++i) {
-    const uint64_t size = std::min(rng.range(giant_lo, giant_hi), budget - used);
-    sizes.push_back(size);
-    used += size;
-  }
-  while (used + lo <= budget) {
-    const uint64_t size = std::min(rng.lognormal(median, sigma, lo, hi), budget - used);
-    sizes.push_back(size);
-    used += size;
-  }
-  for (size_t i = sizes.size(); i > 1; --i) {
-    std::swap(sizes[i - 1], sizes[rng.range(0, i - 1)]);
-  }
-  return sizes;
-}
-
-struct Survey {
-  std::map<std::string, uint64_t> files, bytes;
-  std::vector<uint64_t> sizes;  // log files only (.jsonl)
-};
-
-// Walks the corpus: what the readers will see, whatever the generator intended.
-Survey survey(const std::string& root) {
-  Survey s;
-  for (const char* agent : {"claude", "codex", "gemini"}) {
-    const fs::path dir = fs::path(root) / (std::string(".") + agent);
-    s.files[agent] = 0;
-    s.bytes[agent] = 0;
-    std::error_code ec;
-    if (!fs::exists(dir, ec)) {
-      continue;
-    }
-    for (const auto& e : fs::recursive_directory_iterator(dir, ec)) {
-      if (!e.is_regular_file()) {
-        continue;
-      }
-      const uint64_t size = e.file_size();
-      ++s.files[agent];
-      s.bytes[agent] += size;
-      if (e.path().extension() == ".jsonl") {
-        s.sizes.push_back(size);
-      }
-    }
-  }
-  std::sort(s.sizes.begin(), s.sizes.end());
-  return s;
-}
-
-Tokens sum_agent(const TotalsMap& totals, const std::string& agent) {
-  Tokens t;
-  for (const auto& [key, v] : totals) {
-    if (agent.empty() || key.first == agent) {
-      t += v;
-    }
-  }
-  return t;
-}
-
-std::string tokens_json(const Tokens& t) {
-  return fmt::format(
-      "{{\"requests\": {}, \"input_tokens\": {}, \"cache_read_tokens\": {}, "
-      "\"cache_write_tokens\": {}, \"cache_write_1h_tokens\": {}, \"output_tokens\": {}, "
-      "\"reasoning_tokens\": {}, \"total_tokens\": {}}}",
-      t.requests, t.input, t.cache_read, t.cache_write, t.cache_write_1h, t.output, t.reasoning,
-      t.total());
-}
-
-// The manifest: sizes as surveyed on disk plus the expected usage in `ledger`.
-std::string manifest_json(const CorpusState& st, const Survey& sv, const Ledger* delta,
-                          uint64_t appended_files, uint64_t appended_bytes) {
-  std::string out;
-  auto it = std::back_inserter(out);
-  fmt::format_to(it,
-                 "{{\n  \"generator\": \"tally_corpus_gen\",\n  \"seed\": {},\n  \"mb\": {},\n"
-                 "  \"days\": {},\n  \"end\": \"{}\",\n  \"append_round\": {},\n",
-                 st.seed, st.mb, st.days, iso_ms(st.end), st.round);
-  uint64_t files = 0, bytes = 0;
-  out.append("  \"files\": {");
-  for (const auto& [agent, n] : sv.files) {
-    fmt::format_to(it, "\"{}\": {}, ", agent, n);
-    files += n;
-  }
-  fmt::format_to(it, "\"total\": {}}},\n  \"bytes\": {{", files);
-  for (const auto& [agent, n] : sv.bytes) {
-    fmt::format_to(it, "\"{}\": {}, ", agent, n);
-    bytes += n;
-  }
-  fmt::format_to(it, "\"total\": {}}},\n  \"byte_share\": {{", bytes);
-  bool first = true;
-  for (const auto& [agent, n] : sv.bytes) {
-    fmt::format_to(it, "{}\"{}\": {:.3f}", first ? "" : ", ", agent,
-                   bytes ? static_cast<double>(n) / static_cast<double>(bytes) : 0.0);
-    first = false;
-  }
-  const auto pct = [&](double p) -> uint64_t {
-    if (sv.sizes.empty()) {
-      return 0;
-    }
-    return sv.sizes[std::min(sv.sizes.size() - 1,
-                             static_cast<size_t>(p * static_cast<double>(sv.sizes.size())))];
-  };
-  const auto over_50mb = static_cast<uint64_t>(
-      std::count_if(sv.sizes.begin(), sv.sizes.end(), [](uint64_t s) { return s > 50 * kMiB; }));
-  fmt::format_to(it,
-                 "}},\n  \"jsonl_sizes\": {{\"count\": {}, \"median\": {}, \"p90\": {}, "
-                 "\"p99\": {}, \"max\": {}, \"over_50MiB\": {}}},\n",
-                 sv.sizes.size(), pct(0.5), pct(0.9), pct(0.99),
-                 sv.sizes.empty() ? 0 : sv.sizes.back(), over_50mb);
-  if (delta != nullptr) {
-    fmt::format_to(it, "  \"appended_files\": {},\n  \"appended_bytes\": {},\n  \"delta\": ",
-                   appended_files, appended_bytes);
-    append_totals_json(out, delta->totals, "  ");
-    fmt::format_to(it, ",\n  \"delta_total\": {},\n", tokens_json(sum_agent(delta->totals, "")));
-  }
-  out.append("  \"expected\": ");
-  append_totals_json(out, st.ledger.totals, "  ");
-  out.append(",\n  \"expected_by_agent\": {");
-  first = true;
-  for (const char* agent : {"claude", "codex", "gemini"}) {
-    fmt::format_to(it, "{}\n    \"{}\": {}", first ? "" : ",", agent,
-                   tokens_json(sum_agent(st.ledger.totals, agent)));
-    first = false;
-  }
-  fmt::format_to(it, "\n  }},\n  \"expected_total\": {},\n  \"traps\": ",
-                 tokens_json(sum_agent(st.ledger.totals, "")));
-  append_totals_json(out, st.ledger.traps, "  ");
-  out.append("\n}\n");
-  return out;
-}
-
-bool write_text(const std::string& path, const std::string& text) {
-  OutFile f;
-  if (!f.open(path, false)) {
-    return false;
-  }
-  f.buf() = text;
-  return f.close();
-}
-
-int generate(const Options& o) {
-  const std::string state_path = o.out + "/.corpus/state.tsv";
-  if (fs::exists(state_path) || fs::exists(o.out + "/.claude") || fs::exists(o.out + "/.codex") ||
-      fs::exists(o.out + "/.gemini")) {
-    if (!o.force) {
-      fmt::print(stderr, "tally_corpus_gen: {} already holds a corpus (use --force)\n", o.out);
-      return 2;
-    }
-    // --force replaces only what this tool wrote: a real HOME's logs must never be deleted.
-    if (!fs::exists(state_path)) {
-      fmt::print(stderr,
-                 "tally_corpus_gen: refusing to replace {}: it holds agent logs that "
-                 "tally_corpus_gen did not write\n",
-                 o.out);
-      return 2;
-    }
-    for (const char* sub : {".claude", ".codex", ".gemini", ".corpus"}) {
-      std::error_code ec;
-      fs::remove_all(fs::path(o.out) / sub, ec);
-    }
-  }
-  CorpusState st;
-  st.seed = o.seed;
-  st.mb = o.mb;
-  st.days = o.days;
-  st.end = o.end != 0 ? o.end : default_end();
-  const Filler filler(o.seed);
-  GenContext g;
-  g.root = o.out;
-  g.filler = &filler;
-  g.ledger = &st.ledger;
-  g.end = st.end;
-  g.span = static_cast<Millis>(o.days) * 86'400'000;
-
-  Rng rng(o.seed);
-  // Sessions end on a turn boundary and so overshoot their planned size a little; plan 95%
-  // so the corpus lands near --mb.
-  const uint64_t total = o.mb * kMiB / 100 * 95;
-  // Giants scale with the corpus: 52-90 MiB each at 1 GiB.
-  const double scale = static_cast<double>(o.mb) / 1024.0;
-  const auto giant_lo = static_cast<uint64_t>(52.0 * scale * kMiB);
-  const auto giant_hi = static_cast<uint64_t>(90.0 * scale * kMiB);
-  const uint64_t body_max = 20 * kMiB;
-  std::vector<uint64_t> claude_sizes =
-      plan_sizes(total * 70 / 100, 5, giant_lo, giant_hi, 100'000, 1.35, 6'000, body_max, rng);
-  std::vector<uint64_t> codex_sizes =
-      plan_sizes(total * 25 / 100, 1, giant_lo, giant_hi, 100'000, 1.25, 8'000, body_max, rng);
-  std::vector<uint64_t> gemini_sizes =
-      plan_sizes(total * 5 / 100, 0, 0, 0, 60'000, 1.0, 4'000, 4 * kMiB, rng);
-
-  // Claude: about a fifth of the sessions spawn 1-3 sub-agents, each its own file.
-  for (size_t i = 0; i < claude_sizes.size();) {
-    ClaudePlan plan;
-    plan.main_bytes = claude_sizes[i++];
-    Rng plan_rng = rng.fork(i);
-    if (plan.main_bytes < giant_lo && plan_rng.chance(0.2)) {
-      const uint64_t n = plan_rng.range(1, 3);
-      for (uint64_t k = 0; k < n && i < claude_sizes.size(); ++k) {
-        plan.subagent_bytes.push_back(claude_sizes[i++]);
-      }
-    }
-    Rng file_rng = rng.fork(0xc1a0de + i);
-    st.claude.push_back(write_claude_session(g, plan, file_rng));
-  }
-  // Codex: about one rollout in ten is a sub-agent thread of an earlier user thread.
-  struct Parent {
-    std::string thread, cwd;
-    Millis time;
-  };
-  std::vector<Parent> parents;
-  for (size_t i = 0; i < codex_sizes.size(); ++i) {
-    Rng file_rng = rng.fork(0xc0de + i);
-    CodexPlan plan;
-    plan.bytes = codex_sizes[i];
-    if (!parents.empty() && file_rng.chance(0.1)) {
-      const Parent& p = parents[file_rng.range(0, parents.size() - 1)];
-      plan.parent_thread = p.thread;
-      plan.parent_cwd = p.cwd;
-      plan.parent_time = p.time;
-    }
-    CodexThreadState s = write_codex_thread(g, plan, file_rng);
-    if (!s.is_subagent) {
-      parents.push_back({s.thread_id, s.cwd, s.last_ts - 3'600'000});
-    }
-    st.codex.push_back(std::move(s));
-  }
-  // Gemini: projects are registered by name in projects.json.
-  std::set<std::string> projects;
-  for (size_t i = 0; i < gemini_sizes.size(); ++i) {
-    Rng file_rng = rng.fork(0x6e31 + i);
-    const std::string project = fmt::format("project-{:02}", file_rng.range(1, 40));
-    projects.insert(project);
-    st.gemini.push_back(write_gemini_chat(g, gemini_sizes[i], project, file_rng));
-  }
-  std::string pj = "{\"projects\": {";
-  bool first = true;
-  for (const std::string& p : projects) {
-    fmt::format_to(std::back_inserter(pj), "{}\"/home/dev/src/{}\": \"{}\"", first ? "" : ", ", p,
-                   p);
-    first = false;
-  }
-  pj.append("}}\n");
-  if (!write_text(o.out + "/.gemini/projects.json", pj)) {
-    fmt::print(stderr, "tally_corpus_gen: cannot write {}/.gemini/projects.json\n", o.out);
-    return 1;
-  }
-  const std::string manifest = manifest_json(st, survey(o.out), nullptr, 0, 0);
-  if (!make_dirs(o.out + "/.corpus") || !save_state(state_path, st) ||
-      !write_text(o.out + "/.corpus/manifest.json", manifest)) {
-    fmt::print(stderr, "tally_corpus_gen: cannot write {}/.corpus\n", o.out);
-    return 1;
-  }
-  fmt::print("{}", manifest);
-  return 0;
-}
-
-int append(const Options& o) {
-  const std::string state_path = o.out + "/.corpus/state.tsv";
-  CorpusState st;
-  std::string error;
-  if (!load_state(state_path, st, error)) {
-    fmt::print(stderr, "tally_corpus_gen: {}\n", error);
-    return 1;
-  }
-  ++st.round;
-  const Filler filler(st.seed);
-  Ledger delta;
-  GenContext g;
-  g.root = o.out;
-  g.filler = &filler;
-  g.ledger = &delta;
-  g.end = o.end != 0 ? o.end : default_end();
-  g.span = static_cast<Millis>(st.days) * 86'400'000;
-
-  const Survey before = survey(o.out);
-  uint64_t files = 0;
-  for (const auto& [agent, n] : before.files) {
-    files += n;
-  }
-  const size_t candidates = st.claude.size() + st.codex.size() + st.gemini.size();
-  const auto want =
-      static_cast<size_t>(std::llround(o.append_percent / 100.0 * static_cast<double>(files)));
-  const size_t n = std::min(candidates, std::max<size_t>(want, o.append_percent > 0 ? 1 : 0));
-  Rng rng(st.seed ^ (st.round * 0x9e3779b97f4a7c15ULL));
-  std::vector<size_t> order(candidates);
-  for (size_t i = 0; i < candidates; ++i) {
-    order[i] = i;
-  }
-  uint64_t appended = 0;
-  for (size_t k = 0; k < n; ++k) {
-    std::swap(order[k], order[rng.range(k, candidates - 1)]);
-    size_t idx = order[k];
-    Rng file_rng = rng.fork(idx);
-    const int turns = static_cast<int>(file_rng.range(1, 3));
-    if (idx < st.claude.size()) {
-      appended += append_claude_turns(g, st.claude[idx], turns, file_rng);
-      continue;
-    }
-    idx -= st.claude.size();
-    if (idx < st.codex.size()) {
-      appended += append_codex_turns(g, st.codex[idx], turns, file_rng);
-      continue;
-    }
-    idx -= st.codex.size();
-    appended += append_gemini_turns(g, st.gemini[idx], turns, file_rng);
-  }
-  for (const auto& [key, t] : delta.totals) {
-    st.ledger.totals[key] += t;
-  }
-  for (const auto& [key, t] : delta.traps) {
-    st.ledger.traps[key] += t;
-  }
-  const std::string manifest = manifest_json(st, survey(o.out), &delta, n, appended);
-  if (!save_state(state_path, st) || !write_text(o.out + "/.corpus/manifest.json", manifest)) {
-    fmt::print(stderr, "tally_corpus_gen: cannot write {}/.corpus\n", o.out);
-    return 1;
-  }
-  fmt::print("{}", manifest);
-  return 0;
-}
-
 }  // namespace
 
-int run(int argc, char** argv) {
-  Options o;
-  if (!parse_args(argc, argv, o)) {
+int main(int argc, char** argv) {
+  Args args;
+  if (!parse_args(argc, argv, args)) {
     return 2;
   }
-  try {
-    return o.append_percent >= 0 ? append(o) : generate(o);
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "tally_corpus_gen: {}\n", e.what());
-    return 1;
+  if (args.help) {
+    fmt::print("{}", kUsage);
+    return 0;
   }
+  auto manifest = args.append_percent >= 0
+                      ? tally::demo::append_corpus(args.corpus, args.append_percent)
+                      : tally::demo::generate_corpus(args.corpus);
+  if (!manifest) {
+    fmt::print(stderr, "tally_corpus_gen: {}\n", manifest.error().message);
+    return manifest.error().code == tally::Errc::invalid_argument ? 2 : 1;
+  }
+  fmt::print("{}", *manifest);
+  return 0;
 }
-
-}  // namespace tally::corpus
-
-int main(int argc, char** argv) { return tally::corpus::run(argc, argv); }

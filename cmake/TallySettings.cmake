@@ -32,7 +32,9 @@ function(tally_add_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest_main tally_settings tally_warnings)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   target_compile_definitions(${name} PRIVATE
+    TALLY_GOLDEN_DIR="${PROJECT_SOURCE_DIR}/tests/golden"
     TALLY_TESTDATA="${PROJECT_SOURCE_DIR}/tests/data"
     TALLY_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)

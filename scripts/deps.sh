@@ -7,6 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config ccache
   libsimdjson-dev libsqlite3-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev
+  chromium  # tests/render/html_browser_test loads the HTML report headless
 )
 
 missing=()

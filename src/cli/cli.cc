@@ -17,6 +17,7 @@
 #include "cli/common.h"
 #include "cli/context.h"
 #include "cli/prices_command.h"
+#include "cli/summary_command.h"
 #include "render/renderer.h"
 
 namespace tally::cli {
@@ -61,7 +62,7 @@ size_t edit_distance(std::string_view a, std::string_view b) {
 int run_report(analytics::Grouping grouping, const ReportOptions& options) {
   std::optional<analytics::ReportQuery> query;
   std::optional<Context> ctx;
-  if (auto done = start_report(options, query, ctx)) {
+  if (auto done = start_report(options, query, ctx, /*html_and_output=*/true)) {
     return *done;
   }
   auto report = analytics::build_report(*ctx->ledger, grouping, *query, *ctx->zone);
@@ -85,64 +86,7 @@ int run_report(analytics::Grouping grouping, const ReportOptions& options) {
   if (format_of(options) == render::Format::csv) {
     warnings_to_stderr(*report);
   }
-  print(out);
-  return kExitOk;
-}
-
-int run_summary(const ReportOptions& options) {
-  std::optional<analytics::ReportQuery> query;
-  std::optional<Context> ctx;
-  if (auto done = start_report(options, query, ctx)) {
-    return *done;
-  }
-  const TimeMs now = now_ms();
-  auto summary = analytics::build_summary(*ctx->ledger, *query, *ctx->zone, now);
-  if (!summary) {
-    return error_exit(summary.error());
-  }
-  auto warned = analytics::add_warnings(*ctx->ledger, analytics::make_filter(*query, *ctx->zone),
-                                        ctx->ingest.file_errors, summary->periods,
-                                        /*pricing=*/false);
-  if (!warned) {
-    return error_exit(warned.error());
-  }
-  const Date today = ctx->zone->local_date(now);
-  auto planned = analytics::add_plan_notes(
-      *ctx->ledger, ctx->plans, analytics::make_filter(*query, *ctx->zone), *ctx->zone,
-      civil_from_days(days_from_civil(today) - 29), today, "last 30 days", summary->periods);
-  if (!planned) {
-    return error_exit(planned.error());
-  }
-  const render::Format format = format_of(options);
-  render::RenderOptions ro = render_options(options);
-  std::string out;
-  if (format == render::Format::json) {
-    // One JSON document holding the three reports.
-    ro.compact = false;
-    std::string periods, models, projects;
-    auto renderer = render::make_renderer(format, ro);
-    renderer->render(summary->periods, periods);
-    renderer->render(summary->models, models);
-    renderer->render(summary->projects, projects);
-    out = fmt::format("{{\n\"periods\": {},\n\"models\": {},\n\"projects\": {}\n}}\n", periods,
-                      models, projects);
-  } else {
-    auto renderer = render::make_renderer(format, ro);
-    renderer->render(summary->periods, out);
-    if (format == render::Format::table) {
-      out += "\n";
-      renderer->render(summary->models, out);
-      out += "\n";
-      renderer->render(summary->projects, out);
-      out +=
-          "\nMore: tally daily | weekly | monthly | sessions | models | projects   (tally "
-          "--help)\n";
-    } else {
-      warnings_to_stderr(summary->periods);
-    }
-  }
-  print(out);
-  return kExitOk;
+  return deliver(options, out);
 }
 
 int run_problems(const ReportOptions& options) {

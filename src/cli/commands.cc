@@ -5,8 +5,24 @@
 
 namespace tally::cli {
 
+Command make_demo_command();
+Command make_statusline_command();
+Command make_watch_command();
+Command make_windows_command();
+Command make_blocks_command();
+Command make_concurrency_command();
+Command make_session_command();
+
 std::vector<Command> extra_commands() {
-  return {};
+  return {
+      make_watch_command(),
+      make_statusline_command(),
+      make_demo_command(),
+      make_windows_command(),
+      make_blocks_command(),
+      make_concurrency_command(),
+      make_session_command(),
+  };
 }
 
 }  // namespace tally::cli

@@ -4,9 +4,11 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace tally::cli {
 namespace {
@@ -19,6 +21,30 @@ std::string no_logs_message(const Context& ctx) {
   msg +=
       "Set HOME, CLAUDE_CONFIG_DIR, CODEX_HOME or GEMINI_CLI_HOME if your agents log elsewhere.\n";
   return msg;
+}
+
+// Writes `data` to `path` through a temporary file in the same directory and a rename, so a
+// reader never sees a half-written file and a failure leaves the old file in place.
+Status write_file_atomically(const std::string& path, const std::string& data) {
+  const std::string tmp = fmt::format("{}.tmp-{}", path, getpid());
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) {
+    return fail(Errc::io, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  }
+  const bool wrote = std::fwrite(data.data(), 1, data.size(), f) == data.size();
+  const bool flushed = std::fflush(f) == 0 && fsync(fileno(f)) == 0;
+  const int saved = errno;
+  const bool closed = std::fclose(f) == 0;
+  if (!wrote || !flushed || !closed) {
+    std::remove(tmp.c_str());
+    return fail(Errc::io, fmt::format("cannot write {}: {}", path, std::strerror(saved)));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    std::remove(tmp.c_str());
+    return fail(Errc::io, fmt::format("cannot write {}: {}", path, std::strerror(err)));
+  }
+  return ok();
 }
 
 }  // namespace
@@ -43,6 +69,9 @@ bool use_color() {
 }
 
 render::Format format_of(const ReportOptions& o) {
+  if (const auto format = render::parse_format(o.format)) {
+    return *format;  // add_report_options admits only valid names
+  }
   return o.json ? render::Format::json : o.csv ? render::Format::csv : render::Format::table;
 }
 
@@ -110,6 +139,18 @@ void warnings_to_stderr(const analytics::Report& report) {
 
 void print(const std::string& out) { std::fwrite(out.data(), 1, out.size(), stdout); }
 
+int deliver(const ReportOptions& o, const std::string& out) {
+  if (o.output.empty()) {
+    print(out);
+    return kExitOk;
+  }
+  auto written = write_file_atomically(o.output, out);
+  if (!written) {
+    return error_exit(written.error());
+  }
+  return kExitOk;
+}
+
 void add_report_options(CLI::App& app, ReportOptions& o) {
   app.add_option("--since", o.since, "first day to include, YYYY-MM-DD (in --timezone)");
   app.add_option("--until", o.until, "last day to include, YYYY-MM-DD (inclusive)");
@@ -121,16 +162,30 @@ void add_report_options(CLI::App& app, ReportOptions& o) {
   auto* json = app.add_flag("--json", o.json, "print JSON (the stable contract for scripts)");
   auto* csv = app.add_flag("--csv", o.csv, "print CSV (for spreadsheets; warnings go to stderr)");
   json->excludes(csv);
+  auto* format = app.add_option("--format", o.format,
+                                "output format: table, json, csv or html (html: one offline page "
+                                "with SVG charts; e.g. tally --format html -o usage.html)")
+                     ->check(CLI::IsMember({"table", "json", "csv", "html"}));
+  format->excludes(json)->excludes(csv);
+  app.add_option("-o,--output", o.output,
+                 "write the output to this file (replaced atomically) instead of stdout");
   app.add_flag("--compact", o.compact, "fewer columns (table) or one-line JSON");
   app.add_flag("--no-ingest", o.no_ingest, "report from the ledger without reading new log lines");
   app.add_flag("-q,--quiet", o.quiet, "no progress output on stderr");
   app.add_option("--speed", o.speed,
                  "what-if: 'standard' prices fast-mode and priority requests at standard rates");
+  app.add_flag("--demo", o.demo, "report on the synthetic demo data of `tally demo`, not yours");
 }
 
 std::optional<int> start_report(const ReportOptions& options,
                                 std::optional<analytics::ReportQuery>& query,
-                                std::optional<Context>& ctx) {
+                                std::optional<Context>& ctx, bool html_and_output) {
+  const bool html = format_of(options) == render::Format::html;
+  if (!html_and_output && (html || !options.output.empty())) {
+    return error_exit(Error{Errc::invalid_argument,
+                            "--format html and -o/--output work with tally (the summary), daily, "
+                            "weekly, monthly, sessions, models and projects; not here yet"});
+  }
   auto q = make_query(options);
   if (!q) {
     return error_exit(q.error());

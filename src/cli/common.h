@@ -26,6 +26,10 @@ int error_exit(const Error& e);
 // Writes to stdout as is.
 void print(const std::string& out);
 
+// Writes a command's output where `o` says: stdout, or with --output the file, atomically
+// (a temporary file in the same directory, then rename). Returns the exit status.
+int deliver(const ReportOptions& o, const std::string& out);
+
 // The terminal's width in columns (COLUMNS wins), or 0 when stdout is not a terminal.
 int terminal_width();
 
@@ -45,10 +49,12 @@ void warnings_to_stderr(const analytics::Report& report);
 void add_report_options(CLI::App& app, ReportOptions& o);
 
 // What every report command starts with: the query, an ingested ledger, and the "no logs"
-// answer. Returns an exit status when the command is already finished.
+// answer. Returns an exit status when the command is already finished. A command that writes
+// HTML and honours --output (through deliver()) passes `html_and_output`; any other command
+// refuses --format html and -o with a usage error rather than ignoring them.
 std::optional<int> start_report(const ReportOptions& options,
                                 std::optional<analytics::ReportQuery>& query,
-                                std::optional<Context>& ctx);
+                                std::optional<Context>& ctx, bool html_and_output = false);
 
 // Milliseconds since the epoch, now.
 TimeMs now_ms();

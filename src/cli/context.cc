@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -33,11 +34,25 @@ Result<std::unique_ptr<pricing::TablePricer>> load_pricer(const Config& config) 
   return pricing::TablePricer::create(std::move(*table), pricing_config->aliases);
 }
 
+std::string demo_dir(const Config& config) { return config.data_dir + "/demo"; }
+
 Result<Context> prepare(const ReportOptions& options) {
   Context ctx;
   auto config = load_config();
   TALLY_TRY(config);
   ctx.config = std::move(*config);
+  if (options.demo) {
+    // The demo has a ledger and logs of its own, so the user's ledger is never touched.
+    const std::string dir = demo_dir(ctx.config);
+    if (!std::filesystem::exists(dir + "/logs")) {
+      return fail(Errc::not_found,
+                  fmt::format("no demo data in {}: run `tally demo` first", dir));
+    }
+    ctx.config.data_dir = dir;
+    ctx.config.origin["data_dir"] = "flag --demo";
+    ctx.demo = true;
+    fmt::print(stderr, "tally: note: DEMO DATA (synthetic, from `tally demo`), not your usage\n");
+  }
   if (!options.timezone.empty()) {
     ctx.config.timezone = options.timezone;
     ctx.config.origin["timezone"] = "flag --timezone";
@@ -61,6 +76,10 @@ Result<Context> prepare(const ReportOptions& options) {
   if (!options.no_ingest) {
     ingest::IngestOptions io;
     io.env = sources::DiscoveryEnv::from_environment();
+    if (ctx.demo) {
+      io.env = sources::DiscoveryEnv{};
+      io.env.home = ctx.config.data_dir + "/logs";
+    }
     io.identity = ingest::Identity{ctx.config.user, ctx.config.machine, ctx.config.team};
     const bool show_progress = !options.quiet && isatty(STDERR_FILENO) != 0;
     bool printed = false;

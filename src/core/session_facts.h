@@ -5,13 +5,24 @@
 // rather than adding to it. Keyed by (agent, session_id, file_key), where file_key is the
 // file's base name: a Codex rollout copied into archived_sessions/ is the same file under
 // another path, and must not count twice.
+//
+// Usage (tokens, models, efforts, costs) is not here: it lives in the usage records, which
+// the ledger deduplicates per response. Facts are what only the transcript knows: prompts,
+// tool calls, compactions, files touched.
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "core/result.h"
 #include "core/usage.h"
 
 namespace tally {
+
+// Distinct files touched that a SessionFacts lists by path; more are only counted.
+inline constexpr std::size_t kMaxFilesTouched = 200;
 
 struct SessionFacts {
   Agent agent = Agent::claude;
@@ -22,11 +33,48 @@ struct SessionFacts {
   std::string title;
   TimeMs first_ts = 0;
   TimeMs last_ts = 0;
+  // Prompts the user typed to the model: not slash commands, command output, tool results,
+  // injected context or sub-agent notifications.
   std::int64_t user_prompts = 0;
+  std::int64_t commands = 0;   // slash commands the user typed (/compact, /model, ...)
+  std::int64_t responses = 0;  // model responses the file shows (one per API response)
   std::int64_t errors = 0;
   std::int64_t compactions = 0;
+  // The context size (tokens) before each compaction, in order; 0 where the agent does not
+  // record it. Has `compactions` entries.
+  std::vector<std::int64_t> compaction_tokens;
   std::int64_t lines_added = 0;
   std::int64_t lines_removed = 0;
+  // Tool calls by the agent's own tool name, and the kinds the anatomy singles out.
+  std::map<std::string, std::int64_t> tool_calls;
+  std::int64_t edit_calls = 0;  // patches and edits (Edit/Write/MultiEdit, apply_patch, ...)
+  std::int64_t shell_calls = 0;
+  std::int64_t web_searches = 0;
+  std::int64_t web_fetches = 0;
+  // Distinct files the edit calls touched, sorted, at most kMaxFilesTouched; the number of
+  // further distinct files is `files_touched_more`.
+  std::vector<std::string> files_touched;
+  std::int64_t files_touched_more = 0;
 };
+
+// Folds the facts of another file of the same session into `into`: counts and compactions
+// add up, file lists are united (still capped), the time span widens, and lines added and
+// removed take the larger value (Claude writes them as running session totals in every
+// file of the session). Text fields keep the first non-empty value.
+void merge_session_facts(SessionFacts& into, const SessionFacts& from);
+
+// Adds `path` to the distinct files of `facts`, keeping the list sorted. Returns false when
+// the list is full and does not hold `path`: the caller then counts it in
+// files_touched_more if it has not seen it before (it alone can remember that).
+bool add_file_touched(SessionFacts& facts, std::string_view path);
+
+// Text encodings of the list-valued facts, for storage (ledger columns, parser state).
+// Each is lossless and never contains '\x1e', so encoded values can be joined with it.
+std::string encode_tool_calls(const std::map<std::string, std::int64_t>& calls);
+Result<std::map<std::string, std::int64_t>> decode_tool_calls(std::string_view text);
+std::string encode_paths(const std::vector<std::string>& paths);
+std::vector<std::string> decode_paths(std::string_view text);
+std::string encode_ints(const std::vector<std::int64_t>& values);
+Result<std::vector<std::int64_t>> decode_ints(std::string_view text);
 
 }  // namespace tally

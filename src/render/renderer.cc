@@ -1,6 +1,7 @@
 #include "render/renderer.h"
 
 #include "render/csv_renderer.h"
+#include "render/html_renderer.h"
 #include "render/json_renderer.h"
 #include "render/table_renderer.h"
 
@@ -14,12 +15,14 @@ std::string_view format_name(Format format) {
       return "json";
     case Format::csv:
       return "csv";
+    case Format::html:
+      return "html";
   }
   return "table";
 }
 
 std::optional<Format> parse_format(std::string_view name) {
-  for (const Format format : {Format::table, Format::json, Format::csv}) {
+  for (const Format format : {Format::table, Format::json, Format::csv, Format::html}) {
     if (name == format_name(format)) {
       return format;
     }
@@ -35,6 +38,8 @@ std::unique_ptr<Renderer> make_renderer(Format format, const RenderOptions& opti
       return std::make_unique<JsonRenderer>(options);
     case Format::csv:
       return std::make_unique<CsvRenderer>();
+    case Format::html:
+      return std::make_unique<HtmlRenderer>();
   }
   return std::make_unique<TableRenderer>(options);
 }

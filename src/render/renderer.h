@@ -9,6 +9,7 @@
 //   table  aligned text for people; drops less important columns to fit `width`.
 //   json   the stable contract scripts depend on (json_renderer.h documents the schema).
 //   csv    RFC 4180 rows for spreadsheets; no totals row, no warnings.
+//   html   one self-contained page with the table and, for time-grouped reports, a chart.
 
 #include <memory>
 #include <optional>
@@ -21,9 +22,9 @@ namespace tally::render {
 
 using analytics::Report;
 
-enum class Format { table, json, csv };
+enum class Format { table, json, csv, html };
 
-// "table", "json", "csv".
+// "table", "json", "csv", "html".
 std::string_view format_name(Format format);
 // Returns the format called `name` (as format_name spells it), or nullopt.
 std::optional<Format> parse_format(std::string_view name);

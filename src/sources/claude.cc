@@ -35,8 +35,10 @@
 #include <utility>
 
 #include "core/time.h"
+#include "sources/claude_content.h"
 #include "sources/fs_walk.h"
 #include "sources/json_fields.h"
+#include "sources/session_tools.h"
 #include "sources/state_bag.h"
 
 namespace tally::sources {
@@ -121,89 +123,6 @@ simdjson::error_code read_usage(object usage, ClaudeUsage& out) {
   return SUCCESS;
 }
 
-// What a user line's content is, for counting typed prompts (rule 8).
-enum class UserContent { none, typed_text, command, tool_result, other };
-
-UserContent classify_text(std::string_view text) {
-  // Slash commands and their output are written as user lines with tags; they are not
-  // prompts the user typed to the model.
-  static constexpr std::array<std::string_view, 8> kCommandTags = {
-      "<command-name>",         "<command-message>",      "<local-command-stdout>",
-      "<local-command-stderr>", "<local-command-caveat>", "<task-notification>",
-      "<bash-input>",           "<bash-stdout>"};
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\n')) {
-    text.remove_prefix(1);
-  }
-  if (text.starts_with("<command-name>")) {
-    return UserContent::command;
-  }
-  for (std::string_view tag : kCommandTags) {
-    if (text.starts_with(tag)) {
-      return UserContent::other;
-    }
-  }
-  return text.empty() ? UserContent::none : UserContent::typed_text;
-}
-
-simdjson::error_code read_user_content(value content, UserContent& out) {
-  json_type type;
-  if (auto err = content.type().get(type); err != SUCCESS) {
-    return err;
-  }
-  if (type == json_type::string) {
-    std::string_view text;
-    if (auto err = content.get_string().get(text); err != SUCCESS) {
-      return err;
-    }
-    out = classify_text(text);
-    return SUCCESS;
-  }
-  if (type != json_type::array) {
-    out = UserContent::other;
-    return SUCCESS;
-  }
-  array blocks;
-  if (auto err = content.get_array().get(blocks); err != SUCCESS) {
-    return err;
-  }
-  out = UserContent::none;
-  for (auto block_result : blocks) {
-    object block;
-    if (block_result.get_object().get(block) != SUCCESS) {
-      continue;
-    }
-    std::string_view block_type;
-    std::string_view text;
-    for (auto field_result : block) {
-      simdjson::ondemand::field field;
-      if (auto err = std::move(field_result).get(field); err != SUCCESS) {
-        return err;
-      }
-      std::string_view key;
-      if (auto err = field.unescaped_key().get(key); err != SUCCESS) {
-        return err;
-      }
-      if (key == "type") {
-        if (field.value().get_string().get(block_type) != SUCCESS) {
-          block_type = {};
-        }
-      } else if (key == "text") {
-        if (field.value().get_string().get(text) != SUCCESS) {
-          text = {};
-        }
-      }
-    }
-    if (block_type == "tool_result") {
-      out = UserContent::tool_result;
-      return SUCCESS;
-    }
-    if (block_type == "text" && out == UserContent::none) {
-      out = classify_text(text);
-    }
-  }
-  return SUCCESS;
-}
-
 // Copies a string value into `out`; leaves `out` as it was when the value is not a string.
 void copy_string(value v, std::string& out) {
   std::string_view s;
@@ -235,6 +154,8 @@ struct ClaudeLine {
   bool has_usage = false;
   ClaudeUsage usage;
   UserContent user_content = UserContent::none;
+  std::vector<ToolUse> tool_uses;  // assistant content
+  std::int64_t pre_tokens = 0;     // compact_boundary: compactMetadata.preTokens
   // cost-state
   std::vector<CumulativeSnapshot> model_usage;
   std::int64_t lines_added = -1;
@@ -270,9 +191,12 @@ simdjson::error_code read_message(object message, ClaudeLine& line) {
       if (v.get_string().get(s) == SUCCESS) {
         assistant = s == "assistant";
       }
-    } else if (key == "content" && !assistant) {
-      // Only user content is classified (typed prompt or not); an assistant reply's blocks
-      // can be large and say nothing the ledger needs.
+    } else if (key == "content" && assistant) {
+      // Only tool_use blocks matter in a reply; their inputs are skipped but for the path.
+      if (auto err = read_tool_uses(v, line.tool_uses); err != SUCCESS) {
+        return err;
+      }
+    } else if (key == "content") {
       if (auto err = read_user_content(v, line.user_content); err != SUCCESS) {
         return err;
       }
@@ -406,6 +330,11 @@ simdjson::error_code read_line(object obj, ClaudeLine& line) {
           return err;
         }
       }
+    } else if (key == "compactMetadata") {
+      object meta;
+      if (v.get_object().get(meta) == SUCCESS) {
+        line.pre_tokens = int_field(meta, "preTokens");
+      }
     } else if (key == "totalLinesAdded") {
       line.lines_added = as_int(v);
     } else if (key == "totalLinesRemoved") {
@@ -438,7 +367,8 @@ class ClaudeParser final : public FileParser {
     if (!bag) {
       return Unexpected{bag.error()};
     }
-    if (bag->get("v") != "1") {
+    // Version 2 added the anatomy facts: an older state re-reads the file from its start.
+    if (bag->get("v") != "2") {
       return fail(Errc::parse, "unknown claude parser state version");
     }
     last_ts_ = bag->get_int("last_ts");
@@ -450,15 +380,16 @@ class ClaudeParser final : public FileParser {
     facts_.last_ts = bag->get_int("facts_last_ts");
     facts_.user_prompts = bag->get_int("prompts");
     facts_.errors = bag->get_int("errors");
-    facts_.compactions = bag->get_int("compactions");
     facts_.lines_added = bag->get_int("lines_added");
     facts_.lines_removed = bag->get_int("lines_removed");
-    return ok();
+    last_response_id_ = bag->get("last_response");
+    last_tool_id_ = bag->get("last_tool");
+    return tools_.restore(*bag);
   }
 
   std::string save_state() const override {
     StateBag bag;
-    bag.set("v", "1");
+    bag.set("v", "2");
     bag.set_int("last_ts", last_ts_);
     bag.set("session", facts_.session_id);
     bag.set("parent", facts_.parent_session_id);
@@ -468,9 +399,11 @@ class ClaudeParser final : public FileParser {
     bag.set_int("facts_last_ts", facts_.last_ts);
     bag.set_int("prompts", facts_.user_prompts);
     bag.set_int("errors", facts_.errors);
-    bag.set_int("compactions", facts_.compactions);
     bag.set_int("lines_added", facts_.lines_added);
     bag.set_int("lines_removed", facts_.lines_removed);
+    bag.set("last_response", last_response_id_);
+    bag.set("last_tool", last_tool_id_);
+    tools_.save(bag);
     return bag.serialize();
   }
 
@@ -529,6 +462,7 @@ class ClaudeParser final : public FileParser {
       SessionFacts facts = facts_;
       facts.agent = Agent::claude;
       facts.file_key = file_key_;
+      tools_.fill(facts);
       if (facts.project.empty()) {
         facts.project = fallback_project_;
       }
@@ -564,13 +498,15 @@ class ClaudeParser final : public FileParser {
     if (l.type == "assistant") {
       handle_assistant(l, line, ts, out);
     } else if (l.type == "user") {
-      if (!l.is_sidechain && !l.is_meta && !l.is_compact_summary &&
-          l.user_content == UserContent::typed_text) {
+      const bool typed = !l.is_sidechain && !l.is_meta && !l.is_compact_summary;
+      if (typed && l.user_content == UserContent::typed_text) {
         ++facts_.user_prompts;
+      } else if (typed && l.user_content == UserContent::command) {
+        tools_.command();
       }
     } else if (l.type == "system") {
       if (l.subtype == "compact_boundary") {
-        ++facts_.compactions;
+        tools_.compaction(l.pre_tokens);
       }
     } else if (l.type == "ai-title") {
       if (!l.ai_title.empty()) {
@@ -608,8 +544,24 @@ class ClaudeParser final : public FileParser {
       }
       return;
     }
+    // One line per content block: a tool_use is written once, but older versions repeated
+    // streaming snapshots, so a block directly repeating the previous one is not counted.
+    for (const ToolUse& use : l.tool_uses) {
+      if (!use.id.empty() && use.id == last_tool_id_) {
+        continue;
+      }
+      last_tool_id_ = use.id;
+      tools_.tool_call(use.name);
+      if (tool_kind(use.name) == ToolKind::edit) {
+        tools_.file_touched(use.path);
+      }
+    }
     if (!l.has_usage) {
       return;
+    }
+    if (l.message_id != last_response_id_) {
+      last_response_id_ = l.message_id;  // the blocks of one reply are consecutive lines
+      tools_.response();
     }
     if (l.message_id.empty() && l.request_id.empty()) {
       out.problems.push_back(ParseProblem{path_, line.number, line.offset,
@@ -689,6 +641,9 @@ class ClaudeParser final : public FileParser {
   TimeMs last_ts_ = 0;
   size_t pending_from_ = SIZE_MAX;
   SessionFacts facts_;
+  ToolFacts tools_;
+  std::string last_response_id_;
+  std::string last_tool_id_;
 };
 
 class ClaudeAdapter final : public Adapter {

@@ -39,11 +39,13 @@
 //    every rollout is counted on its own and linked to the root thread (parent_session_id).
 //
 // Session facts per file: first/last timestamp of the lines read, user prompts, compactions
-// (`compacted` lines) and errors (`event_msg` type `error`). Prompts: 0.169 records each typed
-// prompt as `event_msg`/`item_completed` with an item of type `UserMessage` (the injected
-// environment context is a plain `response_item`, not an item); older CLIs wrote
-// `event_msg`/`user_message`. The two describe the same prompts in different eras, so the count
-// is the larger of the two tallies rather than their sum.
+// (`compacted` lines, sized by the context of the last response before them), errors
+// (`event_msg` type `error`), responses, and tool calls (`response_item`s function_call,
+// custom_tool_call, local_shell_call, web_search_call; apply_patch bodies name the files). Prompts:
+// 0.169 records each typed prompt as `event_msg`/`item_completed` with an item of type
+// `UserMessage` (the injected environment context is a plain `response_item`, not an item); older
+// CLIs wrote `event_msg`/`user_message`. The two describe the same prompts in different eras, so
+// the count is the larger of the two tallies rather than their sum.
 
 #include "sources/codex.h"
 
@@ -60,6 +62,7 @@
 #include "core/time.h"
 #include "sources/fs_walk.h"
 #include "sources/json_fields.h"
+#include "sources/session_tools.h"
 #include "sources/state_bag.h"
 
 namespace tally::sources {
@@ -68,7 +71,7 @@ namespace {
 using simdjson::ondemand::document;
 using simdjson::ondemand::field;
 
-constexpr std::string_view kStateVersion = "codex-1";
+constexpr std::string_view kStateVersion = "codex-2";  // 2: anatomy facts
 // Turn contexts kept for the turn_id join. Responses belong to the current turn in practice;
 // a few more cover interleaved sub-agent and compaction turns.
 constexpr size_t kMaxTurns = 16;
@@ -196,7 +199,8 @@ struct CodexState {
   std::int64_t user_message_events = 0;
   std::int64_t user_message_items = 0;
   std::int64_t errors = 0;
-  std::int64_t compactions = 0;
+  std::int64_t context_tokens = 0;  // the last response's input + output: the context size
+  ToolFacts tools;
 
   StateBag to_bag() const {
     StateBag bag;
@@ -225,7 +229,8 @@ struct CodexState {
     bag.set_int("user_message_events", user_message_events);
     bag.set_int("user_message_items", user_message_items);
     bag.set_int("errors", errors);
-    bag.set_int("compactions", compactions);
+    bag.set_int("context_tokens", context_tokens);
+    tools.save(bag);
     return bag;
   }
 
@@ -252,10 +257,16 @@ struct CodexState {
     s.user_message_events = bag.get_int("user_message_events");
     s.user_message_items = bag.get_int("user_message_items");
     s.errors = bag.get_int("errors");
-    s.compactions = bag.get_int("compactions");
+    s.context_tokens = bag.get_int("context_tokens");
     return s;
   }
 };
+
+// Response items that are tool calls (their outputs are not).
+bool is_tool_item(std::string_view item) {
+  return item == "function_call" || item == "custom_tool_call" || item == "local_shell_call" ||
+         item == "web_search_call";
+}
 
 // The thread id in a rollout's file name (`rollout-<time>-<uuid>.jsonl`), or "".
 std::string thread_id_from_file_name(const std::string& path) {
@@ -289,7 +300,7 @@ class CodexParser final : public FileParser {
       return fail(Errc::parse, "codex parser state of another version");
     }
     state_ = CodexState::from_bag(*bag);
-    return ok();
+    return state_.tools.restore(*bag);
   }
 
   std::string save_state() const override { return state_.to_bag().serialize(); }
@@ -300,8 +311,13 @@ class CodexParser final : public FileParser {
     // carry no usage.
     // The decisions mirror on_line()/on_event(): what they ignore is skipped here.
     const std::string_view kind = compact_string_after(line, "\"type\":\"", 160);
-    if (kind == "response_item" || kind == "world_state" ||
-        kind == "inter_agent_communication_metadata") {
+    if (kind == "response_item") {
+      // Tool calls are the only response items the facts need; the item's own type is the
+      // first key of the payload.
+      const std::string_view item = compact_string_after(line, "\"payload\":{\"type\":\"", 200);
+      return item.empty() || is_tool_item(item);
+    }
+    if (kind == "world_state" || kind == "inter_agent_communication_metadata") {
       return false;
     }
     if (kind == "token_usage_record" || kind == "turn_context" || kind == "session_meta" ||
@@ -350,6 +366,7 @@ class CodexParser final : public FileParser {
   }
   void on_session_meta(object payload);
   void on_turn_context(object payload);
+  void on_tool_item(object payload);
   void on_usage_record(object payload, const Line& line, TimeMs ts, ParseOutput& out);
   void on_event(object payload, const Line& line, TimeMs ts, ParseOutput& out);
   void on_token_count(object payload, const Line& line, TimeMs ts, ParseOutput& out);
@@ -392,7 +409,7 @@ void CodexParser::on_line(const Line& line, ParseOutput& out) {
     state_.last_ts = std::max(state_.last_ts, ts);
   }
   if (type == "compacted") {
-    ++state_.compactions;
+    state_.tools.compaction(state_.context_tokens);
     return;
   }
   std::optional<object> payload = object_field(root, "payload");
@@ -407,6 +424,45 @@ void CodexParser::on_line(const Line& line, ParseOutput& out) {
     on_turn_context(*payload);
   } else if (type == "session_meta") {
     on_session_meta(*payload);
+  } else if (type == "response_item") {
+    on_tool_item(*payload);
+  }
+}
+
+void CodexParser::on_tool_item(object payload) {
+  const std::string item = str_field(payload, "type");
+  if (!is_tool_item(item)) {
+    return;
+  }
+  if (item == "local_shell_call") {
+    state_.tools.tool_call(item, ToolKind::shell);
+    return;
+  }
+  if (item == "web_search_call") {
+    std::string action;
+    if (std::optional<object> a = object_field(payload, "action")) {
+      action = str_field(*a, "type");
+    }
+    state_.tools.tool_call(item, action == "search"      ? ToolKind::web_search
+                                 : action == "open_page" ? ToolKind::web_fetch
+                                                         : ToolKind::other);
+    return;
+  }
+  // function_call carries `arguments` (JSON text), custom_tool_call its raw `input`; either
+  // may hold an apply_patch body, also when run through the shell tool (older CLIs).
+  const std::string name = str_field(payload, "name");
+  std::string body = str_field(payload, "arguments");
+  if (body.empty()) {
+    body = str_field(payload, "input");
+  }
+  const bool patch = body.find("*** Begin Patch") != std::string::npos;
+  if (patch && tool_kind(name) != ToolKind::edit) {
+    state_.tools.tool_call("apply_patch", ToolKind::edit);
+  } else {
+    state_.tools.tool_call(name);
+  }
+  if (patch) {
+    state_.tools.patch_files(body);
   }
 }
 
@@ -502,6 +558,10 @@ void CodexParser::on_usage_record(object payload, const Line& line, TimeMs ts, P
   std::string id = response_id.empty() ? fmt::format("codex:{}:line:{}", thread_id(), line.number)
                                        : fmt::format("codex:{}", response_id);
   emit(std::move(id), usage, turn, response_id, line, ts, out);
+  if (line_thread.empty() || line_thread == thread_id()) {
+    state_.tools.response();  // not a forked rollout's replay of its parent's responses
+    state_.context_tokens = usage.effective_total();
+  }
   // The line names the thread that made the response. A forked rollout replays its parent's
   // lines; attributing them by the line rather than by the file keeps the record identical
   // whichever copy the ledger upserted last.
@@ -556,6 +616,7 @@ void CodexParser::on_token_count(object payload, const Line& line, TimeMs ts, Pa
     }
     emit(fmt::format("codex:{}:tc:{}:{}", thread_id(), state_.series, total.effective_total()),
          delta, find_turn({}), {}, line, ts, out);
+    state_.tools.response();
     return;
   }
   std::optional<object> last_obj = object_field(*info, "last_token_usage");
@@ -576,6 +637,7 @@ void CodexParser::on_token_count(object payload, const Line& line, TimeMs ts, Pa
   }
   emit(fmt::format("codex:{}:tc:line:{}", thread_id(), line.number), last, find_turn({}), {}, line,
        ts, out);
+  state_.tools.response();
 }
 
 void CodexParser::emit(std::string id, const CodexUsage& usage, const TurnContext* turn,
@@ -623,7 +685,7 @@ void CodexParser::finish(ParseOutput& out) {
   facts.last_ts = state_.last_ts;
   facts.user_prompts = std::max(state_.user_message_events, state_.user_message_items);
   facts.errors = state_.errors;
-  facts.compactions = state_.compactions;
+  state_.tools.fill(facts);
   out.sessions.push_back(std::move(facts));
 }
 

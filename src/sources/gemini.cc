@@ -30,7 +30,9 @@
 //
 // Session facts per file: user prompts are top-level `user` messages with typed text (not a
 // `functionResponse`, not the injected `<session_context>`); errors are `error` messages;
-// first/last timestamps come from the messages, or from the headers when a file has none.
+// first/last timestamps come from the messages, or from the headers when a file has none;
+// tool calls come from `toolCalls` (counted once per response id), edited files from their
+// `args.file_path`. Gemini CLI writes no compaction or slash-command marker to the chat.
 
 #include "sources/gemini.h"
 
@@ -49,6 +51,7 @@
 #include "core/time.h"
 #include "sources/fs_walk.h"
 #include "sources/json_fields.h"
+#include "sources/session_tools.h"
 #include "sources/state_bag.h"
 
 namespace tally::sources {
@@ -59,7 +62,7 @@ using simdjson::ondemand::document;
 using simdjson::ondemand::field;
 using simdjson::ondemand::json_type;
 
-constexpr std::string_view kStateVersion = "gemini-1";
+constexpr std::string_view kStateVersion = "gemini-2";  // 2: anatomy facts
 constexpr std::string_view kSessionContext = "<session_context>";
 // tmp/<project>/chats/<file>: the file sits at depth 2 below tmp.
 constexpr int kMaxDepth = 3;
@@ -188,6 +191,8 @@ struct GeminiState {
   TimeMs header_last_ts = 0;
   std::int64_t user_prompts = 0;
   std::int64_t errors = 0;
+  std::string last_tools_id;  // the response whose toolCalls were counted last
+  ToolFacts tools;
 
   StateBag to_bag() const {
     StateBag bag;
@@ -202,6 +207,8 @@ struct GeminiState {
     bag.set_int("header_last_ts", header_last_ts);
     bag.set_int("user_prompts", user_prompts);
     bag.set_int("errors", errors);
+    bag.set("last_tools", last_tools_id);
+    tools.save(bag);
     return bag;
   }
 
@@ -217,6 +224,7 @@ struct GeminiState {
     s.header_last_ts = bag.get_int("header_last_ts");
     s.user_prompts = bag.get_int("user_prompts");
     s.errors = bag.get_int("errors");
+    s.last_tools_id = bag.get("last_tools");
     return s;
   }
 
@@ -284,7 +292,7 @@ class GeminiParser final : public FileParser {
       return fail(Errc::parse, "gemini parser state of another version");
     }
     state_ = GeminiState::from_bag(*bag);
-    return ok();
+    return state_.tools.restore(*bag);
   }
 
   std::string save_state() const override { return state_.to_bag().serialize(); }
@@ -427,6 +435,26 @@ void GeminiParser::on_message(object msg, std::string_view type, const Line& lin
   if (message_id.empty()) {
     message_id = std::move(fallback_id);
   }
+  if (message_id != state_.last_tools_id) {
+    // The copy that adds toolCalls repeats the response's id: count its calls once.
+    array calls;
+    if (msg.find_field_unordered("toolCalls").get_array().get(calls) == simdjson::SUCCESS) {
+      state_.last_tools_id = message_id;
+      for (auto element : calls) {
+        object call;
+        if (element.get_object().get(call) != simdjson::SUCCESS) {
+          continue;
+        }
+        const std::string name = str_field(call, "name");
+        state_.tools.tool_call(name);
+        if (tool_kind(name) == ToolKind::edit) {
+          if (std::optional<object> args = object_field(call, "args")) {
+            state_.tools.file_touched(str_field(*args, "file_path"));
+          }
+        }
+      }
+    }
+  }
   if (seen != nullptr) {
     if (!seen->insert(message_id).second) {
       return;
@@ -441,6 +469,7 @@ void GeminiParser::on_message(object msg, std::string_view type, const Line& lin
       return;
     }
   }
+  state_.tools.response();
   UsageRecord r;
   r.id = fmt::format("gemini:{}:{}", state_.session_id, message_id);
   r.agent = Agent::gemini;
@@ -476,6 +505,7 @@ void GeminiParser::finish(ParseOutput& out) {
   facts.last_ts = has_messages ? state_.last_ts : state_.header_last_ts;
   facts.user_prompts = state_.user_prompts;
   facts.errors = state_.errors;
+  state_.tools.fill(facts);
   out.sessions.push_back(std::move(facts));
 }
 

@@ -9,7 +9,7 @@
 
 namespace tally::store {
 
-inline constexpr std::array<std::string_view, 5> kMigrations = {
+inline constexpr std::array<std::string_view, 6> kMigrations = {
     // 1: the first ledger.
     R"sql(
 CREATE TABLE meta (
@@ -244,6 +244,24 @@ END;
     R"sql(
 DROP TRIGGER usage_rollup_insert;
 CREATE INDEX session_facts_path ON session_facts (path);
+)sql",
+    // 6: session anatomy facts (core/session_facts.h): commands, responses, tool calls by
+    // name, the kinds the anatomy singles out, files edits touched, and the size of each
+    // compaction. List values are text in core/session_facts.h's encodings. Cursors are
+    // dropped so that the next run reads every file again and fills them; records, snapshots
+    // and facts are upserted by their keys, so nothing is counted twice.
+    R"sql(
+ALTER TABLE session_facts ADD COLUMN commands INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE session_facts ADD COLUMN responses INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE session_facts ADD COLUMN compaction_tokens TEXT NOT NULL DEFAULT '';
+ALTER TABLE session_facts ADD COLUMN tool_calls TEXT NOT NULL DEFAULT '';
+ALTER TABLE session_facts ADD COLUMN edit_calls INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE session_facts ADD COLUMN shell_calls INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE session_facts ADD COLUMN web_searches INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE session_facts ADD COLUMN web_fetches INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE session_facts ADD COLUMN files_touched TEXT NOT NULL DEFAULT '';
+ALTER TABLE session_facts ADD COLUMN files_touched_more INTEGER NOT NULL DEFAULT 0;
+DELETE FROM files;
 )sql",
 };
 

@@ -78,11 +78,7 @@ class SqliteLedger final : public Ledger {
         "output_tokens, reasoning_tokens, web_search_requests, cost_usd) VALUES "
         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
     TALLY_TRY(snap);
-    auto facts = db_.prepare_cached(
-        "INSERT OR REPLACE INTO session_facts (agent, session_id, file_key, path, "
-        "parent_session_id, project, title, first_ts, last_ts, user_prompts, errors, "
-        "compactions, lines_added, lines_removed) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+    auto facts = db_.prepare_cached(kInsertFacts);
     TALLY_TRY(facts);
     auto problem = db_.prepare_cached(
         "INSERT OR REPLACE INTO problems (path, line, offset, what) VALUES (?1, ?2, ?3, ?4)");
@@ -147,20 +143,7 @@ class SqliteLedger final : public Ledger {
         dirty_sessions.emplace(s.agent, s.session_id);
       }
       for (const SessionFacts& f : batch.sessions) {
-        facts->bind(1, agent_name(f.agent));
-        facts->bind(2, f.session_id);
-        facts->bind(3, f.file_key);
-        facts->bind(4, batch.cursor.path);
-        facts->bind(5, f.parent_session_id);
-        facts->bind(6, f.project);
-        facts->bind(7, f.title);
-        facts->bind(8, f.first_ts);
-        facts->bind(9, f.last_ts);
-        facts->bind(10, f.user_prompts);
-        facts->bind(11, f.errors);
-        facts->bind(12, f.compactions);
-        facts->bind(13, f.lines_added);
-        facts->bind(14, f.lines_removed);
+        bind_facts(*facts, f, batch.cursor.path);
         TALLY_TRY(facts->run());
       }
       for (const ParseProblem& p : batch.problems) {
@@ -272,31 +255,31 @@ class SqliteLedger final : public Ledger {
   }
 
   Result<std::vector<SessionFacts>> sessions(const std::string& prefix) override {
+    // Per-file rows, merged here: tool counts, file lists and compaction sizes are encoded
+    // lists that SQL cannot add up (core/session_facts.h merge_session_facts).
     auto stmt = db_.prepare_cached(
-        "SELECT agent, session_id, MAX(parent_session_id), MAX(project), MAX(title), "
-        "MIN(NULLIF(first_ts, 0)), MAX(last_ts), SUM(user_prompts), SUM(errors), "
-        "SUM(compactions), MAX(lines_added), MAX(lines_removed) FROM session_facts "
-        "WHERE substr(session_id, 1, length(?1)) = ?1 GROUP BY agent, session_id "
-        "ORDER BY MIN(first_ts)");
+        fmt::format("SELECT {} FROM session_facts WHERE substr(session_id, 1, length(?1)) = ?1 "
+                    "ORDER BY agent, session_id, first_ts, file_key",
+                    kFactsColumns));
     TALLY_TRY(stmt);
     stmt->bind(1, prefix);
     std::vector<SessionFacts> out;
+    Status row_status = ok();
     TALLY_TRY(for_each_row(*stmt, [&] {
-      SessionFacts f;
-      f.agent = agent_or_claude(stmt->text(0));
-      f.session_id = stmt->text(1);
-      f.parent_session_id = stmt->text(2);
-      f.project = stmt->text(3);
-      f.title = stmt->text(4);
-      f.first_ts = stmt->int64(5);
-      f.last_ts = stmt->int64(6);
-      f.user_prompts = stmt->int64(7);
-      f.errors = stmt->int64(8);
-      f.compactions = stmt->int64(9);
-      f.lines_added = stmt->int64(10);
-      f.lines_removed = stmt->int64(11);
-      out.push_back(std::move(f));
+      auto f = read_facts(*stmt);
+      if (!f) {
+        row_status = Unexpected{f.error()};
+      } else if (!out.empty() && out.back().agent == f->agent &&
+                 out.back().session_id == f->session_id) {
+        merge_session_facts(out.back(), *f);
+      } else {
+        out.push_back(std::move(*f));
+      }
     }));
+    TALLY_TRY(row_status);
+    std::stable_sort(out.begin(), out.end(), [](const SessionFacts& a, const SessionFacts& b) {
+      return a.first_ts < b.first_ts;
+    });
     return out;
   }
 

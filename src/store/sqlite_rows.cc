@@ -128,4 +128,77 @@ Status bind_record(Statement& s, const UsageRecord& r, const pricing::Cost& cost
   s.bind(34, cost.standard_usd);
   return ok();
 }
+
+const std::string_view kInsertFacts =
+    "INSERT OR REPLACE INTO session_facts (agent, session_id, file_key, path, "
+    "parent_session_id, project, title, first_ts, last_ts, user_prompts, errors, "
+    "compactions, lines_added, lines_removed, commands, responses, compaction_tokens, "
+    "tool_calls, edit_calls, shell_calls, web_searches, web_fetches, files_touched, "
+    "files_touched_more) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+
+const std::string_view kFactsColumns =
+    "agent, session_id, parent_session_id, project, title, first_ts, last_ts, user_prompts, "
+    "errors, compactions, lines_added, lines_removed, commands, responses, compaction_tokens, "
+    "tool_calls, edit_calls, shell_calls, web_searches, web_fetches, files_touched, "
+    "files_touched_more";
+
+void bind_facts(Statement& s, const SessionFacts& f, const std::string& path) {
+  s.bind(1, agent_name(f.agent));
+  s.bind(2, f.session_id);
+  s.bind(3, f.file_key);
+  s.bind(4, path);
+  s.bind(5, f.parent_session_id);
+  s.bind(6, f.project);
+  s.bind(7, f.title);
+  s.bind(8, f.first_ts);
+  s.bind(9, f.last_ts);
+  s.bind(10, f.user_prompts);
+  s.bind(11, f.errors);
+  s.bind(12, f.compactions);
+  s.bind(13, f.lines_added);
+  s.bind(14, f.lines_removed);
+  s.bind(15, f.commands);
+  s.bind(16, f.responses);
+  s.bind(17, encode_ints(f.compaction_tokens));
+  s.bind(18, encode_tool_calls(f.tool_calls));
+  s.bind(19, f.edit_calls);
+  s.bind(20, f.shell_calls);
+  s.bind(21, f.web_searches);
+  s.bind(22, f.web_fetches);
+  s.bind(23, encode_paths(f.files_touched));
+  s.bind(24, f.files_touched_more);
+}
+
+Result<SessionFacts> read_facts(const Statement& s) {
+  SessionFacts f;
+  f.agent = agent_or_claude(s.text(0));
+  f.session_id = s.text(1);
+  f.parent_session_id = s.text(2);
+  f.project = s.text(3);
+  f.title = s.text(4);
+  f.first_ts = s.int64(5);
+  f.last_ts = s.int64(6);
+  f.user_prompts = s.int64(7);
+  f.errors = s.int64(8);
+  f.compactions = s.int64(9);
+  f.lines_added = s.int64(10);
+  f.lines_removed = s.int64(11);
+  f.commands = s.int64(12);
+  f.responses = s.int64(13);
+  auto sizes = decode_ints(s.text(14));
+  TALLY_TRY(sizes);
+  f.compaction_tokens = std::move(*sizes);
+  auto tools = decode_tool_calls(s.text(15));
+  TALLY_TRY(tools);
+  f.tool_calls = std::move(*tools);
+  f.edit_calls = s.int64(16);
+  f.shell_calls = s.int64(17);
+  f.web_searches = s.int64(18);
+  f.web_fetches = s.int64(19);
+  f.files_touched = decode_paths(s.text(20));
+  f.files_touched_more = s.int64(21);
+  return f;
+}
+
 }  // namespace tally::store

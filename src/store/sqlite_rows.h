@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "core/session_facts.h"
 #include "core/usage.h"
 #include "pricing/pricer.h"
 #include "store/sqlite_db.h"
@@ -30,5 +31,16 @@ extern const std::string_view kRecordColumns;
 Status bind_record(Statement& s, const UsageRecord& r, const pricing::Cost& cost);
 // Reads a record from a row selected with kRecordColumns.
 UsageRecord read_record(const Statement& s);
+
+// Inserts (or replaces) one file's session facts: 24 parameters, bound by bind_facts().
+extern const std::string_view kInsertFacts;
+// The per-file facts columns read_facts() expects, in order.
+extern const std::string_view kFactsColumns;
+
+// Binds `f`, read from the file at `path`, to the parameters of kInsertFacts (copied).
+void bind_facts(Statement& s, const SessionFacts& f, const std::string& path);
+// Reads one file's facts from a row selected with kFactsColumns. Fails on an unreadable
+// encoded list.
+Result<SessionFacts> read_facts(const Statement& s);
 
 }  // namespace tally::store

@@ -8,6 +8,8 @@
 //
 // With TALLY_UPDATE_GOLDEN=1 the tests write instead of compare, and pass.
 
+#include "support/golden.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -59,30 +61,6 @@ std::vector<GoldenCase> golden_cases() {
   return cases;
 }
 
-bool update_golden() {
-  const char* env = std::getenv("TALLY_UPDATE_GOLDEN");
-  return env != nullptr && std::string(env) == "1";
-}
-
-// Returns the first line where `a` and `b` differ, for a readable failure.
-std::string first_difference(const std::string& want, const std::string& got) {
-  std::istringstream a(want);
-  std::istringstream b(got);
-  std::string la;
-  std::string lb;
-  for (int line = 1;; ++line) {
-    const bool more_a = static_cast<bool>(std::getline(a, la));
-    const bool more_b = static_cast<bool>(std::getline(b, lb));
-    if (!more_a && !more_b) {
-      return "(identical lines; trailing bytes differ)";
-    }
-    if (la != lb || more_a != more_b) {
-      return "line " + std::to_string(line) + ":\n  want: " + (more_a ? la : "<eof>") +
-             "\n  got:  " + (more_b ? lb : "<eof>");
-    }
-  }
-}
-
 class GoldenTest : public ::testing::TestWithParam<GoldenCase> {};
 
 TEST_P(GoldenTest, MatchesGoldenFile) {
@@ -90,19 +68,7 @@ TEST_P(GoldenTest, MatchesGoldenFile) {
   std::string got;
   make_renderer(c.format, c.options)->render(c.build(), got);
 
-  const std::string path = std::string(TALLY_GOLDEN_DIR) + "/" + c.file;
-  if (update_golden()) {
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    ASSERT_TRUE(file) << "cannot write " << path;
-    file << got;
-    return;
-  }
-  std::ifstream file(path, std::ios::binary);
-  ASSERT_TRUE(file) << "missing " << path << "; run with TALLY_UPDATE_GOLDEN=1 to create it";
-  std::stringstream want;
-  want << file.rdbuf();
-  EXPECT_TRUE(want.str() == got) << path << " differs at " << first_difference(want.str(), got)
-                                 << "\n(TALLY_UPDATE_GOLDEN=1 rewrites it; review the diff)";
+  tally::test::expect_golden(c.file, got);
 }
 
 // "daily.table" -> "daily_table": gtest names allow only letters, digits and '_'.

@@ -9,13 +9,13 @@
 namespace tally::render {
 namespace {
 
-constexpr Format kFormats[] = {Format::table, Format::json, Format::csv};
+constexpr Format kFormats[] = {Format::table, Format::json, Format::csv, Format::html};
 
 TEST(FormatNameTest, RoundTrips) {
   for (const Format format : kFormats) {
     EXPECT_EQ(parse_format(format_name(format)), format);
   }
-  EXPECT_FALSE(parse_format("html"));
+  EXPECT_FALSE(parse_format("xml"));
   EXPECT_FALSE(parse_format("JSON"));
 }
 

@@ -219,10 +219,26 @@ inline std::vector<std::string> describe(const std::vector<UsageRecord>& records
 }
 
 inline std::string describe(const SessionFacts& f) {
+  std::string tools;
+  for (const auto& [name, count] : f.tool_calls) {
+    tools += fmt::format("{}:{};", name, count);
+  }
+  std::string files;
+  for (const std::string& p : f.files_touched) {
+    files += p + ";";
+  }
+  std::string sizes;
+  for (std::int64_t n : f.compaction_tokens) {
+    sizes += fmt::format("{};", n);
+  }
   return fmt::format(
-      "{} parent={} key={} proj={} first={} last={} prompts={} errors={} compactions={}",
-      f.session_id, f.parent_session_id, f.file_key, f.project, f.first_ts, f.last_ts,
-      f.user_prompts, f.errors, f.compactions);
+      "{} parent={} key={} proj={} title={} first={} last={} prompts={} commands={} "
+      "responses={} errors={} compactions={} sizes={} lines=+{}-{} tools={} edit={} shell={} "
+      "search={} fetch={} files={} more={}",
+      f.session_id, f.parent_session_id, f.file_key, f.project, f.title, f.first_ts, f.last_ts,
+      f.user_prompts, f.commands, f.responses, f.errors, f.compactions, sizes, f.lines_added,
+      f.lines_removed, tools, f.edit_calls, f.shell_calls, f.web_searches, f.web_fetches, files,
+      f.files_touched_more);
 }
 
 inline std::vector<std::string> describe(const std::vector<ParseProblem>& problems) {

@@ -1,4 +1,4 @@
-#include "corpus/common.h"
+#include "demo/common.h"
 
 #include <fmt/format.h>
 #include <sys/stat.h>

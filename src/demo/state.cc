@@ -1,4 +1,4 @@
-#include "corpus/state.h"
+#include "demo/state.h"
 
 #include <fmt/format.h>
 

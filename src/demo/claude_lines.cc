@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "corpus/claude_transcript.h"
+#include "demo/claude_transcript.h"
 
 namespace tally::corpus::claude {
 

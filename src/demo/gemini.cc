@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "corpus/writers.h"
+#include "demo/writers.h"
 
 namespace tally::corpus {
 namespace {

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "corpus/common.h"
-#include "corpus/writers.h"
+#include "demo/common.h"
+#include "demo/writers.h"
 
 namespace tally::corpus {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "corpus/common.h"
+#include "demo/common.h"
 
 namespace tally::corpus {
 

@@ -16,7 +16,7 @@
 #include <iterator>
 #include <string_view>
 
-#include "corpus/writers.h"
+#include "demo/writers.h"
 
 namespace tally::corpus {
 namespace {

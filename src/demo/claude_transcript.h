@@ -11,7 +11,7 @@
 #include <string_view>
 #include <utility>
 
-#include "corpus/writers.h"
+#include "demo/writers.h"
 
 namespace tally::corpus::claude {
 

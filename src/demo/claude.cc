@@ -17,7 +17,7 @@
 #include <iterator>
 #include <string_view>
 
-#include "corpus/claude_transcript.h"
+#include "demo/claude_transcript.h"
 
 namespace tally::corpus {
 namespace {

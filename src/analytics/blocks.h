@@ -1,0 +1,60 @@
+#pragma once
+
+// 5-hour blocks: the window Claude's session limits are counted in, with the burn rate
+// inside it and a projection to its end.
+//
+// How blocks are cut (every number below is exact, computed from record timestamps):
+// * Records are taken oldest first. The first record opens a block that starts at the
+//   record's time floored to the UTC hour and lasts exactly 5 hours: [start, start + 5 h).
+// * Every record before the block's end belongs to it. The first record at or after the end
+//   opens the next block, again floored to the hour. So a gap of more than 5 hours without
+//   records leaves no block in between, and blocks never overlap.
+// * The block containing `now` (start <= now < end) is the active one; at most one is.
+// * Burn rate: tokens per minute and dollars per hour over the block's elapsed active span,
+//   from its first record to its last record, or to `now` for the active block (time spent
+//   idle inside an active block lowers the rate, as it lowers the real burn). A span under
+//   one minute gives no rate (nullopt), rather than a division by a near-zero span.
+// * Projection (active block only): what the block holds plus the burn rate times the time
+//   left until its end; finished blocks have no projection.
+// Sub-agents' and unlogged (reconciled) records count like any other record: they are spend
+// inside the window.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/usage.h"
+#include "store/ledger.h"
+
+namespace tally::analytics {
+
+inline constexpr TimeMs kBlockMs = 5LL * 60 * 60 * 1000;
+
+struct Block {
+  TimeMs start = 0;     // floored to the UTC hour
+  TimeMs end = 0;       // start + 5 h, exclusive
+  TimeMs first_ts = 0;  // first record in the block
+  TimeMs last_ts = 0;   // last record in the block
+  bool active = false;  // start <= now < end
+  std::int64_t requests = 0;
+  TokenCounts tokens;
+  double cost_usd = 0;  // priced part; unpriced records add 0 (see unpriced_requests)
+  std::int64_t unpriced_requests = 0;
+  std::vector<std::string> models;  // sorted, distinct
+  // Burn over [first_ts, active ? now : last_ts]; nullopt when that span is under a minute.
+  std::optional<double> tokens_per_minute;
+  std::optional<double> cost_per_hour;
+  // Active block only: totals extrapolated to `end` at the burn rate.
+  std::optional<double> projected_tokens;
+  std::optional<double> projected_cost_usd;
+};
+
+// Cuts `events` (any order; typically Ledger::events(), oldest first) into blocks, oldest
+// first, as of `now`. Empty input gives no blocks.
+std::vector<Block> build_blocks(const std::vector<store::UsageEvent>& events, TimeMs now);
+
+// The active block of `blocks`, or nullptr when none is active. The pointer is into `blocks`.
+const Block* active_block(const std::vector<Block>& blocks);
+
+}  // namespace tally::analytics

@@ -1,0 +1,68 @@
+#pragma once
+
+// Rolling windows: "the last 24 hours", "the last 7 days", ending now.
+//
+// Every window boundary is at the 15-minute precision of the ledger's rollup: a window of
+// duration D as of `now` covers [floor15(now - D), now], so it reaches back between D and
+// D + 15 min (never less than D), and a record exactly on the start boundary is inside.
+// Durations must therefore be whole multiples of 15 minutes. Counting up to `now` itself
+// needs no rounding: the ledger holds nothing later than the last ingest.
+//
+// The window before a window ("previous 24 h") is [start - D, start), so the two never
+// overlap and together span 2D exactly.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analytics/report.h"
+#include "core/result.h"
+#include "core/time.h"
+#include "core/usage.h"
+#include "store/ledger.h"
+
+namespace tally::analytics {
+
+struct WindowSpec {
+  std::string label;  // as the user wrote it: "24h", "90m", "2d"
+  TimeMs duration = 0;
+};
+
+// Parses a duration: a positive integer followed by m (minutes), h (hours), d (days of 24 h)
+// or w (weeks): "15m", "5h", "2d", "1w". invalid_argument otherwise.
+Result<TimeMs> parse_duration(std::string_view text);
+
+// Parses a comma-separated list of durations ("24h,7d,30d"), each a positive multiple of
+// 15 minutes. invalid_argument on an empty list, a bad duration or a duplicate.
+Result<std::vector<WindowSpec>> parse_windows(std::string_view list);
+
+// floor15(now - duration): the start of the rolling window.
+TimeMs window_start(TimeMs now, TimeMs duration);
+
+// Sums every record of `filter` within [since, until) (its own since/until are replaced);
+// with `standard_speed`, costs are the standard-speed what-if.
+Result<Totals> totals_between(store::Ledger& ledger, store::RecordFilter filter, TimeMs since,
+                              TimeMs until, bool standard_speed = false);
+
+struct WindowTotals {
+  WindowSpec spec;
+  TimeMs since = 0;  // window_start(now, duration)
+  TimeMs until = 0;  // now
+  Totals totals;
+  Totals previous;  // [since - duration, since)
+};
+
+// Each window of `specs` as of `now`, in the order given.
+Result<std::vector<WindowTotals>> build_windows(store::Ledger& ledger,
+                                                const store::RecordFilter& filter,
+                                                const std::vector<WindowSpec>& specs, TimeMs now,
+                                                bool standard_speed = false);
+
+// `t` as local wall-clock time in `zone`, to the minute: "2026-11-23 14:07".
+std::string format_local_time(TimeMs t, const Zone& zone);
+
+// a / b, or nullopt when b is 0 (a share of nothing is undefined, not 0 or infinity).
+std::optional<double> ratio(double a, double b);
+
+}  // namespace tally::analytics

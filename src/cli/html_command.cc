@@ -1,0 +1,184 @@
+#include "cli/html_command.h"
+
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "cli/common.h"
+#include "render/html_escape.h"
+#include "render/html_renderer.h"
+#include "render/number_format.h"
+#include "render/svg_chart.h"
+
+namespace tally::cli {
+namespace {
+
+using render::escape_html;
+
+constexpr TimeMs kHourMs = 60 * 60 * 1000;
+constexpr TimeMs kDayMs = 24 * kHourMs;
+
+// `t` on the local clock of `zone`: "2026-11-20 14:00".
+std::string local_hour(const Zone& zone, TimeMs t) {
+  const TimeMs local = t + zone.utc_offset(t) * 1000;
+  TimeMs day = local / kDayMs;
+  if (local % kDayMs < 0) {
+    --day;
+  }
+  const TimeMs hour = (local - day * kDayMs) / kHourMs;
+  return fmt::format("{} {:02}:00", format_date(civil_from_days(static_cast<long>(day))), hour);
+}
+
+// A cost with the marker of the weakest source in `t`, as the tables show it.
+std::string cost_text(const analytics::Totals& t) {
+  std::string text = render::format_usd(t.cost_usd);
+  if (t.unpriced_requests > 0) {
+    text += " ?";
+  } else if (t.reported_requests > 0) {
+    text += " ~";
+  }
+  return text;
+}
+
+std::string daily_chart(const analytics::Dashboard& d) {
+  render::StackedBars data;
+  data.series = d.daily.models;
+  data.values = d.daily.usd;
+  const std::size_t n = d.daily.days.size();
+  const std::size_t every = n > 10 ? (n + 9) / 10 : 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Date& day = d.daily.days[i];
+    data.categories.push_back(format_date(day));
+    data.labels.push_back(i % every == 0 ? fmt::format("{:02}-{:02}", day.month, day.day) : "");
+  }
+  render::ChartOptions o;
+  o.id = "daily";
+  o.label = "Daily cost by model";
+  o.category_attr = "day";
+  o.series_attr = "model";
+  o.value_attr = "usd";
+  std::string out = render::stacked_bar_chart(data, o);
+  out += render::chart_legend(d.daily.models);
+  return out;
+}
+
+std::string projects_chart(const analytics::Dashboard& d) {
+  std::vector<render::LabeledValue> bars;
+  for (const analytics::ProjectCost& p : d.projects) {
+    bars.push_back(render::LabeledValue{p.other             ? "other projects"
+                                        : p.project.empty() ? "(no project)"
+                                                            : p.project,
+                                        p.usd});
+  }
+  render::ChartOptions o;
+  o.id = "projects";
+  o.label = "Cost by project";
+  o.category_attr = "project";
+  o.value_attr = "usd";
+  return render::horizontal_bar_chart(bars, o);
+}
+
+std::string concurrency_chart(const analytics::Dashboard& d, const Zone& zone) {
+  render::StackedBars data;
+  data.series = {"sessions"};
+  for (const analytics::HourPeak& h : d.hours) {
+    const std::string hour = local_hour(zone, h.start);
+    data.categories.push_back(hour);
+    // A label under each local midnight: "11-20".
+    data.labels.push_back(hour.ends_with(" 00:00") ? hour.substr(5, 5) : "");
+    data.values.push_back({static_cast<double>(h.sessions)});
+  }
+  render::ChartOptions o;
+  o.id = "concurrency";
+  o.label = "Sessions in flight, peak per hour";
+  o.kind = render::ValueKind::count;
+  o.category_attr = "hour";
+  o.series_attr = "series";
+  o.value_attr = "sessions";
+  return render::stacked_bar_chart(data, o);
+}
+
+}  // namespace
+
+std::string dashboard_page(const analytics::Summary& summary, const analytics::Dashboard& d,
+                           const Zone& zone, bool demo) {
+  std::string body;
+  body += fmt::format("<h1>tally: usage as of {} ({})</h1>\n", format_date(d.last_day),
+                      escape_html(zone.name()));
+  body += fmt::format("<p class=\"sub\">Last {} days, {} to {}: {} tokens, {} in {} requests</p>\n",
+                      d.daily.days.size(), format_date(d.first_day), format_date(d.last_day),
+                      render::format_count(d.totals.tokens.total()),
+                      escape_html(cost_text(d.totals)), render::format_count(d.totals.requests));
+  if (demo) {
+    body +=
+        "<ul class=\"warnings\"><li>DEMO DATA: synthetic usage from `tally demo`, not "
+        "yours</li></ul>\n";
+  }
+  // Warnings first and in a box: a total with unpriced requests is incomplete, and the page
+  // must say so before it shows the number.
+  analytics::Report periods = summary.periods;
+  if (!periods.warnings.empty()) {
+    body += "<ul class=\"warnings\">\n";
+    for (const analytics::Warning& w : periods.warnings) {
+      std::string where;
+      if (!w.file.empty()) {
+        where = w.line > 0 ? fmt::format(" ({}:{})", w.file, w.line) : fmt::format(" ({})", w.file);
+      }
+      body += fmt::format("<li>{}{}</li>\n", escape_html(w.message), escape_html(where));
+    }
+    body += "</ul>\n";
+    periods.warnings.clear();  // shown above; the table below would repeat them
+  }
+  body += "<div class=\"cards\">\n";
+  for (const analytics::ReportRow& row : summary.periods.rows) {
+    const std::string name = row.keys.empty() ? "" : row.keys.front().second;
+    body += fmt::format(
+        "<div class=\"card\"><div class=\"name\">{}</div><div class=\"cost\">{}</div>"
+        "<div class=\"tokens\">{} tokens</div></div>\n",
+        escape_html(name), escape_html(cost_text(row.totals)),
+        render::format_count(row.totals.tokens.total()));
+  }
+  body += "</div>\n";
+  if (d.totals.unpriced_requests > 0) {
+    body +=
+        "<p class=\"note\">? cost incomplete: requests with no known price count as $0 (see "
+        "warnings)</p>\n";
+  }
+  if (d.totals.reported_requests > 0) {
+    body +=
+        "<p class=\"note\">~ includes cost reported by the agent (model not in tally's price "
+        "table)</p>\n";
+  }
+
+  body += fmt::format("<h2>Daily cost by model, last {} days</h2>\n", d.daily.days.size());
+  body += daily_chart(d);
+  body += fmt::format("<h2>Cost by project, last {} days</h2>\n", d.daily.days.size());
+  body += projects_chart(d);
+  body +=
+      fmt::format("<h2>Sessions in flight, last {} days (peak per hour)</h2>\n", d.timeline_days);
+  body += concurrency_chart(d, zone);
+  body += fmt::format(
+      "<p class=\"note\">Peak: {} at once. A session is in flight from its first to "
+      "its last event; an idle gap longer than {} minutes splits it (tally concurrency "
+      "--help).</p>\n",
+      d.peak_sessions == 1 ? std::string("1 session") : fmt::format("{} sessions", d.peak_sessions),
+      d.idle_limit_ms / 60000);
+
+  render::render_html_section(periods, body, /*chart=*/false);
+  render::render_html_section(summary.models, body, /*chart=*/false);
+  render::render_html_section(summary.projects, body, /*chart=*/false);
+  return render::html_page("tally: usage as of " + format_date(d.last_day), body);
+}
+
+int write_html_dashboard(Context& ctx, const analytics::ReportQuery& query,
+                         const analytics::Summary& summary, TimeMs now,
+                         const ReportOptions& options) {
+  auto dashboard = analytics::build_dashboard(*ctx.ledger, query, *ctx.zone, now);
+  if (!dashboard) {
+    return error_exit(dashboard.error());
+  }
+  return deliver(options, dashboard_page(summary, *dashboard, *ctx.zone, ctx.demo));
+}
+
+}  // namespace tally::cli

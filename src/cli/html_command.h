@@ -1,0 +1,35 @@
+#pragma once
+
+// `tally --format html`: the dashboard as one self-contained HTML page (render/html_renderer.h
+// explains "self-contained"). Top to bottom: the period and its totals, the warnings (in a
+// box, never hidden), a card per summary period, the daily cost of the last 30 days stacked
+// by model, cost by project, sessions in flight over the last 7 days (peak per hour), and
+// the summary's tables.
+//
+// Chart elements the browser test relies on: <svg id="daily">, <svg id="projects"> and
+// <svg id="concurrency">, each bar a <rect class="bar"> with data-day/data-model/data-usd,
+// data-project/data-usd and data-hour/data-sessions respectively.
+
+#include <string>
+
+#include "analytics/dashboard.h"
+#include "analytics/rollup.h"
+#include "analytics/summary.h"
+#include "cli/context.h"
+#include "core/time.h"
+
+namespace tally::cli {
+
+// The dashboard page for `summary` and `dashboard`, both built in `zone` (which names hours
+// on the timeline). With `demo`, a banner says the data is synthetic. Pure: tests call it on
+// constructed ledgers.
+std::string dashboard_page(const analytics::Summary& summary, const analytics::Dashboard& dashboard,
+                           const Zone& zone, bool demo = false);
+
+// Builds the dashboard for `query` as of `now`, renders it with `summary` (already built and
+// warned by the summary command) and writes it where `options` says. Returns the exit status.
+int write_html_dashboard(Context& ctx, const analytics::ReportQuery& query,
+                         const analytics::Summary& summary, TimeMs now,
+                         const ReportOptions& options);
+
+}  // namespace tally::cli

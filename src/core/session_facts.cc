@@ -1,0 +1,183 @@
+#include "core/session_facts.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace tally {
+namespace {
+
+// Escapes the separators of the encodings below: '\\', '\t', '\n' and '\x1e'.
+void append_escaped(std::string_view text, std::string& out) {
+  for (char c : text) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\x1e':
+        out += "\\r";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+std::string unescape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\' || i + 1 == text.size()) {
+      out += text[i];
+      continue;
+    }
+    const char c = text[++i];
+    out += c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\x1e' : c;
+  }
+  return out;
+}
+
+// Splits `text` at '\n' (escaped newlines are "\\n", never a raw '\n'); empty lines dropped.
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> out;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    if (!line.empty()) {
+      out.push_back(line);
+    }
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+  }
+  return out;
+}
+
+bool parse_int(std::string_view s, std::int64_t& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+}  // namespace
+
+void merge_session_facts(SessionFacts& into, const SessionFacts& from) {
+  if (into.parent_session_id.empty()) {
+    into.parent_session_id = from.parent_session_id;
+  }
+  if (into.project.empty()) {
+    into.project = from.project;
+  }
+  if (into.title.empty()) {
+    into.title = from.title;
+  }
+  if (from.first_ts != 0 && (into.first_ts == 0 || from.first_ts < into.first_ts)) {
+    into.first_ts = from.first_ts;
+  }
+  into.last_ts = std::max(into.last_ts, from.last_ts);
+  into.user_prompts += from.user_prompts;
+  into.commands += from.commands;
+  into.responses += from.responses;
+  into.errors += from.errors;
+  into.compactions += from.compactions;
+  into.compaction_tokens.insert(into.compaction_tokens.end(), from.compaction_tokens.begin(),
+                                from.compaction_tokens.end());
+  into.lines_added = std::max(into.lines_added, from.lines_added);
+  into.lines_removed = std::max(into.lines_removed, from.lines_removed);
+  for (const auto& [name, count] : from.tool_calls) {
+    into.tool_calls[name] += count;
+  }
+  into.edit_calls += from.edit_calls;
+  into.shell_calls += from.shell_calls;
+  into.web_searches += from.web_searches;
+  into.web_fetches += from.web_fetches;
+  for (const std::string& path : from.files_touched) {
+    if (!add_file_touched(into, path)) {
+      ++into.files_touched_more;
+    }
+  }
+  // Another file's unlisted files may repeat ours: the sum is an upper bound there.
+  into.files_touched_more += from.files_touched_more;
+}
+
+bool add_file_touched(SessionFacts& facts, std::string_view path) {
+  auto it = std::lower_bound(facts.files_touched.begin(), facts.files_touched.end(), path);
+  if (it != facts.files_touched.end() && *it == path) {
+    return true;
+  }
+  if (facts.files_touched.size() >= kMaxFilesTouched) {
+    return false;
+  }
+  facts.files_touched.insert(it, std::string(path));
+  return true;
+}
+
+std::string encode_tool_calls(const std::map<std::string, std::int64_t>& calls) {
+  std::string out;
+  for (const auto& [name, count] : calls) {
+    append_escaped(name, out);
+    out += '\t';
+    out += std::to_string(count);
+    out += '\n';
+  }
+  return out;
+}
+
+Result<std::map<std::string, std::int64_t>> decode_tool_calls(std::string_view text) {
+  std::map<std::string, std::int64_t> out;
+  for (std::string_view line : split_lines(text)) {
+    const size_t tab = line.rfind('\t');
+    std::int64_t count = 0;
+    if (tab == std::string_view::npos || !parse_int(line.substr(tab + 1), count)) {
+      return fail(Errc::parse, "malformed tool call counts");
+    }
+    out[unescape(line.substr(0, tab))] += count;
+  }
+  return out;
+}
+
+std::string encode_paths(const std::vector<std::string>& paths) {
+  std::string out;
+  for (const std::string& p : paths) {
+    append_escaped(p, out);
+    out += '\n';
+  }
+  return out;
+}
+
+std::vector<std::string> decode_paths(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::string_view line : split_lines(text)) {
+    out.push_back(unescape(line));
+  }
+  return out;
+}
+
+std::string encode_ints(const std::vector<std::int64_t>& values) {
+  std::string out;
+  for (std::int64_t v : values) {
+    if (!out.empty()) {
+      out += ',';
+    }
+    out += std::to_string(v);
+  }
+  return out;
+}
+
+Result<std::vector<std::int64_t>> decode_ints(std::string_view text) {
+  std::vector<std::int64_t> out;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    std::int64_t v = 0;
+    if (!parse_int(text.substr(0, comma), v)) {
+      return fail(Errc::parse, "malformed integer list");
+    }
+    out.push_back(v);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+  }
+  return out;
+}
+
+}  // namespace tally

@@ -1,0 +1,190 @@
+// Rolling windows and the summary's new parts on constructed ledgers with known answers.
+// Prices come from the store tests' FakePricer: $1 per input token, $10 per output token.
+
+#include "analytics/windows.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "../store/test_ledger_support.h"
+#include "analytics/summary.h"
+#include "core/time.h"
+#include "store/sqlite_ledger.h"
+
+namespace tally::analytics {
+namespace {
+
+TimeMs at(const char* iso) { return *parse_iso8601(iso); }
+constexpr TimeMs kHour = 60LL * 60 * 1000;
+constexpr TimeMs kDay = 24 * kHour;
+
+class WindowsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto ledger = store::open_sqlite_ledger(":memory:");
+    ASSERT_TRUE(ledger) << ledger.error().message;
+    ledger_ = std::move(*ledger);
+    ASSERT_TRUE(Zone::use("UTC"));
+  }
+
+  // One record of `input` input tokens ($1 each) at `ts`.
+  void add(TimeMs ts, std::int64_t input, const std::string& model = "opus") {
+    store::FileBatch batch;
+    batch.cursor.path = "/logs/batch-" + std::to_string(n_);
+    batch.records.push_back(store::test::record("r" + std::to_string(n_), ts, input, 0,
+                                                "s" + std::to_string(n_), model));
+    ++n_;
+    std::vector<store::FileBatch> batches;
+    batches.push_back(std::move(batch));
+    auto committed = ledger_->commit(batches, pricer_);
+    ASSERT_TRUE(committed) << committed.error().message;
+  }
+
+  std::unique_ptr<store::Ledger> ledger_;
+  store::test::FakePricer pricer_;
+  int n_ = 0;
+};
+
+TEST(ParseWindowsTest, AcceptsDurationsInWholeBuckets) {
+  auto w = parse_windows("24h,7d,30d,90m,2w");
+  ASSERT_TRUE(w) << w.error().message;
+  ASSERT_EQ(w->size(), 5u);
+  EXPECT_EQ((*w)[0].label, "24h");
+  EXPECT_EQ((*w)[0].duration, kDay);
+  EXPECT_EQ((*w)[1].duration, 7 * kDay);
+  EXPECT_EQ((*w)[3].duration, 90 * 60 * 1000);
+  EXPECT_EQ((*w)[4].duration, 14 * kDay);
+}
+
+TEST(ParseWindowsTest, RejectsBadLists) {
+  for (const char* bad : {"", "10m", "5x", "h", "0h", "-5h", "24h,,7d", "24h,1d", "5h ", "1.5h"}) {
+    auto w = parse_windows(bad);
+    ASSERT_FALSE(w) << bad;
+    EXPECT_EQ(w.error().code, Errc::invalid_argument) << bad;
+  }
+  auto idle = parse_duration("7m");  // a duration need not be whole buckets
+  ASSERT_TRUE(idle);
+  EXPECT_EQ(*idle, 7 * 60 * 1000);
+}
+
+TEST(WindowStartTest, FloorsToTheBucketBeforeNowMinusTheDuration) {
+  EXPECT_EQ(window_start(at("2026-11-20T12:07:00Z"), kDay), at("2026-11-19T12:00:00Z"));
+  EXPECT_EQ(window_start(at("2026-11-20T12:00:00Z"), kDay), at("2026-11-19T12:00:00Z"));
+  EXPECT_EQ(window_start(at("2026-11-20T12:14:59.999Z"), 5 * kHour), at("2026-11-20T07:00:00Z"));
+}
+
+TEST_F(WindowsTest, ARecordExactlyOnTheBoundaryIsInsideTheWindow) {
+  const TimeMs now = at("2026-11-20T12:07:00Z");
+  add(at("2026-11-19T12:00:00Z"), 1);       // the 24 h window's first instant
+  add(at("2026-11-19T11:59:59.999Z"), 10);  // just before: the previous 24 h
+  add(at("2026-11-20T12:06:00Z"), 100);
+  add(at("2026-11-18T12:00:00Z"), 1000);   // the previous window's first instant
+  add(at("2026-11-18T11:59:00Z"), 10000);  // before both
+  auto specs = parse_windows("24h,2d");
+  ASSERT_TRUE(specs);
+  auto w = build_windows(*ledger_, {}, *specs, now);
+  ASSERT_TRUE(w) << w.error().message;
+  ASSERT_EQ(w->size(), 2u);
+  EXPECT_EQ((*w)[0].since, at("2026-11-19T12:00:00Z"));
+  EXPECT_EQ((*w)[0].totals.tokens.input, 101);
+  EXPECT_EQ((*w)[0].totals.requests, 2);
+  EXPECT_DOUBLE_EQ((*w)[0].totals.cost_usd, 101.0);
+  EXPECT_EQ((*w)[0].previous.tokens.input, 1010);
+  EXPECT_EQ((*w)[1].since, at("2026-11-18T12:00:00Z"));
+  EXPECT_EQ((*w)[1].totals.tokens.input, 1111);
+  EXPECT_EQ((*w)[1].previous.tokens.input, 10000);
+}
+
+TEST_F(WindowsTest, EmptyLedgerGivesZerosAndNoRatios) {
+  auto s = build_summary(*ledger_, {}, *Zone::use("UTC"), at("2026-11-20T12:07:00Z"));
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->rolling.last_30d.requests, 0);
+  EXPECT_FALSE(s->rolling.share_of_30d_cost);
+  EXPECT_FALSE(s->rolling.ratio_to_previous_29d_tokens);
+  EXPECT_EQ(s->daily.days.size(), 30u);
+  EXPECT_TRUE(s->daily.models.empty());
+  EXPECT_FALSE(s->daily.peak_cost_day);
+  EXPECT_EQ(s->today_so_far.requests, 0);
+}
+
+TEST_F(WindowsTest, LastDayShareOfThirtyDaysAndRatioToThePrevious29) {
+  const TimeMs now = at("2026-11-20T12:07:00Z");
+  add(now - kHour, 46);               // last 24 h
+  add(now - 3 * kDay, 30, "sonnet");  // previous 29 d
+  add(now - 20 * kDay, 24);           // previous 29 d
+  add(now - 31 * kDay, 1000);         // outside 30 d
+  auto s = build_summary(*ledger_, {}, *Zone::use("UTC"), now);
+  ASSERT_TRUE(s) << s.error().message;
+  const RollingSummary& r = s->rolling;
+  EXPECT_EQ(r.since_30d, at("2026-10-21T12:00:00Z"));
+  EXPECT_EQ(r.last_24h.tokens.input, 46);
+  EXPECT_EQ(r.last_7d.tokens.input, 76);
+  EXPECT_EQ(r.last_30d.tokens.input, 100);
+  EXPECT_EQ(r.previous_29d.tokens.input, 54);
+  ASSERT_TRUE(r.share_of_30d_cost);
+  EXPECT_DOUBLE_EQ(*r.share_of_30d_cost, 0.46);
+  EXPECT_DOUBLE_EQ(*r.ratio_to_previous_29d_cost, 46.0 / 54.0);
+  EXPECT_DOUBLE_EQ(*r.share_of_30d_tokens, 0.46);
+  // The chart: 30 days ending today, the peak is today (46), models by 30-day cost.
+  ASSERT_EQ(s->daily.days.size(), 30u);
+  EXPECT_EQ(format_date(s->daily.days.back()), "2026-11-20");
+  EXPECT_EQ(s->daily.models, (std::vector<std::string>{"opus", "sonnet"}));
+  ASSERT_TRUE(s->daily.peak_cost_day);
+  EXPECT_EQ(*s->daily.peak_cost_day, 29u);
+  EXPECT_EQ(s->daily.values[26][1].tokens.input, 30);  // 2026-11-17, sonnet
+  // The calendar periods are unchanged: last 30 days = local days Oct 22 .. Nov 20.
+  ASSERT_EQ(s->periods.rows.size(), 4u);
+  EXPECT_EQ(s->periods.rows[3].totals.tokens.input, 100);
+}
+
+TEST_F(WindowsTest, TodaySoFarAgainstYesterdayAtTheSameClockTime) {
+  auto ny = Zone::use("America/New_York");
+  ASSERT_TRUE(ny);
+  // 2026-11-01 is the DST end in New York: 25 hours long. Now is 10:00 EST on Nov 2
+  // (15:00Z); the same clock time yesterday is 10:00 EST on Nov 1 (15:00Z), 24 h back.
+  // On Nov 1 10:00 was already EST, so take a point before the change instead: now =
+  // Nov 1 10:00 EST (15:00Z), yesterday (Oct 31, EDT) 10:00 = 14:00Z, 25 hours back.
+  const TimeMs now = at("2026-11-01T15:00:00Z");
+  add(at("2026-11-01T04:00:00Z"), 1);       // Nov 1 00:00 EDT: today's first instant
+  add(at("2026-11-01T14:59:59.999Z"), 2);   // today, before now
+  add(at("2026-10-31T13:59:59.999Z"), 10);  // yesterday 09:59:59.999 EDT: before 10:00
+  add(at("2026-10-31T14:00:00Z"), 100);     // yesterday 10:00 EDT: not before 10:00
+  auto s = build_summary(*ledger_, {}, *ny, now);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->yesterday_until, at("2026-10-31T14:00:00Z"));
+  EXPECT_EQ(s->today_so_far.tokens.input, 3);
+  EXPECT_EQ(s->yesterday_same_time.tokens.input, 10);
+  EXPECT_EQ(s->periods.rows[1].totals.tokens.input, 110);  // all of yesterday
+  ASSERT_TRUE(Zone::use("UTC"));
+}
+
+TEST_F(WindowsTest, DailyChartDaysAreLocalAcrossTheDstChange) {
+  auto berlin = Zone::use("Europe/Berlin");
+  ASSERT_TRUE(berlin);
+  // 2026-10-25 is 25 hours long in Berlin: 2026-10-24T22:00Z to 2026-10-25T23:00Z.
+  add(at("2026-10-24T21:59:59.999Z"), 1);  // Oct 24, 23:59:59.999 CEST
+  add(at("2026-10-24T22:00:00Z"), 10);     // Oct 25, 00:00 CEST
+  add(at("2026-10-25T22:59:00Z"), 100);    // Oct 25, 23:59 CET
+  add(at("2026-10-25T23:00:00Z"), 1000);   // Oct 26, 00:00 CET
+  auto s = build_summary(*ledger_, {}, *berlin, at("2026-10-27T12:00:00Z"));
+  ASSERT_TRUE(s) << s.error().message;
+  ASSERT_EQ(s->daily.days.size(), 30u);
+  const size_t oct25 = 27;  // Sep 28 .. Oct 27
+  ASSERT_EQ(format_date(s->daily.days[oct25]), "2026-10-25");
+  EXPECT_EQ(s->daily.values[oct25 - 1][0].tokens.input, 1);
+  EXPECT_EQ(s->daily.values[oct25][0].tokens.input, 110);
+  EXPECT_EQ(s->daily.values[oct25 + 1][0].tokens.input, 1000);
+  ASSERT_TRUE(Zone::use("UTC"));
+}
+
+TEST(FormatLocalTimeTest, UsesTheZonesOffset) {
+  auto berlin = Zone::use("Europe/Berlin");
+  ASSERT_TRUE(berlin);
+  EXPECT_EQ(format_local_time(at("2026-11-20T23:30:00Z"), *berlin), "2026-11-21 00:30");
+  EXPECT_EQ(format_local_time(at("2026-07-01T10:05:00Z"), *berlin), "2026-07-01 12:05");
+  ASSERT_TRUE(Zone::use("UTC"));
+}
+
+}  // namespace
+}  // namespace tally::analytics

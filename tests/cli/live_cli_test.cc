@@ -1,0 +1,270 @@
+// End-to-end tests of `tally statusline`, `tally watch` and `tally demo`: the real binary on
+// a temporary copy of the real-log fixtures (tests/data/real-logs/home), with a throw-away
+// ledger. Nothing here asserts on timing; waits are generous and poll for the outcome.
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <simdjson.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kFixtureHome = std::string(TALLY_TESTDATA) + "/real-logs/home";
+// s4: a Claude session with one sub-agent transcript.
+const std::string kS4Dir = "/.claude/projects/-tmp-realcli-runs-claude-work-s4-subagent";
+const std::string kS4Id = "a6e0e7e2-b505-4c7a-b792-96d2925543e7";
+const std::string kS1File =
+    "/.claude/projects/-tmp-realcli-runs-claude-work-s1-hi/"
+    "db905aa5-c229-4a70-ae4e-b9ad3c3b48d5.jsonl";
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs tally with a clean environment (HOME, TALLY_DATA_DIR, TZ=UTC), stdin from `input`.
+RunResult run_tally(const std::string& home, const std::string& data_dir, const std::string& args,
+                    const std::string& input_file = "/dev/null") {
+  const fs::path err_file =
+      fs::temp_directory_path() / fmt::format("tally-live-{}.err", ::getpid());
+  const std::string cmd = fmt::format(
+      "env -i HOME='{}' TALLY_DATA_DIR='{}' TZ=UTC PATH=/usr/bin:/bin '{}' {} <'{}' 2>'{}'", home,
+      data_dir, TALLY_BINARY, args, input_file, err_file.string());
+  RunResult run;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) {
+    return run;
+  }
+  char buf[65536];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) {
+    run.out.append(buf, n);
+  }
+  const int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.err = slurp(err_file.string());
+  fs::remove(err_file);
+  return run;
+}
+
+class LiveCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / fmt::format("tally-live-test-{}-{}", ::getpid(), n_++);
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    fs::copy(kFixtureHome, home(), fs::copy_options::recursive);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+  std::string home() const { return (root_ / "home").string(); }
+  std::string data() const { return (root_ / "data").string(); }
+  std::string file(const std::string& name, const std::string& text) const {
+    const std::string path = (root_ / name).string();
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+
+  fs::path root_;
+  static inline int n_ = 0;
+};
+
+double session_cost_from_sessions_json(const std::string& json, const std::string& id) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(json);
+  for (simdjson::dom::element row : doc["rows"].get_array()) {
+    if (std::string_view(row["session_id"].get_string()) == id) {
+      return double(row["cost_usd"]);
+    }
+  }
+  ADD_FAILURE() << "session " << id << " not in: " << json;
+  return -1;
+}
+
+TEST_F(LiveCliTest, StatuslineSessionCostMatchesTheSessionsReport) {
+  const std::string transcript = home() + kS4Dir + "/" + kS4Id + ".jsonl";
+  const std::string hook =
+      file("hook.json",
+           fmt::format(R"({{"hook_event_name":"Status","session_id":"{}","transcript_path":"{}",
+        "cwd":"/tmp/realcli/runs/claude/work/s4-subagent","model":{{"id":"claude-opus-4-8",
+        "display_name":"Opus"}},"workspace":{{"current_dir":"/x","project_dir":"/x"}},
+        "version":"2.1.330","cost":{{"total_cost_usd":0.5}},"exceeds_200k_tokens":false}})",
+                       kS4Id, transcript));
+
+  // On an empty ledger: the statusline reads only this session's files.
+  const RunResult line = run_tally(home(), data(), "statusline --json", hook);
+  ASSERT_EQ(line.exit_code, 0) << line.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element facts = parser.parse(line.out);
+  ASSERT_FALSE(facts["session_cost_usd"].is_null()) << line.out;
+  const double statusline_cost = double(facts["session_cost_usd"]);
+  EXPECT_GT(statusline_cost, 0);
+  EXPECT_EQ(int64_t(facts["context_window"]), 1'000'000);  // claude-opus-4-8
+  EXPECT_GT(int64_t(facts["context_tokens"]), 0);
+
+  const RunResult only = run_tally(home(), data(), "sessions --json --no-ingest");
+  ASSERT_EQ(only.exit_code, 0) << only.err;
+  simdjson::dom::parser p2;
+  EXPECT_EQ(p2.parse(only.out)["rows"].get_array().size(), 1u) << only.out;
+
+  // A full ingest agrees on the session's cost, sub-agent included.
+  const RunResult sessions = run_tally(home(), data(), "sessions --json");
+  ASSERT_EQ(sessions.exit_code, 0) << sessions.err;
+  EXPECT_NEAR(statusline_cost, session_cost_from_sessions_json(sessions.out, kS4Id), 1e-6);
+
+  const RunResult plain = run_tally(home(), data(), "statusline", hook);
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.out.rfind("Opus · $", 0), 0u) << plain.out;
+  EXPECT_NE(plain.out.find(" session · $0.00 today · ctx "), std::string::npos) << plain.out;
+  EXPECT_EQ(plain.out.find('\033'), std::string::npos);  // not a terminal: no colour
+  EXPECT_EQ(std::count(plain.out.begin(), plain.out.end(), '\n'), 1);
+}
+
+TEST_F(LiveCliTest, StatuslineBadInputGivesOnePlainLineAndExitZero) {
+  const std::string garbage = file("garbage", "this is not { json");
+  const RunResult bad = run_tally(home(), data(), "statusline", garbage);
+  EXPECT_EQ(bad.exit_code, 0);
+  EXPECT_EQ(bad.out, "tally: no status (input is not statusline JSON)\n");
+
+  const std::string huge = file("huge", std::string(3 << 20, ' ') + "{}");
+  const RunResult big = run_tally(home(), data(), "statusline", huge);
+  EXPECT_EQ(big.exit_code, 0);
+  EXPECT_EQ(big.out, "tally: no status (unreadable input)\n");
+
+  const RunResult empty = run_tally(home(), data(), "statusline --color never");
+  EXPECT_EQ(empty.exit_code, 0) << empty.err;
+  EXPECT_EQ(empty.out, "$0.00 today\n");
+}
+
+// Waits up to `seconds` for `pred()` to hold.
+template <typename Pred>
+bool eventually(Pred pred, int seconds) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < end) {
+    if (pred()) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return pred();
+}
+
+size_t count_of(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST_F(LiveCliTest, WatchPrintsANewSnapshotWhenALogGrows) {
+  const std::string out_path = (root_ / "watch.out").string();
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, STDOUT_FILENO);
+    const int null_fd = ::open("/dev/null", O_RDWR);
+    ::dup2(null_fd, STDIN_FILENO);
+    ::dup2(null_fd, STDERR_FILENO);
+    const std::string home_env = "HOME=" + home();
+    const std::string data_env = "TALLY_DATA_DIR=" + data();
+    char* const envp[] = {const_cast<char*>(home_env.c_str()), const_cast<char*>(data_env.c_str()),
+                          const_cast<char*>("TZ=UTC"), nullptr};
+    char* const argv[] = {const_cast<char*>("tally"), const_cast<char*>("watch"), nullptr};
+    ::execve(TALLY_BINARY, argv, envp);
+    ::_exit(127);
+  }
+  const auto snapshots = [&] { return count_of(slurp(out_path), "tally watch  as of"); };
+  ASSERT_TRUE(eventually([&] { return snapshots() >= 1; }, 60)) << slurp(out_path);
+  EXPECT_EQ(snapshots(), 1u);
+
+  // A new response in s1: a copy of its last assistant line under new ids.
+  const std::string log = home() + kS1File;
+  std::string last;
+  {
+    std::ifstream in(log);
+    for (std::string l; std::getline(in, l);) {
+      if (l.find("\"type\":\"assistant\"") != std::string::npos &&
+          l.find("\"usage\"") != std::string::npos) {
+        last = l;
+      }
+    }
+  }
+  ASSERT_FALSE(last.empty());
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"msg_01lW5uor7V3E79xJUHC6QTIF",
+                                                                     "msg_01LiveWatchTest000001"},
+                                 {"req_01W8rvxULraDgBPiqJFnpfEK", "req_01LiveWatchTest000001"}}) {
+    const size_t at = last.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    last.replace(at, from.size(), to);
+  }
+  std::ofstream(log, std::ios::app) << last << "\n";
+
+  EXPECT_TRUE(eventually([&] { return snapshots() >= 2; }, 60)) << slurp(out_path);
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);  // Ctrl-C is a clean exit
+  const std::string out = slurp(out_path);
+  EXPECT_NE(out.find("\n\ntally watch  as of"), std::string::npos) << out;  // blank-line split
+  EXPECT_EQ(out.find('\033'), std::string::npos);  // not a terminal: no escapes
+}
+
+TEST_F(LiveCliTest, DemoFillsItsOwnLedgerAndLeavesTheUsersAlone) {
+  const RunResult mine = run_tally(home(), data(), "sessions --json");
+  ASSERT_EQ(mine.exit_code, 0) << mine.err;
+  const std::string ledger_before = slurp(data() + "/ledger.db");
+  ASSERT_FALSE(ledger_before.empty());
+
+  const RunResult before_demo = run_tally(home(), data(), "daily --demo --json");
+  EXPECT_EQ(before_demo.exit_code, 1);
+  EXPECT_NE(before_demo.err.find("run `tally demo` first"), std::string::npos) << before_demo.err;
+
+  const RunResult demo = run_tally(home(), data(), "demo");
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  EXPECT_NE(demo.out.find("tally daily --demo"), std::string::npos) << demo.out;
+  EXPECT_TRUE(fs::exists(data() + "/demo/ledger.db"));
+
+  const RunResult daily = run_tally(home(), data(), "daily --demo --json");
+  ASSERT_EQ(daily.exit_code, 0) << daily.err;
+  EXPECT_NE(daily.err.find("DEMO DATA"), std::string::npos) << daily.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(daily.out);
+  const size_t days = doc["rows"].get_array().size();
+  EXPECT_GE(days, 20u) << daily.out;  // a month, give or take quiet days
+  EXPECT_LE(days, 31u) << daily.out;
+  EXPECT_GT(double(doc["totals"]["cost_usd"]), 0) << daily.out;
+  EXPECT_GT(int64_t(doc["totals"]["total_tokens"]), 0) << daily.out;
+
+  // The user's ledger: same bytes, same report.
+  EXPECT_EQ(slurp(data() + "/ledger.db"), ledger_before);
+  const RunResult again = run_tally(home(), data(), "sessions --json --no-ingest");
+  EXPECT_EQ(again.out, mine.out);
+}
+
+}  // namespace

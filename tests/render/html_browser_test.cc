@@ -1,0 +1,295 @@
+// The HTML dashboard in a real browser: Debian's `chromium`, headless. A constructed ledger
+// with a known shape (12 days of usage over 3 models with gaps, 7 projects with hostile
+// names, sessions at known hours) becomes the page `tally --format html` writes; the browser
+// must load it without an error or a resource request, and each chart must draw exactly the
+// bars the data calls for, each with a non-zero rendered size.
+//
+// How: the page is loaded twice. As written (it has no script), to check chromium's log for
+// console messages, failed loads and CSP refusals. Then a copy with a small checking script
+// appended (and the page's Content-Security-Policy widened to let that one inline script
+// run), which counts the rect.bar elements of each chart with a non-zero bounding box,
+// records errors and resource loads, and writes the counts into the DOM that --dump-dom
+// prints. Without chromium the test is skipped, loudly; CI installs it (scripts/deps.sh).
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "analytics/dashboard.h"
+#include "analytics/summary.h"
+#include "cli/html_command.h"
+#include "core/time.h"
+#include "pricing/factory.h"
+#include "store/sqlite_ledger.h"
+
+namespace tally {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The chromium binary: $TALLY_CHROMIUM, else `chromium` or `chromium-browser` on PATH.
+std::string find_chromium() {
+  if (const char* env = std::getenv("TALLY_CHROMIUM"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path == nullptr ? "/usr/bin:/bin" : path);
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    for (const char* name : {"chromium", "chromium-browser"}) {
+      const fs::path candidate = fs::path(dir) / name;
+      if (access(candidate.c_str(), X_OK) == 0) {
+        return candidate.string();
+      }
+    }
+  }
+  return "";
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_file(const fs::path& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << data;
+}
+
+struct BrowserRun {
+  int status = -1;
+  std::string dom;
+  std::string log;
+};
+
+// Loads `page` in headless chromium and returns the DOM after load, and chromium's log.
+BrowserRun load_in_chromium(const std::string& chromium, const fs::path& page,
+                            const fs::path& work) {
+  const fs::path log = work / (page.stem().string() + ".log");
+  const std::string cmd = fmt::format(
+      "timeout 120 '{}' --headless=new --no-sandbox --disable-gpu --no-first-run "
+      "--user-data-dir='{}' --enable-logging=stderr --v=0 --virtual-time-budget=5000 "
+      "--dump-dom 'file://{}' 2>'{}'",
+      chromium, (work / "profile").string(), page.string(), log.string());
+  BrowserRun run;
+  std::FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) {
+    return run;
+  }
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) {
+    run.dom.append(buf, n);
+  }
+  const int raw = pclose(pipe);
+  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  run.log = read_file(log);
+  return run;
+}
+
+// Lines of chromium's log that mean the page misbehaved: anything the page logged to the
+// console, a failed or refused load.
+std::vector<std::string> page_problems(const std::string& log) {
+  std::vector<std::string> bad;
+  std::stringstream lines(log);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.find(":CONSOLE") != std::string::npos ||
+        line.find("Failed to load resource") != std::string::npos ||
+        line.find("net::ERR_") != std::string::npos ||
+        line.find("Refused to") != std::string::npos ||
+        line.find("Uncaught") != std::string::npos) {
+      bad.push_back(line);
+    }
+  }
+  return bad;
+}
+
+constexpr const char* kCheckScript = R"(<script>
+(function () {
+  var errors = [];
+  window.addEventListener('error', function (e) { errors.push('error ' + e.message); }, true);
+  console.error = function () {
+    errors.push('console ' + Array.prototype.join.call(arguments, ' '));
+  };
+  document.addEventListener('securitypolicyviolation', function (e) {
+    errors.push('csp ' + e.blockedURI);
+  });
+  window.addEventListener('load', function () {
+    var out = 'RESULT';
+    ['daily', 'projects', 'concurrency'].forEach(function (id) {
+      var svg = document.getElementById(id), drawn = 0, all = 0;
+      if (svg) {
+        svg.querySelectorAll('rect.bar').forEach(function (r) {
+          all++;
+          var b = r.getBoundingClientRect();
+          if (b.width > 0 && b.height > 0) { drawn++; }
+        });
+      }
+      out += ' ' + id + '=' + (svg ? drawn : -1) + ' ' + id + '_all=' + all;
+    });
+    out += ' resources=' + performance.getEntriesByType('resource').length;
+    out += ' injected=' + document.querySelectorAll('evil, img, iframe, object').length;
+    out += ' errors=' + errors.length + ' END ' + errors.join(' | ');
+    var pre = document.createElement('pre');
+    pre.id = 'tally-check';
+    pre.textContent = out;
+    document.body.appendChild(pre);
+  });
+})();
+</script>
+)";
+
+int result_field(const std::string& dom, const std::string& name) {
+  const std::regex re(" " + name + "=(-?[0-9]+)");
+  std::smatch m;
+  if (!std::regex_search(dom, m, re)) {
+    return -100;
+  }
+  return std::stoi(m[1].str());
+}
+
+UsageRecord record(int n, const std::string& ts, const std::string& model,
+                   const std::string& project) {
+  UsageRecord r;
+  r.id = fmt::format("r{}", n);
+  r.agent = Agent::claude;
+  r.ts = *parse_iso8601(ts);
+  r.session_id = fmt::format("session-{}", n);
+  r.project = project;
+  r.model = model;
+  r.tokens.input = 2000 + 100 * n;
+  r.tokens.output = 300;
+  r.source_file = "/logs/x.jsonl";
+  return r;
+}
+
+TEST(HtmlBrowserTest, DashboardLoadsCleanlyAndDrawsTheExpectedBars) {
+  const std::string chromium = find_chromium();
+  if (chromium.empty()) {
+    GTEST_SKIP() << "SKIPPED: no `chromium` on PATH (Debian: apt-get install chromium, or "
+                    "scripts/deps.sh); the HTML report was NOT checked in a browser";
+  }
+
+  // The ledger: 12 of the last 30 days carry usage (today back to 22 days ago, with gaps),
+  // 3 models whose presence varies by day, 7 projects with names that need escaping.
+  const std::vector<int> days_ago = {0, 1, 2, 4, 5, 6, 8, 11, 13, 17, 20, 22};
+  const std::vector<std::string> models = {"claude-opus-4-8", "claude-sonnet-5", "claude-opus-4-5"};
+  std::vector<std::string> projects;
+  for (int p = 0; p < 7; ++p) {
+    projects.push_back(fmt::format("/home/me/<evil>&\"p{}\"'", p));
+  }
+  const TimeMs now = *parse_iso8601("2026-11-23T18:00:00Z");
+  const Date today{2026, 11, 23};
+  std::vector<UsageRecord> records;
+  std::set<std::pair<int, int>> cells;  // (day, model) with usage: one bar segment each
+  std::set<int> busy_hours;             // days ago within the 7-day timeline
+  int n = 0;
+  for (std::size_t i = 0; i < days_ago.size(); ++i) {
+    const Date day = civil_from_days(days_from_civil(today) - days_ago[i]);
+    for (int m = 0; m < 3; ++m) {
+      // Model m is absent on every (m + 2)-th day: gaps in the stacks.
+      if (m > 0 && i % static_cast<std::size_t>(m + 2) == 0) {
+        continue;
+      }
+      records.push_back(record(n, fmt::format("{}T12:{:02}:00Z", format_date(day), 10 * m),
+                               models[static_cast<std::size_t>(m)],
+                               projects[static_cast<std::size_t>(n) % projects.size()]));
+      ++n;
+      cells.insert({days_ago[i], m});
+      if (days_ago[i] < 7) {
+        busy_hours.insert(days_ago[i]);  // every session of a day runs in its 12:00 hour
+      }
+    }
+  }
+  ASSERT_GE(n, 14);  // every project gets at least two records
+
+  auto opened = store::open_sqlite_ledger(":memory:");
+  ASSERT_TRUE(opened) << opened.error().message;
+  std::unique_ptr<store::Ledger> ledger = std::move(*opened);
+  const auto pricer = pricing::make_builtin_pricer();
+  std::vector<store::FileBatch> batches(1);
+  batches[0].cursor.path = "/logs/x.jsonl";
+  batches[0].records = records;
+  auto committed = ledger->commit(batches, *pricer);
+  ASSERT_TRUE(committed) << committed.error().message;
+
+  auto zone = Zone::use("UTC");
+  ASSERT_TRUE(zone);
+  auto summary = analytics::build_summary(*ledger, {}, *zone, now);
+  ASSERT_TRUE(summary) << summary.error().message;
+  auto dashboard = analytics::build_dashboard(*ledger, {}, *zone, now);
+  ASSERT_TRUE(dashboard) << dashboard.error().message;
+  const std::string page = cli::dashboard_page(*summary, *dashboard, *zone);
+
+  const fs::path work = fs::temp_directory_path() / fmt::format("tally-html-browser-{}", getpid());
+  fs::remove_all(work);
+  fs::create_directories(work);
+  const fs::path plain = work / "dashboard.html";
+  write_file(plain, page);
+
+  // 1. The page as written: loads, logs nothing, requests nothing.
+  const BrowserRun first = load_in_chromium(chromium, plain, work);
+  ASSERT_EQ(first.status, 0) << "chromium failed:\n" << first.log;
+  EXPECT_NE(first.dom.find("<svg id=\"daily\""), std::string::npos) << first.dom.substr(0, 500);
+  for (const std::string& line : page_problems(first.log)) {
+    ADD_FAILURE() << "chromium reported: " << line;
+  }
+
+  // 2. With the checking script.
+  const std::string csp = "content=\"default-src 'none'; style-src 'unsafe-inline'\"";
+  const std::size_t csp_at = page.find(csp);
+  ASSERT_NE(csp_at, std::string::npos) << "the page lost its Content-Security-Policy";
+  std::string checked = page;
+  checked.replace(csp_at, csp.size(),
+                  "content=\"default-src 'none'; style-src 'unsafe-inline'; script-src "
+                  "'unsafe-inline'\"");
+  const std::size_t body_end = checked.rfind("</body>");
+  ASSERT_NE(body_end, std::string::npos);
+  checked.insert(body_end, kCheckScript);
+  const fs::path with_script = work / "checked.html";
+  write_file(with_script, checked);
+  const BrowserRun second = load_in_chromium(chromium, with_script, work);
+  ASSERT_EQ(second.status, 0) << "chromium failed:\n" << second.log;
+  const std::string marker = "<pre id=\"tally-check\">";
+  const std::size_t result = second.dom.find(marker);
+  ASSERT_NE(result, std::string::npos) << "the checking script did not run:\n" << second.log;
+  const std::string line = second.dom.substr(
+      result + marker.size(), second.dom.find("</pre>", result) - result - marker.size());
+  SCOPED_TRACE(line);
+  std::printf("chromium: %s\n", line.c_str());
+
+  EXPECT_EQ(result_field(line, "errors"), 0);
+  EXPECT_EQ(result_field(line, "resources"), 0);
+  EXPECT_EQ(result_field(line, "injected"), 0);  // the hostile project names stayed text
+  // Daily: one segment per (day, model) with usage; all 12 days are within the 30.
+  EXPECT_EQ(result_field(line, "daily"), static_cast<int>(cells.size()));
+  EXPECT_EQ(result_field(line, "daily_all"), static_cast<int>(cells.size()));
+  // Projects: 7, fewer than the top 8, so no "other" bar.
+  EXPECT_EQ(result_field(line, "projects"), 7);
+  EXPECT_EQ(result_field(line, "projects_all"), 7);
+  // Concurrency: one bar per busy hour of the last 7 days (12:00 on each day with usage).
+  EXPECT_EQ(result_field(line, "concurrency"), static_cast<int>(busy_hours.size()));
+  EXPECT_EQ(result_field(line, "concurrency_all"), static_cast<int>(busy_hours.size()));
+  for (const std::string& l : page_problems(second.log)) {
+    ADD_FAILURE() << "chromium reported: " << l;
+  }
+  fs::remove_all(work);
+}
+
+}  // namespace
+}  // namespace tally
