@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Debian packages tally needs to build and test, if any are missing.
-# Everything comes from Debian 12's own archive; nothing is downloaded at build time.
+# Installs the Debian packages tally needs to build (and with --test, to test), if any are
+# missing. Everything comes from Debian 12's own archive; nothing is downloaded at build time.
 set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config ccache
   libsimdjson-dev libsqlite3-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev
-  chromium  # tests/render/html_browser_test loads the HTML report headless
 )
+if [ "${1:-}" = "--test" ]; then
+  # tests/render/html_browser_test loads the HTML report in headless Chromium.
+  packages+=(chromium)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -5,7 +5,7 @@
 # TALLY_TEST_FAST=1 skips the sanitizer pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh
+bash scripts/deps.sh --test
 
 jobs=$(nproc 2>/dev/null || echo 2)
 

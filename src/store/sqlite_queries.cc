@@ -131,17 +131,17 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
     row.first_ts = std::min(row.first_ts, bucket);
     row.last_ts = std::max(row.last_ts, bucket + kBucketMs - 1);
   }));
-  std::vector<std::pair<std::tuple<std::int64_t, std::string_view, std::string_view,
-                                   std::string_view, std::string_view>,
-                        AggregateRow*>>
-      order;
+  // Views into `names` (its strings never move), so sorting copies no text.
+  using SortKey = std::tuple<std::int64_t, std::string_view, std::string_view, std::string_view,
+                             std::string_view>;
+  std::vector<std::pair<SortKey, AggregateRow*>> order;
   order.reserve(groups.size());
   for (auto& [key, row] : groups) {
     if (row.requests > 0) {  // rows emptied by deletes stay in the rollup at zero
-      order.emplace_back(std::make_tuple(std::get<0>(key), names.name(std::get<1>(key)),
-                                         names.name(std::get<2>(key)), names.name(std::get<3>(key)),
-                                         names.name(std::get<4>(key))),
-                         &row);
+      order.emplace_back(
+          SortKey(std::get<0>(key), names.name(std::get<1>(key)), names.name(std::get<2>(key)),
+                  names.name(std::get<3>(key)), names.name(std::get<4>(key))),
+          &row);
     }
   }
   // In the order of the texts, as SQL's GROUP BY gave them: callers sum the rows, and the
