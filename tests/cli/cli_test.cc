@@ -16,6 +16,8 @@
 #include <string>
 #include <tuple>
 
+#include "support/shell.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -43,17 +45,9 @@ Result run_tally(const std::string& home, const std::string& data_dir, const std
       "env -i HOME='{}' TALLY_DATA_DIR='{}' TZ=UTC PATH=/usr/bin:/bin {} '{}' {} 2>'{}'", home,
       data_dir, extra, TALLY_BINARY, args, err_file.string());
   Result run;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) {
-    return run;
-  }
-  char buf[65536];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) {
-    run.out.append(buf, n);
-  }
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const tally::test::ShellRun shell = tally::test::run_shell(cmd);
+  run.out = shell.out;
+  run.exit_code = shell.exit_code;
   run.err = slurp(err_file.string());
   fs::remove(err_file);
   return run;
@@ -348,8 +342,7 @@ TEST(CliPricesTest, PlansAndTheStandardSpeedWhatIf) {
   EXPECT_EQ(bad.exit_code, 2);
   // A plan tally does not know is an error that names the file and the known plans.
   std::ofstream(config) << "plan = \"claude-max-50x\"\n";
-  Result bad_plan =
-      run_tally(home, data.str(), "models", fmt::format("TALLY_CONFIG='{}'", config));
+  Result bad_plan = run_tally(home, data.str(), "models", fmt::format("TALLY_CONFIG='{}'", config));
   EXPECT_EQ(bad_plan.exit_code, 1);
   EXPECT_NE(bad_plan.err.find("config.toml"), std::string::npos) << bad_plan.err;
   EXPECT_NE(bad_plan.err.find("claude-max-20x"), std::string::npos) << bad_plan.err;

@@ -13,6 +13,8 @@
 #include <sstream>
 #include <string>
 
+#include "support/shell.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -62,17 +64,9 @@ class HtmlCliTest : public ::testing::Test {
         "PATH=/usr/bin:/bin '{}' {} 2>'{}'",
         kHome, (dir_ / "data").string(), TALLY_BINARY, args, err.string());
     TallyRun run;
-    std::FILE* pipe = popen(cmd.c_str(), "r");
-    if (pipe == nullptr) {
-      return run;
-    }
-    char buf[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) {
-      run.out.append(buf, n);
-    }
-    const int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const tally::test::ShellRun shell = tally::test::run_shell(cmd);
+    run.out = shell.out;
+    run.exit_code = shell.exit_code;
     run.err = slurp(err);
     return run;
   }

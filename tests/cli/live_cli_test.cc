@@ -18,6 +18,8 @@
 #include <string>
 #include <thread>
 
+#include "support/shell.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -52,17 +54,9 @@ RunResult run_tally(const std::string& home, const std::string& data_dir, const 
       "env -i HOME='{}' TALLY_DATA_DIR='{}' TZ=UTC PATH=/usr/bin:/bin '{}' {} <'{}' 2>'{}'", home,
       data_dir, TALLY_BINARY, args, input_file, err_file.string());
   RunResult run;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) {
-    return run;
-  }
-  char buf[65536];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) {
-    run.out.append(buf, n);
-  }
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const tally::test::ShellRun shell = tally::test::run_shell(cmd);
+  run.out = shell.out;
+  run.exit_code = shell.exit_code;
   run.err = slurp(err_file.string());
   fs::remove(err_file);
   return run;

@@ -15,6 +15,8 @@
 #include <sstream>
 #include <string>
 
+#include "support/shell.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -48,17 +50,9 @@ class SessionCliTest : public ::testing::Test {
         fmt::format("env -i HOME='{}' TALLY_DATA_DIR='{}' TZ=UTC PATH=/usr/bin:/bin '{}' {} 2>'{}'",
                     home, (dir_ / data).string(), TALLY_BINARY, args, err.string());
     TallyRun run;
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    if (pipe == nullptr) {
-      return run;
-    }
-    char buf[65536];
-    size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) {
-      run.out.append(buf, n);
-    }
-    const int status = ::pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const tally::test::ShellRun shell = tally::test::run_shell(cmd);
+    run.out = shell.out;
+    run.exit_code = shell.exit_code;
     std::ifstream in(err);
     std::stringstream s;
     s << in.rdbuf();

@@ -33,6 +33,7 @@
 #include "core/time.h"
 #include "pricing/factory.h"
 #include "store/sqlite_ledger.h"
+#include "support/shell.h"
 
 namespace tally {
 namespace {
@@ -86,17 +87,9 @@ BrowserRun load_in_chromium(const std::string& chromium, const fs::path& page,
       "--dump-dom 'file://{}' 2>'{}'",
       chromium, (work / "profile").string(), page.string(), log.string());
   BrowserRun run;
-  std::FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) {
-    return run;
-  }
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) {
-    run.dom.append(buf, n);
-  }
-  const int raw = pclose(pipe);
-  run.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  const test::ShellRun shell = test::run_shell(cmd);
+  run.dom = shell.out;
+  run.status = shell.exit_code;
   run.log = read_file(log);
   return run;
 }
