@@ -81,12 +81,6 @@ render::Grid timeline_grid(const std::vector<analytics::ConcurrencyStep>& steps,
   return grid;
 }
 
-std::string json_text(std::string_view s) {
-  std::string out;
-  render::append_json_string(s, out);
-  return out;
-}
-
 int run_concurrency(const ConcurrencyOptions& o) {
   auto idle = analytics::parse_duration(o.idle);
   if (!idle) {
@@ -110,7 +104,7 @@ int run_concurrency(const ConcurrencyOptions& o) {
     if (format == render::Format::json) {
       std::string body;
       render::render_grid_json(grid, ro.compact, ro.compact ? 0 : 1, body);
-      out = render::json_object({{"timezone", json_text(ctx->zone->name())},
+      out = render::json_object({{"timezone", render::json_string(ctx->zone->name())},
                                  {"idle_minutes", std::to_string(*idle / 60000)},
                                  {"timeline", body}},
                                 ro.compact) +
@@ -146,7 +140,7 @@ std::string render_concurrency(const analytics::ConcurrencySummary& summary, Tim
     render::render_grid_json(days, compact, indent, d);
     render::render_grid_json(projects, compact, indent, p);
     render::render_grid_json(hours, compact, indent, h);
-    out = render::json_object({{"timezone", json_text(zone.name())},
+    out = render::json_object({{"timezone", render::json_string(zone.name())},
                                {"idle_minutes", std::to_string(idle_limit / 60000)},
                                {"max_in_flight", std::to_string(summary.max_in_flight)},
                                {"days", d},

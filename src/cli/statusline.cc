@@ -10,6 +10,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "render/json_renderer.h"
+
 namespace tally::cli {
 namespace {
 
@@ -19,21 +21,6 @@ std::string dom_string(simdjson::dom::element parent, std::string_view key) {
     return "";
   }
   return std::string(v);
-}
-
-std::string json_escape(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 template <typename T>
@@ -296,10 +283,10 @@ std::string format_status(const StatusFacts& f, bool color) {
 
 std::string status_json(const StatusFacts& f) {
   return fmt::format(
-      "{{\"model\": \"{}\", \"session_cost_usd\": {}, \"session_unpriced\": {}, "
+      "{{\"model\": {}, \"session_cost_usd\": {}, \"session_unpriced\": {}, "
       "\"today_cost_usd\": {:.6f}, \"today_unpriced\": {}, \"burn_usd_per_hour\": {}, "
       "\"context_tokens\": {}, \"context_window\": {}, \"context_percent\": {}}}\n",
-      json_escape(f.model),
+      render::json_string(f.model),
       f.session_found ? fmt::format("{:.6f}", f.session_cost) : std::string("null"),
       f.session_unpriced, f.today_cost, f.today_unpriced,
       f.burn_per_hour ? fmt::format("{:.6f}", *f.burn_per_hour) : std::string("null"),

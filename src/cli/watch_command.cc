@@ -29,6 +29,7 @@
 #include "cli/dir_watcher.h"
 #include "cli/statusline.h"
 #include "ingest/ingest.h"
+#include "render/json_renderer.h"
 #include "sources/adapter.h"
 
 namespace tally::cli {
@@ -109,21 +110,6 @@ std::string iso_or_null(std::optional<TimeMs> t) {
 }
 
 std::string num_or_null(std::optional<double> v) { return v ? fmt::format("{:.6f}", *v) : "null"; }
-
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 Result<Panel> build_panel(store::Ledger& ledger, const Zone& zone, const store::RecordFilter& base,
                           TimeMs now) {
@@ -269,8 +255,8 @@ std::string panel_json(const Panel& p, bool demo) {
   for (std::size_t i = 0; i < p.in_flight.size(); ++i) {
     const InFlight& f = p.in_flight[i];
     fmt::format_to(it, "{}{{\"session\": {}, \"agent\": \"{}\", \"project\": {}, \"last\": {}}}",
-                   i == 0 ? "" : ", ", json_string(f.session), agent_name(f.agent),
-                   json_string(f.project), iso_or_null(f.last));
+                   i == 0 ? "" : ", ", render::json_string(f.session), agent_name(f.agent),
+                   render::json_string(f.project), iso_or_null(f.last));
   }
   out += "], \"recent\": [";
   for (std::size_t i = 0; i < p.recent.size(); ++i) {
@@ -278,8 +264,8 @@ std::string panel_json(const Panel& p, bool demo) {
     fmt::format_to(it,
                    "{}{{\"session\": {}, \"project\": {}, \"cost_usd\": {:.6f}, \"tokens\": {}, "
                    "\"last\": {}}}",
-                   i == 0 ? "" : ", ", json_string(s.session), json_string(s.project), s.cost_usd,
-                   s.tokens, iso_or_null(s.last));
+                   i == 0 ? "" : ", ", render::json_string(s.session),
+                   render::json_string(s.project), s.cost_usd, s.tokens, iso_or_null(s.last));
   }
   out += "]}\n";
   return out;

@@ -82,6 +82,12 @@ class JsonWriter {
 
 }  // namespace
 
+std::string json_string(std::string_view text) {
+  std::string out;
+  append_json_string(text, out);
+  return out;
+}
+
 void append_json_string(std::string_view text, std::string& out) {
   out.push_back('"');
   for (std::size_t pos = 0; pos < text.size();) {

@@ -41,5 +41,7 @@ class JsonRenderer final : public Renderer {
 // (C0, DEL, C1) as \n \r \t \b \f or \u00XX, other characters passed through as UTF-8,
 // invalid UTF-8 replaced by U+FFFD. The result is always a valid JSON string.
 void append_json_string(std::string_view text, std::string& out);
+// The same, as a new string.
+std::string json_string(std::string_view text);
 
 }  // namespace tally::render
