@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 namespace tally::analytics {
 namespace {
@@ -14,13 +15,13 @@ constexpr std::int64_t kWarningLines = 10;
 
 struct Accumulator {
   std::vector<std::pair<std::string, std::string>> keys;
-  std::set<std::string> agents;
-  std::set<std::string> models;
+  std::set<std::string, std::less<>> agents;
+  std::set<std::string, std::less<>> models;
   Totals totals;
   TimeMs last_ts = 0;
 };
 
-std::string join(const std::set<std::string>& items) {
+std::string join(const std::set<std::string, std::less<>>& items) {
   std::string out;
   for (const std::string& s : items) {
     if (s.empty()) {
@@ -117,7 +118,17 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
   };
 
   std::map<std::vector<std::string>, Accumulator> groups;
-  for (const store::AggregateRow& row : *rows) {
+  // A daily report sees thousands of rollup rows but a few dozen groups: the group of a
+  // time bucket is found once per bucket, not once per row.
+  std::unordered_map<std::int64_t, Accumulator*> group_of_bucket;
+  auto group_of = [&](const store::AggregateRow& row) -> Accumulator& {
+    const bool by_time =
+        grouping == Grouping::day || grouping == Grouping::week || grouping == Grouping::month;
+    if (by_time) {
+      if (auto it = group_of_bucket.find(row.bucket); it != group_of_bucket.end()) {
+        return *it->second;
+      }
+    }
     std::vector<std::pair<std::string, std::string>> keys;
     switch (grouping) {
       case Grouping::day:
@@ -149,10 +160,22 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
     }
     Accumulator& acc = groups[id];
     if (grouping != Grouping::model) {
-      acc.keys = keys;
+      acc.keys = std::move(keys);
     }
-    acc.agents.insert(std::string(agent_name(row.agent)));
-    acc.models.insert(row.model);
+    if (by_time) {
+      group_of_bucket.emplace(row.bucket, &acc);
+    }
+    return acc;
+  };
+  for (const store::AggregateRow& row : *rows) {
+    Accumulator& acc = group_of(row);
+    const std::string_view agent = agent_name(row.agent);
+    if (acc.agents.find(agent) == acc.agents.end()) {
+      acc.agents.emplace(agent);
+    }
+    if (acc.models.find(row.model) == acc.models.end()) {
+      acc.models.insert(row.model);
+    }
     acc.totals.add(totals_of(row, query.standard_speed));
     acc.last_ts = std::max(acc.last_ts, row.last_ts);
   }

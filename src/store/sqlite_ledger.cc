@@ -506,7 +506,16 @@ GROUP BY l.agent, l.session_id, l.model
     del->bind(1, agent);
     del->bind(2, session);
     TALLY_TRY(del->run());
+    if (!unlogged.empty()) {
+      TALLY_TRY(write_unlogged(agent, session, unlogged, pricer));
+    }
+    return spread_reported_costs(agent, session, snaps, pricer);
+  }
 
+  // Records the session's unlogged usage (most sessions have none: the common case reads
+  // nothing more).
+  Status write_unlogged(const std::string& agent, const std::string& session,
+                        std::vector<UsageRecord>& unlogged, const pricing::Pricer& pricer) {
     // Unlogged spend belongs to the session's project and people (the root's own records
     // first, else a sub-agent's).
     auto like_rows = load_records(
@@ -526,8 +535,12 @@ GROUP BY l.agent, l.session_id, l.model
       }
       TALLY_TRY(writer->write(r, pricer.price(r)));
     }
-    TALLY_TRY(writer->flush());
+    return writer->flush();
+  }
 
+  Status spread_reported_costs(const std::string& agent, const std::string& session,
+                               const std::vector<CumulativeSnapshot>& snaps,
+                               const pricing::Pricer& pricer) {
     // Spread each model's reported cost (latest snapshot) over its records, for the models
     // the price table cannot price: there the agent's figure is the cost. Priced models need
     // no share (`prices check` compares whole sessions against the snapshots).

@@ -101,7 +101,19 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
   Interner names;
   const int none = names.id("");
   using Key = std::tuple<std::int64_t, int, int, int, int>;
-  std::map<Key, AggregateRow> groups;
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      constexpr std::uint64_t kMul = 0x100000001B3;
+      std::uint64_t h = static_cast<std::uint64_t>(std::get<0>(k));
+      for (int part : {std::get<1>(k), std::get<2>(k), std::get<3>(k), std::get<4>(k)}) {
+        h = (h ^ static_cast<std::uint32_t>(part)) * kMul;
+      }
+      return static_cast<size_t>(h ^ (h >> 29));
+    }
+  };
+  // Hashed, not ordered: the rows are put in text order below, once.
+  std::unordered_map<Key, AggregateRow, KeyHash> groups;
+  groups.reserve(1024);
   TALLY_TRY(for_each_row(*stmt, [&] {
     const std::int64_t bucket = stmt->int64(0);
     const Key key{group.time_bucket ? bucket : 0, group.agent ? names.id(stmt->text_view(1)) : none,
