@@ -13,6 +13,8 @@ namespace tally::sources {
 
 // Calls `visit(path)` for each regular file below `root` whose name ends in one of
 // `suffixes` (e.g. ".jsonl"). Depth is bounded by `max_depth`. Missing roots are no error.
+// The root's subdirectories are listed by two threads, but `visit` is called from the
+// calling thread only, in depth-first directory order, after the listing.
 void walk_files(const std::string& root, int max_depth,
                 std::initializer_list<std::string_view> suffixes,
                 const std::function<void(const std::string&)>& visit);
