@@ -197,16 +197,16 @@ Result<StatusFacts> gather_status(store::Ledger& ledger, const Zone& zone, const
   f.model = !hook.model_name.empty() ? hook.model_name : hook.model_id;
   std::string model_id = hook.model_id;
   if (!hook.session_id.empty()) {
+    // The hook is Claude Code's, and its session is a main session (its own records have
+    // it as their root): this session and its sub-agents, by the (agent, root_session)
+    // index, not by scanning every record for an id prefix.
     store::RecordFilter filter;
-    filter.session = hook.session_id;
+    filter.agent = Agent::claude;
+    filter.root_session = hook.session_id;
     auto events = ledger.events(filter);
     TALLY_TRY(events);
     TimeMs last_main = -1;
     for (const store::UsageEvent& e : *events) {
-      // The filter is a prefix match; keep exactly this session and its sub-agents.
-      if (e.session_id != hook.session_id && e.root_session != hook.session_id) {
-        continue;
-      }
       f.session_found = true;
       f.session_cost += e.cost_usd;
       f.session_unpriced = f.session_unpriced || e.cost_source == CostSource::unpriced;

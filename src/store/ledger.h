@@ -75,6 +75,9 @@ struct RecordFilter {
   std::optional<Agent> agent;
   std::string project;  // substring of the project path
   std::string session;  // id prefix (matches a session or its sub-agents)
+  // Exact root session id: the session and its sub-agents, nothing else. With `agent` set
+  // it is an index lookup (a statusline refresh), where `session` scans every record.
+  std::string root_session;
 };
 
 // Dimensions a query can group by.

@@ -19,7 +19,7 @@ namespace tally::store {
 namespace {
 
 // The WHERE clause for `filter` over `ts_column` (the usage table's ts, or the rollup's
-// bucket; the rollup has no sessions), with parameters ?1..?5 that bind_filter() binds.
+// bucket; the rollup has no sessions), with parameters ?1..?6 that bind_filter() binds.
 std::string filter_where(const RecordFilter& filter, std::string_view ts_column) {
   std::string where = "1 = 1";
   if (filter.since) {
@@ -39,6 +39,9 @@ std::string filter_where(const RecordFilter& filter, std::string_view ts_column)
         " AND (substr(session_id, 1, length(?5)) = ?5 OR substr(root_session, 1, length(?5)) = "
         "?5)";
   }
+  if (!filter.root_session.empty()) {
+    where += " AND root_session = ?6";
+  }
   return where;
 }
 
@@ -57,6 +60,9 @@ void bind_filter(Statement& stmt, const RecordFilter& filter) {
   }
   if (!filter.session.empty()) {
     stmt.bind(5, filter.session);
+  }
+  if (!filter.root_session.empty()) {
+    stmt.bind(6, filter.root_session);
   }
 }
 
@@ -176,6 +182,7 @@ Result<std::vector<AggregateRow>> query_aggregate(Database& db, const RecordFilt
   // long as the time bounds fall on its 15-minute buckets (every zone's midnight does).
   auto aligned = [](const std::optional<TimeMs>& t) { return !t || *t % kBucketMs == 0; };
   const bool rollup = !group.session && !group.root_session && filter.session.empty() &&
+                      filter.root_session.empty() &&
                       aligned(filter.since) && aligned(filter.until);
   if (rollup) {
     return aggregate_rollup(db, filter, group);

@@ -700,6 +700,30 @@ TEST_F(SqliteLedgerAggregateTest, FiltersByAgentProjectAndSessionPrefix) {
   EXPECT_EQ(total(f).tokens.input, 4 + 8);
 }
 
+TEST_F(SqliteLedgerAggregateTest, RootSessionIsAnExactMatchOfASessionAndItsSubAgents) {
+  RecordFilter f;
+  f.agent = Agent::claude;
+  f.root_session = "sess-a";  // its own records and its sub-agent's
+  EXPECT_EQ(total(f).tokens.input, 1 + 2 + 4);
+  auto events = ledger_->events(f);
+  ASSERT_TRUE(events) << events.error().message;
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[2].session_id, "sess-a/agent-1");
+  f.root_session = "sess";  // not a prefix match
+  EXPECT_EQ(total(f).requests, 0);
+  f.root_session = "sess-a/agent-1";  // a sub-agent is not a root
+  EXPECT_EQ(total(f).requests, 0);
+  f.root_session = "sess-b";
+  EXPECT_EQ(total(f).tokens.input, 8);
+  f.agent = Agent::codex;  // filters combine
+  EXPECT_EQ(total(f).requests, 0);
+  f = {};
+  f.root_session = "thread-1";
+  EXPECT_EQ(total(f).tokens.input, 16);
+  f.since = kT0 + 4 * kBucketMs;
+  EXPECT_EQ(total(f).requests, 0);
+}
+
 TEST_F(SqliteLedgerAggregateTest, EventsAreEveryRecordOldestFirstWithTheFilterApplied) {
   auto all = ledger_->events({});
   ASSERT_TRUE(all) << all.error().message;
