@@ -121,9 +121,8 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
   // A daily report sees thousands of rollup rows but a few dozen groups: the group of a
   // time bucket is found once per bucket, not once per row.
   std::unordered_map<std::int64_t, Accumulator*> group_of_bucket;
+  const bool by_time = group.time_bucket;
   auto group_of = [&](const store::AggregateRow& row) -> Accumulator& {
-    const bool by_time =
-        grouping == Grouping::day || grouping == Grouping::week || grouping == Grouping::month;
     if (by_time) {
       if (auto it = group_of_bucket.find(row.bucket); it != group_of_bucket.end()) {
         return *it->second;

@@ -26,10 +26,12 @@ struct DirCloser {
 
 // Walks `dir` (whose path is `path`, without a trailing slash) depth first. POSIX readdir
 // with d_type: a warm run walks every log directory, and std::filesystem's iterator spent
-// more on path objects than the kernel on the directories.
+// more on path objects than the kernel on the directories. With `defer_dir`, a subdirectory
+// within reach is handed to it instead of being walked.
 void walk_dir(std::string& path, int depth, int max_depth,
               std::initializer_list<std::string_view> suffixes,
-              const std::function<void(const std::string&)>& visit) {
+              const std::function<void(const std::string&)>& visit,
+              const std::function<void(const std::string&)>* defer_dir = nullptr) {
   std::unique_ptr<DIR, DirCloser> dir(opendir(path.c_str()));
   if (!dir) {
     return;  // vanished or unreadable: skipped, not an error
@@ -53,7 +55,11 @@ void walk_dir(std::string& path, int depth, int max_depth,
     }
     if (type == DT_DIR) {
       if (depth + 1 <= max_depth) {
-        walk_dir(path, depth + 1, max_depth, suffixes, visit);
+        if (defer_dir != nullptr) {
+          (*defer_dir)(path);
+        } else {
+          walk_dir(path, depth + 1, max_depth, suffixes, visit);
+        }
       }
     } else if (type == DT_REG && has_suffix(name, suffixes)) {
       // No canonicalisation here (a realpath per file dominated warm runs): ingest stats
@@ -92,38 +98,13 @@ void walk_files(const std::string& root, int max_depth,
   };
   std::vector<Entry> entries;
   size_t dirs = 0;
-  {
-    std::unique_ptr<DIR, DirCloser> dir(opendir(path.c_str()));
-    if (!dir) {
-      return;
-    }
-    while (const dirent* e = readdir(dir.get())) {
-      const std::string_view name = e->d_name;
-      if (name == "." || name == "..") {
-        continue;
-      }
-      Entry entry;
-      entry.path = path + '/' + std::string(name);
-      unsigned char type = e->d_type;
-      if (type == DT_LNK || type == DT_UNKNOWN) {
-        struct stat st {};
-        if (stat(entry.path.c_str(), &st) != 0) {
-          continue;
-        }
-        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
-      }
-      if (type == DT_DIR) {
-        if (max_depth < 1) {
-          continue;
-        }
-        entry.dir = true;
-        ++dirs;
-      } else if (type != DT_REG || !has_suffix(name, suffixes)) {
-        continue;
-      }
-      entries.push_back(std::move(entry));
-    }
-  }
+  const std::function<void(const std::string&)> defer = [&](const std::string& dir) {
+    entries.push_back(Entry{dir, true, {}});
+    ++dirs;
+  };
+  walk_dir(
+      path, 0, max_depth, suffixes,
+      [&](const std::string& file) { entries.push_back(Entry{file, false, {}}); }, &defer);
   std::atomic<size_t> next{0};
   auto work = [&] {
     std::string scratch;

@@ -6,19 +6,6 @@
 namespace tally::store {
 namespace {
 
-// The plain insert: no row changes when the id exists (sqlite3_changes() == 0).
-constexpr std::string_view kInsertUsage = R"sql(
-INSERT INTO usage (id, agent, kind, ts, session_id, parent_session_id, root_session, project,
-  model, effort, speed, service_tier, request_id, input_tokens, cache_read_tokens,
-  cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, total_tokens,
-  web_search_requests, reported_cost_usd, cost_usd, cost_source, priced_as, sidechain,
-  source_file, source_offset, source_line, user_name, machine, team, inference_geo,
-  standard_cost_usd)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-  ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)
-ON CONFLICT (id) DO NOTHING
-)sql";
-
 constexpr std::string_view kAddToRollup = R"sql(
 INSERT INTO usage_rollup (bucket, agent, model, project, cost_source, requests, input_tokens,
   cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens,

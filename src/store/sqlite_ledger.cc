@@ -459,12 +459,7 @@ GROUP BY l.agent, l.session_id, l.model
         s.source_offset = stmt->int64(1);
         s.model = stmt->text(2);
         s.ts = stmt->int64(3);
-        s.tokens.input = stmt->int64(4);
-        s.tokens.cache_read = stmt->int64(5);
-        s.tokens.cache_write = stmt->int64(6);
-        s.tokens.cache_write_1h = stmt->int64(7);
-        s.tokens.output = stmt->int64(8);
-        s.tokens.reasoning = stmt->int64(9);
+        s.tokens = read_tokens(*stmt, 4);
         s.web_search_requests = stmt->int64(10);
         if (!stmt->is_null(11)) {
           s.cost_usd = stmt->real(11);
@@ -489,12 +484,7 @@ GROUP BY l.agent, l.session_id, l.model
         LoggedUsage l;
         l.model = stmt->text(0);
         l.ts = stmt->int64(1);
-        l.tokens.input = stmt->int64(2);
-        l.tokens.cache_read = stmt->int64(3);
-        l.tokens.cache_write = stmt->int64(4);
-        l.tokens.cache_write_1h = stmt->int64(5);
-        l.tokens.output = stmt->int64(6);
-        l.tokens.reasoning = stmt->int64(7);
+        l.tokens = read_tokens(*stmt, 2);
         logged.push_back(std::move(l));
       }));
     }

@@ -138,12 +138,7 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
       row.last_ts = bucket + kBucketMs - 1;
     }
     row.requests += stmt->int64(5);
-    row.tokens.input += stmt->int64(6);
-    row.tokens.cache_read += stmt->int64(7);
-    row.tokens.cache_write += stmt->int64(8);
-    row.tokens.cache_write_1h += stmt->int64(9);
-    row.tokens.output += stmt->int64(10);
-    row.tokens.reasoning += stmt->int64(11);
+    row.tokens += read_tokens(*stmt, 6);
     row.cost_usd += stmt->real(12);
     row.standard_cost_usd += stmt->real(13);
     row.first_ts = std::min(row.first_ts, bucket);
@@ -222,12 +217,7 @@ Result<std::vector<AggregateRow>> query_aggregate(Database& db, const RecordFilt
     row.session = stmt->text(4);
     row.cost_source = parse_cost_source(stmt->text(5));
     row.requests = stmt->int64(6);
-    row.tokens.input = stmt->int64(7);
-    row.tokens.cache_read = stmt->int64(8);
-    row.tokens.cache_write = stmt->int64(9);
-    row.tokens.cache_write_1h = stmt->int64(10);
-    row.tokens.output = stmt->int64(11);
-    row.tokens.reasoning = stmt->int64(12);
+    row.tokens = read_tokens(*stmt, 7);
     row.cost_usd = stmt->real(13);
     row.first_ts = stmt->int64(14);
     row.last_ts = stmt->int64(15);
@@ -258,12 +248,7 @@ Result<std::vector<UsageEvent>> query_events(Database& db, const RecordFilter& f
     e.model = stmt->text(6);
     e.effort = stmt->text(7);
     e.speed = stmt->text(8);
-    e.tokens.input = stmt->int64(9);
-    e.tokens.cache_read = stmt->int64(10);
-    e.tokens.cache_write = stmt->int64(11);
-    e.tokens.cache_write_1h = stmt->int64(12);
-    e.tokens.output = stmt->int64(13);
-    e.tokens.reasoning = stmt->int64(14);
+    e.tokens = read_tokens(*stmt, 9);
     e.cost_usd = stmt->real(15);
     e.standard_cost_usd = stmt->real(16);
     e.cost_source = parse_cost_source(stmt->text(17));

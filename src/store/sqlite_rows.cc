@@ -18,7 +18,21 @@ CostSource parse_cost_source(const std::string& s) {
 
 Agent agent_or_claude(const std::string& s) { return parse_agent(s).value_or(Agent::claude); }
 
-const std::string_view kUpsertUsage = R"sql(
+TokenCounts read_tokens(const Statement& s, int first) {
+  TokenCounts t;
+  t.input = s.int64(first);
+  t.cache_read = s.int64(first + 1);
+  t.cache_write = s.int64(first + 2);
+  t.cache_write_1h = s.int64(first + 3);
+  t.output = s.int64(first + 4);
+  t.reasoning = s.int64(first + 5);
+  return t;
+}
+
+namespace {
+
+// The insert both statements share: the column order bind_record() binds.
+constexpr std::string_view kInsertUsageHead = R"sql(
 INSERT INTO usage (id, agent, kind, ts, session_id, parent_session_id, root_session, project,
   model, effort, speed, service_tier, request_id, input_tokens, cache_read_tokens,
   cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, total_tokens,
@@ -26,7 +40,10 @@ INSERT INTO usage (id, agent, kind, ts, session_id, parent_session_id, root_sess
   source_file, source_offset, source_line, user_name, machine, team, inference_geo,
   standard_cost_usd)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-  ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)
+  ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34))sql";
+
+const std::string kInsertUsageSql = std::string(kInsertUsageHead) + "\nON CONFLICT (id) DO NOTHING\n";
+const std::string kUpsertUsageSql = std::string(kInsertUsageHead) + R"sql(
 ON CONFLICT (id) DO UPDATE SET agent = excluded.agent, kind = excluded.kind, ts = excluded.ts,
   session_id = excluded.session_id, parent_session_id = excluded.parent_session_id,
   root_session = excluded.root_session, project = excluded.project, model = excluded.model,
@@ -46,6 +63,11 @@ ON CONFLICT (id) DO UPDATE SET agent = excluded.agent, kind = excluded.kind, ts 
 WHERE excluded.sidechain < usage.sidechain
    OR (excluded.sidechain = usage.sidechain AND excluded.total_tokens > usage.total_tokens)
 )sql";
+
+}  // namespace
+
+const std::string_view kInsertUsage = kInsertUsageSql;
+const std::string_view kUpsertUsage = kUpsertUsageSql;
 
 const std::string_view kRecordColumns =
     "id, agent, kind, ts, session_id, parent_session_id, project, model, effort, speed, "
@@ -68,12 +90,7 @@ UsageRecord read_record(const Statement& s) {
   r.speed = s.text(9);
   r.service_tier = s.text(10);
   r.request_id = s.text(11);
-  r.tokens.input = s.int64(12);
-  r.tokens.cache_read = s.int64(13);
-  r.tokens.cache_write = s.int64(14);
-  r.tokens.cache_write_1h = s.int64(15);
-  r.tokens.output = s.int64(16);
-  r.tokens.reasoning = s.int64(17);
+  r.tokens = read_tokens(s, 12);
   r.web_search_requests = s.int64(18);
   if (!s.is_null(19)) {
     r.reported_cost_usd = s.real(19);

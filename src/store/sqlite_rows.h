@@ -18,11 +18,17 @@ namespace tally::store {
 std::string root_of(const UsageRecord& r);
 CostSource parse_cost_source(const std::string& s);
 Agent agent_or_claude(const std::string& s);
+// The six token columns input, cache_read, cache_write, cache_write_1h, output, reasoning,
+// in that order from column `first`: every ledger table stores them so.
+TokenCounts read_tokens(const Statement& s, int first);
 
 // Inserts a record, or replaces the stored copy of the same id when this one is better
 // (core/usage.h better_copy, in SQL). 34 parameters, bound by bind_record(). Used through
 // RecordWriter (record_writer.h), which keeps the rollup exact.
 extern const std::string_view kUpsertUsage;
+// The plain insert with the same parameters: no row changes when the id is stored already
+// (sqlite3_changes() == 0).
+extern const std::string_view kInsertUsage;
 // The columns read_record() expects, in order.
 extern const std::string_view kRecordColumns;
 
