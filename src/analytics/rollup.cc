@@ -103,11 +103,16 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
       report.key_names = {"project"};
       break;
   }
+  if (group.time_bucket) {
+    // Days, weeks and months are made of local days: the ledger may sum a day's quarter
+    // hours before they reach here (a row per day and model, not per quarter hour).
+    group.coarsen = [&zone](std::int64_t bucket) { return zone.start_of(zone.local_date(bucket)); };
+  }
   const store::RecordFilter filter = make_filter(query, zone);
   auto rows = ledger.aggregate(filter, group);
   TALLY_TRY(rows);
 
-  // Local day per 15-minute bucket, computed once per bucket.
+  // Local day per bucket (a quarter hour, or a day's start), computed once per bucket.
   std::map<std::int64_t, Date> day_of_bucket;
   auto local_day = [&](std::int64_t bucket) {
     auto it = day_of_bucket.find(bucket);

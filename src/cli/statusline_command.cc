@@ -46,13 +46,13 @@ std::vector<sources::SourceFile> session_files(const std::string& transcript) {
     return files;
   }
   const fs::path path(transcript);
-  files.push_back({Agent::claude, transcript, path.filename().string(), false});
+  files.push_back({Agent::claude, transcript, path.filename().string(), false, std::nullopt});
   const fs::path subagents = path.parent_path() / path.stem() / "subagents";
   if (fs::is_directory(subagents, ec)) {
     for (const auto& entry : fs::directory_iterator(subagents, ec)) {
       if (entry.path().extension() == ".jsonl" && entry.is_regular_file(ec)) {
-        files.push_back(
-            {Agent::claude, entry.path().string(), entry.path().filename().string(), false});
+        files.push_back({Agent::claude, entry.path().string(), entry.path().filename().string(),
+                         false, std::nullopt});
       }
     }
   }

@@ -13,7 +13,6 @@
 #include "ingest/ingest.h"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -103,16 +102,15 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
 
   // Discovery, in a stable order (sorted by path) so the same file always gets the same
   // cursor. A file reached twice (a root listed twice, symlinks) is read once: by device and
-  // inode, first path wins. The walk and one stat() per file (two threads) run beside the
-  // cursor load from the ledger: on a run with nothing new they are the whole cost.
+  // inode, first path wins. The walk stats each file as it lists it (two threads); it runs
+  // beside the cursor load from the ledger: on a run with nothing new they are the whole cost.
   struct Found {
     sources::SourceFile file;
     const sources::Adapter* adapter = nullptr;
-    struct stat st {};
-    int stat_errno = 0;
   };
   std::vector<Found> found_files;
   std::thread discoverer([&] {
+    const PhaseTimer walk_timer("(walk+stat)");
     for (const auto& adapter : adapters) {
       for (std::string& root : adapter->roots(options.env)) {
         stats.roots.push_back(std::move(root));
@@ -128,27 +126,19 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
         }
       }
       for (sources::SourceFile& f : found) {
-        Found item;
-        item.file = std::move(f);
-        item.adapter = adapter.get();
-        found_files.push_back(std::move(item));
+        if (!f.stat) {
+          f.stat = sources::stat_path(f.path);
+        }
+        found_files.push_back(Found{std::move(f), adapter.get()});
       }
     }
     std::sort(found_files.begin(), found_files.end(),
               [](const Found& a, const Found& b) { return a.file.path < b.file.path; });
-    auto stat_range = [&](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i) {
-        if (::stat(found_files[i].file.path.c_str(), &found_files[i].st) != 0) {
-          found_files[i].stat_errno = errno;
-        }
-      }
-    };
-    const size_t half = found_files.size() / 2;
-    std::thread second(stat_range, half, found_files.size());
-    stat_range(0, half);
-    second.join();
   });
-  auto all_cursors = ledger.cursors();
+  auto all_cursors = [&] {
+    const PhaseTimer cursors_timer("(cursors)");
+    return ledger.cursors();
+  }();
   discoverer.join();
   TALLY_TRY(all_cursors);
   std::unordered_map<std::string_view, const store::FileCursor*> stored;
@@ -163,25 +153,23 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   std::vector<sources::SourceFile> files;
   std::vector<const sources::Adapter*> owner;
   std::vector<std::optional<store::FileCursor>> cursor_of;
-  std::set<std::pair<dev_t, ino_t>> identities;
+  std::set<std::pair<std::uint64_t, std::uint64_t>> identities;
   for (Found& f : found_files) {
-    if (f.stat_errno != 0) {
-      stats.file_errors.push_back(ParseProblem{
-          f.file.path, 0, 0, fmt::format("cannot stat: {}", std::strerror(f.stat_errno))});
+    const sources::FileStat& st = *f.file.stat;
+    if (st.error != 0) {
+      stats.file_errors.push_back(
+          ParseProblem{f.file.path, 0, 0, fmt::format("cannot stat: {}", std::strerror(st.error))});
       continue;
     }
-    if (!identities.emplace(f.st.st_dev, f.st.st_ino).second) {
+    if (!identities.emplace(st.device, st.inode).second) {
       continue;
     }
     ++stats.files_found;
     auto it = stored.find(f.file.path);
     if (it != stored.end()) {
       const store::FileCursor& c = *it->second;
-      const std::int64_t mtime_ns =
-          static_cast<std::int64_t>(f.st.st_mtim.tv_sec) * 1000000000LL + f.st.st_mtim.tv_nsec;
-      if (c.device == static_cast<std::uint64_t>(f.st.st_dev) &&
-          c.inode == static_cast<std::uint64_t>(f.st.st_ino) &&
-          c.size == static_cast<std::int64_t>(f.st.st_size) && c.mtime_ns == mtime_ns) {
+      if (c.device == st.device && c.inode == st.inode && c.size == st.size &&
+          c.mtime_ns == st.mtime_ns) {
         ++stats.files_unchanged;
         continue;
       }

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,7 @@
 #include "core/result.h"
 #include "core/session_facts.h"
 #include "core/usage.h"
+#include "sources/fs_walk.h"
 
 namespace tally::sources {
 
@@ -80,9 +82,10 @@ class FileParser {
 // One discovered log file.
 struct SourceFile {
   Agent agent = Agent::claude;
-  std::string path;             // as discovered (ingest dedupes by device and inode)
-  std::string file_key;         // base name (see SessionFacts)
-  bool whole_document = false;  // one JSON document, not JSONL (older Gemini *.json)
+  std::string path;              // as discovered (ingest dedupes by device and inode)
+  std::string file_key;          // base name (see SessionFacts)
+  bool whole_document = false;   // one JSON document, not JSONL (older Gemini *.json)
+  std::optional<FileStat> stat;  // taken by discovery's walk; ingest stats it when absent
 };
 
 // The environment discovery may look at: only HOME and the agents' own variables, so that

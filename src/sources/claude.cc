@@ -680,8 +680,8 @@ class ClaudeAdapter final : public Adapter {
   void discover(const DiscoveryEnv& env, std::vector<SourceFile>& out) const override {
     for (const std::string& root : roots(env)) {
       // projects/<slug>/<sid>.jsonl and projects/<slug>/<sid>/subagents/agent-<aid>.jsonl
-      walk_files(root, 4, {".jsonl"}, [&](const std::string& path) {
-        out.push_back(SourceFile{Agent::claude, path, base_name(path), false});
+      walk_files(root, 4, {".jsonl"}, [&](const std::string& path, const FileStat& st) {
+        out.push_back(SourceFile{Agent::claude, path, base_name(path), false, st});
       });
     }
   }

@@ -711,8 +711,8 @@ class CodexAdapter final : public Adapter {
 
   void discover(const DiscoveryEnv& env, std::vector<SourceFile>& out) const override {
     for (const std::string& root : roots(env)) {
-      walk_files(root, kMaxDepth, {".jsonl"}, [&](const std::string& path) {
-        out.push_back(SourceFile{Agent::codex, path, base_name(path), false});
+      walk_files(root, kMaxDepth, {".jsonl"}, [&](const std::string& path, const FileStat& st) {
+        out.push_back(SourceFile{Agent::codex, path, base_name(path), false, st});
       });
     }
   }

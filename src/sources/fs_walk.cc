@@ -1,10 +1,17 @@
 #include "sources/fs_walk.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <iterator>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -24,53 +31,88 @@ struct DirCloser {
   void operator()(DIR* d) const { closedir(d); }
 };
 
-// Walks `dir` (whose path is `path`, without a trailing slash) depth first. POSIX readdir
-// with d_type: a warm run walks every log directory, and std::filesystem's iterator spent
-// more on path objects than the kernel on the directories. With `defer_dir`, a subdirectory
-// within reach is handed to it instead of being walked.
-void walk_dir(std::string& path, int depth, int max_depth,
-              std::initializer_list<std::string_view> suffixes,
-              const std::function<void(const std::string&)>& visit,
-              const std::function<void(const std::string&)>* defer_dir = nullptr) {
-  std::unique_ptr<DIR, DirCloser> dir(opendir(path.c_str()));
-  if (!dir) {
-    return;  // vanished or unreadable: skipped, not an error
+using Visit = std::function<void(const std::string&, const FileStat&)>;
+
+FileStat to_file_stat(const struct stat& st) {
+  FileStat out;
+  out.device = static_cast<std::uint64_t>(st.st_dev);
+  out.inode = static_cast<std::uint64_t>(st.st_ino);
+  out.size = static_cast<std::int64_t>(st.st_size);
+  out.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+  return out;
+}
+
+// fstatat(2) of `name` in the open directory `dir_fd`, symlinks followed as stat(2) does.
+FileStat stat_at(int dir_fd, const char* name) {
+  struct stat st {};
+  if (fstatat(dir_fd, name, &st, 0) != 0) {
+    FileStat failed;
+    failed.error = errno;
+    return failed;
   }
-  const size_t base = path.size();
-  while (const dirent* e = readdir(dir.get())) {
+  return to_file_stat(st);
+}
+
+struct File {
+  std::string path;
+  FileStat stat;
+};
+
+struct Dir {
+  std::string path;  // no trailing slash
+  int depth = 0;
+};
+
+// Lists the directory `dir` with POSIX readdir and d_type (std::filesystem's iterator spent
+// more on path objects than the kernel on the directories): its files ending in one of
+// `suffixes` go to `files` with their stat, taken relative to the open directory (fstatat
+// spares the kernel a lookup of every component of the path); its subdirectories within
+// `max_depth` go to `dirs`. A vanished or unreadable directory is skipped, not an error:
+// it is not the user's problem until it holds logs.
+void list_dir(const Dir& dir, int max_depth, std::initializer_list<std::string_view> suffixes,
+              std::vector<File>& files, std::vector<Dir>& dirs) {
+  const int fd = open(dir.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    return;
+  }
+  std::unique_ptr<DIR, DirCloser> stream(fdopendir(fd));
+  if (!stream) {
+    close(fd);
+    return;
+  }
+  while (const dirent* e = readdir(stream.get())) {
     const std::string_view name = e->d_name;
     if (name == "." || name == "..") {
       continue;
     }
-    path.resize(base);
-    path += '/';
-    path += name;
     unsigned char type = e->d_type;
+    FileStat target;  // a symlink's or an entry of unknown type's, taken to learn its type
+    bool have_target = false;
     if (type == DT_LNK || type == DT_UNKNOWN) {
       struct stat st {};
-      if (stat(path.c_str(), &st) != 0) {
+      if (fstatat(fd, e->d_name, &st, 0) != 0) {
         continue;  // a dangling link or a vanished entry
       }
       type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+      target = to_file_stat(st);
+      have_target = true;
     }
     if (type == DT_DIR) {
-      if (depth + 1 <= max_depth) {
-        if (defer_dir != nullptr) {
-          (*defer_dir)(path);
-        } else {
-          walk_dir(path, depth + 1, max_depth, suffixes, visit);
-        }
+      if (dir.depth + 1 <= max_depth) {
+        dirs.push_back(Dir{dir.path + '/' + std::string(name), dir.depth + 1});
       }
     } else if (type == DT_REG && has_suffix(name, suffixes)) {
-      // No canonicalisation here (a realpath per file dominated warm runs): ingest stats
-      // each file and reads a file reached by two paths once, by device and inode.
-      visit(path);
+      // No canonicalisation here (a realpath per file dominated warm runs): ingest reads a
+      // file reached by two paths once, by device and inode.
+      files.push_back(
+          File{dir.path + '/' + std::string(name), have_target ? target : stat_at(fd, e->d_name)});
     }
   }
-  path.resize(base);
 }
 
 }  // namespace
+
+FileStat stat_path(const std::string& path) { return stat_at(AT_FDCWD, path.c_str()); }
 
 std::string base_name(std::string_view path) {
   const size_t slash = path.find_last_of('/');
@@ -78,8 +120,7 @@ std::string base_name(std::string_view path) {
 }
 
 void walk_files(const std::string& root, int max_depth,
-                std::initializer_list<std::string_view> suffixes,
-                const std::function<void(const std::string&)>& visit) {
+                std::initializer_list<std::string_view> suffixes, const Visit& visit) {
   if (root.empty()) {
     return;
   }
@@ -87,50 +128,54 @@ void walk_files(const std::string& root, int max_depth,
   while (path.size() > 1 && path.back() == '/') {
     path.pop_back();
   }
-  // The root's own entries first, in readdir order. Its subdirectories (Claude's projects,
-  // Codex's years) are then walked by two threads: a warm run spends most of its time
-  // listing directories, in the kernel, and that work splits well. `visit` still sees every
-  // file from this thread, in the order a plain depth-first walk gives.
-  struct Entry {
-    std::string path;
-    bool dir = false;
-    std::vector<std::string> files;  // below a directory entry
-  };
-  std::vector<Entry> entries;
-  size_t dirs = 0;
-  const std::function<void(const std::string&)> defer = [&](const std::string& dir) {
-    entries.push_back(Entry{dir, true, {}});
-    ++dirs;
-  };
-  walk_dir(
-      path, 0, max_depth, suffixes,
-      [&](const std::string& file) { entries.push_back(Entry{file, false, {}}); }, &defer);
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    std::string scratch;
-    for (size_t i = next.fetch_add(1); i < entries.size(); i = next.fetch_add(1)) {
-      Entry& entry = entries[i];
-      if (entry.dir) {
-        scratch = entry.path;
-        walk_dir(scratch, 1, max_depth, suffixes,
-                 [&](const std::string& file) { entry.files.push_back(file); });
+  // Directories wait on one stack, and two threads list them: a run with nothing new spends
+  // most of its time listing directories and stat'ing files, in the kernel, and that work
+  // splits well at any depth (Codex's sessions/YYYY/MM/DD has one directory per year at the
+  // top). The second thread starts once two directories are waiting, so a small tree costs
+  // no thread.
+  std::mutex mu;
+  std::condition_variable changed;
+  std::vector<Dir> pending{Dir{path, 0}};
+  int busy = 0;
+  std::vector<File> found[2];
+  std::optional<std::thread> helper;
+  std::function<void(std::vector<File>&)> work;
+  work = [&](std::vector<File>& files) {
+    std::vector<Dir> subdirs;
+    std::unique_lock lock(mu);
+    for (;;) {
+      changed.wait(lock, [&] { return !pending.empty() || busy == 0; });
+      if (pending.empty()) {
+        return;  // nothing waiting and nobody listing: the walk is done
       }
+      const Dir dir = std::move(pending.back());
+      pending.pop_back();
+      ++busy;
+      lock.unlock();
+      subdirs.clear();
+      list_dir(dir, max_depth, suffixes, files, subdirs);
+      lock.lock();
+      --busy;
+      for (Dir& d : subdirs) {
+        pending.push_back(std::move(d));
+      }
+      if (!helper && pending.size() >= 2 && &files == &found[0]) {
+        helper.emplace([&] { work(found[1]); });
+      }
+      changed.notify_all();
     }
   };
-  if (dirs >= 2) {
-    std::thread helper(work);
-    work();
-    helper.join();
-  } else {
-    work();
+  work(found[0]);
+  if (helper) {
+    helper->join();
   }
-  for (const Entry& entry : entries) {
-    if (!entry.dir) {
-      visit(entry.path);
-    }
-    for (const std::string& file : entry.files) {
-      visit(file);
-    }
+  // Sorted by path, so the order does not depend on which thread listed what.
+  std::vector<File>& all = found[0];
+  all.insert(all.end(), std::make_move_iterator(found[1].begin()),
+             std::make_move_iterator(found[1].end()));
+  std::sort(all.begin(), all.end(), [](const File& a, const File& b) { return a.path < b.path; });
+  for (const File& file : all) {
+    visit(file.path, file.stat);
   }
 }
 

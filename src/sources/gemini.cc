@@ -532,16 +532,17 @@ class GeminiAdapter final : public Adapter {
 
   void discover(const DiscoveryEnv& env, std::vector<SourceFile>& out) const override {
     for (const std::string& root : roots(env)) {
-      walk_files(root, kMaxDepth, {".jsonl", ".json"}, [&](const std::string& path) {
-        namespace fs = std::filesystem;
-        const fs::path p(path);
-        const std::string name = p.filename().string();
-        // tmp/ also holds logs, checkpoints and shell history: only chats/session-* are chats.
-        if (!name.starts_with("session-") || p.parent_path().filename() != "chats") {
-          return;
-        }
-        out.push_back(SourceFile{Agent::gemini, path, name, ends_with(name, ".json")});
-      });
+      walk_files(
+          root, kMaxDepth, {".jsonl", ".json"}, [&](const std::string& path, const FileStat& st) {
+            namespace fs = std::filesystem;
+            const fs::path p(path);
+            const std::string name = p.filename().string();
+            // tmp/ also holds logs, checkpoints and shell history: only chats/session-* are chats.
+            if (!name.starts_with("session-") || p.parent_path().filename() != "chats") {
+              return;
+            }
+            out.push_back(SourceFile{Agent::gemini, path, name, ends_with(name, ".json"), st});
+          });
     }
   }
 

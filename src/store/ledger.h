@@ -16,6 +16,7 @@
 // * Nothing is ever deleted because a source file disappeared.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -88,10 +89,15 @@ struct GroupBy {
   bool project = false;
   bool root_session = false;  // sub-agents roll into the session that spawned them
   bool session = false;       // each session, sub-agents apart
+  // With time_bucket, optional: maps a 15-minute bucket to a coarser one (a report's local
+  // day), and the ledger may then merge the buckets that map alike into one row whose
+  // `bucket` is the mapped value. A daily report so gets a row per day and model instead of
+  // one per quarter hour. Callers must accept either grain (the ledger may not merge).
+  std::function<std::int64_t(std::int64_t)> coarsen;
 };
 
 struct AggregateRow {
-  std::int64_t bucket = 0;  // start of the 15-minute bucket, ms
+  std::int64_t bucket = 0;  // start of the 15-minute bucket, ms (or GroupBy::coarsen of it)
   Agent agent = Agent::claude;
   std::string model;
   std::string project;

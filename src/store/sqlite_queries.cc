@@ -103,9 +103,31 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
   TALLY_TRY(stmt);
   bind_filter(*stmt, filter);
   // Texts become small numbers as they are first seen (a report sees a handful of agents,
-  // models and cost sources and some projects), so grouping compares integers.
+  // models and cost sources and some projects), so grouping compares integers. Rows come in
+  // the rollup's key order, so a column's text mostly repeats the row before: that is
+  // checked first, which spares most rows the hashing.
   Interner names;
   const int none = names.id("");
+  struct LastText {
+    std::string text;
+    int id = -1;
+  };
+  auto id_of = [&names](LastText& last, std::string_view text) {
+    if (last.id < 0 || text != last.text) {
+      last.text.assign(text);
+      last.id = names.id(text);
+    }
+    return last.id;
+  };
+  LastText last_agent;
+  LastText last_model;
+  LastText last_project;
+  LastText last_source;
+  // The coarser bucket, computed once per run of equal buckets (rows come in bucket order).
+  std::int64_t last_bucket = 0;
+  std::int64_t last_coarse = 0;
+  bool have_bucket = false;
+  const bool coarsen = group.time_bucket && group.coarsen;
   using Key = std::tuple<std::int64_t, int, int, int, int>;
   struct KeyHash {
     size_t operator()(const Key& k) const {
@@ -122,10 +144,21 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
   groups.reserve(1024);
   TALLY_TRY(for_each_row(*stmt, [&] {
     const std::int64_t bucket = stmt->int64(0);
-    const Key key{group.time_bucket ? bucket : 0, group.agent ? names.id(stmt->text_view(1)) : none,
-                  group.model ? names.id(stmt->text_view(2)) : none,
-                  group.project ? names.id(stmt->text_view(3)) : none,
-                  names.id(stmt->text_view(4))};
+    std::int64_t key_bucket = 0;
+    if (coarsen) {
+      if (!have_bucket || bucket != last_bucket) {
+        last_bucket = bucket;
+        last_coarse = group.coarsen(bucket);
+        have_bucket = true;
+      }
+      key_bucket = last_coarse;
+    } else if (group.time_bucket) {
+      key_bucket = bucket;
+    }
+    const Key key{key_bucket, group.agent ? id_of(last_agent, stmt->text_view(1)) : none,
+                  group.model ? id_of(last_model, stmt->text_view(2)) : none,
+                  group.project ? id_of(last_project, stmt->text_view(3)) : none,
+                  id_of(last_source, stmt->text_view(4))};
     auto [it, fresh] = groups.try_emplace(key);
     AggregateRow& row = it->second;
     if (fresh) {
@@ -177,8 +210,7 @@ Result<std::vector<AggregateRow>> query_aggregate(Database& db, const RecordFilt
   // long as the time bounds fall on its 15-minute buckets (every zone's midnight does).
   auto aligned = [](const std::optional<TimeMs>& t) { return !t || *t % kBucketMs == 0; };
   const bool rollup = !group.session && !group.root_session && filter.session.empty() &&
-                      filter.root_session.empty() &&
-                      aligned(filter.since) && aligned(filter.until);
+                      filter.root_session.empty() && aligned(filter.since) && aligned(filter.until);
   if (rollup) {
     return aggregate_rollup(db, filter, group);
   }

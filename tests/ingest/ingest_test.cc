@@ -126,7 +126,8 @@ class IngestTest : public ::testing::Test {
 
   std::map<Key, Totals> totals(store::Ledger& ledger, const store::RecordFilter& filter = {}) {
     std::map<Key, Totals> out;
-    auto rows = ledger.aggregate(filter, store::GroupBy{.agent = true, .model = true});
+    auto rows =
+        ledger.aggregate(filter, store::GroupBy{.agent = true, .model = true, .coarsen = {}});
     EXPECT_TRUE(rows) << rows.error().message;
     if (rows) {
       for (const store::AggregateRow& r : *rows) {
@@ -316,10 +317,12 @@ TEST_F(IngestTest, DeletingTheLogsLeavesEveryAggregateUnchanged) {
   ingest();
   auto by_session = [&] {
     std::map<std::string, std::string> out;
-    auto rows = ledger_->aggregate(
-        {},
-        store::GroupBy{
-            .time_bucket = true, .agent = true, .model = true, .project = true, .session = true});
+    auto rows = ledger_->aggregate({}, store::GroupBy{.time_bucket = true,
+                                                      .agent = true,
+                                                      .model = true,
+                                                      .project = true,
+                                                      .session = true,
+                                                      .coarsen = {}});
     EXPECT_TRUE(rows) << rows.error().message;
     for (const store::AggregateRow& r : *rows) {
       out[fmt::format("{} {} {} {} {}", r.bucket, agent_name(r.agent), r.model, r.project,

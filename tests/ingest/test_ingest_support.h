@@ -183,7 +183,7 @@ class FakeAdapter final : public sources::Adapter {
 
 inline sources::SourceFile fake_file(const std::string& path, bool whole_document = false) {
   return sources::SourceFile{Agent::claude, path, std::filesystem::path(path).filename().string(),
-                             whole_document};
+                             whole_document, std::nullopt};
 }
 
 }  // namespace tally::ingest::test

@@ -52,7 +52,7 @@ const std::string kSynthPath =
 const std::string kSynthSession = "11111111-2222-3333-4444-555555555555";
 
 SourceFile claude_file(const std::string& path) {
-  return SourceFile{Agent::claude, path, base_name(path), false};
+  return SourceFile{Agent::claude, path, base_name(path), false, std::nullopt};
 }
 
 SourceFile fixture(const std::string& rel) {

@@ -34,7 +34,7 @@ const std::string kC6Child =
     "rollout-2026-11-22T22-09-07-01a2054e-4c98-7e50-b59c-890d4b215a64.jsonl";
 
 SourceFile codex_file(const std::string& path) {
-  return SourceFile{Agent::codex, path, base_name(path), false};
+  return SourceFile{Agent::codex, path, base_name(path), false, std::nullopt};
 }
 
 SourceFile fixture(const std::string& name) {

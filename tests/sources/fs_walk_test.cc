@@ -1,10 +1,12 @@
-// walk_files: the files it reports, and their order, are those of a plain depth-first walk in
-// directory order, however the root's subdirectories are shared between threads.
+// walk_files: the files it reports are those of a plain depth-first walk, in path order,
+// however the directories are shared between threads, and each comes with its own stat.
 
 #include "sources/fs_walk.h"
 
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <string>
@@ -32,8 +34,7 @@ void reference_walk(const std::string& dir, int depth, int max_depth,
       if (depth + 1 <= max_depth) {
         reference_walk(path, depth + 1, max_depth, out);
       }
-    } else if (e->d_type == DT_REG && name.size() > 6 &&
-               name.substr(name.size() - 6) == ".jsonl") {
+    } else if (e->d_type == DT_REG && name.size() > 6 && name.substr(name.size() - 6) == ".jsonl") {
       out.push_back(path);
     }
   }
@@ -42,11 +43,12 @@ void reference_walk(const std::string& dir, int depth, int max_depth,
 
 std::vector<std::string> walked(const std::string& root, int max_depth) {
   std::vector<std::string> out;
-  walk_files(root, max_depth, {".jsonl"}, [&](const std::string& p) { out.push_back(p); });
+  walk_files(root, max_depth, {".jsonl"},
+             [&](const std::string& p, const FileStat&) { out.push_back(p); });
   return out;
 }
 
-TEST(FsWalkTest, ManySubdirectoriesGiveTheDepthFirstOrder) {
+TEST(FsWalkTest, ManySubdirectoriesGiveEveryFileInPathOrder) {
   test::TempDir tmp;
   const std::string root = tmp.path() + "/projects";
   // Files at the root between directories, nested sub-agent folders, other suffixes.
@@ -63,12 +65,36 @@ TEST(FsWalkTest, ManySubdirectoriesGiveTheDepthFirstOrder) {
   for (int max_depth : {0, 1, 3, 4}) {
     std::vector<std::string> expected;
     reference_walk(root, 0, max_depth, expected);
+    std::sort(expected.begin(), expected.end());
     const std::vector<std::string> got = walked(root, max_depth);
     EXPECT_EQ(got, expected) << "max_depth " << max_depth;
   }
   // At depth 3 the sub-agent files are found and the deeper one is not.
   const std::vector<std::string> got = walked(root, 3);
   EXPECT_EQ(got.size(), 1U + 12U * 5U * 2U);
+}
+
+// Codex's shape: one directory per year at the top, the files four levels down. The two
+// threads share the walk below the top; repeated, so a race in the hand-over would show.
+TEST(FsWalkTest, ANarrowTopAndDeepFilesGiveEveryFile) {
+  test::TempDir tmp;
+  const std::string root = tmp.path() + "/sessions";
+  for (int month = 10; month <= 11; ++month) {
+    for (int day = 1; day <= 20; ++day) {
+      for (int f = 0; f < 3; ++f) {
+        test::write_file(
+            fmt::format("{}/2026/{}/{:02}/rollout-{}-{}-{}.jsonl", root, month, day, month, day, f),
+            "{}\n");
+      }
+    }
+  }
+  std::vector<std::string> expected;
+  reference_walk(root, 0, 4, expected);
+  std::sort(expected.begin(), expected.end());
+  ASSERT_EQ(expected.size(), 2U * 20U * 3U);
+  for (int round = 0; round < 20; ++round) {
+    EXPECT_EQ(walked(root, 4), expected) << "round " << round;
+  }
 }
 
 TEST(FsWalkTest, MissingRootAndTrailingSlash) {
@@ -79,6 +105,49 @@ TEST(FsWalkTest, MissingRootAndTrailingSlash) {
   std::vector<std::string> got = walked(tmp.path() + "/", 4);
   std::sort(got.begin(), got.end());
   EXPECT_EQ(got, (std::vector<std::string>{tmp.path() + "/a/x.jsonl", tmp.path() + "/b/y.jsonl"}));
+}
+
+// The stat each file comes with is the one stat(2) gives for its path, through symlinked
+// files and directories too, so ingest can trust it to tell an unchanged file.
+TEST(FsWalkTest, EachFileComesWithItsStat) {
+  test::TempDir tmp;
+  const std::string root = tmp.path() + "/projects";
+  test::write_file(root + "/top.jsonl", std::string(10, 'x'));
+  for (int p = 0; p < 4; ++p) {
+    for (int s = 0; s < 3; ++s) {
+      test::write_file(fmt::format("{}/proj-{}/s{}.jsonl", root, p, s),
+                       std::string(static_cast<size_t>(100 * p + s), 'y'));
+    }
+  }
+  test::write_file(tmp.path() + "/elsewhere/real.jsonl", std::string(777, 'z'));
+  test::write_file(tmp.path() + "/elsewhere-dir/inner.jsonl", std::string(55, 'w'));
+  ASSERT_EQ(symlink((tmp.path() + "/elsewhere/real.jsonl").c_str(),
+                    (root + "/proj-1/linked.jsonl").c_str()),
+            0);
+  ASSERT_EQ(symlink((tmp.path() + "/elsewhere-dir").c_str(), (root + "/linked-dir").c_str()), 0);
+  size_t seen = 0;
+  bool saw_linked_file = false;
+  bool saw_linked_dir = false;
+  walk_files(root, 4, {".jsonl"}, [&](const std::string& path, const FileStat& got) {
+    ++seen;
+    saw_linked_file |= path.ends_with("/linked.jsonl");
+    saw_linked_dir |= path.ends_with("/linked-dir/inner.jsonl");
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0) << path;
+    EXPECT_EQ(got.error, 0) << path;
+    EXPECT_EQ(got.device, static_cast<std::uint64_t>(st.st_dev)) << path;
+    EXPECT_EQ(got.inode, static_cast<std::uint64_t>(st.st_ino)) << path;
+    EXPECT_EQ(got.size, static_cast<std::int64_t>(st.st_size)) << path;
+    EXPECT_EQ(got.mtime_ns,
+              static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec)
+        << path;
+  });
+  EXPECT_EQ(seen, 1U + 4U * 3U + 2U);
+  EXPECT_TRUE(saw_linked_file);
+  EXPECT_TRUE(saw_linked_dir);
+  // stat_path reports a missing file by errno, not by zeros that look like an empty file.
+  EXPECT_EQ(stat_path(root + "/absent.jsonl").error, ENOENT);
+  EXPECT_EQ(stat_path(root + "/top.jsonl").size, 10);
 }
 
 }  // namespace

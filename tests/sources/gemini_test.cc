@@ -25,7 +25,7 @@ const std::string kG2 = "/.gemini/tmp/g2-shell/chats/session-2026-11-22T22-07-ee
 const std::string kG2Session = "ee6519bf-73cc-4c4e-9197-07f08e4b78ee";
 
 SourceFile gemini_file(const std::string& path) {
-  return SourceFile{Agent::gemini, path, base_name(path), path.ends_with(".json")};
+  return SourceFile{Agent::gemini, path, base_name(path), path.ends_with(".json"), std::nullopt};
 }
 
 SourceFile fixture(const std::string& relative) {

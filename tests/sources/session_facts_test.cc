@@ -44,7 +44,7 @@ const std::string kG2 =
     test::real_home() + "/.gemini/tmp/g2-shell/chats/session-2026-11-22T22-07-ee6519bf.jsonl";
 
 SessionFacts facts_of(const Adapter& adapter, const std::string& path, std::string_view text) {
-  const SourceFile file{adapter.agent(), path, base_name(path), false};
+  const SourceFile file{adapter.agent(), path, base_name(path), false, std::nullopt};
   const ParseOutput out = test::parse_text(adapter, file, text);
   EXPECT_TRUE(out.problems.empty()) << ::testing::PrintToString(describe(out.problems));
   EXPECT_EQ(out.sessions.size(), 1u) << path;
@@ -65,7 +65,7 @@ std::string join_lines(const std::vector<std::string>& lines) {
 
 // Reading `text` in two runs split at every line gives exactly the facts of one read.
 void expect_resumable(const Adapter& adapter, const std::string& path, const std::string& text) {
-  const SourceFile file{adapter.agent(), path, base_name(path), false};
+  const SourceFile file{adapter.agent(), path, base_name(path), false, std::nullopt};
   const ParseOutput once = test::parse_text(adapter, file, text);
   ASSERT_EQ(once.sessions.size(), 1u);
   const size_t n = test::split_lines(text).size();

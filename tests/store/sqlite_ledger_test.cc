@@ -552,7 +552,7 @@ TEST_F(SqliteLedgerTest, AgentReportedCostSpreadSumsExactlyToTheSnapshotCost) {
   ASSERT_TRUE(ledger_->reconcile(pricer_));
   double sum = 0;
   std::int64_t requests = 0;
-  for (const AggregateRow& r : rows({}, GroupBy{.model = true})) {
+  for (const AggregateRow& r : rows({}, GroupBy{.model = true, .coarsen = {}})) {
     if (r.model == "unknown-opus") {
       EXPECT_EQ(r.cost_source, CostSource::agent_reported);
       sum += r.cost_usd;
@@ -752,7 +752,7 @@ TEST_F(SqliteLedgerAggregateTest, EventsAreEveryRecordOldestFirstWithTheFilterAp
 
 TEST_F(SqliteLedgerAggregateTest, GroupsByModelAgentProjectAndSessions) {
   std::map<std::string, std::int64_t> by_model;
-  for (const AggregateRow& r : rows({}, GroupBy{.model = true})) {
+  for (const AggregateRow& r : rows({}, GroupBy{.model = true, .coarsen = {}})) {
     by_model[r.model] += r.tokens.input;
     EXPECT_EQ(r.project, "");
   }
@@ -760,27 +760,28 @@ TEST_F(SqliteLedgerAggregateTest, GroupsByModelAgentProjectAndSessions) {
             (std::map<std::string, std::int64_t>{{"gpt-5.5", 16}, {"haiku", 2}, {"opus", 13}}));
 
   std::map<Agent, std::int64_t> by_agent;
-  for (const AggregateRow& r : rows({}, GroupBy{.agent = true})) {
+  for (const AggregateRow& r : rows({}, GroupBy{.agent = true, .coarsen = {}})) {
     by_agent[r.agent] += r.requests;
   }
   EXPECT_EQ(by_agent, (std::map<Agent, std::int64_t>{{Agent::claude, 4}, {Agent::codex, 1}}));
 
   std::map<std::string, std::int64_t> by_project;
-  for (const AggregateRow& r : rows({}, GroupBy{.project = true})) {
+  for (const AggregateRow& r : rows({}, GroupBy{.project = true, .coarsen = {}})) {
     by_project[r.project] += r.tokens.input;
   }
   EXPECT_EQ(by_project,
             (std::map<std::string, std::int64_t>{{"/work/app", 23}, {"/work/other", 8}}));
 
   std::map<std::string, std::int64_t> by_root;
-  for (const AggregateRow& r : rows({}, GroupBy{.root_session = true})) {
+  for (const AggregateRow& r : rows({}, GroupBy{.root_session = true, .coarsen = {}})) {
     by_root[r.session] += r.tokens.input;
   }
   EXPECT_EQ(by_root,
             (std::map<std::string, std::int64_t>{{"sess-a", 7}, {"sess-b", 8}, {"thread-1", 16}}));
 
   std::map<std::string, std::int64_t> by_session;
-  for (const AggregateRow& r : rows({}, GroupBy{.root_session = true, .session = true})) {
+  for (const AggregateRow& r :
+       rows({}, GroupBy{.root_session = true, .session = true, .coarsen = {}})) {
     by_session[r.session] += r.tokens.input;
   }
   EXPECT_EQ(by_session,
@@ -789,7 +790,7 @@ TEST_F(SqliteLedgerAggregateTest, GroupsByModelAgentProjectAndSessions) {
 
   // Two dimensions at once.
   std::map<std::pair<Agent, std::string>, std::int64_t> by_agent_model;
-  for (const AggregateRow& r : rows({}, GroupBy{.agent = true, .model = true})) {
+  for (const AggregateRow& r : rows({}, GroupBy{.agent = true, .model = true, .coarsen = {}})) {
     by_agent_model[{r.agent, r.model}] += r.requests;
   }
   EXPECT_EQ(by_agent_model.size(), 3u);
@@ -798,7 +799,7 @@ TEST_F(SqliteLedgerAggregateTest, GroupsByModelAgentProjectAndSessions) {
 
 TEST_F(SqliteLedgerAggregateTest, GroupsByFifteenMinuteUtcBuckets) {
   std::map<std::int64_t, std::int64_t> by_bucket;
-  for (const AggregateRow& r : rows({}, GroupBy{.time_bucket = true})) {
+  for (const AggregateRow& r : rows({}, GroupBy{.time_bucket = true, .coarsen = {}})) {
     by_bucket[r.bucket] += r.tokens.input;
     EXPECT_LE(r.bucket, r.first_ts);
     EXPECT_LT(r.last_ts, r.bucket + kBucketMs);
@@ -809,10 +810,34 @@ TEST_F(SqliteLedgerAggregateTest, GroupsByFifteenMinuteUtcBuckets) {
                                                              {kT0 + 3 * kBucketMs, 16}}));
 }
 
+// A coarser grain merges the quarter hours that map alike: a row per coarse bucket (and
+// model), its sums those of its quarter hours, its first and last times still the records'.
+TEST_F(SqliteLedgerAggregateTest, CoarsenMergesBucketsThatMapAlike) {
+  const auto half_hours = [](std::int64_t bucket) { return bucket - bucket % (2 * kBucketMs); };
+  ASSERT_EQ(kT0 % (2 * kBucketMs), 0) << "the fixture's first bucket starts a half hour";
+  GroupBy coarse{.time_bucket = true, .model = true, .coarsen = half_hours};
+  std::map<std::pair<std::int64_t, std::string>, std::int64_t> got;
+  for (const AggregateRow& r : rows({}, coarse)) {
+    EXPECT_TRUE(got.emplace(std::pair(r.bucket, r.model), r.tokens.input).second)
+        << "one row per coarse bucket and model";
+    EXPECT_LE(r.bucket, r.first_ts);
+    EXPECT_LT(r.last_ts, r.bucket + 2 * kBucketMs);
+  }
+  // The same sums from the quarter-hour rows, merged here.
+  std::map<std::pair<std::int64_t, std::string>, std::int64_t> expected;
+  for (const AggregateRow& r :
+       rows({}, GroupBy{.time_bucket = true, .model = true, .coarsen = {}})) {
+    expected[{half_hours(r.bucket), r.model}] += r.tokens.input;
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_LT(got.size(), rows({}, GroupBy{.time_bucket = true, .model = true, .coarsen = {}}).size())
+      << "the fixture must have buckets to merge";
+}
+
 TEST_F(SqliteLedgerAggregateTest, CostSourcesAreSeparateRows) {
   commit({batch(cursor_at("/y.jsonl", 10), std::nullopt,
                 {record("u", kT0, 100, 0, "sess-c", "unknown-z")})});
-  const std::vector<AggregateRow> r = rows({}, GroupBy{.model = true});
+  const std::vector<AggregateRow> r = rows({}, GroupBy{.model = true, .coarsen = {}});
   std::int64_t unpriced = 0;
   for (const AggregateRow& row : r) {
     if (row.cost_source == CostSource::unpriced) {
