@@ -256,26 +256,47 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     }
   };
 
-  std::vector<store::FileBatch> pending;
-  std::int64_t pending_records = 0;
+  // Batches are applied to an open write transaction as they arrive, so the committing
+  // thread works from the first file on; the transaction commits after every
+  // batch_records records or batch_files files (few large commits: each rewrites the pages
+  // it shares with the others), and at the end. Applied batches are freed by a worker.
+  std::unique_ptr<store::LedgerWrite> open_write;
+  std::vector<store::FileBatch> applied;
+  std::int64_t open_records = 0;
+  std::int64_t open_files = 0;
   std::chrono::steady_clock::duration commit_time{};
+  auto apply = [&](store::FileBatch&& batch) -> Status {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (!open_write) {
+      auto begun = ledger.begin_write(pricer);
+      TALLY_TRY(begun);
+      open_write = std::move(*begun);
+    }
+    auto done = open_write->apply(std::span<store::FileBatch>(&batch, 1));
+    commit_time += std::chrono::steady_clock::now() - t0;
+    TALLY_TRY(done);
+    stats.stale_batches += done->stale_batches;
+    open_records += static_cast<std::int64_t>(batch.records.size());
+    ++open_files;
+    applied.push_back(std::move(batch));
+    if (applied.size() >= 64) {
+      std::lock_guard<std::mutex> lock(mu);
+      garbage.push_back(std::move(applied));
+      applied = {};
+    }
+    return ok();
+  };
   auto flush = [&]() -> Status {
-    if (pending.empty()) {
+    if (!open_write) {
       return ok();
     }
     const auto t0 = std::chrono::steady_clock::now();
-    auto committed = ledger.commit(pending, pricer);
+    const Status committed = open_write->commit();
+    open_write.reset();
     commit_time += std::chrono::steady_clock::now() - t0;
     TALLY_TRY(committed);
-    stats.stale_batches += committed->stale_batches;
-    // The committing thread is the bottleneck of a cold run: the records' many small
-    // allocations (made by the workers) are handed back to be freed by a worker.
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      garbage.push_back(std::move(pending));
-    }
-    pending = {};
-    pending_records = 0;
+    open_records = 0;
+    open_files = 0;
     return ok();
   };
 
@@ -310,14 +331,12 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     store::FileBatch& batch = *item.result->batch;
     stats.records += static_cast<std::int64_t>(batch.records.size());
     stats.new_problems += static_cast<std::int64_t>(batch.problems.size());
-    pending_records += static_cast<std::int64_t>(batch.records.size());
-    pending.push_back(std::move(batch));
-    if (pending_records >= options.batch_records ||
-        static_cast<std::int64_t>(pending.size()) >= options.batch_files) {
+    failure = apply(std::move(batch));
+    if (failure && (open_records >= options.batch_records || open_files >= options.batch_files)) {
       failure = flush();
-      if (!failure) {
-        break;
-      }
+    }
+    if (!failure) {
+      break;
     }
   }
   shutdown();

@@ -31,11 +31,13 @@ struct Identity {
 struct IngestOptions {
   sources::DiscoveryEnv env;
   Identity identity;
-  // Commit after this many records or files, whichever comes first.
-  // Few large commits: each rewrites the B-tree pages it shares with the others (interior
-  // pages, indexes, the rollup), so a cold run of 1 GB is three or four commits.
-  std::int64_t batch_records = 20000;
-  std::int64_t batch_files = 1024;
+  // Commit after this many records or files, whichever comes first. Batches are applied
+  // to the open transaction as they arrive; a commit makes them durable. Few large commits:
+  // each rewrites the B-tree pages it shares with the others (interior pages, indexes, the
+  // rollup), so a cold run of 1 GB is one or two commits. The bound keeps a huge first
+  // ingest saving its progress, and lets another process's writes in, every ~50k records.
+  std::int64_t batch_records = 50000;
+  std::int64_t batch_files = 2048;
   // Scanning threads; 0 = one per core.
   unsigned threads = 0;
   // When not empty, only these files are considered and nothing is discovered (a

@@ -5,9 +5,10 @@
 // team server later, behind this same interface.
 //
 // Contracts every implementation keeps:
-// * commit() is atomic: a file's records, snapshots, facts, problems and its cursor land
-//   together or not at all, so a run killed at any moment leaves totals that the next run
-//   completes exactly (never double counts: records are keyed by their stable ids).
+// * commit() is atomic (and so is a LedgerWrite's commit): a file's records, snapshots,
+//   facts, problems and its cursor land together or not at all, so a run killed at any moment
+//   leaves totals that the next run completes exactly (never double counts: records are keyed by
+//   their stable ids).
 // * Records are upserted by id. Of two copies, the main-chain one wins over a sidechain
 //   replay; between equals, the one with the larger token total (agent-logs.md §2 rule 1).
 // * Sessions touched by a commit are marked dirty in the same transaction, and
@@ -17,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -67,6 +69,18 @@ struct CommitStats {
   std::int64_t files = 0;
   std::int64_t records = 0;
   std::int64_t stale_batches = 0;  // dropped: another process had already applied them
+};
+
+// One write transaction over several calls (Ledger::begin_write). Destroying it without
+// commit() rolls back everything it applied.
+class LedgerWrite {
+ public:
+  virtual ~LedgerWrite() = default;
+  // Applies `batches` as Ledger::commit does, inside the transaction: nothing is visible
+  // to other readers, or durable, before commit().
+  virtual Result<CommitStats> apply(std::span<FileBatch> batches) = 0;
+  // Makes everything applied so far durable and visible at once. Call once.
+  virtual Status commit() = 0;
 };
 
 // Which records a query covers. Empty fields do not filter.
@@ -166,6 +180,11 @@ class Ledger {
   // Applies `batches` in one transaction, pricing new records with `pricer`.
   virtual Result<CommitStats> commit(std::span<FileBatch> batches,
                                      const pricing::Pricer& pricer) = 0;
+  // Opens a write transaction (taking the write lock, waiting for another process's) that
+  // batches are applied to as they arrive; they land together at its commit(). A cold
+  // ingest's committing thread so works while the workers read, instead of idling until a
+  // commit's worth of batches is queued. Records without a cost are priced with `pricer`.
+  virtual Result<std::unique_ptr<LedgerWrite>> begin_write(const pricing::Pricer& pricer) = 0;
   // Settles every dirty session: unlogged records from snapshots, agent-reported cost
   // shares, prices. Returns how many sessions it settled.
   virtual Result<std::int64_t> reconcile(const pricing::Pricer& pricer) = 0;

@@ -1,10 +1,10 @@
 // The SQLite ledger (see ledger.h for the contracts).
 //
 // Writes follow leveldb's db_bench_sqlite3 advice: WAL, prepared statements reused for a
-// whole batch, one transaction per batch. Each commit takes the write lock up front
-// (BEGIN IMMEDIATE) so that two tally processes (a statusline and a report, say) queue
-// instead of failing, and re-checks every file's cursor inside the transaction so a batch
-// another process already applied is dropped, not counted twice.
+// whole batch, many batches per transaction (sqlite_write.h). Each write takes the write
+// lock up front (BEGIN IMMEDIATE) so that two tally processes (a statusline and a report,
+// say) queue instead of failing, and re-checks every file's cursor inside the transaction
+// so a batch another process already applied is dropped, not counted twice.
 
 #include "store/sqlite_ledger.h"
 
@@ -20,6 +20,7 @@
 #include "store/sqlite_db.h"
 #include "store/sqlite_queries.h"
 #include "store/sqlite_rows.h"
+#include "store/sqlite_write.h"
 
 namespace tally::store {
 namespace {
@@ -61,121 +62,24 @@ class SqliteLedger final : public Ledger {
   }
 
   Result<std::optional<FileCursor>> cursor(const std::string& path) override {
-    return read_cursor(path, /*with_state=*/true);
+    return read_file_cursor(db_, path, /*with_state=*/true);
   }
 
-  Result<std::vector<FileCursor>> cursors() override { return read_cursors("", "", false); }
+  Result<std::vector<FileCursor>> cursors() override {
+    return read_file_cursors(db_, "", "", /*with_state=*/false);
+  }
+
+  Result<std::unique_ptr<LedgerWrite>> begin_write(const pricing::Pricer& pricer) override {
+    return begin_sqlite_write(db_, pricer);
+  }
 
   Result<CommitStats> commit(std::span<FileBatch> batches, const pricing::Pricer& pricer) override {
-    CommitStats stats;
-    auto tx = Transaction::begin(db_);
-    TALLY_TRY(tx);
-    auto writer = RecordWriter::open(db_);
-    TALLY_TRY(writer);
-    auto snap = db_.prepare_cached(
-        "INSERT OR REPLACE INTO snapshots (source_file, source_offset, model, agent, session_id, "
-        "ts, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, "
-        "output_tokens, reasoning_tokens, web_search_requests, cost_usd) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
-    TALLY_TRY(snap);
-    auto facts = db_.prepare_cached(kInsertFacts);
-    TALLY_TRY(facts);
-    auto problem = db_.prepare_cached(
-        "INSERT OR REPLACE INTO problems (path, line, offset, what) VALUES (?1, ?2, ?3, ?4)");
-    TALLY_TRY(problem);
-    auto dirty = db_.prepare_cached(
-        "INSERT OR IGNORE INTO dirty_sessions (agent, session_id) VALUES (?1, ?2)");
-    TALLY_TRY(dirty);
-    auto save_cursor = db_.prepare_cached(
-        "INSERT OR REPLACE INTO files (path, agent, device, inode, size, mtime_ns, read_offset, "
-        "lines, head_hash, head_len, parser_state) VALUES "
-        "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-    TALLY_TRY(save_cursor);
-
-    std::set<std::pair<Agent, std::string>> dirty_sessions;
-    for (FileBatch& batch : batches) {
-      auto current = read_cursor(batch.cursor.path, /*with_state=*/false);
-      TALLY_TRY(current);
-      // Stale: another process moved the cursor since this batch was read, or (a fresh
-      // read) already applied exactly these bytes; applying again would only redo work.
-      const bool already_applied =
-          !batch.base && *current && (*current)->inode == batch.cursor.inode &&
-          (*current)->offset == batch.cursor.offset &&
-          (*current)->head_hash == batch.cursor.head_hash &&
-          (*current)->size == batch.cursor.size && (*current)->mtime_ns == batch.cursor.mtime_ns;
-      if (!same_cursor(*current, batch.base) || already_applied) {
-        ++stats.stale_batches;
-        continue;
-      }
-      if (!batch.base && *current) {
-        // Read again from the start: the path's problems and facts are recomputed. Records
-        // and snapshots stay (nothing is lost when a log shrinks or vanishes). A path without
-        // a cursor has no rows yet: they commit together.
-        TALLY_TRY(delete_path_rows(batch.cursor.path));
-      }
-      const std::pair<Agent, std::string>* last_dirty = nullptr;
-      const bool priced = batch.costs.size() == batch.records.size();
-      for (size_t i = 0; i < batch.records.size(); ++i) {
-        const UsageRecord& r = batch.records[i];
-        TALLY_TRY(writer->write(r, priced ? batch.costs[i] : pricer.price(r)));
-        const std::string& root = r.parent_session_id.empty() ? r.session_id : r.parent_session_id;
-        if (last_dirty == nullptr || last_dirty->first != r.agent || last_dirty->second != root) {
-          last_dirty = &*dirty_sessions.emplace(r.agent, root).first;
-        }
-        ++stats.records;
-      }
-      for (const CumulativeSnapshot& s : batch.snapshots) {
-        snap->bind(1, s.source_file);
-        snap->bind(2, s.source_offset);
-        snap->bind(3, s.model);
-        snap->bind(4, agent_name(s.agent));
-        snap->bind(5, s.session_id);
-        snap->bind(6, s.ts);
-        snap->bind(7, s.tokens.input);
-        snap->bind(8, s.tokens.cache_read);
-        snap->bind(9, s.tokens.cache_write);
-        snap->bind(10, s.tokens.cache_write_1h);
-        snap->bind(11, s.tokens.output);
-        snap->bind(12, s.tokens.reasoning);
-        snap->bind(13, s.web_search_requests);
-        snap->bind(14, s.cost_usd);
-        TALLY_TRY(snap->run());
-        dirty_sessions.emplace(s.agent, s.session_id);
-      }
-      for (const SessionFacts& f : batch.sessions) {
-        bind_facts(*facts, f, batch.cursor.path);
-        TALLY_TRY(facts->run());
-      }
-      for (const ParseProblem& p : batch.problems) {
-        problem->bind(1, p.file);
-        problem->bind(2, p.line);
-        problem->bind(3, p.offset);
-        problem->bind(4, p.what);
-        TALLY_TRY(problem->run());
-      }
-      const FileCursor& c = batch.cursor;
-      save_cursor->bind(1, c.path);
-      save_cursor->bind(2, agent_name(c.agent));
-      save_cursor->bind(3, static_cast<std::int64_t>(c.device));
-      save_cursor->bind(4, static_cast<std::int64_t>(c.inode));
-      save_cursor->bind(5, c.size);
-      save_cursor->bind(6, c.mtime_ns);
-      save_cursor->bind(7, c.offset);
-      save_cursor->bind(8, c.lines);
-      save_cursor->bind(9, static_cast<std::int64_t>(c.head_hash));
-      save_cursor->bind(10, c.head_len);
-      save_cursor->bind(11, c.parser_state);
-      TALLY_TRY(save_cursor->run());
-      ++stats.files;
-    }
-    for (const auto& [agent, session] : dirty_sessions) {
-      dirty->bind(1, agent_name(agent));
-      dirty->bind(2, session);
-      TALLY_TRY(dirty->run());
-    }
-    TALLY_TRY(writer->flush());
-    TALLY_TRY(tx->commit());
-    return stats;
+    auto write = begin_write(pricer);
+    TALLY_TRY(write);
+    auto stats = (*write)->apply(batches);
+    TALLY_TRY(stats);
+    TALLY_TRY((*write)->commit());
+    return *stats;
   }
 
   Result<std::int64_t> reconcile(const pricing::Pricer& pricer) override {
@@ -344,69 +248,6 @@ GROUP BY l.agent, l.session_id, l.model
   }
 
  private:
-  Result<std::vector<FileCursor>> read_cursors(const std::string& where, const std::string& arg,
-                                               bool with_state) {
-    auto stmt = db_.prepare_cached(
-        std::string("SELECT path, agent, device, inode, size, mtime_ns, read_offset, lines, "
-                    "head_hash, head_len, ") +
-        (with_state ? "parser_state" : "''") + " FROM files " + where);
-    TALLY_TRY(stmt);
-    if (!arg.empty()) {
-      stmt->bind(1, arg);
-    }
-    std::vector<FileCursor> out;
-    TALLY_TRY(for_each_row(*stmt, [&] {
-      FileCursor c;
-      c.path = stmt->text(0);
-      c.agent = agent_or_claude(stmt->text(1));
-      c.device = static_cast<std::uint64_t>(stmt->int64(2));
-      c.inode = static_cast<std::uint64_t>(stmt->int64(3));
-      c.size = stmt->int64(4);
-      c.mtime_ns = stmt->int64(5);
-      c.offset = stmt->int64(6);
-      c.lines = stmt->int64(7);
-      c.head_hash = static_cast<std::uint64_t>(stmt->int64(8));
-      c.head_len = stmt->int64(9);
-      c.parser_state = stmt->text(10);
-      out.push_back(std::move(c));
-    }));
-    return out;
-  }
-
-  Result<std::optional<FileCursor>> read_cursor(const std::string& path, bool with_state) {
-    auto found = read_cursors("WHERE path = ?1", path, with_state);
-    TALLY_TRY(found);
-    if (found->empty()) {
-      return std::optional<FileCursor>();
-    }
-    return std::optional<FileCursor>(std::move(found->front()));
-  }
-
-  static bool same_cursor(const std::optional<FileCursor>& stored,
-                          const std::optional<FileCursor>& base) {
-    if (!stored || !base) {
-      // A fresh read is applied over a stored cursor only by the process that decided to
-      // restart; if another process already stored one for a fresh read, both read the same
-      // bytes and records dedupe, so applying again is harmless.
-      return true;
-    }
-    return stored->offset == base->offset && stored->inode == base->inode &&
-           stored->head_hash == base->head_hash && stored->lines == base->lines;
-  }
-
-  Status delete_path_rows(const std::string& path) {
-    // Snapshots stay: a truncated log must not shrink spend a cumulative total already
-    // proved (the ledger keeps what it has read). A re-read rewrites them by offset.
-    for (const char* sql :
-         {"DELETE FROM problems WHERE path = ?1", "DELETE FROM session_facts WHERE path = ?1"}) {
-      auto stmt = db_.prepare_cached(sql);
-      TALLY_TRY(stmt);
-      stmt->bind(1, path);
-      TALLY_TRY(stmt->run());
-    }
-    return ok();
-  }
-
   Result<std::vector<UsageRecord>> load_records(const std::string& where,
                                                 const std::vector<std::string>& args) {
     auto stmt =

@@ -42,7 +42,8 @@ INSERT INTO usage (id, agent, kind, ts, session_id, parent_session_id, root_sess
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
   ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34))sql";
 
-const std::string kInsertUsageSql = std::string(kInsertUsageHead) + "\nON CONFLICT (id) DO NOTHING\n";
+const std::string kInsertUsageSql =
+    std::string(kInsertUsageHead) + "\nON CONFLICT (id) DO NOTHING\n";
 const std::string kUpsertUsageSql = std::string(kInsertUsageHead) + R"sql(
 ON CONFLICT (id) DO UPDATE SET agent = excluded.agent, kind = excluded.kind, ts = excluded.ts,
   session_id = excluded.session_id, parent_session_id = excluded.parent_session_id,
@@ -216,6 +217,45 @@ Result<SessionFacts> read_facts(const Statement& s) {
   f.files_touched = decode_paths(s.text(20));
   f.files_touched_more = s.int64(21);
   return f;
+}
+
+Result<std::vector<FileCursor>> read_file_cursors(Database& db, const std::string& where,
+                                                  const std::string& arg, bool with_state) {
+  auto stmt = db.prepare_cached(
+      std::string("SELECT path, agent, device, inode, size, mtime_ns, read_offset, lines, "
+                  "head_hash, head_len, ") +
+      (with_state ? "parser_state" : "''") + " FROM files " + where);
+  TALLY_TRY(stmt);
+  if (!arg.empty()) {
+    stmt->bind(1, arg);
+  }
+  std::vector<FileCursor> out;
+  TALLY_TRY(for_each_row(*stmt, [&] {
+    FileCursor c;
+    c.path = stmt->text(0);
+    c.agent = agent_or_claude(stmt->text(1));
+    c.device = static_cast<std::uint64_t>(stmt->int64(2));
+    c.inode = static_cast<std::uint64_t>(stmt->int64(3));
+    c.size = stmt->int64(4);
+    c.mtime_ns = stmt->int64(5);
+    c.offset = stmt->int64(6);
+    c.lines = stmt->int64(7);
+    c.head_hash = static_cast<std::uint64_t>(stmt->int64(8));
+    c.head_len = stmt->int64(9);
+    c.parser_state = stmt->text(10);
+    out.push_back(std::move(c));
+  }));
+  return out;
+}
+
+Result<std::optional<FileCursor>> read_file_cursor(Database& db, const std::string& path,
+                                                   bool with_state) {
+  auto found = read_file_cursors(db, "WHERE path = ?1", path, with_state);
+  TALLY_TRY(found);
+  if (found->empty()) {
+    return std::optional<FileCursor>();
+  }
+  return std::optional<FileCursor>(std::move(found->front()));
 }
 
 }  // namespace tally::store

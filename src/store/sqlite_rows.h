@@ -3,13 +3,16 @@
 // How a UsageRecord maps to a row of the SQLite ledger's `usage` table and back: the one
 // place that knows the column order of the upsert and of record reads.
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 #include "core/session_facts.h"
 #include "core/usage.h"
 #include "pricing/pricer.h"
+#include "store/ledger.h"
 #include "store/sqlite_db.h"
 
 namespace tally::store {
@@ -48,5 +51,13 @@ void bind_facts(Statement& s, const SessionFacts& f, const std::string& path);
 // Reads one file's facts from a row selected with kFactsColumns. Fails on an unreadable
 // encoded list.
 Result<SessionFacts> read_facts(const Statement& s);
+
+// The stored cursors of `files` rows matching `where` (SQL after FROM files, with ?1 bound to
+// `arg` when it is not empty); parser_state is read only `with_state`.
+Result<std::vector<FileCursor>> read_file_cursors(Database& db, const std::string& where,
+                                                  const std::string& arg, bool with_state);
+// The stored cursor of `path`, or nullopt when the file was never read.
+Result<std::optional<FileCursor>> read_file_cursor(Database& db, const std::string& path,
+                                                   bool with_state);
 
 }  // namespace tally::store

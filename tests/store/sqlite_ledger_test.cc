@@ -360,6 +360,52 @@ TEST_F(SqliteLedgerTest, FailedCommitLeavesNothingBehind) {
   EXPECT_EQ(total().requests, 2);
 }
 
+// A write applies batches call by call; other connections see none of them until its
+// commit, then all of them (records, cursors, dirty sessions) at once.
+TEST_F(SqliteLedgerTest, WriteLandsItsBatchesTogetherAtCommit) {
+  auto write = ledger_->begin_write(pricer_);
+  ASSERT_TRUE(write) << write.error().message;
+  std::vector<FileBatch> first = {batch(cursor_at("/a.jsonl", 10), std::nullopt,
+                                        {record("a1", 1000, 5, 1)},
+                                        {snapshot("s1", 1000, 50, 50, 3)})};
+  std::vector<FileBatch> second = {
+      batch(cursor_at("/b.jsonl", 20), std::nullopt,
+            {record("b1", 2000, 7, 1, "s2"), record("b2", 3000, 9, 1, "s2")})};
+  auto applied = (*write)->apply(first);
+  ASSERT_TRUE(applied) << applied.error().message;
+  EXPECT_EQ(applied->records, 1);
+  applied = (*write)->apply(second);
+  ASSERT_TRUE(applied) << applied.error().message;
+  EXPECT_EQ(applied->records, 2);
+  // Another connection (query_int opens its own) sees nothing yet.
+  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM usage"), 0);
+  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM files"), 0);
+  ASSERT_TRUE((*write)->commit());
+  write->reset();
+  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM usage"), 3);
+  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM files"), 2);
+  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM dirty_sessions"), 2);
+  EXPECT_EQ(total().tokens.input, 5 + 7 + 9);
+}
+
+// A write dropped without commit leaves the ledger as it was, and usable.
+TEST_F(SqliteLedgerTest, WriteDroppedWithoutCommitLeavesNothing) {
+  commit({batch(cursor_at("/c.jsonl", 10), std::nullopt, {record("c1", 1000, 1, 1)})});
+  {
+    auto write = ledger_->begin_write(pricer_);
+    ASSERT_TRUE(write) << write.error().message;
+    std::vector<FileBatch> batches = {
+        batch(cursor_at("/a.jsonl", 10), std::nullopt, {record("a1", 1000, 5, 1)})};
+    ASSERT_TRUE((*write)->apply(batches));
+  }
+  EXPECT_EQ(query_int(path_, "SELECT COUNT(*) FROM usage"), 1);
+  auto c = ledger_->cursor("/a.jsonl");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_FALSE(c->has_value());
+  commit({batch(cursor_at("/a.jsonl", 10), std::nullopt, {record("a1", 1000, 5, 1)})});
+  EXPECT_EQ(total().requests, 2);
+}
+
 // Snapshots survive a restart: a truncated log must not shrink spend a cumulative total
 // already proved (see IngestTest.TruncatedFileKeepsWhatWasAlreadyCounted).
 TEST_F(SqliteLedgerTest, RestartBatchClearsProblemsAndFactsOfThePathButKeepsRecordsAndSnapshots) {
