@@ -70,12 +70,7 @@ Status RecordWriter::flush() {
     rollup_.bind(4, project);
     rollup_.bind(5, cost_source_name(source));
     rollup_.bind(6, s.requests);
-    rollup_.bind(7, s.tokens.input);
-    rollup_.bind(8, s.tokens.cache_read);
-    rollup_.bind(9, s.tokens.cache_write);
-    rollup_.bind(10, s.tokens.cache_write_1h);
-    rollup_.bind(11, s.tokens.output);
-    rollup_.bind(12, s.tokens.reasoning);
+    bind_tokens(rollup_, 7, s.tokens);
     rollup_.bind(13, s.cost_usd);
     rollup_.bind(14, s.standard_cost_usd);
     TALLY_TRY(rollup_.run());

@@ -29,6 +29,15 @@ TokenCounts read_tokens(const Statement& s, int first) {
   return t;
 }
 
+void bind_tokens(Statement& s, int first, const TokenCounts& t) {
+  s.bind(first, t.input);
+  s.bind(first + 1, t.cache_read);
+  s.bind(first + 2, t.cache_write);
+  s.bind(first + 3, t.cache_write_1h);
+  s.bind(first + 4, t.output);
+  s.bind(first + 5, t.reasoning);
+}
+
 namespace {
 
 // The insert both statements share: the column order bind_record() binds.
@@ -123,12 +132,7 @@ Status bind_record(Statement& s, const UsageRecord& r, const pricing::Cost& cost
   s.bind_ref(11, r.speed);
   s.bind_ref(12, r.service_tier);
   s.bind_ref(13, r.request_id);
-  s.bind(14, r.tokens.input);
-  s.bind(15, r.tokens.cache_read);
-  s.bind(16, r.tokens.cache_write);
-  s.bind(17, r.tokens.cache_write_1h);
-  s.bind(18, r.tokens.output);
-  s.bind(19, r.tokens.reasoning);
+  bind_tokens(s, 14, r.tokens);
   s.bind(20, r.tokens.total());
   s.bind(21, r.web_search_requests);
   s.bind(22, r.reported_cost_usd);

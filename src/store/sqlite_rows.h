@@ -24,6 +24,8 @@ Agent agent_or_claude(const std::string& s);
 // The six token columns input, cache_read, cache_write, cache_write_1h, output, reasoning,
 // in that order from column `first`: every ledger table stores them so.
 TokenCounts read_tokens(const Statement& s, int first);
+// Binds the six token columns, in the same order, to parameters `first`..`first + 5`.
+void bind_tokens(Statement& s, int first, const TokenCounts& t);
 
 // Inserts a record, or replaces the stored copy of the same id when this one is better
 // (core/usage.h better_copy, in SQL). 34 parameters, bound by bind_record(). Used through

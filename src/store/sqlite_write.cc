@@ -104,12 +104,7 @@ class SqliteWrite final : public LedgerWrite {
         snap_.bind(4, agent_name(s.agent));
         snap_.bind(5, s.session_id);
         snap_.bind(6, s.ts);
-        snap_.bind(7, s.tokens.input);
-        snap_.bind(8, s.tokens.cache_read);
-        snap_.bind(9, s.tokens.cache_write);
-        snap_.bind(10, s.tokens.cache_write_1h);
-        snap_.bind(11, s.tokens.output);
-        snap_.bind(12, s.tokens.reasoning);
+        bind_tokens(snap_, 7, s.tokens);
         snap_.bind(13, s.web_search_requests);
         snap_.bind(14, s.cost_usd);
         TALLY_TRY(snap_.run());
