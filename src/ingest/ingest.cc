@@ -2,9 +2,10 @@
 //
 // Threads: `workers` threads scan files (open, read new bytes, parse) in parallel, each
 // with its own ScanScratch; the calling thread alone talks to the ledger, applying batches
-// to an open write transaction as they arrive and committing every batch_records records. The queue between them is bounded by bytes of pending records, so
-// memory stays flat however large the history is; parsing of the next files overlaps the
-// SQLite writes of the previous ones.
+// to an open write transaction as they arrive and committing every batch_records records.
+// The queue between them is bounded by bytes of pending records, so memory stays flat
+// however large the history is; parsing of the next files overlaps the SQLite writes of
+// the previous ones.
 //
 // Order does not matter for correctness: records are upserted by stable id with a
 // deterministic preference (core/usage.h better_copy), and reconciliation runs once at the

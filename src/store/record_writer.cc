@@ -47,8 +47,7 @@ Result<bool> RecordWriter::write(const UsageRecord& r, const pricing::Cost& cost
     TALLY_TRY(upsert_.run());
     return false;
   }
-  Sums& s = pending_[Key{(r.ts / kBucketMs) * kBucketMs, r.agent, r.model, r.project,
-                         cost.source}];
+  Sums& s = pending_[Key{(r.ts / kBucketMs) * kBucketMs, r.agent, r.model, r.project, cost.source}];
   ++s.requests;
   s.tokens.input += r.tokens.input;
   s.tokens.cache_read += r.tokens.cache_read;
