@@ -86,8 +86,7 @@ void list_dir(const Dir& dir, int max_depth, std::initializer_list<std::string_v
       continue;
     }
     unsigned char type = e->d_type;
-    FileStat target;  // a symlink's or an entry of unknown type's, taken to learn its type
-    bool have_target = false;
+    std::optional<FileStat> target;  // taken to learn a symlink's or an unknown entry's type
     if (type == DT_LNK || type == DT_UNKNOWN) {
       struct stat st {};
       if (fstatat(fd, e->d_name, &st, 0) != 0) {
@@ -95,7 +94,6 @@ void list_dir(const Dir& dir, int max_depth, std::initializer_list<std::string_v
       }
       type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
       target = to_file_stat(st);
-      have_target = true;
     }
     if (type == DT_DIR) {
       if (dir.depth + 1 <= max_depth) {
@@ -105,7 +103,7 @@ void list_dir(const Dir& dir, int max_depth, std::initializer_list<std::string_v
       // No canonicalisation here (a realpath per file dominated warm runs): ingest reads a
       // file reached by two paths once, by device and inode.
       files.push_back(
-          File{dir.path + '/' + std::string(name), have_target ? target : stat_at(fd, e->d_name)});
+          File{dir.path + '/' + std::string(name), target ? *target : stat_at(fd, e->d_name)});
     }
   }
 }

@@ -177,9 +177,16 @@ class Ledger {
   // Every stored cursor (one query, for a whole ingest run), without parser_state: the
   // unchanged-file check needs none, and cursor() gives it for the files that changed.
   virtual Result<std::vector<FileCursor>> cursors() = 0;
-  // Applies `batches` in one transaction, pricing new records with `pricer`.
-  virtual Result<CommitStats> commit(std::span<FileBatch> batches,
-                                     const pricing::Pricer& pricer) = 0;
+  // Applies `batches` in one transaction, pricing new records with `pricer`: one
+  // begin_write, apply and commit, the same for every implementation.
+  Result<CommitStats> commit(std::span<FileBatch> batches, const pricing::Pricer& pricer) {
+    auto write = begin_write(pricer);
+    TALLY_TRY(write);
+    auto stats = (*write)->apply(batches);
+    TALLY_TRY(stats);
+    TALLY_TRY((*write)->commit());
+    return *stats;
+  }
   // Opens a write transaction (taking the write lock, waiting for another process's) that
   // batches are applied to as they arrive; they land together at its commit(). A cold
   // ingest's committing thread so works while the workers read, instead of idling until a

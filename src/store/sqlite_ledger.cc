@@ -73,15 +73,6 @@ class SqliteLedger final : public Ledger {
     return begin_sqlite_write(db_, pricer);
   }
 
-  Result<CommitStats> commit(std::span<FileBatch> batches, const pricing::Pricer& pricer) override {
-    auto write = begin_write(pricer);
-    TALLY_TRY(write);
-    auto stats = (*write)->apply(batches);
-    TALLY_TRY(stats);
-    TALLY_TRY((*write)->commit());
-    return *stats;
-  }
-
   Result<std::int64_t> reconcile(const pricing::Pricer& pricer) override {
     {
       // Most runs (a statusline refresh, a report with nothing new) have nothing to settle:

@@ -9,6 +9,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
@@ -124,9 +125,8 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
   LastText last_project;
   LastText last_source;
   // The coarser bucket, computed once per run of equal buckets (rows come in bucket order).
-  std::int64_t last_bucket = 0;
+  std::optional<std::int64_t> last_bucket;
   std::int64_t last_coarse = 0;
-  bool have_bucket = false;
   const bool coarsen = group.time_bucket && group.coarsen;
   using Key = std::tuple<std::int64_t, int, int, int, int>;
   struct KeyHash {
@@ -146,10 +146,9 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
     const std::int64_t bucket = stmt->int64(0);
     std::int64_t key_bucket = 0;
     if (coarsen) {
-      if (!have_bucket || bucket != last_bucket) {
+      if (last_bucket != bucket) {
         last_bucket = bucket;
         last_coarse = group.coarsen(bucket);
-        have_bucket = true;
       }
       key_bucket = last_coarse;
     } else if (group.time_bucket) {
