@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <thread>
 
 namespace tally::store {
@@ -110,6 +112,12 @@ Result<Database> Database::open(const std::string& path) {
   // Switching a new file to WAL needs an exclusive lock, and SQLite reports SQLITE_BUSY for
   // it without calling the busy handler: two tally processes creating the ledger at the same
   // moment would fail. Retry briefly, as Transaction::begin does.
+  //
+  // A new ledger gets 16 KB pages (an existing one keeps its own: the pragma does nothing
+  // once the file has pages). Its wide usage rows and their random-key id index split and
+  // rewrite fewer pages, and the WAL gets a quarter of the frames: a cold ingest of 1 GB of
+  // logs took 0.86x the time it took with 4 KB pages. Reads of a warm ledger did not change.
+  TALLY_TRY(out.exec("PRAGMA page_size=16384"));
   for (int attempt = 0;; ++attempt) {
     auto st = out.exec("PRAGMA journal_mode=WAL");
     if (st) {
@@ -126,8 +134,16 @@ Result<Database> Database::open(const std::string& path) {
   // cache a cold ingest spent most of its time re-reading pages. 32 MB keeps peak RSS low.
   TALLY_TRY(out.exec("PRAGMA cache_size=-32768"));
   // Checkpoint every ~16 MB of WAL instead of 4 MB: a cold ingest wrote the same interior,
-  // index and rollup pages back into the database several times over.
-  TALLY_TRY(out.exec("PRAGMA wal_autocheckpoint=4000"));
+  // index and rollup pages back into the database several times over. The threshold is in
+  // pages, whose size depends on when the ledger was made.
+  auto page_size = out.prepare_cached("PRAGMA page_size");
+  TALLY_TRY(page_size);
+  auto has_size = page_size->step();
+  TALLY_TRY(has_size);
+  const std::int64_t page_bytes =
+      *has_size ? std::max<std::int64_t>(512, page_size->int64(0)) : 4096;
+  page_size->reset();
+  TALLY_TRY(out.exec(fmt::format("PRAGMA wal_autocheckpoint={}", (16LL << 20) / page_bytes)));
   return out;
 }
 
