@@ -15,7 +15,10 @@ namespace tally::ingest {
 namespace {
 
 constexpr std::int64_t kHeadBytes = 4096;
-constexpr size_t kChunkBytes = 1 << 20;
+// Read size: small enough that a chunk is still in the core's L2 cache when it is scanned
+// and parsed (1 MB chunks were copied out to memory and read back: a cold ingest used 10%
+// more CPU with them).
+constexpr size_t kChunkBytes = 256 << 10;
 
 // Owns a file descriptor.
 class Fd {

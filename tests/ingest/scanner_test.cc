@@ -224,7 +224,7 @@ TEST_F(ScannerTest, ProblemsCarryLineNumbersAndTheScanGoesOn) {
 }
 
 TEST_F(ScannerTest, LinesAcrossChunkBoundariesArriveWholeAndPadded) {
-  // Lines of many lengths around the 1 MiB read size, including one of 1.5 MiB. Each line
+  // Lines of many lengths across the scanner's reads (256 KiB), including one of 1.5 MiB. Each line
   // says where it starts, so the offsets can be checked against the text.
   std::string text;
   std::vector<std::string> expected;
