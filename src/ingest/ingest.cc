@@ -301,7 +301,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     return ok();
   };
 
-  Status failure = ok();
+  Status status = ok();
   for (size_t done = 0; done < files.size(); ++done) {
     Scanned item;
     {
@@ -332,16 +332,16 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     store::FileBatch& batch = *item.result->batch;
     stats.records += static_cast<std::int64_t>(batch.records.size());
     stats.new_problems += static_cast<std::int64_t>(batch.problems.size());
-    failure = apply(std::move(batch));
-    if (failure && (open_records >= options.batch_records || open_files >= options.batch_files)) {
-      failure = flush();
+    status = apply(std::move(batch));
+    if (status && (open_records >= options.batch_records || open_files >= options.batch_files)) {
+      status = flush();
     }
-    if (!failure) {
+    if (!status) {
       break;
     }
   }
   shutdown();
-  TALLY_TRY(failure);
+  TALLY_TRY(status);
   TALLY_TRY(flush());
   if (options.progress) {
     options.progress(static_cast<std::int64_t>(files.size()),

@@ -136,13 +136,9 @@ Result<Database> Database::open(const std::string& path) {
   // Checkpoint every ~16 MB of WAL instead of 4 MB: a cold ingest wrote the same interior,
   // index and rollup pages back into the database several times over. The threshold is in
   // pages, whose size depends on when the ledger was made.
-  auto page_size = out.prepare_cached("PRAGMA page_size");
+  auto page_size = out.query_int("PRAGMA page_size");
   TALLY_TRY(page_size);
-  auto has_size = page_size->step();
-  TALLY_TRY(has_size);
-  const std::int64_t page_bytes =
-      *has_size ? std::max<std::int64_t>(512, page_size->int64(0)) : 4096;
-  page_size->reset();
+  const std::int64_t page_bytes = std::max<std::int64_t>(512, *page_size);  // SQLite's least
   TALLY_TRY(out.exec(fmt::format("PRAGMA wal_autocheckpoint={}", (16LL << 20) / page_bytes)));
   return out;
 }
@@ -152,6 +148,14 @@ Database::~Database() {
     sqlite3_finalize(slot->stmt);
   }
   sqlite3_close(db_);
+}
+
+Result<std::int64_t> Database::query_int(std::string_view sql) {
+  auto stmt = prepare_cached(sql);
+  TALLY_TRY(stmt);
+  auto has = stmt->step();
+  TALLY_TRY(has);
+  return *has ? stmt->int64(0) : 0;
 }
 
 Result<Statement> Database::prepare_cached(std::string_view sql) {

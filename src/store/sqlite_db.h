@@ -107,6 +107,9 @@ class Database {
   // returned Statement resets it when destroyed. Falls back to a fresh statement when the
   // cached one is still in use.
   Result<Statement> prepare_cached(std::string_view sql);
+  // The first column of the first row of `sql` (a cached statement) as an integer; 0 when
+  // it returns no row. For counts, EXISTS and integer pragmas.
+  Result<std::int64_t> query_int(std::string_view sql);
   std::string last_error() const;
   sqlite3* handle() const { return db_; }
 

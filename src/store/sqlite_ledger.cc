@@ -30,12 +30,9 @@ class SqliteLedger final : public Ledger {
   explicit SqliteLedger(Database db) : db_(std::move(db)) {}
 
   Status migrate() {
-    auto version_stmt = db_.prepare_cached("PRAGMA user_version");
-    TALLY_TRY(version_stmt);
-    auto has = version_stmt->step();
-    TALLY_TRY(has);
-    const std::int64_t version = *has ? version_stmt->int64(0) : 0;
-    version_stmt->reset();
+    auto stored_version = db_.query_int("PRAGMA user_version");
+    TALLY_TRY(stored_version);
+    const std::int64_t version = *stored_version;
     if (version > static_cast<std::int64_t>(kMigrations.size())) {
       return fail(Errc::unsupported,
                   fmt::format("the ledger has schema version {}, newer than this tally knows "
@@ -48,12 +45,9 @@ class SqliteLedger final : public Ledger {
     auto tx = Transaction::begin(db_);
     TALLY_TRY(tx);
     // Re-read inside the write lock: another process may have migrated meanwhile.
-    auto again = db_.prepare_cached("PRAGMA user_version");
+    auto again = db_.query_int("PRAGMA user_version");
     TALLY_TRY(again);
-    auto has_again = again->step();
-    TALLY_TRY(has_again);
-    std::int64_t current = *has_again ? again->int64(0) : 0;
-    again->reset();
+    std::int64_t current = *again;
     for (; current < static_cast<std::int64_t>(kMigrations.size()); ++current) {
       TALLY_TRY(db_.exec(std::string(kMigrations[static_cast<size_t>(current)])));
       TALLY_TRY(db_.exec(fmt::format("PRAGMA user_version = {}", current + 1)));
@@ -74,16 +68,12 @@ class SqliteLedger final : public Ledger {
   }
 
   Result<std::int64_t> reconcile(const pricing::Pricer& pricer) override {
-    {
-      // Most runs (a statusline refresh, a report with nothing new) have nothing to settle:
-      // they must not take the write lock or write the WAL at all.
-      auto any = db_.prepare_cached("SELECT EXISTS (SELECT 1 FROM dirty_sessions)");
-      TALLY_TRY(any);
-      auto has = any->step();
-      TALLY_TRY(has);
-      if (!*has || any->int64(0) == 0) {
-        return std::int64_t{0};
-      }
+    // Most runs (a statusline refresh, a report with nothing new) have nothing to settle:
+    // they must not take the write lock or write the WAL at all.
+    auto any = db_.query_int("SELECT EXISTS (SELECT 1 FROM dirty_sessions)");
+    TALLY_TRY(any);
+    if (*any == 0) {
+      return std::int64_t{0};
     }
     auto tx = Transaction::begin(db_);
     TALLY_TRY(tx);
@@ -133,11 +123,9 @@ class SqliteLedger final : public Ledger {
 
   Result<ProblemSummary> problems(std::int64_t limit) override {
     ProblemSummary out;
-    auto count = db_.prepare_cached("SELECT COUNT(*) FROM problems");
+    auto count = db_.query_int("SELECT COUNT(*) FROM problems");
     TALLY_TRY(count);
-    auto has = count->step();
-    TALLY_TRY(has);
-    out.total = *has ? count->int64(0) : 0;
+    out.total = *count;
     auto stmt = db_.prepare_cached(
         "SELECT path, line, offset, what FROM problems ORDER BY path, line LIMIT ?1");
     TALLY_TRY(stmt);
@@ -179,11 +167,7 @@ class SqliteLedger final : public Ledger {
   }
 
   Result<std::int64_t> record_count() override {
-    auto stmt = db_.prepare_cached("SELECT COUNT(*) FROM usage");
-    TALLY_TRY(stmt);
-    auto has = stmt->step();
-    TALLY_TRY(has);
-    return *has ? stmt->int64(0) : 0;
+    return db_.query_int("SELECT COUNT(*) FROM usage");
   }
 
   Result<std::vector<PriceCheckRow>> price_check() override {
