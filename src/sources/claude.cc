@@ -28,6 +28,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <optional>
@@ -38,6 +39,7 @@
 #include "sources/claude_content.h"
 #include "sources/fs_walk.h"
 #include "sources/json_fields.h"
+#include "sources/json_head.h"
 #include "sources/session_tools.h"
 #include "sources/state_bag.h"
 
@@ -408,21 +410,19 @@ class ClaudeParser final : public FileParser {
   }
 
   bool wants(std::string_view text) const override {
-    // Only compact lines that open with their kind are skipped; anything else (pretty
+    // Only compact lines whose head names their kind are skipped; anything else (pretty
     // printed JSON, unknown order) is parsed.
     // Attachment entries (prompt and skill snapshots, ~80% of a session's bytes) open with
     // parentUuid and isSidechain and then their top-level "attachment" object; they never
-    // carry usage, so they are skipped without being scanned.
-    if (top_level_key_early(text, "attachment")) {
-      return false;
-    }
-    constexpr std::string_view kOpen = "{\"type\":\"";
-    if (!text.starts_with(kOpen)) {
-      return true;
-    }
-    const std::string_view rest = text.substr(kOpen.size());
-    for (std::string_view kind : kSkippedKinds) {
-      if (rest.size() > kind.size() && rest.starts_with(kind) && rest[kind.size()] == '"') {
+    // carry usage. The other skipped kinds name themselves first: {"type":"queue-operation",...
+    JsonHead head(text, 512);
+    JsonHead::Member m;
+    for (bool first = true; head.next(m); first = false) {
+      if (m.key == "attachment") {
+        return false;
+      }
+      if (first && m.key == "type" && m.kind == JsonHead::Kind::string &&
+          std::find(kSkippedKinds.begin(), kSkippedKinds.end(), m.value) != kSkippedKinds.end()) {
         return false;
       }
     }

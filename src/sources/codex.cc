@@ -62,6 +62,7 @@
 #include "core/time.h"
 #include "sources/fs_walk.h"
 #include "sources/json_fields.h"
+#include "sources/json_head.h"
 #include "sources/session_tools.h"
 #include "sources/state_bag.h"
 
@@ -310,11 +311,12 @@ class CodexParser final : public FileParser {
     // (messages, tool calls and their output, reasoning) are most of a rollout's bytes and
     // carry no usage.
     // The decisions mirror on_line()/on_event(): what they ignore is skipped here.
-    const std::string_view kind = compact_string_after(line, "\"type\":\"", 160);
+    JsonHead head(line, 400);
+    const std::string_view kind = head.find_string("type");
     if (kind == "response_item") {
-      // Tool calls are the only response items the facts need; the item's own type is the
-      // first key of the payload.
-      const std::string_view item = compact_string_after(line, "\"payload\":{\"type\":\"", 200);
+      // Tool calls are the only response items the facts need.
+      const std::string_view item =
+          head.enter_object("payload") ? head.find_string("type") : std::string_view();
       return item.empty() || is_tool_item(item);
     }
     if (kind == "world_state" || kind == "inter_agent_communication_metadata") {
@@ -325,13 +327,15 @@ class CodexParser final : public FileParser {
       return true;
     }
     if (kind == "event_msg") {
-      const std::string_view event = compact_string_after(line, "\"payload\":{\"type\":\"", 200);
+      const std::string_view event =
+          head.enter_object("payload") ? head.find_string("type") : std::string_view();
       if (event == "token_count" || event == "user_message" || event == "error" ||
           event == "task_started" || event == "task_complete") {
         return true;
       }
       if (event == "item_completed") {
-        const std::string_view item = compact_string_after(line, "\"item\":{\"type\":\"", 400);
+        const std::string_view item =
+            head.enter_object("item") ? head.find_string("type") : std::string_view();
         if (!item.empty()) {
           return item == "UserMessage";
         }

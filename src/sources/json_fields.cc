@@ -76,40 +76,6 @@ std::optional<object> object_field(object obj, std::string_view key) {
   return o;
 }
 
-std::string_view compact_string_after(std::string_view line, std::string_view key_prefix,
-                                      std::size_t window) {
-  const std::string_view head = line.substr(0, window);
-  const size_t at = head.find(key_prefix);
-  if (at == std::string_view::npos) {
-    return {};
-  }
-  const size_t start = at + key_prefix.size();
-  const size_t end = head.find('"', start);
-  if (end == std::string_view::npos) {
-    return {};
-  }
-  return head.substr(start, end - start);
-}
-
-bool top_level_key_early(std::string_view line, std::string_view key, std::size_t window) {
-  if (line.empty() || line.front() != '{') {
-    return false;
-  }
-  const std::string_view head = line.substr(0, window);
-  std::string quoted;
-  quoted.reserve(key.size() + 3);
-  quoted += '"';
-  quoted += key;
-  quoted += "\":";
-  const size_t at = head.find(quoted);
-  if (at == std::string_view::npos) {
-    return false;
-  }
-  // Nothing may open a nested value before the key; strings holding '{' would also stop
-  // us, which only means the line is parsed after all.
-  return head.substr(1, at - 1).find_first_of("{[") == std::string_view::npos;
-}
-
 std::string open_line_object(simdjson::ondemand::parser& parser, simdjson::ondemand::document& doc,
                              std::string_view text, object& root) {
   simdjson::error_code err =

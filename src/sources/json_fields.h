@@ -37,18 +37,6 @@ std::int64_t as_int(value v);
 // damaged usage field is reported instead of read as 0.
 bool read_count(value v, std::int64_t& out);
 
-// Prefilter helpers: cheap looks at the first bytes of a compact JSON line, for wants().
-// They never parse; a line they cannot read is simply not skipped.
-//
-// Returns the string value of the first `"key":"` in the first `window` bytes of `line`,
-// or "" when there is none there.
-std::string_view compact_string_after(std::string_view line, std::string_view key_prefix,
-                                      std::size_t window = 256);
-// True when `key` ("attachment") is a top-level key of `line` within its first `window`
-// bytes: no '{' or '[' opens between the line's first '{' and the key, so it cannot be
-// nested. Needs compact JSON (no space before the colon).
-bool top_level_key_early(std::string_view line, std::string_view key, std::size_t window = 512);
-
 // Starts `doc` on one log line and checks that it is exactly one complete JSON object, then
 // positions `root` on it. On Demand only validates what it reads, so without this a
 // truncated line could yield half a record instead of a problem. `text` must be padded

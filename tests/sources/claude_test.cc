@@ -742,6 +742,25 @@ TEST(ClaudeAdapterTest, PrefilterNeverDropsARecordOrSnapshot) {
   }
 }
 
+TEST(ClaudeAdapterTest, PrefilterSkipsOnlyCompactLinesOfKindsWithoutUsage) {
+  const std::unique_ptr<FileParser> p = make_claude_adapter()->open(fixture(kAllFixtures[0]));
+  // Attachment entries: the top-level "attachment" member follows a few scalar members.
+  EXPECT_FALSE(p->wants(
+      R"({"parentUuid":"a","isSidechain":false,"attachment":{"type":"skill_listing"},"type":"attachment"})"));
+  EXPECT_FALSE(p->wants(R"({"type":"queue-operation","operation":"enqueue"})"));
+  EXPECT_FALSE(p->wants(R"({"type":"file-history-snapshot","messageId":"m","snapshot":{}})"));
+  // Kinds that may carry usage or facts, and lines the prefilter cannot read, are parsed.
+  EXPECT_TRUE(p->wants(R"({"type":"assistant","message":{"usage":{}}})"));
+  EXPECT_TRUE(p->wants(R"({"type":"cost-state","sessionId":"s"})"));
+  EXPECT_TRUE(p->wants(R"({"type":"queue-operations-v2","x":1})"));        // a kind not listed
+  EXPECT_TRUE(p->wants(R"({ "type": "queue-operation" })"));               // pretty printed
+  EXPECT_TRUE(p->wants(R"({"sessionId":"s","type":"queue-operation"})"));  // kind not first
+  // An "attachment" key that is not a top-level member, or only quoted inside a string.
+  EXPECT_TRUE(p->wants(R"({"parentUuid":"a","message":{"attachment":{}},"type":"user"})"));
+  EXPECT_TRUE(
+      p->wants(R"({"parentUuid":"a","note":"\"attachment\":{","type":"user","message":{}})"));
+}
+
 // Runs the parser over `text` in runs split at `splits` (line indices), each a fresh parser
 // restored from the previous one's state. Records, snapshots and problems accumulate; facts
 // are the last run's (a run's facts replace the previous ones).
