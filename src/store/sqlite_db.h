@@ -92,10 +92,14 @@ class Database {
  public:
   // Opens (creating if needed) the database at `path` (":memory:" for tests) with WAL,
   // a busy timeout for concurrent tally processes, and NORMAL sync (safe against crashes
-  // of the process; WAL keeps the file consistent).
+  // of the process; WAL keeps the file consistent). A new file starts in rollback-journal
+  // mode instead, for its first load, until end_bulk_load().
   static Result<Database> open(const std::string& path);
 
-  Database(Database&& o) noexcept : db_(o.db_), cache_(std::move(o.cache_)) { o.db_ = nullptr; }
+  Database(Database&& o) noexcept
+      : db_(o.db_), cache_(std::move(o.cache_)), bulk_load_(o.bulk_load_) {
+    o.db_ = nullptr;
+  }
   Database& operator=(Database&&) = delete;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -113,10 +117,18 @@ class Database {
   std::string last_error() const;
   sqlite3* handle() const { return db_; }
 
+  // Ends the first load of a new ledger: switches it to WAL, so that later readers never
+  // wait for a writer. Does nothing for a ledger that was not new. Not inside a transaction.
+  Status end_bulk_load();
+
  private:
   explicit Database(sqlite3* db) : db_(db) {}
+  // Puts the file in WAL mode; leaves it as it is when another process holds a lock.
+  Status use_wal();
+
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;
+  bool bulk_load_ = false;  // opened new, still in rollback-journal mode
 };
 
 // Runs a transaction: BEGIN IMMEDIATE (takes the write lock up front, so two writers queue

@@ -68,6 +68,14 @@ class SqliteLedger final : public Ledger {
   }
 
   Result<std::int64_t> reconcile(const pricing::Pricer& pricer) override {
+    // Reconcile is the last write of every ingest: a new ledger's first load is done.
+    auto settled = settle_dirty_sessions(pricer);
+    TALLY_TRY(settled);
+    TALLY_TRY(db_.end_bulk_load());
+    return settled;
+  }
+
+  Result<std::int64_t> settle_dirty_sessions(const pricing::Pricer& pricer) {
     // Most runs (a statusline refresh, a report with nothing new) have nothing to settle:
     // they must not take the write lock or write the WAL at all.
     auto any = db_.query_int("SELECT EXISTS (SELECT 1 FROM dirty_sessions)");

@@ -350,10 +350,11 @@ struct SqliteCloser {
 using Db = std::unique_ptr<sqlite3, SqliteCloser>;
 
 // Read-only, and without the checkpoint on close, so looking at a killed run's ledger leaves
-// the files exactly as the kill did for the next tally.
-Db open_readonly(const fs::path& path, std::string* why) {
+// the files exactly as the kill did for the next tally. `writable` is for a copy only.
+Db open_readonly(const fs::path& path, std::string* why, bool writable = false) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                 writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, nullptr);
   Db db(raw);
   if (rc != SQLITE_OK) {
     *why = raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
@@ -415,7 +416,30 @@ Progress inspect(const fs::path& ledger, bool check_pages = true) {
     p.error = "no ledger yet";
     return p;
   }
-  Db db = open_readonly(ledger, &p.error);
+  // A run killed during a new ledger's first load leaves a hot rollback journal, which a
+  // read-only connection cannot roll back ("attempt to write a readonly database"). That
+  // ledger is looked at on a copy, where SQLite rolls the journal back as the next tally
+  // will; the files the next run finds stay exactly as the kill left them.
+  std::unique_ptr<TempDir> copy;
+  fs::path target = ledger;
+  fs::path journal = ledger;
+  journal += "-journal";
+  std::error_code ec;
+  if (fs::exists(journal) && fs::file_size(journal, ec) > 0 && !ec) {
+    copy = std::make_unique<TempDir>("inspect");
+    target = copy->path() / ledger.filename();
+    fs::path target_journal = target;
+    target_journal += "-journal";
+    fs::copy_file(ledger, target, ec);
+    if (!ec) {
+      fs::copy_file(journal, target_journal, ec);
+    }
+    if (ec) {
+      p.error = "cannot copy the ledger: " + ec.message();
+      return p;
+    }
+  }
+  Db db = open_readonly(target, &p.error, copy != nullptr);
   if (!db) {
     return p;
   }

@@ -3,13 +3,16 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 
 #include "test_ledger_support.h"
 
-// Database::open's settings: the page size of a new ledger, and the WAL checkpoint
-// threshold that follows the page size of whichever ledger it opens.
+// Database::open's settings: the page size of a new ledger, its first load in rollback-journal
+// mode, and the WAL checkpoint threshold that follows the page size of whichever ledger it
+// opens.
 
 namespace tally::store {
 namespace {
@@ -27,19 +30,88 @@ std::int64_t pragma(Database& db, const std::string& name) {
   return value;
 }
 
+std::string journal_mode(Database& db) {
+  auto mode = db.prepare_cached("PRAGMA journal_mode");
+  EXPECT_TRUE(mode);
+  if (!mode) {
+    return "";
+  }
+  auto has = mode->step();
+  EXPECT_TRUE(has && *has);
+  return has && *has ? mode->text(0) : "";
+}
+
 TEST(SqliteDbTest, NewLedgerHasSixteenKilobytePagesAndCheckpointsEverySixteenMegabytes) {
   test::TempDir dir;
   auto db = Database::open(dir.path() + "/new.db");
   ASSERT_TRUE(db) << db.error().message;
   ASSERT_TRUE(db->exec("CREATE TABLE t (x)"));
   EXPECT_EQ(pragma(*db, "page_size"), 16384);
-  auto mode = db->prepare_cached("PRAGMA journal_mode");
-  ASSERT_TRUE(mode);
-  auto has = mode->step();
-  ASSERT_TRUE(has && *has);
-  EXPECT_EQ(mode->text(0), "wal");
-  mode->reset();
   EXPECT_EQ(pragma(*db, "wal_autocheckpoint"), (16 << 20) / 16384);
+}
+
+TEST(SqliteDbTest, NewLedgerIsLoadedWithARollbackJournalThenSwitchedToWal) {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/new.db";
+  {
+    auto db = Database::open(path);
+    ASSERT_TRUE(db) << db.error().message;
+    ASSERT_TRUE(db->exec("CREATE TABLE t (x)"));
+    ASSERT_TRUE(db->exec("INSERT INTO t VALUES (1)"));
+    EXPECT_EQ(journal_mode(*db), "delete");
+    ASSERT_TRUE(db->end_bulk_load());
+    EXPECT_EQ(journal_mode(*db), "wal");
+    ASSERT_TRUE(db->end_bulk_load());  // once is enough; again does nothing
+    EXPECT_EQ(journal_mode(*db), "wal");
+  }
+  // A load that never ended (a killed first run): the next open switches the file.
+  const std::string other = dir.path() + "/killed.db";
+  {
+    auto db = Database::open(other);
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(db->exec("CREATE TABLE t (x)"));
+  }
+  auto db = Database::open(other);
+  ASSERT_TRUE(db);
+  EXPECT_EQ(journal_mode(*db), "wal");
+  // And an existing WAL ledger stays one.
+  auto again = Database::open(path);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(journal_mode(*again), "wal");
+}
+
+TEST(SqliteDbTest, OpeningALedgerWhileAnotherProcessLoadsItWaitsInsteadOfFailing) {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/shared.db";
+  auto loader = Database::open(path);
+  ASSERT_TRUE(loader) << loader.error().message;
+  ASSERT_TRUE(loader->exec("CREATE TABLE t (x)"));
+  auto tx = Transaction::begin(*loader);
+  ASSERT_TRUE(tx);
+  ASSERT_TRUE(loader->exec("INSERT INTO t VALUES (1)"));
+
+  // The second connection cannot switch the file to WAL while the load holds it: it opens
+  // in rollback mode, and its write waits for the load's commit.
+  auto second = Database::open(path);
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(journal_mode(*second), "delete");
+  std::thread committer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_TRUE(tx->commit());
+  });
+  {
+    auto write = Transaction::begin(*second);
+    ASSERT_TRUE(write) << write.error().message;
+    EXPECT_TRUE(second->exec("INSERT INTO t VALUES (2)"));
+    EXPECT_TRUE(write->commit());
+  }
+  committer.join();
+  ASSERT_TRUE(loader->end_bulk_load());
+  EXPECT_EQ(journal_mode(*loader), "wal");
+  auto sum = second->query_int("SELECT SUM(x) FROM t");
+  ASSERT_TRUE(sum);
+  EXPECT_EQ(*sum, 3);
+  EXPECT_EQ(journal_mode(*second), "wal");  // seen by the other connection too
 }
 
 TEST(SqliteDbTest, ExistingLedgerKeepsItsPageSizeAndItsThresholdFollows) {
