@@ -415,15 +415,21 @@ class ClaudeParser final : public FileParser {
     // Attachment entries (prompt and skill snapshots, ~80% of a session's bytes) open with
     // parentUuid and isSidechain and then their top-level "attachment" object; they never
     // carry usage. The other skipped kinds name themselves first: {"type":"queue-operation",...
+    // A line that names another kind before its "attachment" member is parsed: only
+    // attachment entries are known to carry nothing.
     JsonHead head(text, 512);
     JsonHead::Member m;
+    std::string_view kind;
     for (bool first = true; head.next(m); first = false) {
       if (m.key == "attachment") {
-        return false;
+        return !kind.empty() && kind != "attachment";
       }
-      if (first && m.key == "type" && m.kind == JsonHead::Kind::string &&
-          std::find(kSkippedKinds.begin(), kSkippedKinds.end(), m.value) != kSkippedKinds.end()) {
-        return false;
+      if (m.key == "type" && m.kind == JsonHead::Kind::string) {
+        if (first &&
+            std::find(kSkippedKinds.begin(), kSkippedKinds.end(), m.value) != kSkippedKinds.end()) {
+          return false;
+        }
+        kind = m.value;
       }
     }
     return true;

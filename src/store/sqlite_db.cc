@@ -124,11 +124,15 @@ Result<Database> Database::open(const std::string& path) {
     // CPU and 0.92x the time. A kill midway is as safe: the next open rolls the hot
     // journal back. Other processes wait on the busy timeout meanwhile, as writers do
     // anyway; readers would only have seen a partial first load.
-    out.bulk_load_ = true;
+    out.wal_pending_ = true;
   } else {
-    TALLY_TRY(out.use_wal());
+    auto wal = out.use_wal();
+    TALLY_TRY(wal);
+    out.wal_pending_ = !*wal;
   }
-  TALLY_TRY(out.exec("PRAGMA synchronous=NORMAL"));
+  // NORMAL is safe against power loss in WAL mode; a rollback journal needs FULL for that
+  // (one more sync per commit, and a first load commits only a few times).
+  TALLY_TRY(out.exec(out.wal_pending_ ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"));
   TALLY_TRY(out.exec("PRAGMA temp_store=MEMORY"));
   // Random-key upserts (record ids) touch pages all over the table; with the 2 MB default
   // cache a cold ingest spent most of its time re-reading pages. 32 MB keeps peak RSS low.
@@ -143,25 +147,37 @@ Result<Database> Database::open(const std::string& path) {
   return out;
 }
 
-Status Database::use_wal() {
-  // Switching to WAL needs an exclusive lock, for which SQLite returns SQLITE_BUSY without
-  // calling the busy handler. Busy means another process has the ledger open: one loading
-  // a new ledger switches it itself when done, and a reader lets go soon. Until then this
-  // connection works in rollback mode, as safely (readers and writers wait for each other
-  // on the busy timeout), and a later open switches the file.
-  auto st = exec("PRAGMA journal_mode=WAL");
-  if (!st && sqlite3_errcode(db_) == SQLITE_BUSY) {
-    return ok();
+Result<bool> Database::use_wal() {
+  // Switching to WAL needs an exclusive lock, which SQLite may refuse with SQLITE_BUSY
+  // without calling the busy handler. Busy means another process is writing the ledger:
+  // one loading a new ledger switches it itself when done. Until then this connection works
+  // in rollback mode, as safely (readers and writers wait for each other on the busy
+  // timeout), and end_bulk_load() or a later open switches the file.
+  auto stmt = prepare("PRAGMA journal_mode=WAL");
+  TALLY_TRY(stmt);
+  auto row = stmt->step();
+  if (!row) {
+    if (sqlite3_errcode(db_) == SQLITE_BUSY) {
+      return false;
+    }
+    return Unexpected{row.error()};
   }
-  return st;
+  // The mode in force afterwards: "wal", or "memory" for an in-memory database, which
+  // has no other mode to switch to.
+  const std::string mode = *row ? stmt->text(0) : "";
+  return mode == "wal" || mode == "memory";
 }
 
-Status Database::end_bulk_load() {
-  if (!bulk_load_) {
-    return ok();
+void Database::end_bulk_load() {
+  if (!wal_pending_) {
+    return;
   }
-  bulk_load_ = false;
-  return use_wal();
+  auto wal = use_wal();
+  if (wal && *wal && exec("PRAGMA synchronous=NORMAL")) {
+    wal_pending_ = false;
+  }
+  // Otherwise the ledger stays in rollback mode, consistent and correct, and the next call
+  // (or the next process to open it) tries again: the switch is worth no failed command.
 }
 
 Database::~Database() {

@@ -93,11 +93,11 @@ class Database {
   // Opens (creating if needed) the database at `path` (":memory:" for tests) with WAL,
   // a busy timeout for concurrent tally processes, and NORMAL sync (safe against crashes
   // of the process; WAL keeps the file consistent). A new file starts in rollback-journal
-  // mode instead, for its first load, until end_bulk_load().
+  // mode instead (with FULL sync), for its first load, until end_bulk_load().
   static Result<Database> open(const std::string& path);
 
   Database(Database&& o) noexcept
-      : db_(o.db_), cache_(std::move(o.cache_)), bulk_load_(o.bulk_load_) {
+      : db_(o.db_), cache_(std::move(o.cache_)), wal_pending_(o.wal_pending_) {
     o.db_ = nullptr;
   }
   Database& operator=(Database&&) = delete;
@@ -118,17 +118,20 @@ class Database {
   sqlite3* handle() const { return db_; }
 
   // Ends the first load of a new ledger: switches it to WAL, so that later readers never
-  // wait for a writer. Does nothing for a ledger that was not new. Not inside a transaction.
-  Status end_bulk_load();
+  // wait for a writer. Also retries a switch that another process's write blocked at open.
+  // Does nothing on a WAL ledger. Never fails: a ledger left in rollback mode is as
+  // correct, and the next call or open tries again. Not inside a transaction.
+  void end_bulk_load();
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
-  // Puts the file in WAL mode; leaves it as it is when another process holds a lock.
-  Status use_wal();
+  // Puts the file in WAL mode; true when it is in WAL mode afterwards, false when another
+  // process's lock kept it as it was.
+  Result<bool> use_wal();
 
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;
-  bool bulk_load_ = false;  // opened new, still in rollback-journal mode
+  bool wal_pending_ = false;  // not in WAL mode yet: a new ledger's first load, or blocked
 };
 
 // Runs a transaction: BEGIN IMMEDIATE (takes the write lock up front, so two writers queue

@@ -747,6 +747,7 @@ TEST(ClaudeAdapterTest, PrefilterSkipsOnlyCompactLinesOfKindsWithoutUsage) {
   // Attachment entries: the top-level "attachment" member follows a few scalar members.
   EXPECT_FALSE(p->wants(
       R"({"parentUuid":"a","isSidechain":false,"attachment":{"type":"skill_listing"},"type":"attachment"})"));
+  EXPECT_FALSE(p->wants(R"({"type":"attachment","attachment":{"type":"skill_listing"}})"));
   EXPECT_FALSE(p->wants(R"({"type":"queue-operation","operation":"enqueue"})"));
   EXPECT_FALSE(p->wants(R"({"type":"file-history-snapshot","messageId":"m","snapshot":{}})"));
   // Kinds that may carry usage or facts, and lines the prefilter cannot read, are parsed.
@@ -755,6 +756,8 @@ TEST(ClaudeAdapterTest, PrefilterSkipsOnlyCompactLinesOfKindsWithoutUsage) {
   EXPECT_TRUE(p->wants(R"({"type":"queue-operations-v2","x":1})"));        // a kind not listed
   EXPECT_TRUE(p->wants(R"({ "type": "queue-operation" })"));               // pretty printed
   EXPECT_TRUE(p->wants(R"({"sessionId":"s","type":"queue-operation"})"));  // kind not first
+  // A kind that may carry usage, named before an "attachment" member.
+  EXPECT_TRUE(p->wants(R"({"type":"assistant","attachment":{},"message":{"usage":{}}})"));
   // An "attachment" key that is not a top-level member, or only quoted inside a string.
   EXPECT_TRUE(p->wants(R"({"parentUuid":"a","message":{"attachment":{}},"type":"user"})"));
   EXPECT_TRUE(

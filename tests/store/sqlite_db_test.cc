@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -59,9 +60,11 @@ TEST(SqliteDbTest, NewLedgerIsLoadedWithARollbackJournalThenSwitchedToWal) {
     ASSERT_TRUE(db->exec("CREATE TABLE t (x)"));
     ASSERT_TRUE(db->exec("INSERT INTO t VALUES (1)"));
     EXPECT_EQ(journal_mode(*db), "delete");
-    ASSERT_TRUE(db->end_bulk_load());
+    EXPECT_EQ(pragma(*db, "synchronous"), 2);  // FULL: a rollback journal needs it
+    db->end_bulk_load();
     EXPECT_EQ(journal_mode(*db), "wal");
-    ASSERT_TRUE(db->end_bulk_load());  // once is enough; again does nothing
+    EXPECT_EQ(pragma(*db, "synchronous"), 1);  // NORMAL
+    db->end_bulk_load();                       // once is enough; again does nothing
     EXPECT_EQ(journal_mode(*db), "wal");
   }
   // A load that never ended (a killed first run): the next open switches the file.
@@ -106,12 +109,42 @@ TEST(SqliteDbTest, OpeningALedgerWhileAnotherProcessLoadsItWaitsInsteadOfFailing
     EXPECT_TRUE(write->commit());
   }
   committer.join();
-  ASSERT_TRUE(loader->end_bulk_load());
+  loader->end_bulk_load();
   EXPECT_EQ(journal_mode(*loader), "wal");
   auto sum = second->query_int("SELECT SUM(x) FROM t");
   ASSERT_TRUE(sum);
   EXPECT_EQ(*sum, 3);
   EXPECT_EQ(journal_mode(*second), "wal");  // seen by the other connection too
+}
+
+TEST(SqliteDbTest, ASwitchToWalThatAnotherWriterBlockedIsTriedAgain) {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/shared.db";
+  auto loader = Database::open(path);
+  ASSERT_TRUE(loader) << loader.error().message;
+  ASSERT_TRUE(loader->exec("CREATE TABLE t (x)"));
+  // Opened while the load writes: it cannot switch the file, and it must not fail either.
+  std::optional<Database> other;
+  {
+    auto write = Transaction::begin(*loader);
+    ASSERT_TRUE(write);
+    ASSERT_TRUE(loader->exec("INSERT INTO t VALUES (1)"));
+    auto opened = Database::open(path);
+    ASSERT_TRUE(opened) << opened.error().message;
+    other.emplace(std::move(*opened));
+    EXPECT_EQ(journal_mode(*other), "delete");
+    EXPECT_EQ(pragma(*other, "synchronous"), 2);  // FULL while in rollback mode
+    // Its own attempt while the load still writes changes nothing.
+    other->end_bulk_load();
+    EXPECT_EQ(journal_mode(*other), "delete");
+    ASSERT_TRUE(write->commit());
+  }
+  other->end_bulk_load();  // the next attempt switches
+  EXPECT_EQ(journal_mode(*other), "wal");
+  EXPECT_EQ(pragma(*other, "synchronous"), 1);
+  auto sum = other->query_int("SELECT SUM(x) FROM t");
+  ASSERT_TRUE(sum);
+  EXPECT_EQ(*sum, 1);
 }
 
 TEST(SqliteDbTest, ExistingLedgerKeepsItsPageSizeAndItsThresholdFollows) {
