@@ -120,8 +120,8 @@ Result<Database> Database::open(const std::string& path) {
     // A new ledger is loaded in rollback-journal mode and switched to WAL by
     // end_bulk_load(). WAL writes every page twice (the log, then the checkpoint); a
     // rollback journal writes only the pages a transaction changes that existed before it,
-    // which for a new file is almost none. A first ingest of 1 GB of logs took 0.96x the
-    // CPU and 0.92x the time. A kill midway is as safe: the next open rolls the hot
+    // which for a new file is almost none. A first ingest of 1 GB of logs took 0.94x the
+    // CPU and 0.90x the time. A kill midway is as safe: the next open rolls the hot
     // journal back. Other processes wait on the busy timeout meanwhile, as writers do
     // anyway; readers would only have seen a partial first load.
     out.wal_pending_ = true;

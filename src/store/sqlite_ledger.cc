@@ -75,30 +75,6 @@ class SqliteLedger final : public Ledger {
     return settled;
   }
 
-  Result<std::int64_t> settle_dirty_sessions(const pricing::Pricer& pricer) {
-    // Most runs (a statusline refresh, a report with nothing new) have nothing to settle:
-    // they must not take the write lock or write the WAL at all.
-    auto any = db_.query_int("SELECT EXISTS (SELECT 1 FROM dirty_sessions)");
-    TALLY_TRY(any);
-    if (*any == 0) {
-      return std::int64_t{0};
-    }
-    auto tx = Transaction::begin(db_);
-    TALLY_TRY(tx);
-    std::vector<std::pair<std::string, std::string>> sessions;
-    {
-      auto stmt = db_.prepare_cached("SELECT agent, session_id FROM dirty_sessions");
-      TALLY_TRY(stmt);
-      TALLY_TRY(for_each_row(*stmt, [&] { sessions.emplace_back(stmt->text(0), stmt->text(1)); }));
-    }
-    for (const auto& [agent, session] : sessions) {
-      TALLY_TRY(reconcile_session(agent, session, pricer));
-    }
-    TALLY_TRY(db_.exec("DELETE FROM dirty_sessions"));
-    TALLY_TRY(tx->commit());
-    return static_cast<std::int64_t>(sessions.size());
-  }
-
   Result<std::int64_t> reprice_if_needed(const pricing::Pricer& pricer) override {
     const std::string fingerprint = pricer.fingerprint();
     auto current = meta("price_fingerprint");
@@ -262,6 +238,30 @@ GROUP BY l.agent, l.session_id, l.model
       TALLY_TRY(update->run());
     }
     return static_cast<std::int64_t>(records->size());
+  }
+
+  Result<std::int64_t> settle_dirty_sessions(const pricing::Pricer& pricer) {
+    // Most runs (a statusline refresh, a report with nothing new) have nothing to settle:
+    // they must not take the write lock or write the WAL at all.
+    auto any = db_.query_int("SELECT EXISTS (SELECT 1 FROM dirty_sessions)");
+    TALLY_TRY(any);
+    if (*any == 0) {
+      return std::int64_t{0};
+    }
+    auto tx = Transaction::begin(db_);
+    TALLY_TRY(tx);
+    std::vector<std::pair<std::string, std::string>> sessions;
+    {
+      auto stmt = db_.prepare_cached("SELECT agent, session_id FROM dirty_sessions");
+      TALLY_TRY(stmt);
+      TALLY_TRY(for_each_row(*stmt, [&] { sessions.emplace_back(stmt->text(0), stmt->text(1)); }));
+    }
+    for (const auto& [agent, session] : sessions) {
+      TALLY_TRY(reconcile_session(agent, session, pricer));
+    }
+    TALLY_TRY(db_.exec("DELETE FROM dirty_sessions"));
+    TALLY_TRY(tx->commit());
+    return static_cast<std::int64_t>(sessions.size());
   }
 
   Status reconcile_session(const std::string& agent, const std::string& session,
