@@ -14,6 +14,7 @@
 #include "ingest/ingest.h"
 
 #include <fmt/format.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
@@ -57,6 +58,49 @@ class PhaseTimer {
   const char* name_;
   bool on_;
   std::chrono::steady_clock::time_point start_;
+};
+
+// CPU time used so far by the calling thread.
+std::chrono::nanoseconds thread_cpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
+}
+
+double ms(std::chrono::nanoseconds d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
+
+// What TALLY_TIMING says about the scan+commit phase's threads: which side waited for the
+// other, and whether the scanners finished long before the committing thread (a commit
+// tail the second core cannot help with).
+struct PipelineTiming {
+  bool on = std::getenv("TALLY_TIMING") != nullptr;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  std::mutex mu;
+  std::chrono::nanoseconds scanners_cpu{};
+  std::chrono::nanoseconds scanners_waited{};   // for room in the queue (under its lock)
+  std::chrono::nanoseconds scanners_done{};     // since start, when the last one finished
+  std::chrono::nanoseconds committer_waited{};  // for a scanned file
+  std::chrono::nanoseconds committer_busy{};    // applying batches and committing
+
+  void scanner_done(std::chrono::nanoseconds cpu) {
+    if (on) {
+      const std::lock_guard<std::mutex> lock(mu);
+      scanners_cpu += cpu;
+      scanners_done = std::chrono::steady_clock::now() - start;
+    }
+  }
+  void print() const {
+    if (on) {
+      fmt::print(stderr,
+                 "tally: timing: (committer {:.3f} ms busy, {:.3f} ms waiting for files; "
+                 "scanners {:.3f} ms of CPU, {:.3f} ms waiting for queue room, done at "
+                 "{:.3f} ms)\n",
+                 ms(committer_busy), ms(committer_waited), ms(scanners_cpu), ms(scanners_waited),
+                 ms(scanners_done));
+    }
+  }
 };
 
 // One scanned file, as handed from a worker to the committing thread.
@@ -187,6 +231,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   }
 
   phase.emplace("scan+commit");
+  PipelineTiming timing;
   // Workers scan; this thread commits.
   std::mutex mu;
   std::condition_variable ready;  // a scanned file is queued
@@ -209,6 +254,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
       for (;;) {
         const size_t i = next.fetch_add(1);
         if (i >= files.size()) {
+          timing.scanner_done(timing.on ? thread_cpu() : std::chrono::nanoseconds{});
           return;
         }
         Scanned item;
@@ -229,7 +275,11 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
           bytes = approx_bytes(*item.result->batch);
         }
         std::unique_lock<std::mutex> lock(mu);
-        room.wait(lock, [&] { return stop || queued_bytes < kMaxQueuedBytes; });
+        if (!stop && queued_bytes >= kMaxQueuedBytes) {
+          const auto w0 = std::chrono::steady_clock::now();
+          room.wait(lock, [&] { return stop || queued_bytes < kMaxQueuedBytes; });
+          timing.scanners_waited += std::chrono::steady_clock::now() - w0;  // under the queue lock
+        }
         if (stop) {
           return;
         }
@@ -265,7 +315,6 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   std::vector<store::FileBatch> applied;
   std::int64_t open_records = 0;
   std::int64_t open_files = 0;
-  std::chrono::steady_clock::duration commit_time{};
   auto apply = [&](store::FileBatch&& batch) -> Status {
     const auto t0 = std::chrono::steady_clock::now();
     if (!open_write) {
@@ -274,7 +323,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
       open_write = std::move(*begun);
     }
     auto done = open_write->apply(std::span<store::FileBatch>(&batch, 1));
-    commit_time += std::chrono::steady_clock::now() - t0;
+    timing.committer_busy += std::chrono::steady_clock::now() - t0;
     TALLY_TRY(done);
     stats.stale_batches += done->stale_batches;
     open_records += static_cast<std::int64_t>(batch.records.size());
@@ -294,7 +343,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     const auto t0 = std::chrono::steady_clock::now();
     const Status committed = open_write->commit();
     open_write.reset();
-    commit_time += std::chrono::steady_clock::now() - t0;
+    timing.committer_busy += std::chrono::steady_clock::now() - t0;
     TALLY_TRY(committed);
     open_records = 0;
     open_files = 0;
@@ -306,7 +355,11 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     Scanned item;
     {
       std::unique_lock<std::mutex> lock(mu);
-      ready.wait(lock, [&] { return !queue.empty(); });
+      if (queue.empty()) {
+        const auto w0 = std::chrono::steady_clock::now();
+        ready.wait(lock, [&] { return !queue.empty(); });
+        timing.committer_waited += std::chrono::steady_clock::now() - w0;
+      }
       item = std::move(queue.front());
       queue.pop_front();
       if (item.result && item.result->batch) {
@@ -347,10 +400,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     options.progress(static_cast<std::int64_t>(files.size()),
                      static_cast<std::int64_t>(files.size()));
   }
-  if (std::getenv("TALLY_TIMING") != nullptr) {
-    fmt::print(stderr, "tally: timing: (of which commits {:.3f} ms)\n",
-               std::chrono::duration<double, std::milli>(commit_time).count());
-  }
+  timing.print();
   phase.emplace("reconcile");
   auto settled = ledger.reconcile(pricer);
   TALLY_TRY(settled);

@@ -4,28 +4,39 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 namespace tally::ingest {
 
-char* LineBuffer::prepare(std::size_t n) {
+void LineBuffer::PageDelete::operator()(char* p) const {
+  ::operator delete[](p, std::align_val_t{kPageBytes});
+}
+
+std::unique_ptr<char[], LineBuffer::PageDelete> LineBuffer::allocate(std::size_t bytes) {
+  // Uninitialised: nothing is zero-filled needlessly.
+  return std::unique_ptr<char[], PageDelete>(
+      static_cast<char*>(::operator new[](bytes, std::align_val_t{kPageBytes})));
+}
+
+char* LineBuffer::prepare(std::size_t n, std::int64_t file_offset) {
   const std::size_t pending = size();
-  const std::size_t need = pending + n + simdjson::SIMDJSON_PADDING;
+  // Where the unconsumed bytes start so that the room after them is at file_offset's
+  // offset within a page (unsigned arithmetic wraps; kPageBytes is a power of two).
+  const std::size_t lead = (static_cast<std::size_t>(file_offset) - pending) % kPageBytes;
+  const std::size_t need = lead + pending + n + simdjson::SIMDJSON_PADDING;
   if (need > capacity_) {
     const std::size_t grown = std::max(need, 2 * capacity_);
-    // new char[] leaves the bytes uninitialised: nothing is zero-filled needlessly.
-    std::unique_ptr<char[]> bigger(new char[grown]);
+    auto bigger = allocate(grown);
     if (pending > 0) {
-      std::memcpy(bigger.get(), data(), pending);
+      std::memcpy(bigger.get() + lead, data(), pending);
     }
     data_ = std::move(bigger);
     capacity_ = grown;
-  } else if (begin_ > 0) {
-    if (pending > 0) {
-      std::memmove(data_.get(), data(), pending);
-    }
+  } else if (begin_ != lead && pending > 0) {
+    std::memmove(data_.get() + lead, data(), pending);
   }
-  begin_ = 0;
-  end_ = pending;
+  begin_ = lead;
+  end_ = lead + pending;
   return data_.get() + end_;
 }
 
@@ -36,7 +47,7 @@ void LineBuffer::commit(std::size_t n) {
 
 void LineBuffer::shrink(std::size_t keep) {
   if (capacity_ > 4 * keep && size() + simdjson::SIMDJSON_PADDING <= keep) {
-    std::unique_ptr<char[]> smaller(new char[keep]);
+    auto smaller = allocate(keep);
     if (size() > 0) {
       std::memcpy(smaller.get(), data(), size());
     }

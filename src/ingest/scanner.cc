@@ -131,17 +131,23 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
           file.path, 0, 0, fmt::format("document of {} MB is too large to read", size >> 20)});
       consumed_to = size;
     } else {
-      std::vector<char> buf(static_cast<size_t>(size) + simdjson::SIMDJSON_PADDING);
-      auto got = read_at(fd.get(), buf.data(), static_cast<size_t>(size), 0);
+      // The thread's line buffer: aligned for the kernel's copy, padded, not zero-filled.
+      LineBuffer& buf = scratch.buffer;
+      buf.clear();
+      auto got = read_at(fd.get(), buf.prepare(static_cast<size_t>(size), 0),
+                         static_cast<size_t>(size), 0);
       TALLY_TRY(got);
+      buf.commit(*got);
       result.bytes_read = static_cast<std::int64_t>(*got);
-      sources::Line line{std::string_view(buf.data(), *got), 1, 0, &scratch.json};
+      sources::Line line{buf.view(), 1, 0, &scratch.json};
       ++out.lines;
       if (parser->wants(line.text)) {
         parser->on_line(line, out);
       }
       consumed_to = static_cast<std::int64_t>(*got);
       line_no = 1;
+      buf.clear();
+      buf.shrink(4 * kChunkBytes);
     }
   } else {
     LineBuffer& buf = scratch.buffer;
@@ -158,7 +164,7 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
     const std::vector<std::string_view> needles = parser->needles();
 
     while (!eof) {
-      char* room = buf.prepare(kChunkBytes);
+      char* room = buf.prepare(kChunkBytes, read_pos);
       auto got = read_at(fd.get(), room, kChunkBytes, read_pos);
       TALLY_TRY(got);
       buf.commit(*got);
