@@ -136,7 +136,11 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
       buf.clear();
       auto got = read_at(fd.get(), buf.prepare(static_cast<size_t>(size), 0),
                          static_cast<size_t>(size), 0);
-      TALLY_TRY(got);
+      if (!got) {
+        buf.clear();
+        buf.shrink(4 * kChunkBytes);  // a document-sized buffer is not kept for the next file
+        return Unexpected{got.error()};
+      }
       buf.commit(*got);
       result.bytes_read = static_cast<std::int64_t>(*got);
       sources::Line line{buf.view(), 1, 0, &scratch.json};

@@ -62,6 +62,17 @@ TEST(LineBufferTest, UnconsumedBytesMoveSoTheNextReadStaysAligned) {
   EXPECT_TRUE(padding_is_zero(buf));
 }
 
+TEST(LineBufferTest, PendingBytesLongerThanTheFileOffsetWrapIntoThePageBefore) {
+  // Not a state the scanner reaches (the pending bytes start at a file offset >= 0), but the
+  // arithmetic must hold: 9 pending bytes ending at offset 3 start at page offset 4090.
+  LineBuffer buf;
+  append(buf, "abcdefghi", 0);
+  char* room = buf.prepare(8, 3);
+  EXPECT_EQ(page_offset(buf.data()), LineBuffer::kPageBytes - 6);
+  EXPECT_EQ(page_offset(room), 3U);
+  EXPECT_EQ(buf.view(), "abcdefghi");
+}
+
 TEST(LineBufferTest, GrowsForALongLineKeepingItsBytesAndAlignment) {
   LineBuffer buf;
   std::string line;
