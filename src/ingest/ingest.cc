@@ -106,6 +106,8 @@ struct PipelineTiming {
 // One scanned file, as handed from a worker to the committing thread.
 struct Scanned {
   size_t index = 0;
+  // A part of a long file (scanner.h PartSink): more of the same file follows.
+  bool part = false;
   Result<ScanResult> result = fail(Errc::io, "not scanned");
 };
 
@@ -127,9 +129,15 @@ void dedupe_records(std::vector<UsageRecord>& records) {
   records = std::move(kept);
 }
 
+// What a queued batch holds in memory, near enough to bound the queue by: a record is its
+// struct, its price and ~300 bytes of strings too long to be stored inline (id, session,
+// request id, project, source path); a snapshot and a problem likewise.
 std::int64_t approx_bytes(const store::FileBatch& b) {
-  return static_cast<std::int64_t>(b.records.size() * 512 + b.snapshots.size() * 256 +
-                                   b.problems.size() * 256 + b.cursor.parser_state.size());
+  constexpr size_t kRecord = sizeof(UsageRecord) + sizeof(pricing::Cost) + 320;
+  constexpr size_t kSnapshot = sizeof(CumulativeSnapshot) + 160;
+  constexpr size_t kProblem = sizeof(ParseProblem) + 160;
+  return static_cast<std::int64_t>(b.records.size() * kRecord + b.snapshots.size() * kSnapshot +
+                                   b.problems.size() * kProblem + b.cursor.parser_state.size());
 }
 
 }  // namespace
@@ -241,7 +249,49 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   bool stop = false;
   std::vector<std::vector<store::FileBatch>> garbage;  // committed, to be freed by a worker
   std::atomic<size_t> next{0};
-  constexpr std::int64_t kMaxQueuedBytes = 32LL << 20;
+  // Enough to keep the committing thread fed; more only holds more records in memory (at
+  // 4 GB of logs the committing thread is the slower side and the queue stays full).
+  constexpr std::int64_t kMaxQueuedBytes = 16LL << 20;
+
+  // Readies a scanned batch for the committing thread (one copy per record id, the team
+  // fields, prices: work done here, off that thread) and queues it, waiting for room.
+  // False when the ingest is stopping.
+  auto enqueue = [&](Scanned&& item) -> bool {
+    std::int64_t bytes = 0;
+    if (item.result && item.result->batch) {
+      store::FileBatch& b = *item.result->batch;
+      dedupe_records(b.records);
+      b.costs.clear();
+      b.costs.reserve(b.records.size());
+      for (UsageRecord& r : b.records) {
+        r.user = options.identity.user;
+        r.machine = options.identity.machine;
+        r.team = options.identity.team;
+        b.costs.push_back(pricer.price(r));
+      }
+      bytes = approx_bytes(b);
+    }
+    std::unique_lock<std::mutex> lock(mu);
+    if (!stop && queued_bytes >= kMaxQueuedBytes) {
+      const auto w0 = std::chrono::steady_clock::now();
+      room.wait(lock, [&] { return stop || queued_bytes < kMaxQueuedBytes; });
+      timing.scanners_waited += std::chrono::steady_clock::now() - w0;  // under the queue lock
+    }
+    if (stop) {
+      return false;
+    }
+    queued_bytes += bytes;
+    queue.push_back(std::move(item));
+    ready.notify_one();
+    // Committed batches are freed here, off the committing thread (see flush()).
+    std::vector<store::FileBatch> committed;
+    if (!garbage.empty()) {
+      committed = std::move(garbage.back());
+      garbage.pop_back();
+    }
+    lock.unlock();
+    return true;
+  };
 
   const unsigned hw = std::max(1U, std::thread::hardware_concurrency());
   const size_t workers = std::min<size_t>(options.threads > 0 ? options.threads : hw,
@@ -257,42 +307,23 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
           timing.scanner_done(timing.on ? thread_cpu() : std::chrono::nanoseconds{});
           return;
         }
+        // A long file's parts go to the queue as they are read, ahead of its last one.
+        const PartSink parts = [&](store::FileBatch&& batch) -> Status {
+          Scanned part;
+          part.index = i;
+          part.part = true;
+          part.result = ScanResult{std::move(batch), 0, 0, 0};
+          if (!enqueue(std::move(part))) {
+            return fail(Errc::io, "the ingest stopped");
+          }
+          return ok();
+        };
         Scanned item;
         item.index = i;
-        item.result = scan_file(files[i], *owner[i], cursor_of[i], scratch);
-        std::int64_t bytes = 0;
-        if (item.result && item.result->batch) {
-          dedupe_records(item.result->batch->records);
-          store::FileBatch& b = *item.result->batch;
-          b.costs.clear();
-          b.costs.reserve(b.records.size());
-          for (UsageRecord& r : b.records) {
-            r.user = options.identity.user;
-            r.machine = options.identity.machine;
-            r.team = options.identity.team;
-            b.costs.push_back(pricer.price(r));
-          }
-          bytes = approx_bytes(*item.result->batch);
-        }
-        std::unique_lock<std::mutex> lock(mu);
-        if (!stop && queued_bytes >= kMaxQueuedBytes) {
-          const auto w0 = std::chrono::steady_clock::now();
-          room.wait(lock, [&] { return stop || queued_bytes < kMaxQueuedBytes; });
-          timing.scanners_waited += std::chrono::steady_clock::now() - w0;  // under the queue lock
-        }
-        if (stop) {
+        item.result = scan_file(files[i], *owner[i], cursor_of[i], scratch, parts);
+        if (!enqueue(std::move(item))) {
           return;
         }
-        queued_bytes += bytes;
-        queue.push_back(std::move(item));
-        ready.notify_one();
-        // Committed batches are freed here, off the committing thread (see flush()).
-        std::vector<store::FileBatch> committed;
-        if (!garbage.empty()) {
-          committed = std::move(garbage.back());
-          garbage.pop_back();
-        }
-        lock.unlock();
       }
     });
   }
@@ -313,6 +344,8 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   // it shares with the others), and at the end. Applied batches are freed by a worker.
   std::unique_ptr<store::LedgerWrite> open_write;
   std::vector<store::FileBatch> applied;
+  std::int64_t applied_bytes = 0;
+  constexpr std::int64_t kMaxAppliedBytes = 4LL << 20;
   std::int64_t open_records = 0;
   std::int64_t open_files = 0;
   auto apply = [&](store::FileBatch&& batch) -> Status {
@@ -328,11 +361,14 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     stats.stale_batches += done->stale_batches;
     open_records += static_cast<std::int64_t>(batch.records.size());
     ++open_files;
+    applied_bytes += approx_bytes(batch);
     applied.push_back(std::move(batch));
-    if (applied.size() >= 64) {
+    // Handed over every 64 files, or sooner for the parts of a long file (4 MB each).
+    if (applied.size() >= 64 || applied_bytes >= kMaxAppliedBytes) {
       std::lock_guard<std::mutex> lock(mu);
       garbage.push_back(std::move(applied));
       applied = {};
+      applied_bytes = 0;
     }
     return ok();
   };
@@ -351,7 +387,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   };
 
   Status status = ok();
-  for (size_t done = 0; done < files.size(); ++done) {
+  for (size_t done = 0; done < files.size();) {
     Scanned item;
     {
       std::unique_lock<std::mutex> lock(mu);
@@ -367,8 +403,11 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
       }
     }
     room.notify_one();
-    if (options.progress && (done % 64 == 0)) {
-      options.progress(static_cast<std::int64_t>(done), static_cast<std::int64_t>(files.size()));
+    if (!item.part) {
+      if (options.progress && (done % 64 == 0)) {
+        options.progress(static_cast<std::int64_t>(done), static_cast<std::int64_t>(files.size()));
+      }
+      ++done;  // this file's last item: its parts came before it
     }
     const sources::SourceFile& file = files[item.index];
     if (!item.result) {
@@ -379,9 +418,11 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
       ++stats.files_unchanged;
       continue;
     }
-    ++stats.files_read;
-    stats.bytes_read += item.result->bytes_read;
-    stats.lines += item.result->lines;
+    if (!item.part) {
+      ++stats.files_read;
+      stats.bytes_read += item.result->bytes_read;
+      stats.lines += item.result->lines;
+    }
     store::FileBatch& batch = *item.result->batch;
     stats.records += static_cast<std::int64_t>(batch.records.size());
     stats.new_problems += static_cast<std::int64_t>(batch.problems.size());

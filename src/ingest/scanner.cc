@@ -74,7 +74,8 @@ std::uint64_t fingerprint(std::string_view data) {
 }
 
 Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Adapter& adapter,
-                             const std::optional<store::FileCursor>& stored, ScanScratch& scratch) {
+                             const std::optional<store::FileCursor>& stored, ScanScratch& scratch,
+                             const PartSink& parts) {
   const int raw = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
   if (raw < 0) {
     return fail(Errc::io, fmt::format("cannot open: {}", std::strerror(errno)));
@@ -124,6 +125,57 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
 
   sources::ParseOutput out;
   std::int64_t consumed_to = start;
+  // The cursor the next batch extends: the stored one when resuming, then each part's.
+  std::optional<store::FileCursor> base = resume ? stored : std::nullopt;
+
+  // Everything read since the last batch, as a batch whose cursor ends at consumed_to (a
+  // part's cursor claims the file's size is consumed_to: see PartSink).
+  auto take_batch = [&](bool part) -> Result<store::FileBatch> {
+    store::FileBatch batch;
+    batch.base = base;
+    store::FileCursor& c = batch.cursor;
+    c.path = file.path;
+    c.agent = file.agent;
+    c.device = device;
+    c.inode = inode;
+    c.size = part ? consumed_to : size;
+    c.mtime_ns = mtime_ns;
+    c.offset = consumed_to;
+    c.lines = line_no;
+    c.parser_state = parser->save_state();
+    // The head fingerprint covers up to kHeadBytes of what has been consumed; it grows with
+    // the file until then, so a small file's fingerprint strengthens as it is appended to.
+    std::string head(static_cast<size_t>(std::min<std::int64_t>(kHeadBytes, consumed_to)), '\0');
+    auto got = read_at(fd.get(), head.data(), head.size(), 0);
+    TALLY_TRY(got);
+    head.resize(*got);
+    c.head_len = static_cast<std::int64_t>(*got);
+    c.head_hash = fingerprint(head);
+    batch.records = std::move(out.records);
+    batch.snapshots = std::move(out.snapshots);
+    batch.sessions = std::move(out.sessions);
+    batch.problems = std::move(out.problems);
+    result.lines += out.lines;
+    result.skipped_lines += out.skipped_lines;
+    out = sources::ParseOutput{};
+    base = c;
+    return batch;
+  };
+  // Hands over the lines read so far as a part, then goes on with a fresh parser resumed
+  // from the state the part's cursor holds, as the next run would.
+  auto hand_over_part = [&]() -> Status {
+    parser->finish(out);
+    auto batch = take_batch(/*part=*/true);
+    TALLY_TRY(batch);
+    TALLY_TRY(parts(std::move(*batch)));
+    parser = adapter.open(file);
+    const Status resumed = parser->restore_state(base->parser_state);
+    if (!resumed) {
+      return fail(Errc::io,
+                  fmt::format("cannot resume after line {}: {}", line_no, resumed.error().message));
+    }
+    return ok();
+  };
 
   if (file.whole_document) {
     if (size > kMaxDocumentBytes) {
@@ -233,6 +285,10 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
         buf.consume(len + 1);
         buf_offset += static_cast<std::int64_t>(len + 1);
         consumed_to = buf_offset;
+        if (parts &&
+            out.records.size() + out.snapshots.size() + out.problems.size() >= kPartRecords) {
+          TALLY_TRY(hand_over_part());
+        }
       }
       if (static_cast<std::int64_t>(buf.size()) > kMaxLineBytes) {
         // Too long to hold: decide from its head, then stream past it.
@@ -250,36 +306,9 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
   }
 
   parser->finish(out);
-
-  store::FileBatch batch;
-  batch.base = resume ? stored : std::nullopt;
-  store::FileCursor& c = batch.cursor;
-  c.path = file.path;
-  c.agent = file.agent;
-  c.device = device;
-  c.inode = inode;
-  c.size = size;
-  c.mtime_ns = mtime_ns;
-  c.offset = consumed_to;
-  c.lines = line_no;
-  c.parser_state = parser->save_state();
-  // The head fingerprint covers up to kHeadBytes of what has been consumed; it grows with
-  // the file until then, so a small file's fingerprint strengthens as it is appended to.
-  {
-    std::string head(static_cast<size_t>(std::min<std::int64_t>(kHeadBytes, consumed_to)), '\0');
-    auto got = read_at(fd.get(), head.data(), head.size(), 0);
-    TALLY_TRY(got);
-    head.resize(*got);
-    c.head_len = static_cast<std::int64_t>(*got);
-    c.head_hash = fingerprint(head);
-  }
-  batch.records = std::move(out.records);
-  batch.snapshots = std::move(out.snapshots);
-  batch.sessions = std::move(out.sessions);
-  batch.problems = std::move(out.problems);
-  result.lines = out.lines;
-  result.skipped_lines = out.skipped_lines;
-  result.batch = std::move(batch);
+  auto batch = take_batch(/*part=*/false);
+  TALLY_TRY(batch);
+  result.batch = std::move(*batch);
   return result;
 }
 

@@ -17,10 +17,17 @@
 //   past. If its head (wants()) or its bytes (needles()) suggest usage it is reported as a
 //   problem with file and line, otherwise skipped (Claude's file-history-snapshot lines can
 //   be hundreds of MB).
+// * A long file is committed in parts: with a PartSink, every kPartRecords records (and
+//   snapshots and problems) the lines read so far are handed over as a batch of their own,
+//   exactly what a run that had found the file ending there would have committed (the
+//   parser finishes, its state is saved, and a fresh parser resumes from that state). A
+//   file of hundreds of MB no longer holds all its records in memory until its end, and a
+//   run killed after a part resumes after it.
 
 #include <simdjson.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -35,6 +42,15 @@ namespace tally::ingest {
 inline constexpr std::int64_t kMaxLineBytes = 32LL << 20;
 // Largest whole-document file (older Gemini *.json) parsed.
 inline constexpr std::int64_t kMaxDocumentBytes = 256LL << 20;
+
+// Records, snapshots and problems after which a long file's reading is handed over as a
+// part (about 4 MB of records).
+inline constexpr size_t kPartRecords = 4096;
+
+// Receives a part of a long file as it is read: a batch whose cursor ends at a line boundary
+// inside the file. Its cursor's size is where the part ends, so a run that stops after
+// committing it finds the file changed and resumes there. An error stops the scan.
+using PartSink = std::function<Status(store::FileBatch&&)>;
 
 struct ScanResult {
   // nullopt when the file is unchanged since the cursor (nothing to commit).
@@ -52,9 +68,12 @@ struct ScanScratch {
 };
 
 // Reads `file` past `stored`. Fails (Errc::io) when the file cannot be opened or read; the
-// caller reports that and goes on. Thread-safe for distinct `scratch`es.
+// caller reports that and goes on. Thread-safe for distinct `scratch`es. With `parts`, a
+// long file's records are handed over in parts as they are read (the result is then the
+// last part, with the counts of the whole scan); without, the result holds them all.
 Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Adapter& adapter,
-                             const std::optional<store::FileCursor>& stored, ScanScratch& scratch);
+                             const std::optional<store::FileCursor>& stored, ScanScratch& scratch,
+                             const PartSink& parts = {});
 
 // FNV-1a over `data`: the head fingerprint.
 std::uint64_t fingerprint(std::string_view data);

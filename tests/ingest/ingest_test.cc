@@ -15,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "ingest/scanner.h"
 #include "sources/adapter.h"
 #include "store/sqlite_ledger.h"
 #include "test_ingest_support.h"
@@ -586,6 +587,36 @@ TEST_F(IngestTest, StreamingCopiesAcrossRunsKeepTheLargest) {
   const Totals t = session_totals("aaaaaaaa");
   EXPECT_EQ(t.requests, 2);
   EXPECT_EQ(t.tokens.output, 64 + 80);
+}
+
+TEST_F(IngestTest, ALongFileCommittedInPartsCountsEveryResponseOnce) {
+  // More lines than two parts hold (scanner.h kPartRecords). Every response but the first is
+  // written as two content-block lines, the later copy larger; one pair straddles each part
+  // boundary, so the ledger, not the part, has to keep the better copy.
+  const std::string file =
+      home_ + "/.claude/projects/-work-app/aaaaaaaa-1111-2222-3333-444444444444.jsonl";
+  const std::int64_t responses = static_cast<std::int64_t>(kPartRecords) + 100;
+  std::string text = claude_line("msg_0", 5, false, "2026-11-22T10:00:00.000Z") + "\n";
+  std::int64_t output = 5;
+  for (std::int64_t i = 1; i < responses; ++i) {
+    const std::string id = fmt::format("msg_{}", i);
+    const std::string ts = fmt::format("2026-11-22T10:{:02}:{:02}.000Z", (i / 60) % 60, i % 60);
+    text += claude_line(id, 1, false, ts) + "\n" + claude_line(id, 10 + i % 7, false, ts) + "\n";
+    output += 10 + i % 7;
+  }
+  write_file(file, text);
+  const IngestStats first = ingest();
+  EXPECT_EQ(first.files_read, 1);
+  EXPECT_EQ(first.lines, 2 * responses - 1);
+  const Totals t = session_totals("aaaaaaaa");
+  EXPECT_EQ(t.requests, responses);
+  EXPECT_EQ(t.tokens.output, output);
+  EXPECT_EQ(t.tokens.input, 3 * responses);
+  // The last part's cursor is at the end of the file: nothing is read again.
+  const IngestStats second = ingest();
+  EXPECT_EQ(second.files_read, 0);
+  EXPECT_EQ(second.files_unchanged, 1);
+  EXPECT_EQ(session_totals("aaaaaaaa").requests, responses);
 }
 
 TEST_F(IngestTest, SidechainReplayInAnotherFileLosesToTheMainChain) {

@@ -85,6 +85,81 @@ TEST_F(ScannerTest, ReadsCompleteLinesWithNumbersAndOffsets) {
   EXPECT_EQ(r.batch->sessions[0].user_prompts, 2);
 }
 
+TEST_F(ScannerTest, LongFileIsHandedOverInPartsThatResumeExactly) {
+  const std::int64_t n = 2 * static_cast<std::int64_t>(kPartRecords) + 100;
+  std::string text;
+  for (std::int64_t i = 1; i <= n; ++i) {
+    text += fmt::format("line-{}\n", i);
+  }
+  write_file(path_, text);
+  const ScanResult whole = scan(std::nullopt);  // no sink: one batch
+  ASSERT_TRUE(whole.batch);
+  ASSERT_EQ(whole.batch->records.size(), static_cast<size_t>(n));
+
+  std::vector<store::FileBatch> parts;
+  const PartSink sink = [&](store::FileBatch&& b) -> Status {
+    parts.push_back(std::move(b));
+    return ok();
+  };
+  auto last = scan_file(fake_file(path_, false), adapter_, std::nullopt, scratch_, sink);
+  ASSERT_TRUE(last) << last.error().message;
+  ASSERT_TRUE(last->batch);
+  ASSERT_EQ(parts.size(), 2u);
+
+  // Each part ends at a line boundary and claims the file ends there, so a run that stops
+  // after committing it finds the file changed; each batch extends the one before.
+  std::vector<std::string> all;
+  std::optional<store::FileCursor> before;
+  for (const store::FileBatch& part : parts) {
+    ASSERT_EQ(part.records.size(), kPartRecords);
+    EXPECT_EQ(part.cursor.size, part.cursor.offset);
+    EXPECT_EQ(part.cursor.offset,
+              part.records.back().source_offset +
+                  static_cast<std::int64_t>(part.records.back().request_id.size() + 1));
+    EXPECT_EQ(part.base.has_value(), before.has_value());
+    if (before) {
+      EXPECT_EQ(part.base->offset, before->offset);
+      EXPECT_EQ(part.records.front().source_offset, before->offset);
+    }
+    for (const UsageRecord& r : part.records) {
+      all.push_back(fmt::format("{}@{}:{}", r.source_line, r.source_offset, r.request_id));
+    }
+    before = part.cursor;
+  }
+  ASSERT_TRUE(last->batch->base);
+  EXPECT_EQ(last->batch->base->offset, before->offset);
+  EXPECT_EQ(last->batch->cursor.size, static_cast<std::int64_t>(text.size()));
+  EXPECT_EQ(last->batch->cursor.offset, static_cast<std::int64_t>(text.size()));
+  const std::vector<std::string> tail = seen(*last);
+  all.insert(all.end(), tail.begin(), tail.end());
+  EXPECT_EQ(all, seen(whole));  // nothing lost, nothing twice, same numbers and offsets
+  EXPECT_EQ(last->lines, n);
+  EXPECT_EQ(last->bytes_read, static_cast<std::int64_t>(text.size()));
+  ASSERT_EQ(last->batch->sessions.size(), 1u);
+  EXPECT_EQ(last->batch->sessions[0].user_prompts, n) << "the parser's state crosses parts";
+
+  // A run that committed only the first part (then was killed) resumes right after it.
+  const ScanResult resumed = scan(parts[0].cursor);
+  ASSERT_TRUE(resumed.batch);
+  ASSERT_TRUE(resumed.batch->base);
+  ASSERT_EQ(resumed.batch->records.size(), static_cast<size_t>(n) - kPartRecords);
+  EXPECT_EQ(resumed.batch->records.front().source_line,
+            static_cast<std::int64_t>(kPartRecords) + 1);
+  EXPECT_EQ(resumed.batch->sessions[0].user_prompts, n);
+}
+
+TEST_F(ScannerTest, APartSinkErrorStopsTheScan) {
+  std::string text;
+  for (size_t i = 0; i < kPartRecords + 10; ++i) {
+    text += "x\n";
+  }
+  write_file(path_, text);
+  const PartSink refuse = [](store::FileBatch&&) -> Status { return fail(Errc::io, "stopped"); };
+  auto r = scan_file(fake_file(path_, false), adapter_, std::nullopt, scratch_, refuse);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "stopped");
+}
+
 TEST_F(ScannerTest, UnchangedFileReadsNothing) {
   write_file(path_, "a\nb\n");
   const ScanResult first = scan(std::nullopt);
