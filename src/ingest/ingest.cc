@@ -130,14 +130,17 @@ void dedupe_records(std::vector<UsageRecord>& records) {
 }
 
 // What a queued batch holds in memory, near enough to bound the queue by: a record is its
-// struct, its price and ~300 bytes of strings too long to be stored inline (id, session,
-// request id, project, source path); a snapshot and a problem likewise.
+// struct, its price and ~500 bytes of strings too long to be stored inline (id, session,
+// request id, project, source path, with malloc's overhead); a snapshot, a problem and a
+// session's facts (tool counts, files touched) likewise.
 std::int64_t approx_bytes(const store::FileBatch& b) {
-  constexpr size_t kRecord = sizeof(UsageRecord) + sizeof(pricing::Cost) + 320;
-  constexpr size_t kSnapshot = sizeof(CumulativeSnapshot) + 160;
-  constexpr size_t kProblem = sizeof(ParseProblem) + 160;
+  constexpr size_t kRecord = sizeof(UsageRecord) + sizeof(pricing::Cost) + 500;
+  constexpr size_t kSnapshot = sizeof(CumulativeSnapshot) + 200;
+  constexpr size_t kProblem = sizeof(ParseProblem) + 200;
+  constexpr size_t kFacts = sizeof(SessionFacts) + 1024;
   return static_cast<std::int64_t>(b.records.size() * kRecord + b.snapshots.size() * kSnapshot +
-                                   b.problems.size() * kProblem + b.cursor.parser_state.size());
+                                   b.problems.size() * kProblem + b.sessions.size() * kFacts +
+                                   b.cursor.parser_state.size() + 2 * b.cursor.path.size());
 }
 
 }  // namespace
@@ -283,12 +286,10 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     queued_bytes += bytes;
     queue.push_back(std::move(item));
     ready.notify_one();
-    // Committed batches are freed here, off the committing thread (see flush()).
-    std::vector<store::FileBatch> committed;
-    if (!garbage.empty()) {
-      committed = std::move(garbage.back());
-      garbage.pop_back();
-    }
+    // Committed batches are freed here, off the committing thread (see apply()): all of
+    // them, so none pile up while the scanners wait for room.
+    std::vector<std::vector<store::FileBatch>> committed;
+    committed.swap(garbage);
     lock.unlock();
     return true;
   };

@@ -285,8 +285,11 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
         buf.consume(len + 1);
         buf_offset += static_cast<std::int64_t>(len + 1);
         consumed_to = buf_offset;
+        // Not while the parser still holds undated snapshots (ts 0: Claude dates them with
+        // the first timestamp that follows); a part would commit them undated.
         if (parts &&
-            out.records.size() + out.snapshots.size() + out.problems.size() >= kPartRecords) {
+            out.records.size() + out.snapshots.size() + out.problems.size() >= kPartRecords &&
+            (out.snapshots.empty() || out.snapshots.back().ts != 0)) {
           TALLY_TRY(hand_over_part());
         }
       }

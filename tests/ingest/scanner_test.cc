@@ -148,6 +148,26 @@ TEST_F(ScannerTest, LongFileIsHandedOverInPartsThatResumeExactly) {
   EXPECT_EQ(resumed.batch->sessions[0].user_prompts, n);
 }
 
+TEST_F(ScannerTest, NoPartIsCutWhileSnapshotsWaitForATimestamp) {
+  std::string text;
+  for (size_t i = 0; i < kPartRecords + 10; ++i) {
+    text += "undated\n";
+  }
+  text += "dated-line\n";
+  write_file(path_, text);
+  size_t handed = 0;
+  const PartSink sink = [&](store::FileBatch&&) -> Status {
+    ++handed;
+    return ok();
+  };
+  auto r = scan_file(fake_file(path_, false), adapter_, std::nullopt, scratch_, sink);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(handed, 0u);
+  ASSERT_TRUE(r->batch);
+  EXPECT_EQ(r->batch->snapshots.size(), kPartRecords + 10);
+  EXPECT_EQ(r->batch->records.size(), 1u);
+}
+
 TEST_F(ScannerTest, APartSinkErrorStopsTheScan) {
   std::string text;
   for (size_t i = 0; i < kPartRecords + 10; ++i) {

@@ -124,7 +124,9 @@ inline void append_long_line(const std::string& path, std::string_view head, std
 // The fake agent: every line it parses becomes a record whose request_id is the line's
 // text (its first 64 bytes), source_line/source_offset where the scanner said it was.
 // wants() refuses lines starting with "skip"; the needle for over-long lines is "usage".
-// Its state counts the lines parsed so far; finish() reports that count as the session's
+// Lines starting with "undated" become snapshots without a time (ts 0), as Claude's
+// cost-state lines are before the first timestamped line. Its state counts the lines parsed
+// so far; finish() reports that count as the session's
 // user_prompts, so a resumed parse can be told from a fresh one. restore_state("bad") fails.
 class FakeParser final : public sources::FileParser {
  public:
@@ -142,6 +144,15 @@ class FakeParser final : public sources::FileParser {
     ++seen_;
     if (line.text.starts_with("bad")) {
       out.problems.push_back(ParseProblem{path_, line.number, line.offset, "bad line"});
+      return;
+    }
+    if (line.text.starts_with("undated")) {  // a snapshot waiting for a later timestamp
+      CumulativeSnapshot snap;
+      snap.source_file = path_;
+      snap.source_offset = line.offset;
+      snap.session_id = "fake-session";
+      snap.model = "fake-model";
+      out.snapshots.push_back(std::move(snap));
       return;
     }
     UsageRecord r;
