@@ -248,6 +248,11 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
 
   phase.emplace("scan+commit");
   PipelineTiming timing;
+  size_t part_records = options.part_records > 0 ? options.part_records : kPartRecords;
+  if (const char* env = std::getenv("TALLY_PART_RECORDS");
+      env != nullptr && options.part_records == 0) {
+    part_records = std::max<size_t>(1, std::strtoull(env, nullptr, 10));
+  }
   // Workers scan; this thread commits.
   std::mutex mu;
   std::condition_variable ready;  // a scanned file is queued
@@ -326,7 +331,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
         };
         Scanned item;
         item.index = i;
-        item.result = scan_file(files[i], *owner[i], cursor_of[i], scratch, parts);
+        item.result = scan_file(files[i], *owner[i], cursor_of[i], scratch, parts, part_records);
         if (!enqueue(std::move(item))) {
           return;
         }

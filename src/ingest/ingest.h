@@ -40,6 +40,9 @@ struct IngestOptions {
   std::int64_t batch_files = 2048;
   // Scanning threads; 0 = one per core.
   unsigned threads = 0;
+  // Records a part of a long file holds (scanner.h PartSink); 0 = the environment's
+  // TALLY_PART_RECORDS if set (tests cut every file into parts with it), else kPartRecords.
+  std::size_t part_records = 0;
   // When not empty, only these files are considered and nothing is discovered (a
   // statusline refresh reads its own session's transcript, not the whole history).
   // Each file goes to the adapter of its agent.

@@ -75,7 +75,7 @@ std::uint64_t fingerprint(std::string_view data) {
 
 Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Adapter& adapter,
                              const std::optional<store::FileCursor>& stored, ScanScratch& scratch,
-                             const PartSink& parts) {
+                             const PartSink& parts, size_t part_records) {
   const int raw = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
   if (raw < 0) {
     return fail(Errc::io, fmt::format("cannot open: {}", std::strerror(errno)));
@@ -288,7 +288,7 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
         // Not while the parser still holds undated snapshots (ts 0: Claude dates them with
         // the first timestamp that follows); a part would commit them undated.
         if (parts &&
-            out.records.size() + out.snapshots.size() + out.problems.size() >= kPartRecords &&
+            out.records.size() + out.snapshots.size() + out.problems.size() >= part_records &&
             (out.snapshots.empty() || out.snapshots.back().ts != 0)) {
           TALLY_TRY(hand_over_part());
         }

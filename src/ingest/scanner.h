@@ -69,11 +69,12 @@ struct ScanScratch {
 
 // Reads `file` past `stored`. Fails (Errc::io) when the file cannot be opened or read; the
 // caller reports that and goes on. Thread-safe for distinct `scratch`es. With `parts`, a
-// long file's records are handed over in parts as they are read (the result is then the
-// last part, with the counts of the whole scan); without, the result holds them all.
+// long file's records are handed over in parts of `part_records` as they are read (the
+// result is then the last part, with the counts of the whole scan); without, the result
+// holds them all.
 Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Adapter& adapter,
                              const std::optional<store::FileCursor>& stored, ScanScratch& scratch,
-                             const PartSink& parts = {});
+                             const PartSink& parts = {}, size_t part_records = kPartRecords);
 
 // FNV-1a over `data`: the head fingerprint.
 std::uint64_t fingerprint(std::string_view data);
