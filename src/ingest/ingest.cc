@@ -109,6 +109,7 @@ struct Scanned {
   // A part of a long file (scanner.h PartSink): more of the same file follows.
   bool part = false;
   Result<ScanResult> result = fail(Errc::io, "not scanned");
+  std::int64_t bytes = 0;  // approx_bytes() of the batch, counted against the queue
 };
 
 // Keeps one copy per record id, by the ledger's own preference, so a Claude reply written
@@ -270,7 +271,6 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   // fields, prices: work done here, off that thread) and queues it, waiting for room.
   // False when the ingest is stopping.
   auto enqueue = [&](Scanned&& item) -> bool {
-    std::int64_t bytes = 0;
     if (item.result && item.result->batch) {
       store::FileBatch& b = *item.result->batch;
       dedupe_records(b.records);
@@ -282,7 +282,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
         r.team = options.identity.team;
         b.costs.push_back(pricer.price(r));
       }
-      bytes = approx_bytes(b);
+      item.bytes = approx_bytes(b);
     }
     std::unique_lock<std::mutex> lock(mu);
     if (!stop && queued_bytes >= kMaxQueuedBytes) {
@@ -293,7 +293,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     if (stop) {
       return false;
     }
-    queued_bytes += bytes;
+    queued_bytes += item.bytes;
     queue.push_back(std::move(item));
     ready.notify_one();
     // Committed batches are freed here, off the committing thread (see apply()): all of
@@ -359,7 +359,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   constexpr std::int64_t kMaxAppliedBytes = 4LL << 20;
   std::int64_t open_records = 0;
   std::int64_t open_files = 0;
-  auto apply = [&](store::FileBatch&& batch) -> Status {
+  auto apply = [&](store::FileBatch&& batch, std::int64_t bytes) -> Status {
     const auto t0 = std::chrono::steady_clock::now();
     if (!open_write) {
       auto begun = ledger.begin_write(pricer);
@@ -372,7 +372,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     stats.stale_batches += done->stale_batches;
     open_records += static_cast<std::int64_t>(batch.records.size());
     ++open_files;
-    applied_bytes += approx_bytes(batch);
+    applied_bytes += bytes;
     applied.push_back(std::move(batch));
     // Handed over every 64 files, or sooner for the parts of a long file (4 MB each).
     if (applied.size() >= 64 || applied_bytes >= kMaxAppliedBytes) {
@@ -409,9 +409,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
       }
       item = std::move(queue.front());
       queue.pop_front();
-      if (item.result && item.result->batch) {
-        queued_bytes -= approx_bytes(*item.result->batch);
-      }
+      queued_bytes -= item.bytes;
     }
     room.notify_one();
     if (!item.part) {
@@ -437,7 +435,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     store::FileBatch& batch = *item.result->batch;
     stats.records += static_cast<std::int64_t>(batch.records.size());
     stats.new_problems += static_cast<std::int64_t>(batch.problems.size());
-    status = apply(std::move(batch));
+    status = apply(std::move(batch), item.bytes);
     if (status && (open_records >= options.batch_records || open_files >= options.batch_files)) {
       status = flush();
     }

@@ -145,12 +145,19 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
     c.parser_state = parser->save_state();
     // The head fingerprint covers up to kHeadBytes of what has been consumed; it grows with
     // the file until then, so a small file's fingerprint strengthens as it is appended to.
-    std::string head(static_cast<size_t>(std::min<std::int64_t>(kHeadBytes, consumed_to)), '\0');
-    auto got = read_at(fd.get(), head.data(), head.size(), 0);
-    TALLY_TRY(got);
-    head.resize(*got);
-    c.head_len = static_cast<std::int64_t>(*got);
-    c.head_hash = fingerprint(head);
+    // Once full it is the base's (checked against this open file when resuming, or taken
+    // from it by the previous part), so it is not read again.
+    if (base && base->head_len == kHeadBytes) {
+      c.head_len = base->head_len;
+      c.head_hash = base->head_hash;
+    } else {
+      std::string head(static_cast<size_t>(std::min<std::int64_t>(kHeadBytes, consumed_to)), '\0');
+      auto got = read_at(fd.get(), head.data(), head.size(), 0);
+      TALLY_TRY(got);
+      head.resize(*got);
+      c.head_len = static_cast<std::int64_t>(*got);
+      c.head_hash = fingerprint(head);
+    }
     batch.records = std::move(out.records);
     batch.snapshots = std::move(out.snapshots);
     batch.sessions = std::move(out.sessions);
