@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <utility>
@@ -64,7 +65,51 @@ struct ClaudeUsage {
   std::int64_t web_search_requests = 0;
 };
 
-simdjson::error_code read_usage(object usage, ClaudeUsage& out) {
+// Reads `v` as the count named `key` into `out`; on a bad value keeps the first complaint in
+// `bad` (the line is then reported and not used).
+void count(value v, std::string_view key, std::int64_t& out, std::string& bad) {
+  std::string why = read_count(v, out);
+  if (!why.empty() && bad.empty()) {
+    bad = fmt::format("{} is {}", key, why);
+  }
+}
+
+// The same for a reported cost.
+void cost(value v, std::string_view key, std::optional<double>& out, std::string& bad) {
+  std::string why = read_cost(v, out);
+  if (!why.empty() && bad.empty()) {
+    bad = fmt::format("{} is {}", key, why);
+  }
+}
+
+// Reads the counts of a nested object (`cache_creation`, `server_tool_use`, ...) in one pass.
+// `slots` pairs each wanted key with where it goes.
+simdjson::error_code read_counts(value v, std::initializer_list<std::pair<std::string_view,
+                                 std::int64_t*>> slots, std::string& bad) {
+  object o;
+  if (v.get_object().get(o) != SUCCESS) {
+    return SUCCESS;  // another type: not this version's field
+  }
+  for (auto field_result : o) {
+    simdjson::ondemand::field field;
+    if (auto err = std::move(field_result).get(field); err != SUCCESS) {
+      return err;
+    }
+    std::string_view key;
+    if (auto err = field.unescaped_key().get(key); err != SUCCESS) {
+      return err;
+    }
+    for (const auto& [name, slot] : slots) {
+      if (key == name) {
+        count(field.value(), key, *slot, bad);
+        break;
+      }
+    }
+  }
+  return SUCCESS;
+}
+
+simdjson::error_code read_usage(object usage, ClaudeUsage& out, std::string& bad) {
   std::int64_t creation_total = -1;
   std::int64_t creation_5m = 0;
   std::int64_t creation_1h = 0;
@@ -78,30 +123,24 @@ simdjson::error_code read_usage(object usage, ClaudeUsage& out) {
       return err;
     }
     value v = field.value();
+    simdjson::error_code err = SUCCESS;
     if (key == "input_tokens") {
-      out.tokens.input = as_int(v);
+      count(v, key, out.tokens.input, bad);
     } else if (key == "cache_read_input_tokens") {
-      out.tokens.cache_read = as_int(v);
+      count(v, key, out.tokens.cache_read, bad);
     } else if (key == "cache_creation_input_tokens") {
-      creation_total = as_int(v);
+      count(v, key, creation_total, bad);
     } else if (key == "output_tokens") {
-      out.tokens.output = as_int(v);
+      count(v, key, out.tokens.output, bad);
     } else if (key == "cache_creation") {
-      object o;
-      if (v.get_object().get(o) == SUCCESS) {
-        creation_5m = int_field(o, "ephemeral_5m_input_tokens");
-        creation_1h = int_field(o, "ephemeral_1h_input_tokens");
-      }
+      err = read_counts(v,
+                        {{"ephemeral_5m_input_tokens", &creation_5m},
+                         {"ephemeral_1h_input_tokens", &creation_1h}},
+                        bad);
     } else if (key == "output_tokens_details") {
-      object o;
-      if (v.get_object().get(o) == SUCCESS) {
-        out.tokens.reasoning = int_field(o, "thinking_tokens");
-      }
+      err = read_counts(v, {{"thinking_tokens", &out.tokens.reasoning}}, bad);
     } else if (key == "server_tool_use") {
-      object o;
-      if (v.get_object().get(o) == SUCCESS) {
-        out.web_search_requests = int_field(o, "web_search_requests");
-      }
+      err = read_counts(v, {{"web_search_requests", &out.web_search_requests}}, bad);
     } else if (key == "speed") {
       std::string_view s;
       if (v.get_string().get(s) == SUCCESS) {
@@ -117,6 +156,9 @@ simdjson::error_code read_usage(object usage, ClaudeUsage& out) {
       if (v.get_string().get(s) == SUCCESS) {
         out.inference_geo = std::string(s);
       }
+    }
+    if (err != SUCCESS) {
+      return err;
     }
   }
   // Older versions have only the total; some proxies only the TTL split.
@@ -162,6 +204,9 @@ struct ClaudeLine {
   std::vector<CumulativeSnapshot> model_usage;
   std::int64_t lines_added = -1;
   std::int64_t lines_removed = -1;
+  // The first count that is no count (negative, over 2^53, not an integer): the line is
+  // reported with it and not used.
+  std::string bad_count;
 };
 
 simdjson::error_code read_message(object message, ClaudeLine& line) {
@@ -184,7 +229,7 @@ simdjson::error_code read_message(object message, ClaudeLine& line) {
     } else if (key == "usage") {
       object usage;
       if (v.get_object().get(usage) == SUCCESS) {
-        if (auto err = read_usage(usage, line.usage); err != SUCCESS) {
+        if (auto err = read_usage(usage, line.usage, line.bad_count); err != SUCCESS) {
           return err;
         }
         line.has_usage = true;
@@ -235,32 +280,31 @@ simdjson::error_code read_model_usage(object models, ClaudeLine& line) {
         return err;
       }
       value v = inner.value();
+      std::string& bad = line.bad_count;
       if (key == "inputTokens") {
-        snap.tokens.input = as_int(v);
+        count(v, key, snap.tokens.input, bad);
       } else if (key == "outputTokens") {
-        snap.tokens.output = as_int(v);
+        count(v, key, snap.tokens.output, bad);
       } else if (key == "thinkingTokens") {
-        snap.tokens.reasoning = as_int(v);
+        count(v, key, snap.tokens.reasoning, bad);
       } else if (key == "cacheReadInputTokens") {
-        snap.tokens.cache_read = as_int(v);
+        count(v, key, snap.tokens.cache_read, bad);
       } else if (key == "cacheCreationInputTokens") {
-        snap.tokens.cache_write = as_int(v);
+        count(v, key, snap.tokens.cache_write, bad);
       } else if (key == "cacheCreationEphemeral5mInputTokens") {
-        creation_5m = as_int(v);
+        count(v, key, creation_5m, bad);
       } else if (key == "cacheCreationEphemeral1hInputTokens") {
-        snap.tokens.cache_write_1h = as_int(v);
+        count(v, key, snap.tokens.cache_write_1h, bad);
       } else if (key == "webSearchRequests") {
-        snap.web_search_requests = as_int(v);
+        count(v, key, snap.web_search_requests, bad);
       } else if (key == "costUSD") {
-        double d = 0;
-        if (v.get_double().get(d) == SUCCESS) {
-          snap.cost_usd = d;
-        }
+        cost(v, key, snap.cost_usd, bad);
       }
     }
     if (snap.tokens.cache_write == 0 && creation_5m > 0) {
       snap.tokens.cache_write = creation_5m + snap.tokens.cache_write_1h;
     }
+    snap.tokens.cache_write_1h = std::min(snap.tokens.cache_write_1h, snap.tokens.cache_write);
     line.model_usage.push_back(std::move(snap));
   }
   return SUCCESS;
@@ -314,10 +358,7 @@ simdjson::error_code read_line(object obj, ClaudeLine& line) {
         line.is_compact_summary = b;
       }
     } else if (key == "costUSD") {
-      double d = 0;
-      if (v.get_double().get(d) == SUCCESS) {
-        line.cost_usd = d;
-      }
+      cost(v, key, line.cost_usd, line.bad_count);
     } else if (key == "message") {
       object message;
       if (v.get_object().get(message) == SUCCESS) {
@@ -333,14 +374,14 @@ simdjson::error_code read_line(object obj, ClaudeLine& line) {
         }
       }
     } else if (key == "compactMetadata") {
-      object meta;
-      if (v.get_object().get(meta) == SUCCESS) {
-        line.pre_tokens = int_field(meta, "preTokens");
+      if (auto err = read_counts(v, {{"preTokens", &line.pre_tokens}}, line.bad_count);
+          err != SUCCESS) {
+        return err;
       }
     } else if (key == "totalLinesAdded") {
-      line.lines_added = as_int(v);
+      count(v, key, line.lines_added, line.bad_count);
     } else if (key == "totalLinesRemoved") {
-      line.lines_removed = as_int(v);
+      count(v, key, line.lines_removed, line.bad_count);
     }
   }
   return SUCCESS;
@@ -447,6 +488,12 @@ class ClaudeParser final : public FileParser {
     if (why.empty()) {
       if (auto err = read_line(obj, parsed); err != SUCCESS) {
         why = fmt::format("malformed JSON: {}", simdjson::error_message(err));
+      } else if (!doc_.is_alive()) {
+        // open_line_object() walked the line, so no read should break the document; if one
+        // does, nothing read from the line is trusted.
+        why = "malformed JSON: the parser gave up mid-line";
+      } else if (!parsed.bad_count.empty()) {
+        why = fmt::format("unusable count: {}", parsed.bad_count);
       }
     }
     if (!why.empty()) {

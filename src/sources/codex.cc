@@ -140,15 +140,15 @@ CodexUsage difference(const CodexUsage& a, const CodexUsage& b) {
   return d;
 }
 
-// Reads a Codex usage object field by field. Unknown keys are skipped; a malformed value fails,
-// so a damaged line is reported instead of producing a half-read record.
-bool read_usage(object obj, CodexUsage& out) {
+// Reads a Codex usage object field by field. Unknown keys are skipped. Returns "" or why the
+// object is unusable (a count that is no count): the line is then reported, never half-read.
+std::string read_usage(object obj, CodexUsage& out) {
   for (auto item : obj) {
     field f;
     std::string_view key;
     if (std::move(item).get(f) != simdjson::SUCCESS ||
         f.unescaped_key().get(key) != simdjson::SUCCESS) {
-      return false;
+      return "unreadable member";
     }
     std::int64_t* slot = nullptr;
     if (key == "input_tokens") {
@@ -164,11 +164,21 @@ bool read_usage(object obj, CodexUsage& out) {
     } else if (key == "total_tokens") {
       slot = &out.total;
     }
-    if (slot != nullptr && !read_count(f.value(), *slot)) {
-      return false;
+    if (slot != nullptr) {
+      if (std::string why = read_count(f.value(), *slot); !why.empty()) {
+        return fmt::format("{} is {}", key, why);
+      }
     }
   }
-  return true;
+  // The nested buckets (see the essay): a part larger than its whole is no usage Codex wrote.
+  if (out.cached > out.input) {
+    return fmt::format("cached_input_tokens ({}) exceeds input_tokens ({})", out.cached, out.input);
+  }
+  if (out.reasoning > out.output) {
+    return fmt::format("reasoning_output_tokens ({}) exceeds output_tokens ({})", out.reasoning,
+                       out.output);
+  }
+  return {};
 }
 
 // The latest turn_context of one turn.
@@ -365,6 +375,8 @@ class CodexParser final : public FileParser {
 
  private:
   bool open_object(const Line& line, object& root, ParseOutput& out);
+  // Handles one well-formed line.
+  void on_object(object root, const Line& line, ParseOutput& out);
   void problem(const Line& line, std::string what, ParseOutput& out) const {
     out.problems.push_back(ParseProblem{file_.path, line.number, line.offset, std::move(what)});
   }
@@ -405,6 +417,15 @@ void CodexParser::on_line(const Line& line, ParseOutput& out) {
   if (!open_object(line, root, out)) {
     return;
   }
+  on_object(root, line, out);
+  if (!doc_.is_alive()) {
+    // open_line_object() walked the line, so no read should break the document; if one does,
+    // say so rather than pass over it.
+    problem(line, "malformed JSON: the parser gave up mid-line", out);
+  }
+}
+
+void CodexParser::on_object(object root, const Line& line, ParseOutput& out) {
   const std::string type = str_field(root, "type");
   // A line without a usable timestamp inherits the previous one (a record needs a time).
   const TimeMs ts = parse_iso8601(str_field(root, "timestamp")).value_or(state_.last_ts);
@@ -547,8 +568,12 @@ void CodexParser::on_usage_record(object payload, const Line& line, TimeMs ts, P
   const std::string model = str_field(payload, "model");  // not written by 0.169; future-proof
   std::optional<object> usage_obj = object_field(payload, "usage");
   CodexUsage usage;
-  if (!usage_obj || !read_usage(*usage_obj, usage)) {
+  if (!usage_obj) {
     problem(line, "token_usage_record without a readable usage object", out);
+    return;
+  }
+  if (std::string why = read_usage(*usage_obj, usage); !why.empty()) {
+    problem(line, fmt::format("token_usage_record with unusable usage: {}", why), out);
     return;
   }
   const TurnContext* turn = find_turn(turn_id);
@@ -601,8 +626,8 @@ void CodexParser::on_token_count(object payload, const Line& line, TimeMs ts, Pa
   std::optional<object> total_obj = object_field(*info, "total_token_usage");
   if (total_obj) {
     CodexUsage total;
-    if (!read_usage(*total_obj, total)) {
-      problem(line, "token_count with an unreadable total_token_usage", out);
+    if (std::string why = read_usage(*total_obj, total); !why.empty()) {
+      problem(line, fmt::format("token_count with an unusable total_token_usage: {}", why), out);
       return;
     }
     CodexUsage delta = total;  // the first value of a series counts whole
@@ -628,8 +653,8 @@ void CodexParser::on_token_count(object payload, const Line& line, TimeMs ts, Pa
     return;
   }
   CodexUsage last;
-  if (!read_usage(*last_obj, last)) {
-    problem(line, "token_count with an unreadable last_token_usage", out);
+  if (std::string why = read_usage(*last_obj, last); !why.empty()) {
+    problem(line, fmt::format("token_count with an unusable last_token_usage: {}", why), out);
     return;
   }
   // An identical repeat is the stale copy written on resume and after compaction.

@@ -92,14 +92,15 @@ struct GeminiTokens {
   }
 };
 
-// Reads a `tokens` object; unknown keys are skipped, a malformed value fails.
-bool read_tokens(object obj, GeminiTokens& out) {
+// Reads a `tokens` object; unknown keys are skipped. Returns "" or why the object is unusable
+// (a count that is no count): the message is then reported, never half-read.
+std::string read_tokens(object obj, GeminiTokens& out) {
   for (auto item : obj) {
     field f;
     std::string_view key;
     if (std::move(item).get(f) != simdjson::SUCCESS ||
         f.unescaped_key().get(key) != simdjson::SUCCESS) {
-      return false;
+      return "unreadable member";
     }
     std::int64_t* slot = nullptr;
     if (key == "input") {
@@ -115,11 +116,17 @@ bool read_tokens(object obj, GeminiTokens& out) {
     } else if (key == "total") {
       slot = &out.total;
     }
-    if (slot != nullptr && !read_count(f.value(), *slot)) {
-      return false;
+    if (slot != nullptr) {
+      if (std::string why = read_count(f.value(), *slot); !why.empty()) {
+        return fmt::format("{} is {}", key, why);
+      }
     }
   }
-  return true;
+  // `input` includes `cached` (see the essay): more cached than input is no usage Gemini wrote.
+  if (out.cached > out.input) {
+    return fmt::format("cached ({}) exceeds input ({})", out.cached, out.input);
+  }
+  return {};
 }
 
 bool is_injected_context(std::string_view text) {
@@ -258,9 +265,11 @@ std::string project_for(const std::string& path) {
   }
   simdjson::ondemand::parser parser;
   document doc;
+  object root;
   object projects;
-  if (parser.iterate(json).get(doc) != simdjson::SUCCESS ||
-      doc.find_field_unordered("projects").get_object().get(projects) != simdjson::SUCCESS) {
+  // Walked first like a log line: a damaged projects.json must not break the reads below.
+  if (!open_line_object(parser, doc, std::string_view(json.data(), json.size()), root).empty() ||
+      root.find_field_unordered("projects").get_object().get(projects) != simdjson::SUCCESS) {
     return name;
   }
   for (auto item : projects) {
@@ -317,6 +326,8 @@ class GeminiParser final : public FileParser {
 
  private:
   bool open_object(const Line& line, object& root, ParseOutput& out);
+  // Handles one well-formed line.
+  void on_object(object root, const Line& line, ParseOutput& out);
   void problem(const Line& line, std::string what, ParseOutput& out) const {
     out.problems.push_back(ParseProblem{file_.path, line.number, line.offset, std::move(what)});
   }
@@ -350,6 +361,15 @@ void GeminiParser::on_line(const Line& line, ParseOutput& out) {
   if (!open_object(line, root, out)) {
     return;
   }
+  on_object(root, line, out);
+  if (!doc_.is_alive()) {
+    // open_line_object() walked the line, so no read should break the document; if one does,
+    // say so rather than pass over it.
+    problem(line, "malformed JSON: the parser gave up mid-line", out);
+  }
+}
+
+void GeminiParser::on_object(object root, const Line& line, ParseOutput& out) {
   if (file_.whole_document) {
     on_document(root, line, out);
     return;
@@ -426,8 +446,8 @@ void GeminiParser::on_message(object msg, std::string_view type, const Line& lin
     return;  // no usage recorded for this response
   }
   GeminiTokens tokens;
-  if (!read_tokens(*tokens_obj, tokens)) {
-    problem(line, "gemini message with unreadable tokens", out);
+  if (std::string why = read_tokens(*tokens_obj, tokens); !why.empty()) {
+    problem(line, fmt::format("gemini message with unusable tokens: {}", why), out);
     return;
   }
   std::string message_id = str_field(msg, "id");

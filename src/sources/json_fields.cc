@@ -1,5 +1,9 @@
 #include "sources/json_fields.h"
 
+#include <fmt/format.h>
+
+#include <cmath>
+
 namespace tally::sources {
 
 std::string str_field(object obj, std::string_view key) {
@@ -30,18 +34,72 @@ std::int64_t as_int(value v) {
   return 0;
 }
 
-bool read_count(value v, std::int64_t& out) {
+std::string read_count(value v, std::int64_t& out) {
   bool is_null = false;
   if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
     out = 0;
-    return true;
+    return {};
   }
   simdjson::ondemand::number_type type;
   if (v.get_number_type().get(type) != simdjson::SUCCESS) {
-    return false;
+    return "not a number";
   }
-  out = as_int(v);
-  return true;
+  if (type == simdjson::ondemand::number_type::unsigned_integer) {
+    std::uint64_t u = 0;
+    if (v.get_uint64().get(u) != simdjson::SUCCESS) {
+      return "not a number";
+    }
+    return fmt::format("over 2^53 ({})", u);
+  }
+  if (type == simdjson::ondemand::number_type::floating_point_number) {
+    double d = 0;
+    if (v.get_double().get(d) != simdjson::SUCCESS) {
+      return "not a number";
+    }
+    // Written as a float but integral (1e3, 12.0): the same count.
+    if (!(d == std::floor(d))) {
+      return fmt::format("not an integer ({})", d);
+    }
+    if (d < 0) {
+      return fmt::format("negative ({})", d);
+    }
+    if (d > static_cast<double>(kMaxTokenCount)) {
+      return fmt::format("over 2^53 ({})", d);
+    }
+    out = static_cast<std::int64_t>(d);
+    return {};
+  }
+  std::int64_t i = 0;
+  if (v.get_int64().get(i) != simdjson::SUCCESS) {
+    return "not a number";
+  }
+  if (i < 0) {
+    return fmt::format("negative ({})", i);
+  }
+  if (i > kMaxTokenCount) {
+    return fmt::format("over 2^53 ({})", i);
+  }
+  out = i;
+  return {};
+}
+
+std::string read_cost(value v, std::optional<double>& out) {
+  bool is_null = false;
+  if (v.is_null().get(is_null) == simdjson::SUCCESS && is_null) {
+    return {};
+  }
+  double d = 0;
+  if (v.get_double().get(d) != simdjson::SUCCESS) {
+    return "not a number";
+  }
+  if (!(d >= 0)) {
+    return fmt::format("negative ({})", d);
+  }
+  if (d > static_cast<double>(kMaxTokenCount)) {
+    return fmt::format("over 2^53 ({})", d);
+  }
+  out = d;
+  return {};
 }
 
 std::int64_t int_field(object obj, std::string_view key) {
@@ -76,6 +134,74 @@ std::optional<object> object_field(object obj, std::string_view key) {
   return o;
 }
 
+namespace {
+
+// Walks every object field and array element below `v` (scalars are left unread: a later read
+// reports them), so that a structural error surfaces here rather than in the middle of a line's
+// reads. `depth` counts containers from the root.
+simdjson::error_code walk(value v, size_t depth, size_t max_depth) {
+  simdjson::ondemand::json_type type;
+  if (auto err = v.type().get(type); err != simdjson::SUCCESS) {
+    return err;
+  }
+  if (type == simdjson::ondemand::json_type::object) {
+    if (depth + 1 >= max_depth) {
+      return simdjson::DEPTH_ERROR;
+    }
+    object o;
+    if (auto err = v.get_object().get(o); err != simdjson::SUCCESS) {
+      return err;
+    }
+    for (auto field_result : o) {
+      simdjson::ondemand::field field;
+      if (auto err = std::move(field_result).get(field); err != simdjson::SUCCESS) {
+        return err;
+      }
+      if (auto err = walk(field.value(), depth + 1, max_depth); err != simdjson::SUCCESS) {
+        return err;
+      }
+    }
+  } else if (type == simdjson::ondemand::json_type::array) {
+    if (depth + 1 >= max_depth) {
+      return simdjson::DEPTH_ERROR;
+    }
+    simdjson::ondemand::array a;
+    if (auto err = v.get_array().get(a); err != simdjson::SUCCESS) {
+      return err;
+    }
+    for (auto element : a) {
+      value e;
+      if (auto err = std::move(element).get(e); err != simdjson::SUCCESS) {
+        return err;
+      }
+      if (auto err = walk(e, depth + 1, max_depth); err != simdjson::SUCCESS) {
+        return err;
+      }
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+// The root object's walk (a document is not a value).
+simdjson::error_code walk_root(simdjson::ondemand::document& doc, size_t max_depth) {
+  object o;
+  if (auto err = doc.get_object().get(o); err != simdjson::SUCCESS) {
+    return err;
+  }
+  for (auto field_result : o) {
+    simdjson::ondemand::field field;
+    if (auto err = std::move(field_result).get(field); err != simdjson::SUCCESS) {
+      return err;
+    }
+    if (auto err = walk(field.value(), 1, max_depth); err != simdjson::SUCCESS) {
+      return err;
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+}  // namespace
+
 std::string open_line_object(simdjson::ondemand::parser& parser, simdjson::ondemand::document& doc,
                              std::string_view text, object& root) {
   simdjson::error_code err =
@@ -87,9 +213,11 @@ std::string open_line_object(simdjson::ondemand::parser& parser, simdjson::ondem
   if (!err && type != simdjson::ondemand::json_type::object) {
     return "malformed JSON: line is not an object";
   }
-  std::string_view raw;
   if (!err) {
-    err = doc.raw_json().get(raw);  // walks the whole value: unbalanced input fails here
+    err = walk_root(doc, parser.max_depth());
+  }
+  if (!err && !doc.is_alive()) {
+    err = simdjson::TAPE_ERROR;
   }
   if (err) {
     return std::string("malformed JSON: ") + simdjson::error_message(err);

@@ -33,15 +33,35 @@ std::optional<object> object_field(object obj, std::string_view key);
 
 // Returns the value as an integer (rounding floats toward zero) or 0.
 std::int64_t as_int(value v);
-// Reads a token count strictly: null counts as 0, any other non-number fails (false), so a
-// damaged usage field is reported instead of read as 0.
-bool read_count(value v, std::int64_t& out);
 
-// Starts `doc` on one log line and checks that it is exactly one complete JSON object, then
-// positions `root` on it. On Demand only validates what it reads, so without this a
-// truncated line could yield half a record instead of a problem. `text` must be padded
-// (simdjson::SIMDJSON_PADDING readable bytes after it). Returns "" on success, else the
-// problem, e.g. "malformed JSON: ...".
+// The largest token count tally accepts: 2^53, the largest integer a double holds exactly
+// (JSON writers and the cost arithmetic both go through doubles). Six such counts sum to less
+// than 2^56, so a record's totals cannot overflow; sums over records are checked where they
+// are made (SQLite's sum() fails on overflow rather than wrapping).
+inline constexpr std::int64_t kMaxTokenCount = std::int64_t{1} << 53;
+
+// Reads a count (tokens, requests, lines) strictly. null counts as 0. Returns "" when `out`
+// holds the count, else why the value is not one ("not a number", "negative (-5)",
+// "over 2^53 (18446744073709551615)", "not an integer (1.5)"), and leaves `out` alone. The
+// caller reports the line as a problem and stores nothing from it: a count is never clamped,
+// wrapped or guessed.
+std::string read_count(value v, std::int64_t& out);
+
+// Reads a cost in dollars the agent reported: a number from 0 to 2^53. Returns "" when `out`
+// holds it (null leaves `out` empty), else why not, as read_count() does.
+std::string read_cost(value v, std::optional<double>& out);
+
+// Starts `doc` on one log line and checks that it is exactly one complete, well-formed JSON
+// object, then positions `root` on it. `text` must be padded (simdjson::SIMDJSON_PADDING
+// readable bytes after it). Returns "" on success, else the problem ("malformed JSON: ...").
+//
+// Why the whole line is walked first: On Demand validates only what it reads, and on a
+// structural error (a missing colon or comma, a bracket closing the wrong container) it
+// abandons its iterator; any later read of that document dereferences a null parser. So
+// without this walk, one malformed line could crash every run, or yield half a record before
+// the error is met. After it succeeds, reads can fail only benignly (absent field, other
+// type, unreadable scalar), which leave the document usable. Nesting deeper than the
+// parser's max_depth() is malformed too.
 std::string open_line_object(simdjson::ondemand::parser& parser, simdjson::ondemand::document& doc,
                              std::string_view text, object& root);
 
