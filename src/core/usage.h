@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 namespace tally {
 
@@ -95,15 +96,35 @@ struct UsageRecord {
   std::string team;
 };
 
+// The fields that break a tie between two copies of one response with equal totals, in the
+// order they are compared. Copies with the same total can still differ (a Codex sibling
+// rollout's copy with another input/cached split, model or time): without a fixed order the
+// ledger kept whichever copy was committed first, so the result depended on which scanning
+// thread or process finished first (issue 15, item 7). Source path and offset are left out,
+// so identical copies (a rollout and its archived copy) still tie and rewrite nothing.
+inline auto copy_tie_key(const UsageRecord& r) {
+  return std::tie(r.tokens.input, r.tokens.cache_read, r.tokens.cache_write,
+                  r.tokens.cache_write_1h, r.tokens.output, r.tokens.reasoning,
+                  r.web_search_requests, r.ts, r.model, r.session_id, r.parent_session_id,
+                  r.project, r.effort, r.speed, r.service_tier, r.inference_geo);
+}
+
 // True when `candidate` should replace `kept`, two copies of the same response (same id):
 // a main-chain copy beats a sidechain replay; otherwise the larger token total wins (older
-// Claude versions wrote streaming snapshots with partial output). Ties keep `kept`. The
-// SQLite ledger's upsert applies the same rule in SQL.
+// Claude versions wrote streaming snapshots with partial output); equal totals go to the
+// copy whose copy_tie_key() is smaller (within a file that is the earliest of equal copies,
+// as before). The result does not depend on the order copies arrive in. The SQLite ledger's
+// upsert applies the same rule in SQL (store/sqlite_rows.cc).
 inline bool better_copy(const UsageRecord& candidate, const UsageRecord& kept) {
   if (candidate.sidechain != kept.sidechain) {
     return !candidate.sidechain;
   }
-  return candidate.tokens.total() > kept.tokens.total();
+  const std::int64_t candidate_total = candidate.tokens.total();
+  const std::int64_t kept_total = kept.tokens.total();
+  if (candidate_total != kept_total) {
+    return candidate_total > kept_total;
+  }
+  return copy_tie_key(candidate) < copy_tie_key(kept);
 }
 
 // A cumulative, agent-reported total for one session and model at one point in time,

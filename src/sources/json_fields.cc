@@ -136,68 +136,23 @@ std::optional<object> object_field(object obj, std::string_view key) {
 
 namespace {
 
-// Walks every object field and array element below `v` (scalars are left unread: a later read
-// reports them), so that a structural error surfaces here rather than in the middle of a line's
-// reads. `depth` counts containers from the root.
-simdjson::error_code walk(value v, size_t depth, size_t max_depth) {
-  simdjson::ondemand::json_type type;
-  if (auto err = v.type().get(type); err != simdjson::SUCCESS) {
-    return err;
-  }
-  if (type == simdjson::ondemand::json_type::object) {
-    if (depth + 1 >= max_depth) {
-      return simdjson::DEPTH_ERROR;
-    }
-    object o;
-    if (auto err = v.get_object().get(o); err != simdjson::SUCCESS) {
-      return err;
-    }
-    for (auto field_result : o) {
-      simdjson::ondemand::field field;
-      if (auto err = std::move(field_result).get(field); err != simdjson::SUCCESS) {
-        return err;
-      }
-      if (auto err = walk(field.value(), depth + 1, max_depth); err != simdjson::SUCCESS) {
-        return err;
-      }
-    }
-  } else if (type == simdjson::ondemand::json_type::array) {
-    if (depth + 1 >= max_depth) {
-      return simdjson::DEPTH_ERROR;
-    }
-    simdjson::ondemand::array a;
-    if (auto err = v.get_array().get(a); err != simdjson::SUCCESS) {
-      return err;
-    }
-    for (auto element : a) {
-      value e;
-      if (auto err = std::move(element).get(e); err != simdjson::SUCCESS) {
-        return err;
-      }
-      if (auto err = walk(e, depth + 1, max_depth); err != simdjson::SUCCESS) {
-        return err;
-      }
-    }
-  }
-  return simdjson::SUCCESS;
-}
+// Lines larger than this do not keep the validator's buffers (which grow to the largest line
+// seen) after they are checked: memory stays bounded on files with a few huge lines.
+constexpr size_t kKeepValidatorBytes = 4u << 20;
 
-// The root object's walk (a document is not a value).
-simdjson::error_code walk_root(simdjson::ondemand::document& doc, size_t max_depth) {
-  object o;
-  if (auto err = doc.get_object().get(o); err != simdjson::SUCCESS) {
-    return err;
+// Checks that `text` (padded) is one well-formed JSON document with simdjson's DOM parser,
+// which validates the whole grammar (On Demand checks only what is read). One per thread:
+// ingest scans on several.
+simdjson::error_code validate(std::string_view text) {
+  thread_local simdjson::dom::parser validator;
+  simdjson::dom::element ignored;
+  const simdjson::error_code err =
+      validator.parse(reinterpret_cast<const std::uint8_t*>(text.data()), text.size(), false)
+          .get(ignored);
+  if (validator.capacity() > kKeepValidatorBytes) {
+    validator = simdjson::dom::parser{};
   }
-  for (auto field_result : o) {
-    simdjson::ondemand::field field;
-    if (auto err = std::move(field_result).get(field); err != simdjson::SUCCESS) {
-      return err;
-    }
-    if (auto err = walk(field.value(), 1, max_depth); err != simdjson::SUCCESS) {
-      return err;
-    }
-  }
-  return simdjson::SUCCESS;
+  return err;
 }
 
 }  // namespace
@@ -214,17 +169,10 @@ std::string open_line_object(simdjson::ondemand::parser& parser, simdjson::ondem
     return "malformed JSON: line is not an object";
   }
   if (!err) {
-    err = walk_root(doc, parser.max_depth());
-  }
-  if (!err && !doc.is_alive()) {
-    err = simdjson::TAPE_ERROR;
+    err = validate(text);
   }
   if (err) {
     return std::string("malformed JSON: ") + simdjson::error_message(err);
-  }
-  const char* rest = nullptr;
-  if (doc.current_location().get(rest) == simdjson::SUCCESS) {
-    return "malformed JSON: trailing content after the object";
   }
   doc.rewind();
   if (doc.get_object().get(root) != simdjson::SUCCESS) {

@@ -55,13 +55,15 @@ std::string read_cost(value v, std::optional<double>& out);
 // object, then positions `root` on it. `text` must be padded (simdjson::SIMDJSON_PADDING
 // readable bytes after it). Returns "" on success, else the problem ("malformed JSON: ...").
 //
-// Why the whole line is walked first: On Demand validates only what it reads, and on a
+// Why the whole line is validated first: On Demand validates only what it reads, and on a
 // structural error (a missing colon or comma, a bracket closing the wrong container) it
-// abandons its iterator; any later read of that document dereferences a null parser. So
-// without this walk, one malformed line could crash every run, or yield half a record before
-// the error is met. After it succeeds, reads can fail only benignly (absent field, other
-// type, unreadable scalar), which leave the document usable. Nesting deeper than the
-// parser's max_depth() is malformed too.
+// abandons its iterator; a later read of that document, and even some single lookups
+// (find_field_unordered over a broken object), dereference a null parser. So without this,
+// one malformed line crashed every run, or could yield half a record before the error was
+// met. The check is simdjson's DOM parser, its full validator (a walk of the On Demand
+// iterator was tried first: it ends a loop silently on some errors, e.g.
+// {"type":"x":}}). After it succeeds, reads can fail only benignly (absent field, other
+// type), which leave the document usable.
 std::string open_line_object(simdjson::ondemand::parser& parser, simdjson::ondemand::document& doc,
                              std::string_view text, object& root);
 

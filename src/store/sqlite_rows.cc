@@ -72,6 +72,17 @@ ON CONFLICT (id) DO UPDATE SET agent = excluded.agent, kind = excluded.kind, ts 
   standard_cost_usd = excluded.standard_cost_usd
 WHERE excluded.sidechain < usage.sidechain
    OR (excluded.sidechain = usage.sidechain AND excluded.total_tokens > usage.total_tokens)
+   OR (excluded.sidechain = usage.sidechain AND excluded.total_tokens = usage.total_tokens
+       AND (excluded.input_tokens, excluded.cache_read_tokens, excluded.cache_write_tokens,
+            excluded.cache_write_1h_tokens, excluded.output_tokens, excluded.reasoning_tokens,
+            excluded.web_search_requests, excluded.ts, excluded.model, excluded.session_id,
+            excluded.parent_session_id, excluded.project, excluded.effort, excluded.speed,
+            excluded.service_tier, excluded.inference_geo)
+         < (usage.input_tokens, usage.cache_read_tokens, usage.cache_write_tokens,
+            usage.cache_write_1h_tokens, usage.output_tokens, usage.reasoning_tokens,
+            usage.web_search_requests, usage.ts, usage.model, usage.session_id,
+            usage.parent_session_id, usage.project, usage.effort, usage.speed,
+            usage.service_tier, usage.inference_geo))
 )sql";
 
 }  // namespace

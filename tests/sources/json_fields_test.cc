@@ -43,6 +43,9 @@ TEST(OpenLineObjectTest, StructuralErrorsAreProblemsNotCrashes) {
            R"({"a":{"b":1]})",
            R"({"a":1,})",
            R"({"a":1)",  // truncated
+           R"({"type":"token_usage_record":}})",  // a walk of the On Demand iterator passed it
+           "{\"a\":\"\x01\"}",  // a raw control character in a string
+           "{\"a\":tru}",
        }) {
     const std::string why = open(text);
     EXPECT_TRUE(why.starts_with("malformed JSON")) << text << " -> '" << why << "'";
@@ -51,7 +54,7 @@ TEST(OpenLineObjectTest, StructuralErrorsAreProblemsNotCrashes) {
 
 TEST(OpenLineObjectTest, RejectsNonObjectsTrailingBytesAndExcessiveNesting) {
   EXPECT_EQ(open("[1,2]"), "malformed JSON: line is not an object");
-  EXPECT_EQ(open(R"({"a":1} {"b":2})"), "malformed JSON: trailing content after the object");
+  EXPECT_TRUE(open(R"({"a":1} {"b":2})").starts_with("malformed JSON")) << open(R"({"a":1} {"b":2})");
   std::string deep = "{\"a\":";
   for (int i = 0; i < 2000; ++i) {
     deep += "[";

@@ -219,6 +219,54 @@ TEST_F(SqliteLedgerTest, EqualCopyDoesNotChangeTheRecord) {
   EXPECT_EQ(count("source_line = 3 AND source_file = '/logs/s1.jsonl'"), 1);
 }
 
+// Two copies of one response with equal totals but another split (a Codex sibling rollout's
+// copy): which one the ledger keeps must not depend on which it met first, in separate
+// commits (two runs, two processes) or in one batch (issue 15, item 7).
+TEST_F(SqliteLedgerTest, EqualTotalsWithAnotherSplitKeepTheSameCopyWhateverTheOrder) {
+  UsageRecord fresh = record("r1", 1000, 900, 40);
+  UsageRecord cached = record("r1", 1000, 400, 40);
+  cached.tokens.cache_read = 500;
+  cached.source_file = "/logs/sibling.jsonl";
+  ASSERT_EQ(fresh.tokens.total(), cached.tokens.total());
+  ASSERT_NE(better_copy(fresh, cached), better_copy(cached, fresh));
+  const UsageRecord& winner = better_copy(fresh, cached) ? fresh : cached;
+
+  commit({batch(cursor_at("/a.jsonl", 10), std::nullopt, {fresh})});
+  commit({batch(cursor_at("/b.jsonl", 10), std::nullopt, {cached})});
+  const AggregateRow first = total();
+  EXPECT_EQ(first.tokens.input, winner.tokens.input);
+  EXPECT_EQ(first.tokens.cache_read, winner.tokens.cache_read);
+
+  // The same two files, read the other way round, into a ledger of their own.
+  test::TempDir other_dir;
+  auto other = open_sqlite_ledger(other_dir.path() + "/ledger.db");
+  ASSERT_TRUE(other) << other.error().message;
+  std::vector<FileBatch> b_first = {batch(cursor_at("/b.jsonl", 10), std::nullopt, {cached})};
+  std::vector<FileBatch> a_then = {batch(cursor_at("/a.jsonl", 10), std::nullopt, {fresh})};
+  ASSERT_TRUE((*other)->commit(b_first, pricer_));
+  ASSERT_TRUE((*other)->commit(a_then, pricer_));
+  auto other_rows = (*other)->aggregate({}, {});
+  ASSERT_TRUE(other_rows);
+  AggregateRow second;
+  for (const AggregateRow& r : *other_rows) {
+    second.tokens += r.tokens;
+    second.cost_usd += r.cost_usd;
+  }
+  EXPECT_EQ(second.tokens, first.tokens);
+  EXPECT_DOUBLE_EQ(second.cost_usd, first.cost_usd);
+
+  // In one batch, either order.
+  test::TempDir batch_dir;
+  auto one = open_sqlite_ledger(batch_dir.path() + "/ledger.db");
+  ASSERT_TRUE(one) << one.error().message;
+  std::vector<FileBatch> both = {batch(cursor_at("/c.jsonl", 10), std::nullopt, {cached, fresh})};
+  ASSERT_TRUE((*one)->commit(both, pricer_));
+  auto one_rows = (*one)->aggregate({}, {});
+  ASSERT_TRUE(one_rows);
+  ASSERT_EQ(one_rows->size(), 1u);
+  EXPECT_EQ(one_rows->front().tokens, first.tokens);
+}
+
 // --- Cursors and commit atomicity ---------------------------------------------------------------
 
 TEST_F(SqliteLedgerTest, CursorRoundTrips) {
