@@ -18,7 +18,9 @@
 #include "cli/context.h"
 #include "cli/prices_command.h"
 #include "cli/summary_command.h"
+#include "render/problems_renderer.h"
 #include "render/renderer.h"
+#include "render/utf8.h"
 
 namespace tally::cli {
 namespace {
@@ -89,7 +91,14 @@ int run_report(analytics::Grouping grouping, const ReportOptions& options) {
   return deliver(options, out);
 }
 
+// The ledger's problems (lines, from every run), then the files this run could not read.
+// Table, JSON or CSV (render/problems_renderer.h); -o writes a file like the reports.
 int run_problems(const ReportOptions& options) {
+  const render::Format format = format_of(options);
+  if (format == render::Format::html) {
+    return error_exit(
+        Error{Errc::invalid_argument, "tally problems prints table, json or csv; not html"});
+  }
   auto ctx = prepare(options);
   if (!ctx) {
     return error_exit(ctx.error());
@@ -98,18 +107,11 @@ int run_problems(const ReportOptions& options) {
   if (!problems) {
     return error_exit(problems.error());
   }
+  std::vector<ParseProblem> all = std::move(problems->first);
+  all.insert(all.end(), ctx->ingest.file_errors.begin(), ctx->ingest.file_errors.end());
   std::string out;
-  for (const ParseProblem& p : problems->first) {
-    out += fmt::format("{}:{}: {}\n", p.file, p.line, p.what);
-  }
-  for (const ParseProblem& p : ctx->ingest.file_errors) {
-    out += fmt::format("{}: {}\n", p.file, p.what);
-  }
-  if (out.empty()) {
-    out = "No problems: every line tally read was usable.\n";
-  }
-  print(out);
-  return kExitOk;
+  render::render_problems(all, format, render_options(options), out);
+  return deliver(options, out);
 }
 
 constexpr std::string_view kFooter = R"(
@@ -255,7 +257,8 @@ int run_cli(int argc, char** argv) {
     return run_summary(summary_options);
   } catch (const std::exception& e) {
     // The one catch-all: std (bad_alloc, filesystem) must not crash the process silently.
-    fmt::print(stderr, "tally: error: {}\n", e.what());
+    // what() may name a path from the logs (filesystem_error).
+    fmt::print(stderr, "tally: error: {}\n", render::terminal_safe(e.what()));
     return kExitFailure;
   }
 }

@@ -12,6 +12,8 @@ Command make_windows_command();
 Command make_blocks_command();
 Command make_concurrency_command();
 Command make_session_command();
+Command make_doctor_command();
+Command make_rebuild_command();
 
 std::vector<Command> extra_commands() {
   return {
@@ -22,6 +24,8 @@ std::vector<Command> extra_commands() {
       make_blocks_command(),
       make_concurrency_command(),
       make_session_command(),
+      make_doctor_command(),
+      make_rebuild_command(),
   };
 }
 

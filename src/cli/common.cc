@@ -1,7 +1,9 @@
 #include "cli/common.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,6 +11,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
+
+#include "render/utf8.h"
 
 namespace tally::cli {
 namespace {
@@ -23,26 +28,74 @@ std::string no_logs_message(const Context& ctx) {
   return msg;
 }
 
+// Writes all of `data` to `fd`; false with errno set on failure.
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return false;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
 // Writes `data` to `path` through a temporary file in the same directory and a rename, so a
 // reader never sees a half-written file and a failure leaves the old file in place.
+//
+// The file keeps the mode it had: a report written over a 0600 file stays private. The
+// temporary is made 0600 and given that mode (and, where allowed, that group) only once it
+// is complete, so the report is never more readable than the file it replaces, even while
+// being written. A new file gets the mode any new file gets, 0666 less the umask: the
+// temporary is then made with that mode by the kernel, not a fixed one.
 Status write_file_atomically(const std::string& path, const std::string& data) {
+  struct stat old {};
+  const bool replacing = ::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode);
   const std::string tmp = fmt::format("{}.tmp-{}", path, getpid());
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) {
-    return fail(Errc::io, fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+  const auto failed = [&](int err) {
+    return fail(Errc::io, fmt::format("cannot write {}: {}", path, std::strerror(err)));
+  };
+  // O_EXCL: a stale temporary of a killed run with our pid is not written into (it may be
+  // anyone's file by now); it is removed and made afresh.
+  const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+  const mode_t create_mode = replacing ? 0600 : 0666;
+  int fd = ::open(tmp.c_str(), flags, create_mode);
+  if (fd < 0 && errno == EEXIST && ::unlink(tmp.c_str()) == 0) {
+    fd = ::open(tmp.c_str(), flags, create_mode);
   }
-  const bool wrote = std::fwrite(data.data(), 1, data.size(), f) == data.size();
-  const bool flushed = std::fflush(f) == 0 && fsync(fileno(f)) == 0;
-  const int saved = errno;
-  const bool closed = std::fclose(f) == 0;
-  if (!wrote || !flushed || !closed) {
-    std::remove(tmp.c_str());
-    return fail(Errc::io, fmt::format("cannot write {}: {}", path, std::strerror(saved)));
+  if (fd < 0) {
+    return failed(errno);
+  }
+  int err = write_all(fd, data) ? 0 : errno;
+  if (err == 0 && replacing) {
+    // The permission bits of the file replaced (not setuid and the like: this is a report).
+    // Group bits meant for a group the new file cannot be given (only root or a member may
+    // chown to it) are dropped rather than granted to ours.
+    mode_t mode = old.st_mode & 0777;
+    struct stat now {};
+    if (::fstat(fd, &now) == 0 && now.st_gid != old.st_gid &&
+        ::fchown(fd, static_cast<uid_t>(-1), old.st_gid) != 0) {
+      mode &= ~static_cast<mode_t>(070);
+    }
+    err = ::fchmod(fd, mode) == 0 ? 0 : errno;
+  }
+  if (err == 0 && ::fsync(fd) != 0) {
+    err = errno;
+  }
+  if (::close(fd) != 0 && err == 0) {
+    err = errno;
+  }
+  if (err != 0) {
+    ::unlink(tmp.c_str());
+    return failed(err);
   }
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(tmp.c_str());
-    return fail(Errc::io, fmt::format("cannot write {}: {}", path, std::strerror(err)));
+    err = errno;
+    ::unlink(tmp.c_str());
+    return failed(err);
   }
   return ok();
 }
@@ -84,7 +137,8 @@ render::RenderOptions render_options(const ReportOptions& o) {
 }
 
 int error_exit(const Error& e) {
-  fmt::print(stderr, "tally: error: {}\n", e.message);
+  // Messages quote paths and names from the logs; they reach a terminal escaped.
+  fmt::print(stderr, "tally: error: {}\n", render::terminal_safe(e.message));
   return e.code == Errc::invalid_argument ? kExitUsage : kExitFailure;
 }
 
@@ -126,13 +180,16 @@ Result<analytics::ReportQuery> make_query(const ReportOptions& o) {
 }
 
 void warnings_to_stderr(const analytics::Report& report) {
+  using render::terminal_safe;
   for (const analytics::Warning& w : report.warnings) {
     if (w.file.empty()) {
-      fmt::print(stderr, "tally: warning: {}\n", w.message);
+      fmt::print(stderr, "tally: warning: {}\n", terminal_safe(w.message));
     } else if (w.line > 0) {
-      fmt::print(stderr, "tally: warning: {}:{}: {}\n", w.file, w.line, w.message);
+      fmt::print(stderr, "tally: warning: {}:{}: {}\n", terminal_safe(w.file), w.line,
+                 terminal_safe(w.message));
     } else {
-      fmt::print(stderr, "tally: warning: {}: {}\n", w.file, w.message);
+      fmt::print(stderr, "tally: warning: {}: {}\n", terminal_safe(w.file),
+                 terminal_safe(w.message));
     }
   }
 }

@@ -20,7 +20,8 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
-// Prints "tally: error: ..." and returns 2 for usage errors, 1 otherwise.
+// Prints "tally: error: ..." (the message escaped by render::terminal_safe) and returns 2 for
+// usage errors, 1 otherwise.
 int error_exit(const Error& e);
 
 // Writes to stdout as is.
@@ -42,7 +43,8 @@ render::RenderOptions render_options(const ReportOptions& o);
 // --since/--until/--agent/--project/--speed as a query; invalid_argument on bad input.
 Result<analytics::ReportQuery> make_query(const ReportOptions& o);
 
-// Writes a report's warnings to stderr (for formats that cannot carry them: CSV).
+// Writes a report's warnings to stderr (for formats that cannot carry them: CSV), with their
+// files and messages escaped by render::terminal_safe (they come from the logs).
 void warnings_to_stderr(const analytics::Report& report);
 
 // The flags every report command takes.

@@ -1,6 +1,7 @@
 #include "cli/config.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <toml++/toml.h>
 #include <unistd.h>
 
@@ -28,10 +29,27 @@ void set(Config& c, std::string Config::*field, const std::string& key, std::str
 }  // namespace
 
 Status make_dirs(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    return fail(Errc::io, fmt::format("cannot create directory {}: {}", dir, ec.message()));
+  struct stat st {};
+  if (dir.empty() || (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
+    return ok();
+  }
+  const std::string trimmed = dir.substr(0, dir.find_last_not_of('/') + 1);
+  const size_t slash = trimmed.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) {
+    TALLY_TRY(make_dirs(trimmed.substr(0, slash)));
+  }
+  if (::mkdir(trimmed.c_str(), 0700) != 0) {
+    const int err = errno;
+    // Made meanwhile by a concurrent tally: as good as made here.
+    if (err == EEXIST && ::stat(trimmed.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+      return ok();
+    }
+    return fail(Errc::io, fmt::format("cannot create directory {}: {}", dir, std::strerror(err)));
+  }
+  // mkdir's mode passes through the umask, which may take the owner's bits too.
+  if (::chmod(trimmed.c_str(), 0700) != 0) {
+    return fail(Errc::io,
+                fmt::format("cannot set the mode of directory {}: {}", dir, std::strerror(errno)));
   }
   return ok();
 }

@@ -43,7 +43,11 @@ Result<Config> load_config();
 // The ledger file inside `config.data_dir`.
 std::string ledger_path(const Config& config);
 
-// Creates `dir` and its parents. Fails with a message naming the directory.
+// Creates `dir` and its missing parents, each 0700 whatever the umask (the data dir holds
+// the ledger: project paths, session titles, files touched, all private to its owner; XDG
+// asks 0700 of the base directories it creates too). Directories that exist are left as
+// they are (TALLY_DATA_DIR may name any directory; the ledger file is made 0600 itself).
+// Fails with a message naming the directory.
 Status make_dirs(const std::string& dir);
 
 }  // namespace tally::cli

@@ -4,6 +4,7 @@
 // by an ingest run, and the pricer. Commands build Reports from it and never print
 // directly; cli.cc renders.
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,9 +37,42 @@ struct ReportOptions {
   bool demo = false;       // the demo ledger and logs of `tally demo`, not the user's
 };
 
+// A lock on `<ledger>.lock` (flock(2)) held by every process that has the ledger open: shared
+// by every command (prepare()), exclusive only while `tally rebuild` swaps a new ledger in.
+// SQLite names a ledger's -wal, -shm and -journal after its path, not its inode: a process
+// that had the old file open while it was renamed would go on writing side files under the
+// new ledger's name (and, closing, delete its WAL). Holding the lock exclusively proves that
+// no tally has the file open, and none opens it until the swap is done. Move-only; released
+// when destroyed.
+class LedgerLock {
+ public:
+  enum class Mode { shared, exclusive };
+  LedgerLock() = default;
+  LedgerLock(LedgerLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  LedgerLock& operator=(LedgerLock&& o) noexcept;
+  LedgerLock(const LedgerLock&) = delete;
+  LedgerLock& operator=(const LedgerLock&) = delete;
+  ~LedgerLock();
+
+  // Takes the lock of the ledger at `ledger_path`, creating its lock file (0600), and waits
+  // up to `wait` for a process holding it the other way. Fails with Errc::io when the lock
+  // file cannot be made or opened, Errc::unsupported when the wait runs out (the message
+  // says another tally process is using the ledger).
+  static Result<LedgerLock> take(const std::string& ledger_path, Mode mode,
+                                 std::chrono::milliseconds wait);
+
+ private:
+  explicit LedgerLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+// The lock file of the ledger at `ledger_path`.
+std::string ledger_lock_path(const std::string& ledger_path);
+
 struct Context {
   Config config;
   std::optional<Zone> zone;
+  LedgerLock lock;  // released after the ledger is closed (members go in reverse order)
   std::unique_ptr<store::Ledger> ledger;
   std::unique_ptr<pricing::TablePricer> pricer;
   std::vector<pricing::Plan> plans;  // subscription plans from the config
@@ -51,6 +85,20 @@ struct Context {
 // ingests what is new. Errc::invalid_argument means a usage error (exit 2); anything else
 // is a runtime failure (exit 1).
 Result<Context> prepare(const ReportOptions& options);
+
+// `e`, a failure of the ledger at `path`, in words that say what to do: a damaged file
+// names it and points to `tally doctor` and `tally rebuild`; a full disk says that nothing
+// committed is lost and to free space. Any other error is returned as it is.
+Error explain_ledger_error(const Error& e, const std::string& path);
+
+// Opens the SQLite ledger at `path` so that every error it returns, now or from any later
+// call (ingest, reports), is explained as explain_ledger_error() does.
+Result<std::unique_ptr<store::Ledger>> open_ledger(const std::string& path);
+
+// Reads what is new in the agents' logs (the demo's fake HOME when `demo`) into `ledger`,
+// stamping records with the config's identity; progress on a terminal unless `quiet`.
+Result<ingest::IngestStats> ingest_logs(store::Ledger& ledger, const pricing::Pricer& pricer,
+                                        const Config& config, bool demo, bool quiet);
 
 // The demo's home (`tally demo`): <data_dir>/demo, holding ledger.db and logs/ (a fake HOME).
 std::string demo_dir(const Config& config);

@@ -17,6 +17,7 @@
 #include "pricing/table_format.h"
 #include "render/json_renderer.h"
 #include "render/number_format.h"
+#include "render/utf8.h"
 #include "store/sqlite_ledger.h"
 
 namespace tally::cli {
@@ -28,7 +29,7 @@ std::string per_mtok(double per_token_mtok) { return render::format_decimal(per_
 void print(const std::string& out) { std::fwrite(out.data(), 1, out.size(), stdout); }
 
 int fail_with(const Error& e) {
-  fmt::print(stderr, "tally: error: {}\n", e.message);
+  fmt::print(stderr, "tally: error: {}\n", render::terminal_safe(e.message));
   return e.code == Errc::invalid_argument ? 2 : 1;
 }
 
@@ -55,16 +56,17 @@ std::string row_json(const pricing::PriceRow& r) {
   return out;
 }
 
+// Keys and providers may come from an imported community price list: escaped.
 std::string rows_table(const std::vector<pricing::PriceRow>& rows) {
   std::string out = fmt::format("{:<34} {:<10} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>5}\n",
                                 "Model", "Provider", "Since", "Input", "Output", "Cache rd",
                                 "Write 5m", "Write 1h", "Long ctx", "Fast");
   for (const pricing::PriceRow& r : rows) {
     out += fmt::format(
-        "{:<34} {:<10} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>5}\n", r.key, r.provider,
-        format_date(r.since), per_mtok(r.standard.input), per_mtok(r.standard.output),
-        per_mtok(r.standard.cache_read), per_mtok(r.standard.cache_write_5m),
-        per_mtok(r.standard.cache_write_1h),
+        "{:<34} {:<10} {:<10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>5}\n",
+        render::terminal_safe(r.key), render::terminal_safe(r.provider), format_date(r.since),
+        per_mtok(r.standard.input), per_mtok(r.standard.output), per_mtok(r.standard.cache_read),
+        per_mtok(r.standard.cache_write_5m), per_mtok(r.standard.cache_write_1h),
         r.long_context_threshold > 0 ? fmt::format(">{}k", r.long_context_threshold / 1000) : "-",
         r.fast_multiplier != 1 ? fmt::format("{}x", render::format_decimal(r.fast_multiplier))
                                : "-");
@@ -102,7 +104,8 @@ int prices_list(const PricesOptions& o) {
   } else {
     out = rows_table(rows);
     for (const auto& [from, to] : (*pricer)->aliases()) {
-      out += fmt::format("alias: {} = {}\n", from, to);
+      out +=
+          fmt::format("alias: {} = {}\n", render::terminal_safe(from), render::terminal_safe(to));
     }
     out += fmt::format("{} models, {} rows. Layers: built-in < imported < [pricing] in {}\n",
                        (*pricer)->table().model_count(), rows.size(), config->config_path);
@@ -134,7 +137,7 @@ int prices_show(const PricesOptions& o) {
     fmt::print(stderr,
                "tally: no price for '{}': not in the table under any lookup step (exact, provider "
                "prefix, date suffix, version). Add an alias or a price under [pricing] in {}\n",
-               o.model, config->config_path);
+               render::terminal_safe(o.model), config->config_path);
     return 1;
   }
   const pricing::PriceRow& row = *match->row;
@@ -146,9 +149,11 @@ int prices_show(const PricesOptions& o) {
     render::append_json_string(pricing::match_step_name(match->step), out);
     out += ", \"row\": " + row_json(row) + "}\n";
   } else {
-    out = fmt::format("{} is priced as {} (matched by: {}{})\n", o.model, row.key,
-                      pricing::match_step_name(match->step),
-                      match->alias_target.empty() ? "" : ", alias of " + match->alias_target);
+    out = fmt::format("{} is priced as {} (matched by: {}{})\n", render::terminal_safe(o.model),
+                      render::terminal_safe(row.key), pricing::match_step_name(match->step),
+                      match->alias_target.empty()
+                          ? ""
+                          : ", alias of " + render::terminal_safe(match->alias_target));
     out += rows_table((*pricer)->table().history(row.key));
     if (row.long_context_threshold > 0) {
       out += fmt::format("Above {} prompt tokens the whole request costs input {} / output {}.\n",
@@ -248,8 +253,10 @@ int prices_check(const PricesOptions& o) {
   std::string compared;
   std::string reported;
   for (const store::PriceCheckRow& r : *rows) {
+    // Model names come from the logs: escaped for the terminal.
     const std::string name =
-        fmt::format("{} ({})", r.model.empty() ? "(unknown model)" : r.model, agent_name(r.agent));
+        fmt::format("{} ({})", r.model.empty() ? "(unknown model)" : render::terminal_safe(r.model),
+                    agent_name(r.agent));
     if (r.unpriced_requests > 0) {
       unpriced += fmt::format("  {:<40} {:>8} request{}\n", name, r.unpriced_requests,
                               r.unpriced_requests == 1 ? "" : "s");

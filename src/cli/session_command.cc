@@ -11,6 +11,7 @@
 #include "cli/command.h"
 #include "cli/common.h"
 #include "render/session_renderer.h"
+#include "render/utf8.h"
 
 namespace tally::cli {
 namespace {
@@ -85,7 +86,7 @@ int run_session(const SessionOptions& o) {
   render::render_session(*anatomy, format_of(o.report), render_options(o.report), out);
   if (format_of(o.report) == render::Format::csv) {
     for (const analytics::Warning& w : anatomy->warnings) {
-      fmt::print(stderr, "tally: warning: {}\n", w.message);
+      fmt::print(stderr, "tally: warning: {}\n", render::terminal_safe(w.message));
     }
   }
   return deliver(o.report, out);

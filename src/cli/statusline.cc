@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "render/json_renderer.h"
+#include "render/utf8.h"
 
 namespace tally::cli {
 namespace {
@@ -250,7 +251,9 @@ std::string format_status(const StatusFacts& f, bool color) {
   };
   std::vector<std::string> parts;
   if (!f.model.empty()) {
-    parts.push_back(paint("1", f.model));
+    // display_name comes from the hook JSON and the model id from the logs: escaped, so
+    // neither can retitle or clear the terminal that shows the line.
+    parts.push_back(paint("1", render::terminal_safe(f.model)));
   }
   if (f.session_found) {
     parts.push_back(

@@ -71,7 +71,8 @@ Result<StatusFacts> gather_status(store::Ledger& ledger, const Zone& zone, const
 
 // The line, e.g. "Opus · $4.12 session · $38.90 today · $12.40/h · ctx 61% (122k/200k)",
 // without a newline. Unpriced spend is flagged "+?"; parts without data are left out.
-// `color` adds ANSI colours (context use green/yellow/red).
+// `color` adds ANSI colours (context use green/yellow/red). The model name is escaped by
+// render::terminal_safe; tally's own colour codes are the only escapes in the line.
 std::string format_status(const StatusFacts& facts, bool color);
 
 // The facts as one JSON object (the --json contract), with a newline.

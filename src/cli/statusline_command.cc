@@ -23,6 +23,7 @@
 #include "cli/context.h"
 #include "cli/statusline.h"
 #include "ingest/ingest.h"
+#include "render/utf8.h"
 #include "sources/adapter.h"
 
 namespace tally::cli {
@@ -64,7 +65,7 @@ std::vector<sources::SourceFile> session_files(const std::string& transcript) {
 int soft_fail(std::string_view line, const std::string& detail) {
   fmt::print("{}\n", line);
   if (!detail.empty()) {
-    fmt::print(stderr, "tally: statusline: {}\n", detail);
+    fmt::print(stderr, "tally: statusline: {}\n", render::terminal_safe(detail));
   }
   return kExitOk;
 }

@@ -21,6 +21,7 @@
 #include "render/grid.h"
 #include "render/json_renderer.h"
 #include "render/number_format.h"
+#include "render/utf8.h"
 
 namespace tally::cli {
 namespace {
@@ -147,12 +148,13 @@ void render_daily_chart(const analytics::DailyByModel& d, const render::RenderOp
   render::render_bar_chart(chart, co, out);
 }
 
+// Warnings quote model names and paths from the logs: escaped, like every table string.
 void append_warnings_and_notes(const analytics::Report& report, std::string& out) {
   for (const analytics::Warning& w : report.warnings) {
-    out += "! " + w.message + "\n";
+    out += "! " + render::terminal_safe(w.message) + "\n";
   }
   for (const std::string& note : report.notes) {
-    out += "note: " + note + "\n";
+    out += "note: " + render::terminal_safe(note) + "\n";
   }
 }
 

@@ -20,6 +20,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analytics/blocks.h"
@@ -30,6 +31,7 @@
 #include "cli/statusline.h"
 #include "ingest/ingest.h"
 #include "render/json_renderer.h"
+#include "render/utf8.h"
 #include "sources/adapter.h"
 
 namespace tally::cli {
@@ -178,9 +180,16 @@ Result<Panel> build_panel(store::Ledger& ledger, const Zone& zone, const store::
   return p;
 }
 
+// The last part of a project path, escaped for the terminal (it comes from the logs).
 std::string short_project(const std::string& project) {
   const std::size_t slash = project.find_last_of('/');
-  return slash == std::string::npos ? project : project.substr(slash + 1);
+  return render::terminal_safe(slash == std::string::npos ? project : project.substr(slash + 1));
+}
+
+// The first 8 bytes of a session id (from the logs; ids are ASCII in practice), escaped for
+// the terminal. A multi-byte character cut in two shows as U+FFFD.
+std::string short_session(const std::string& session) {
+  return render::terminal_safe(std::string_view(session).substr(0, 8));
 }
 
 std::string panel_text(const Panel& p, const Zone& zone, bool demo, bool color) {
@@ -216,7 +225,7 @@ std::string panel_text(const Panel& p, const Zone& zone, bool demo, bool color) 
   fmt::format_to(it, "{:<11}{} session{} with a record in the last 15 min\n", "In flight",
                  p.in_flight.size(), p.in_flight.size() == 1 ? "" : "s");
   for (const InFlight& f : p.in_flight) {
-    fmt::format_to(it, "  {:<8}  {:<7} {:<28} last {}\n", f.session.substr(0, 8),
+    fmt::format_to(it, "  {:<8}  {:<7} {:<28} last {}\n", short_session(f.session),
                    agent_name(f.agent), short_project(f.project), local_hm(zone, f.last));
   }
   fmt::format_to(it, "\nRecent sessions (last 7 days)\n");
@@ -224,9 +233,10 @@ std::string panel_text(const Panel& p, const Zone& zone, bool demo, bool color) 
     out += "  none\n";
   }
   for (const RecentSession& s : p.recent) {
-    fmt::format_to(it, "  {:<8}  {:<28} {:>9}  {:>7} tokens  last {} {}\n", s.session.substr(0, 8),
-                   short_project(s.project), short_money(s.cost_usd), short_tokens(s.tokens),
-                   format_date(zone.local_date(s.last)), local_hm(zone, s.last));
+    fmt::format_to(it, "  {:<8}  {:<28} {:>9}  {:>7} tokens  last {} {}\n",
+                   short_session(s.session), short_project(s.project), short_money(s.cost_usd),
+                   short_tokens(s.tokens), format_date(zone.local_date(s.last)),
+                   local_hm(zone, s.last));
   }
   return out;
 }
@@ -365,7 +375,8 @@ int run_watch(const WatchOptions& options) {
       }
       auto stats = ingest::run_ingest(*ctx->ledger, *ctx->pricer, adapters, io);
       if (!stats) {
-        fmt::print(stderr, "tally: warning: ingest failed: {}\n", stats.error().message);
+        fmt::print(stderr, "tally: warning: ingest failed: {}\n",
+                   render::terminal_safe(stats.error().message));
         continue;
       }
       if (tty || stats->records > 0) {

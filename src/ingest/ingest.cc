@@ -27,6 +27,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "ingest/scanner.h"
@@ -166,8 +167,10 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     const sources::Adapter* adapter = nullptr;
   };
   std::vector<Found> found_files;
+  std::vector<ParseProblem> unreadable;  // paths discovery could not read: warned, not stored
   std::thread discoverer([&] {
     const PhaseTimer walk_timer("(walk+stat)");
+    const sources::WalkProblems collect(unreadable);
     for (const auto& adapter : adapters) {
       for (std::string& root : adapter->roots(options.env)) {
         stats.roots.push_back(std::move(root));
@@ -197,6 +200,18 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     return ledger.cursors();
   }();
   discoverer.join();
+  // Reported by this run only, like a file that cannot be opened: a path that is readable
+  // again is read and warns no more, so nothing is stored that would have to be retracted.
+  // A root listed twice is walked twice; its failures are reported once.
+  std::sort(unreadable.begin(), unreadable.end(), [](const ParseProblem& a, const ParseProblem& b) {
+    return std::tie(a.file, a.what) < std::tie(b.file, b.what);
+  });
+  unreadable.erase(std::unique(unreadable.begin(), unreadable.end(),
+                               [](const ParseProblem& a, const ParseProblem& b) {
+                                 return a.file == b.file && a.what == b.what;
+                               }),
+                   unreadable.end());
+  stats.file_errors = std::move(unreadable);
   TALLY_TRY(all_cursors);
   std::unordered_map<std::string_view, const store::FileCursor*> stored;
   stored.reserve(all_cursors->size());

@@ -63,7 +63,9 @@ struct IngestStats {
   std::int64_t stale_batches = 0;
   std::int64_t sessions_settled = 0;
   std::int64_t repriced = 0;
-  // Files that could not be read this run (vanished, unreadable): reported, not stored.
+  // What could not be read this run: directories discovery could not list (see
+  // sources::WalkProblems), files that could not be stat'ed, opened or read. Reported, not
+  // stored: a path readable again is read by the next run and warns no more.
   std::vector<ParseProblem> file_errors;
 };
 

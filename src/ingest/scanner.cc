@@ -57,6 +57,13 @@ Result<size_t> read_at(int fd, char* buf, size_t n, std::int64_t offset) {
   return done;
 }
 
+// A UTF-8 byte order mark. Some editors and Windows tools start a text file with one; it
+// is not JSON, and left in place it made line 1 malformed (a Gemini session then lost the id
+// its first line carries). The scanner drops it at offset 0, for every adapter and for
+// whole documents too, as bytes consumed before line 1: offsets stay file offsets, so
+// records, problems and a resume after line 1 point where they did.
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 bool contains_any(std::string_view hay, const std::vector<std::string_view>& needles) {
   return std::any_of(needles.begin(), needles.end(),
                      [&](std::string_view n) { return hay.find(n) != std::string_view::npos; });
@@ -203,6 +210,10 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
       buf.commit(*got);
       result.bytes_read = static_cast<std::int64_t>(*got);
       sources::Line line{buf.view(), 1, 0, &scratch.json};
+      if (line.text.starts_with(kUtf8Bom)) {
+        line.text.remove_prefix(kUtf8Bom.size());
+        line.offset = static_cast<std::int64_t>(kUtf8Bom.size());
+      }
       ++out.lines;
       if (parser->wants(line.text)) {
         parser->on_line(line, out);
@@ -225,6 +236,7 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
     std::int64_t skip_start = 0;
     std::string carry;  // tail of the previous chunk, so needles spanning chunks are found
     const std::vector<std::string_view> needles = parser->needles();
+    bool bom_checked = start != 0;  // a resume starts after line 1, past any BOM
 
     while (!eof) {
       char* room = buf.prepare(kChunkBytes, read_pos);
@@ -234,6 +246,15 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
       read_pos += static_cast<std::int64_t>(*got);
       result.bytes_read += static_cast<std::int64_t>(*got);
       eof = *got == 0;
+      // Decided once the first 3 bytes are in, or at the end of a shorter file (which cannot
+      // start with a BOM; a line in it is read as it is).
+      if (!bom_checked && (buf.size() >= kUtf8Bom.size() || eof)) {
+        bom_checked = true;
+        if (buf_offset == 0 && buf.view().starts_with(kUtf8Bom)) {
+          buf.consume(kUtf8Bom.size());
+          buf_offset = static_cast<std::int64_t>(kUtf8Bom.size());
+        }
+      }
 
       if (skipping) {
         const char* nl = static_cast<const char*>(std::memchr(buf.data(), '\n', buf.size()));

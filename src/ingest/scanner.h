@@ -13,6 +13,8 @@
 //   records are keyed by stable ids, so nothing counts twice.
 // * Only complete lines are consumed: the last line of a live log may still be being
 //   written. The cursor moves to the end of the last complete line.
+// * A UTF-8 byte order mark at offset 0 (JSONL or whole document) is skipped, once here for
+//   every adapter: line 1 starts after it, and offsets stay file offsets.
 // * Memory is bounded: lines up to kMaxLineBytes are held whole; a longer one is streamed
 //   past. If its head (wants()) or its bytes (needles()) suggest usage it is reported as a
 //   problem with file and line, otherwise skipped (Claude's file-history-snapshot lines can

@@ -8,10 +8,54 @@ namespace {
 
 constexpr std::string_view kLineEnd = "\r\n";  // RFC 4180 §2.1
 
+// The first characters OWASP lists as starting a formula (or hiding one after them).
+constexpr std::string_view kFormulaStarts = "=+-@\t\r";
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// -?digits(.digits)?([eE][+-]?digits)?: what format_decimal() and std::to_string() write.
+bool is_plain_number(std::string_view s) {
+  std::size_t i = 0;
+  auto digits = [&s, &i] {
+    const std::size_t start = i;
+    while (i < s.size() && is_digit(s[i])) {
+      ++i;
+    }
+    return i > start;
+  };
+  if (i < s.size() && s[i] == '-') {
+    ++i;
+  }
+  if (!digits()) {
+    return false;
+  }
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) {
+      return false;
+    }
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+      ++i;
+    }
+    if (!digits()) {
+      return false;
+    }
+  }
+  return i == s.size();
+}
+
 }  // namespace
 
 void append_csv_field(std::string_view text, std::string& out) {
-  const std::string clean = sanitize_utf8(text);
+  // CSV has no escapes of its own and is often read on a terminal (`tally models --csv`):
+  // controls other than the TAB, CR and LF that quoting carries are spelled as in a table.
+  std::string clean = terminal_safe(text, KeepBreaks::tab_and_line_ends);
+  if (!clean.empty() && kFormulaStarts.find(clean.front()) != std::string_view::npos) {
+    clean.insert(clean.begin(), '\'');
+  }
   if (clean.find_first_of(",\"\r\n") == std::string::npos) {
     out += clean;
     return;
@@ -24,6 +68,14 @@ void append_csv_field(std::string_view text, std::string& out) {
     out.push_back(c);
   }
   out.push_back('"');
+}
+
+void append_csv_number(std::string_view number, std::string& out) {
+  if (number.empty() || is_plain_number(number)) {
+    out += number;
+  } else {
+    append_csv_field(number, out);
+  }
 }
 
 void CsvRenderer::render(const Report& report, std::string& out) const {
@@ -50,7 +102,11 @@ void CsvRenderer::render(const Report& report, std::string& out) const {
     first = true;
     for (const Field& f : row_fields(row, report.key_names, key_fields)) {
       separator();
-      append_csv_field(f.text, out);
+      if (f.type == FieldType::string) {
+        append_csv_field(f.text, out);
+      } else {
+        append_csv_number(f.text, out);
+      }
     }
     out += kLineEnd;
   }

@@ -196,8 +196,13 @@ void render_grid_csv(const Grid& grid, std::string& out) {
   for (const std::vector<GridCell>& row : grid.rows) {
     for (size_t c = 0; c < grid.columns.size(); ++c) {
       out += c > 0 ? "," : "";
-      if (c < row.size()) {
+      if (c >= row.size()) {
+        continue;
+      }
+      if (grid.columns[c].type == CellType::string) {
         append_csv_field(row[c].value, out);
+      } else {
+        append_csv_number(row[c].value, out);
       }
     }
     out += "\r\n";

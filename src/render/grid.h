@@ -62,7 +62,8 @@ void render_grid_table(const Grid& grid, const RenderOptions& options, std::stri
 // writes one line). No trailing newline.
 void render_grid_json(const Grid& grid, bool compact, int indent, std::string& out);
 
-// Appends RFC 4180 CSV: a header line of column names, then one line per row.
+// Appends RFC 4180 CSV: a header line of column names, then one line per row. String cells
+// are text (formula-neutralised, csv_renderer.h); the other types are numbers.
 void render_grid_csv(const Grid& grid, std::string& out);
 
 // A JSON object assembled from already-rendered members, for documents holding several

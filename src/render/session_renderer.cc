@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -340,26 +341,41 @@ void render_json(const SessionAnatomy& a, std::string& out) {
 
 // ---- CSV ----
 
+// The `value` column holds text and numbers: text rows go through append_csv_field (formula
+// neutralised), number rows (integers, and decimal() for costs and shares) are numbers.
 class CsvWriter {
  public:
   explicit CsvWriter(std::string& out) : out_(out) { out_ += "section,item,metric,value\r\n"; }
   void row(std::string_view section, std::string_view item, std::string_view metric,
            std::string_view value) {
+    start(section, item, metric);
+    append_csv_field(value, out_);
+    out_ += "\r\n";
+  }
+  void row(std::string_view section, std::string_view item, std::string_view metric,
+           std::int64_t value) {
+    start(section, item, metric);
+    append_csv_number(std::to_string(value), out_);
+    out_ += "\r\n";
+  }
+  // A decimal (format_decimal); nullopt is an empty cell.
+  void decimal(std::string_view section, std::string_view item, std::string_view metric,
+               std::optional<double> value) {
+    start(section, item, metric);
+    append_csv_number(value ? format_decimal(*value) : "", out_);
+    out_ += "\r\n";
+  }
+
+ private:
+  void start(std::string_view section, std::string_view item, std::string_view metric) {
     append_csv_field(section, out_);
     out_ += ',';
     append_csv_field(item, out_);
     out_ += ',';
     append_csv_field(metric, out_);
     out_ += ',';
-    append_csv_field(value, out_);
-    out_ += "\r\n";
-  }
-  void row(std::string_view section, std::string_view item, std::string_view metric,
-           std::int64_t value) {
-    row(section, item, metric, std::to_string(value));
   }
 
- private:
   std::string& out_;
 };
 
@@ -367,7 +383,7 @@ void csv_totals(CsvWriter& c, std::string_view section, std::string_view item,
                 const analytics::Totals& t) {
   c.row(section, item, "requests", t.requests);
   c.row(section, item, "tokens", t.tokens.total());
-  c.row(section, item, "cost_usd", format_decimal(t.cost_usd));
+  c.decimal(section, item, "cost_usd", t.cost_usd);
 }
 
 void render_csv(const SessionAnatomy& a, std::string& out) {
@@ -403,13 +419,13 @@ void render_csv(const SessionAnatomy& a, std::string& out) {
       {"output", {t.output, s.output}}};
   for (const auto& [name, value] : buckets) {
     c.row("tokens", name, "tokens", value.first);
-    c.row("tokens", name, "share", format_decimal(value.second));
+    c.decimal("tokens", name, "share", value.second);
   }
   c.row("tokens", "reasoning", "tokens", t.reasoning);
   c.row("tokens", "total", "tokens", t.total());
-  c.row("cost", "", "cost_usd", format_decimal(a.totals.cost_usd));
-  c.row("cost", "", "session_only_usd", format_decimal(a.own_totals.cost_usd));
-  c.row("cost", "", "per_prompt_usd", a.cost_per_prompt ? format_decimal(*a.cost_per_prompt) : "");
+  c.decimal("cost", "", "cost_usd", a.totals.cost_usd);
+  c.decimal("cost", "", "session_only_usd", a.own_totals.cost_usd);
+  c.decimal("cost", "", "per_prompt_usd", a.cost_per_prompt);
   for (const analytics::ModelUse& m : a.models) {
     const std::string item = m.effort.empty() ? m.model : m.model + " (" + m.effort + ")";
     csv_totals(c, "model", item, m.totals);

@@ -93,13 +93,16 @@ std::string sanitize_utf8(std::string_view text) {
   return out;
 }
 
-std::string terminal_safe(std::string_view text) {
+std::string terminal_safe(std::string_view text, KeepBreaks keep) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t pos = 0; pos < text.size();) {
     const Utf8Char c = decode_utf8(text, pos);
     if (!c.valid) {
       append_utf8(kReplacement, out);
+    } else if (keep == KeepBreaks::tab_and_line_ends &&
+               (c.cp == '\t' || c.cp == '\n' || c.cp == '\r')) {
+      out.push_back(static_cast<char>(c.cp));
     } else if (c.cp == '\n') {
       out += "\\n";
     } else if (c.cp == '\t') {

@@ -29,10 +29,20 @@ void append_utf8(char32_t cp, std::string& out);
 // Returns `text` with every invalid sequence replaced by U+FFFD; valid text is unchanged.
 std::string sanitize_utf8(std::string_view text);
 
+// Which whitespace controls terminal_safe() passes through as they are.
+enum class KeepBreaks {
+  none,               // escape them too: one line of text, aligned columns (tables, messages)
+  tab_and_line_ends,  // keep TAB, LF and CR: CSV cells, where quoting carries them
+};
+
 // Returns `text` made safe for a terminal: invalid UTF-8 becomes U+FFFD and control
 // characters (C0, DEL, C1) become visible escapes ("\n", "\t", "\x1b", "\u009b"), so a
-// hostile project path cannot move the cursor or break the table's alignment.
-std::string terminal_safe(std::string_view text);
+// hostile project path cannot retitle the window (OSC "\x1b]0;...\x07"), clear it, move the
+// cursor or break the table's alignment. Valid UTF-8 text is otherwise unchanged. This is
+// the one escaper for strings from logs and hooks on their way to a terminal (tables, the
+// statusline, warnings and errors on stderr); HTML (html_escape.h) and CSV (csv_renderer.h)
+// build on it, JSON has its own \u escapes (json_renderer.h).
+std::string terminal_safe(std::string_view text, KeepBreaks keep = KeepBreaks::none);
 
 // The display width of `text`, counted in code points (an invalid sequence counts as the
 // one U+FFFD it renders as). East Asian wide and zero-width characters are not special-cased.

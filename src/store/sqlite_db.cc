@@ -1,6 +1,9 @@
 #include "store/sqlite_db.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -97,7 +100,60 @@ std::string_view Statement::text_view(int column) const {
                       : std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
 }
 
+namespace {
+
+// Takes group and other bits off the open file `fd`, or, when it is empty (just created, or
+// never written), makes it exactly 0600. Best effort: a file tally may not chmod (another
+// user's) keeps its mode; opening it says what is wrong, if anything is.
+void make_private(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    return;
+  }
+  const mode_t mode = st.st_mode & 0777;
+  const mode_t want = st.st_size == 0 ? 0600 : (mode & 0700);
+  if (mode != want) {
+    (void)::fchmod(fd, want);
+  }
+}
+
+// The ledger holds project paths, session titles and the files agents touched: it is its
+// owner's alone, whatever the umask. SQLite would create a new database 0644 less the umask
+// (0644 under umask 022: readable by every user), and gives the -journal, -wal and -shm it
+// creates the database file's permission bits; so the file is created 0600 here, before
+// SQLite opens it, and its companions follow.
+//
+// An existing ledger with group or other bits (made by an earlier tally, under umask 022)
+// is tightened on open, not left as it is: otherwise every existing user's history would
+// stay readable by all, and nothing but tally is meant to read the file (a team shares usage
+// through the team server, not file permissions). Companions that already exist (left by a
+// killed run, or open in another process) were made with the loose mode and are tightened
+// too. Only the owner's bits are kept, so a deliberately read-only ledger stays read-only.
+void make_ledger_private(const std::string& path) {
+  if (path.empty() || path == ":memory:") {
+    return;
+  }
+  // O_RDONLY suffices to create the file and to chmod it, and opens a write-protected
+  // ledger too (SQLite then opens it read-only, as before).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return;  // SQLite's open fails next, with its own message
+  }
+  make_private(fd);
+  ::close(fd);
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    const int companion = ::open((path + suffix).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (companion >= 0) {
+      make_private(companion);
+      ::close(companion);
+    }
+  }
+}
+
+}  // namespace
+
 Result<Database> Database::open(const std::string& path) {
+  make_ledger_private(path);
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

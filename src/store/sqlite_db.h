@@ -93,7 +93,9 @@ class Database {
   // Opens (creating if needed) the database at `path` (":memory:" for tests) with WAL,
   // a busy timeout for concurrent tally processes, and NORMAL sync (safe against crashes
   // of the process; WAL keeps the file consistent). A new file starts in rollback-journal
-  // mode instead (with FULL sync), for its first load, until end_bulk_load().
+  // mode instead (with FULL sync), for its first load, until end_bulk_load(). The file and
+  // its -journal, -wal and -shm are the owner's alone (0600 when created, group and other
+  // bits taken off an existing one), whatever the umask.
   static Result<Database> open(const std::string& path);
 
   Database(Database&& o) noexcept

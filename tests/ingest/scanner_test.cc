@@ -6,13 +6,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "support/permissions.h"
 #include "test_ingest_support.h"
 
 // scan_file() with a fake adapter whose parser turns each line it is handed into a record:
@@ -363,6 +366,40 @@ TEST_F(ScannerTest, WholeDocumentIsOneLineAndNeverResumed) {
   EXPECT_EQ(second.batch->cursor.offset, 18);
 }
 
+// A UTF-8 BOM at offset 0 is not part of line 1: the parser never sees it, and offsets stay
+// file offsets, so the cursor after line 1 resumes exactly. A BOM anywhere else is the
+// line's own bytes.
+TEST_F(ScannerTest, AByteOrderMarkAtTheStartIsSkippedAndOffsetsStayFileOffsets) {
+  const std::string bom = "\xEF\xBB\xBF";
+  write_file(path_, bom + "a\nbb\n");
+  const ScanResult first = scan(std::nullopt);
+  ASSERT_TRUE(first.batch);
+  EXPECT_EQ(seen(first), (std::vector<std::string>{"1@3:a", "2@5:bb"}));
+  EXPECT_EQ(first.batch->cursor.offset, 8);
+  EXPECT_EQ(first.batch->cursor.lines, 2);
+  append_file(path_, "cc\n" + bom + "dd\n");
+  const ScanResult resumed = scan(first.batch->cursor);
+  ASSERT_TRUE(resumed.batch);
+  EXPECT_EQ(seen(resumed), (std::vector<std::string>{"3@8:cc", "4@11:" + bom + "dd"}));
+  EXPECT_EQ(resumed.batch->sessions.at(0).user_prompts, 4);  // resumed, not re-read
+
+  // A BOM still being written: nothing is consumed until line 1 is complete.
+  write_file(path_, bom.substr(0, 2));
+  const ScanResult partial = scan(std::nullopt);
+  ASSERT_TRUE(partial.batch);
+  EXPECT_TRUE(seen(partial).empty());
+  EXPECT_EQ(partial.batch->cursor.offset, 0);
+  append_file(path_, bom.substr(2) + "x\n");
+  const ScanResult completed = scan(partial.batch->cursor);
+  EXPECT_EQ(seen(completed), (std::vector<std::string>{"1@3:x"}));
+
+  // A whole document likewise.
+  write_file(path_, bom + "{\"messages\":[]}");
+  const ScanResult doc = scan(std::nullopt, true);
+  EXPECT_EQ(seen(doc), (std::vector<std::string>{"1@3:{\"messages\":[]}"}));
+  EXPECT_EQ(doc.batch->cursor.offset, 18);
+}
+
 TEST_F(ScannerTest, MissingFileAndDirectoryAreErrors) {
   auto missing =
       scan_file(fake_file(dir_.path() + "/nope.jsonl"), adapter_, std::nullopt, scratch_);
@@ -375,14 +412,17 @@ TEST_F(ScannerTest, MissingFileAndDirectoryAreErrors) {
 }
 
 TEST_F(ScannerTest, UnreadableFileIsAnError) {
-  if (::geteuid() == 0) {
-    GTEST_SKIP() << "root can read a chmod 000 file";
-  }
   write_file(path_, "a\n");
   ASSERT_EQ(::chmod(path_.c_str(), 0), 0);
+  const tally::test::ObeyPermissions obey;  // as root too
+  if (const int fd = ::open(path_.c_str(), O_RDONLY); fd >= 0) {
+    ::close(fd);
+    GTEST_SKIP() << "a chmod 000 file is readable here (capabilities not dropped)";
+  }
   auto r = scan_file(fake_file(path_), adapter_, std::nullopt, scratch_);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, Errc::io);
+  EXPECT_EQ(r.error().message, std::string("cannot open: ") + std::strerror(EACCES));
 }
 
 TEST_F(ScannerTest, EmptyAndBinaryFilesDoNotCrash) {

@@ -179,6 +179,11 @@ Report escaping_report() {
                                                      .output = 3,
                                                      .reasoning = 1},
                                          0.0000001)});
+  // Spreadsheet formulas (OWASP CSV injection): only CSV changes them, with a leading '.
+  r.rows.push_back(ReportRow{{{"project", "=HYPERLINK(\"http://x\",\"y\")"}},
+                             "claude",
+                             "@SUM(1)",
+                             make_totals(1, TokenCounts{}, 0)});
   sum_totals(r);
   r.warnings.push_back(Warning{"malformed-line", "bad value \"\\u12\" near \x1b]0;pwned\x07 here",
                                "/tmp/we ird,\"dir\"/\xc0\xaf.jsonl", 3});

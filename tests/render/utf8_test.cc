@@ -47,6 +47,45 @@ TEST(TerminalSafeTest, EscapesControlCharacters) {
   EXPECT_EQ(terminal_safe("bad\xff"), "bad\xef\xbf\xbd");
 }
 
+TEST(TerminalSafeTest, NeutralisesTitleAndClearScreenSequences) {
+  EXPECT_EQ(terminal_safe("\x1b]0;evil\x07"), "\\x1b]0;evil\\x07");  // OSC: retitles the window
+  EXPECT_EQ(terminal_safe("\x1b[2J"), "\\x1b[2J");                   // CSI: clears the screen
+  EXPECT_EQ(terminal_safe("bell\x07"), "bell\\x07");
+  EXPECT_EQ(terminal_safe(std::string_view("nul\0!", 5)), "nul\\x00!");
+}
+
+TEST(TerminalSafeTest, EscapesTheWholeC1RangeAndKeepsWhatFollows) {
+  EXPECT_EQ(terminal_safe("\xc2\x80"), "\\u0080");
+  EXPECT_EQ(terminal_safe("\xc2\x9f"), "\\u009f");
+  EXPECT_EQ(terminal_safe("\xc2\xa0"), "\xc2\xa0");  // U+00A0 is text
+  // A lone C1 byte is not UTF-8: replaced, so an 8-bit terminal never sees CSI.
+  EXPECT_EQ(terminal_safe(std::string("\x9b") + "[2J"), "\xef\xbf\xbd[2J");
+}
+
+TEST(TerminalSafeTest, CanKeepTabAndLineEndsForCsv) {
+  EXPECT_EQ(terminal_safe("a\tb\r\nc\x1b[2J\x07", KeepBreaks::tab_and_line_ends),
+            "a\tb\r\nc\\x1b[2J\\x07");
+  EXPECT_EQ(terminal_safe("a\tb\r\n", KeepBreaks::none), "a\\tb\\r\\n");
+}
+
+// Whatever the input byte (alone, or after C2, which makes 80..9F the C1 controls), no C0
+// control, DEL or C1 control survives.
+TEST(TerminalSafeTest, NoControlSurvivesAnyInput) {
+  for (int b = 0; b < 256; ++b) {
+    const std::string byte(1, static_cast<char>(b));
+    for (const std::string& in : {"a" + byte + "z", "a\xc2" + byte + "z"}) {
+      const std::string out = terminal_safe(in);
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto c = static_cast<unsigned char>(out[i]);
+        EXPECT_FALSE(c < 0x20 || c == 0x7f) << "byte " << b << " gave " << out;
+        const bool c1 = c == 0xc2 && i + 1 < out.size() &&
+                        static_cast<unsigned char>(out[i + 1]) < 0xa0;  // C2 80..C2 9F
+        EXPECT_FALSE(c1) << "byte " << b << " gave " << out;
+      }
+    }
+  }
+}
+
 TEST(DisplayWidthTest, CountsCodePointsNotBytes) {
   EXPECT_EQ(display_width(""), 0u);
   EXPECT_EQ(display_width("abc"), 3u);

@@ -9,9 +9,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <string>
 #include <vector>
 
+#include "support/permissions.h"
 #include "test_support.h"
 
 namespace tally::sources {
@@ -148,6 +151,95 @@ TEST(FsWalkTest, EachFileComesWithItsStat) {
   // stat_path reports a missing file by errno, not by zeros that look like an empty file.
   EXPECT_EQ(stat_path(root + "/absent.jsonl").error, ENOENT);
   EXPECT_EQ(stat_path(root + "/top.jsonl").size, 10);
+}
+
+// chmod for the length of a test: a directory left 0 cannot be removed by its owner.
+class ChmodFor {
+ public:
+  ChmodFor(std::string path, mode_t mode) : path_(std::move(path)) {
+    ok_ = ::chmod(path_.c_str(), mode) == 0;
+  }
+  ~ChmodFor() { ::chmod(path_.c_str(), 0755); }
+  ChmodFor(const ChmodFor&) = delete;
+  ChmodFor& operator=(const ChmodFor&) = delete;
+  bool ok() const { return ok_; }
+
+ private:
+  std::string path_;
+  bool ok_ = false;
+};
+
+std::vector<std::string> described(const std::vector<ParseProblem>& problems) {
+  std::vector<std::string> out;
+  for (const ParseProblem& p : problems) {
+    out.push_back(fmt::format("{}:{}: {}", p.file, p.line, p.what));
+  }
+  return out;
+}
+
+// A directory that cannot be listed may hold logs: its path and errno's text reach the
+// walk's WalkProblems, and the rest of the tree is walked as before. As root the test drops
+// the capabilities that let root read anything, so it runs (and means something) in CI.
+TEST(FsWalkTest, AnUnreadableDirectoryIsReportedWithItsPath) {
+  test::TempDir tmp;
+  const std::string root = tmp.path() + "/projects";
+  test::write_file(root + "/open/a.jsonl", "{}\n");
+  test::write_file(root + "/locked/b.jsonl", "{}\n");
+  test::write_file(root + "/locked/deeper/c.jsonl", "{}\n");
+  test::write_file(root + "/z.jsonl", "{}\n");
+  const ChmodFor locked(root + "/locked", 0);
+  ASSERT_TRUE(locked.ok());
+  const tally::test::ObeyPermissions obey;
+  if (DIR* d = opendir((root + "/locked").c_str())) {
+    closedir(d);
+    GTEST_SKIP() << "a chmod 000 directory is still readable here (capabilities not dropped)";
+  }
+  std::vector<ParseProblem> problems;
+  std::vector<std::string> files;
+  {
+    const WalkProblems collect(problems);
+    walk_files(root, 4, {".jsonl"},
+               [&](const std::string& p, const FileStat&) { files.push_back(p); });
+  }
+  EXPECT_EQ(files, (std::vector<std::string>{root + "/open/a.jsonl", root + "/z.jsonl"}));
+  EXPECT_EQ(described(problems),
+            (std::vector<std::string>{
+                root + "/locked:0: cannot list directory: " + std::strerror(EACCES)}));
+  // Without a WalkProblems nothing is collected, and the walk is the same.
+  std::vector<std::string> again;
+  walk_files(root, 4, {".jsonl"},
+             [&](const std::string& p, const FileStat&) { again.push_back(p); });
+  EXPECT_EQ(again, files);
+  EXPECT_EQ(problems.size(), 1U);
+}
+
+// What makes a walk fail for root too: a symlink loop (ELOOP) and a root that is a file
+// (ENOTDIR) are reported; what is not there (a missing root, a dangling symlink) is not.
+// Scopes nest: the innermost collects, and the outer one again once it is gone.
+TEST(FsWalkTest, LinkLoopsAndFileRootsAreReportedMissingPathsAreNot) {
+  test::TempDir tmp;
+  const std::string root = tmp.path() + "/sessions";
+  test::write_file(root + "/2026/a.jsonl", "{}\n");
+  ASSERT_EQ(symlink("loop", (root + "/loop").c_str()), 0);
+  ASSERT_EQ(symlink("absent-target", (root + "/dangling.jsonl").c_str()), 0);
+  test::write_file(tmp.path() + "/plain-file", "x");
+  std::vector<ParseProblem> outer;
+  std::vector<ParseProblem> inner;
+  {
+    const WalkProblems collect_outer(outer);
+    EXPECT_EQ(walked(root, 4), (std::vector<std::string>{root + "/2026/a.jsonl"}));
+    {
+      const WalkProblems collect_inner(inner);
+      EXPECT_TRUE(walked(tmp.path() + "/plain-file", 4).empty());
+      EXPECT_TRUE(walked(tmp.path() + "/absent", 4).empty());
+    }
+    EXPECT_TRUE(walked(tmp.path() + "/absent/deeper", 4).empty());
+  }
+  EXPECT_EQ(described(outer),
+            (std::vector<std::string>{root + "/loop:0: cannot stat: " + std::strerror(ELOOP)}));
+  EXPECT_EQ(described(inner),
+            (std::vector<std::string>{
+                tmp.path() + "/plain-file:0: cannot list directory: " + std::strerror(ENOTDIR)}));
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 #include "store/sqlite_db.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <cstdint>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <thread>
@@ -170,6 +173,76 @@ TEST(SqliteDbTest, ExistingLedgerKeepsItsPageSizeAndItsThresholdFollows) {
   auto has = stmt->step();
   ASSERT_TRUE(has && *has);
   EXPECT_EQ(stmt->int64(0), 42);
+}
+
+// The permission bits of `path`, or -1 when it does not exist.
+int mode_of(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 07777) : -1;
+}
+
+// Sets the process umask for its lifetime.
+class Umask {
+ public:
+  explicit Umask(mode_t mask) : saved_(::umask(mask)) {}
+  ~Umask() { ::umask(saved_); }
+  Umask(const Umask&) = delete;
+  Umask& operator=(const Umask&) = delete;
+
+ private:
+  mode_t saved_;
+};
+
+// The ledger holds project paths, session titles and files touched: 0600, and so are the
+// rollback journal of its first load and the WAL and shared memory after it, whatever the
+// umask (SQLite alone made it 0644 under umask 022 and 000).
+TEST(SqliteDbTest, TheLedgerAndItsCompanionsAreTheOwnersAloneWhateverTheUmask) {
+  test::TempDir dir;
+  for (const mode_t mask : {mode_t{022}, mode_t{0}}) {
+    const Umask umask_for_test(mask);
+    const std::string path = fmt::format("{}/ledger-{:03o}.db", dir.path(), mask);
+    auto db = Database::open(path);
+    ASSERT_TRUE(db) << db.error().message;
+    EXPECT_EQ(mode_of(path), 0600) << "umask " << mask;
+    ASSERT_TRUE(db->exec("CREATE TABLE t (x)"));
+    {
+      auto write = Transaction::begin(*db);
+      ASSERT_TRUE(write);
+      ASSERT_TRUE(db->exec("INSERT INTO t VALUES (1)"));
+      EXPECT_EQ(mode_of(path + "-journal"), 0600) << "umask " << mask;
+      ASSERT_TRUE(write->commit());
+    }
+    db->end_bulk_load();
+    ASSERT_EQ(journal_mode(*db), "wal");
+    ASSERT_TRUE(db->exec("INSERT INTO t VALUES (2)"));
+    EXPECT_EQ(mode_of(path + "-wal"), 0600) << "umask " << mask;
+    EXPECT_EQ(mode_of(path + "-shm"), 0600) << "umask " << mask;
+    EXPECT_EQ(mode_of(path), 0600) << "umask " << mask;
+  }
+}
+
+// A ledger an earlier tally made 0644 (and companions a killed run left) are tightened when
+// opened; the owner's own bits are kept, so a read-only ledger stays read-only.
+TEST(SqliteDbTest, AnExistingLooseLedgerIsTightenedOnOpen) {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/old.db";
+  {
+    auto db = Database::open(path);
+    ASSERT_TRUE(db) << db.error().message;
+    ASSERT_TRUE(db->exec("CREATE TABLE t (x)"));
+  }
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  { std::ofstream(path + "-wal", std::ios::binary); }
+  ASSERT_EQ(::chmod((path + "-wal").c_str(), 0666), 0);
+  {
+    auto db = Database::open(path);
+    ASSERT_TRUE(db) << db.error().message;
+    EXPECT_EQ(mode_of(path), 0600);
+    EXPECT_EQ(mode_of(path + "-wal"), 0600);
+  }
+  ASSERT_EQ(::chmod(path.c_str(), 0444), 0);
+  auto db = Database::open(path);
+  EXPECT_EQ(mode_of(path), 0400);
 }
 
 }  // namespace
