@@ -32,5 +32,7 @@ if [ "${TALLY_TEST_FAST:-0}" != "1" ] && [ "${TALLY_TEST_FUZZ:-1}" != "0" ]; the
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DTALLY_FUZZ=ON -DTALLY_BUILD_TESTS=OFF >/dev/null
   cmake --build build-fuzz -j "$jobs" --target fuzzers
-  bash fuzz/run.sh build-fuzz "${TALLY_FUZZ_SECONDS:-25}"
+  # A fixed seed: CI's pass is a reproducible gate (a crash it finds is found again by the
+  # same command); long runs with fresh seeds are done by hand (docs/RELIABILITY.md).
+  TALLY_FUZZ_SEED="${TALLY_FUZZ_SEED:-1}" bash fuzz/run.sh build-fuzz "${TALLY_FUZZ_SECONDS:-25}"
 fi
