@@ -25,8 +25,8 @@ int config_fd() {
     const std::string path = "/proc/self/fd/" + std::to_string(f);
     setenv("TALLY_CONFIG", path.c_str(), 1);
     setenv("HOME", "/nonexistent-fuzz-home", 1);
-    for (const char* var : {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "TALLY_DATA_DIR",
-                            "TALLY_TIMEZONE", "TALLY_USER", "TALLY_MACHINE", "TALLY_TEAM"}) {
+    for (const char* var : {"XDG_CONFIG_HOME", "XDG_DATA_HOME", "TALLY_DATA_DIR", "TALLY_TIMEZONE",
+                            "TALLY_USER", "TALLY_MACHINE", "TALLY_TEAM"}) {
       unsetenv(var);
     }
     return f;

@@ -5,7 +5,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const tally::sources::SourceFile file{
-      tally::Agent::gemini, "/fuzz/.gemini/tmp/13bbde17/chats/session-2025-08-01T09-00-5f2e8c1a.json",
+      tally::Agent::gemini,
+      "/fuzz/.gemini/tmp/13bbde17/chats/session-2025-08-01T09-00-5f2e8c1a.json",
       "session-2025-08-01T09-00-5f2e8c1a.json", true, std::nullopt};
   tally::fuzz::fuzz_file_parser(file, tally::fuzz::as_text(data, size));
   return 0;

@@ -77,7 +77,7 @@ void compare_with_dom(const std::vector<Seen>& seen, simdjson::dom::object objec
       FUZZ_CHECK(kv.value.get_string().value_unsafe() == s.value);
     }
     if (s.kind == JsonHead::Kind::scalar && !kv.value.is_number()) {
-      FUZZ_CHECK(s.value == (kv.value.is_null() ? "null"
+      FUZZ_CHECK(s.value == (kv.value.is_null()                   ? "null"
                              : kv.value.get_bool().value_unsafe() ? "true"
                                                                   : "false"));
     }

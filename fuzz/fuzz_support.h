@@ -35,18 +35,18 @@ namespace tally::fuzz {
 // True when TALLY_FUZZ_STRICT=1: the checks that wait on a fix run too.
 bool strict();
 
-#define FUZZ_CHECK(cond)                                    \
-  do {                                                      \
-    if (!(cond)) {                                          \
+#define FUZZ_CHECK(cond)                                      \
+  do {                                                        \
+    if (!(cond)) {                                            \
       ::tally::fuzz::check_failed(#cond, __FILE__, __LINE__); \
-    }                                                       \
+    }                                                         \
   } while (false)
 
-#define FUZZ_CHECK_STRICT(cond)                             \
-  do {                                                      \
-    if (::tally::fuzz::strict() && !(cond)) {               \
+#define FUZZ_CHECK_STRICT(cond)                               \
+  do {                                                        \
+    if (::tally::fuzz::strict() && !(cond)) {                 \
       ::tally::fuzz::check_failed(#cond, __FILE__, __LINE__); \
-    }                                                       \
+    }                                                         \
   } while (false)
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
