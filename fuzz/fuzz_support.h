@@ -11,9 +11,9 @@
 //
 // Checks come in two kinds. FUZZ_CHECK is an invariant that holds today: a violation aborts,
 // so libFuzzer saves the input as a crasher. FUZZ_CHECK_STRICT is one that waits on a fix
-// (issue 15: overflow checks, escaped output); it runs only when TALLY_FUZZ_STRICT=1 is set,
-// so that the harnesses do not stop at a known defect on every run. When the fix lands, the
-// check moves to FUZZ_CHECK.
+// (none does today: issue 15's all became FUZZ_CHECKs); it runs only when TALLY_FUZZ_STRICT=1
+// is set, so that the harnesses do not stop at a known defect on every run. When the fix
+// lands, the check moves to FUZZ_CHECK.
 
 #include <cstddef>
 #include <cstdint>

@@ -11,20 +11,27 @@ constexpr double kCacheReadFactor = 0.1;
 constexpr double kCacheWrite5mFactor = 1.25;
 constexpr double kCacheWrite1hFactor = 2.0;
 constexpr double kDefaultTierMultiplier = 0.5;
+// Bounds that keep every cost finite: 2^53 tokens (the most a count may hold, core/usage.h)
+// at kMaxRate times kMaxMultiplier is about 9e21 USD. The dearest row LiteLLM lists is
+// 540,000 USD per million tokens; a rate past these is a typo, not a price.
+constexpr double kMaxRate = 1e9;  // USD per million tokens
+constexpr double kMaxMultiplier = 1e3;
 
 Status check_rate(const std::string& key, std::string_view field, double value) {
-  if (!std::isfinite(value) || value < 0) {
-    return fail(
-        Errc::invalid_argument,
-        fmt::format("price row '{}': {} must be a finite rate >= 0, got {}", key, field, value));
+  if (!std::isfinite(value) || value < 0 || value > kMaxRate) {
+    return fail(Errc::invalid_argument,
+                fmt::format("price row '{}': {} must be a rate from 0 to {:g} USD per million "
+                            "tokens, got {}",
+                            key, field, kMaxRate, value));
   }
   return ok();
 }
 
 Status check_multiplier(const std::string& key, std::string_view field, double value) {
-  if (!std::isfinite(value) || value <= 0) {
+  if (!std::isfinite(value) || value <= 0 || value > kMaxMultiplier) {
     return fail(Errc::invalid_argument,
-                fmt::format("price row '{}': {} must be > 0, got {}", key, field, value));
+                fmt::format("price row '{}': {} must be > 0 and at most {:g}, got {}", key,
+                            field, kMaxMultiplier, value));
   }
   return ok();
 }

@@ -92,6 +92,19 @@ TEST(ResolveRowTest, RejectsBadRows) {
   EXPECT_NE(r.error().message.find("long_context.input"), std::string::npos) << r.error().message;
 }
 
+// A finite but absurd rate (the fuzzer's 1e300) would make a cost infinite: refused, with
+// the bound in the message. The dearest real row (540,000 USD per million) still resolves.
+TEST(ResolveRowTest, BoundsRatesAndMultipliersSoEveryCostStaysFinite) {
+  EXPECT_TRUE(resolve_row(spec("m", "openai", 1, 540000)));
+  const auto huge = resolve_row(spec("m", "openai", 1, 1e300));
+  ASSERT_FALSE(huge);
+  EXPECT_NE(huge.error().message.find("from 0 to 1e+09"), std::string::npos)
+      << huge.error().message;
+  RowSpec wild_fast = spec("m", "openai", 1, 1);
+  wild_fast.fast_multiplier = 1e6;
+  EXPECT_FALSE(resolve_row(wild_fast));
+}
+
 TEST(ProviderFamilyTest, RecognisesThirdPartyHosts) {
   EXPECT_EQ(provider_family("bedrock", "anthropic.claude-3-5-sonnet"), "anthropic");
   EXPECT_EQ(provider_family("vertex_ai-anthropic_models", "vertex_ai/claude-x"), "anthropic");
