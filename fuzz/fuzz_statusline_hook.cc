@@ -15,7 +15,7 @@
 #include "cli/statusline.h"
 #include "core/time.h"
 #include "fuzz_support.h"
-#include "store/sqlite_ledger.h"
+#include "store/sqlite/sqlite_backend.h"
 
 namespace {
 

@@ -106,7 +106,7 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
   if (group.time_bucket) {
     // Days, weeks and months are made of local days: the ledger may sum a day's quarter
     // hours before they reach here (a row per day and model, not per quarter hour).
-    group.coarsen = [&zone](std::int64_t bucket) { return zone.start_of(zone.local_date(bucket)); };
+    group.local_days = zone;
   }
   const store::RecordFilter filter = make_filter(query, zone);
   auto rows = ledger.aggregate(filter, group);

@@ -17,8 +17,7 @@
 #include "pricing/config.h"
 #include "pricing/table_format.h"
 #include "sources/adapter.h"
-#include "store/sqlite_check.h"
-#include "store/sqlite_ledger.h"
+#include "store/open_ledger.h"
 
 namespace tally::cli {
 namespace {
@@ -39,6 +38,10 @@ class ExplainedLedger final : public store::Ledger {
     return explained(inner_->cursor(path));
   }
   Result<std::vector<store::FileCursor>> cursors() override { return explained(inner_->cursors()); }
+  Result<std::int64_t> stream_sequence(const std::string& machine,
+                                       const std::string& source) override {
+    return explained(inner_->stream_sequence(machine, source));
+  }
   Result<std::unique_ptr<store::LedgerWrite>> begin_write(const pricing::Pricer& pricer) override {
     auto write = inner_->begin_write(pricer);
     if (!write) {
@@ -75,7 +78,7 @@ class ExplainedLedger final : public store::Ledger {
    public:
     Write(std::unique_ptr<store::LedgerWrite> inner, const std::string& path)
         : inner_(std::move(inner)), path_(path) {}
-    Result<store::CommitStats> apply(std::span<store::FileBatch> batches) override {
+    Result<store::CommitStats> apply(std::span<store::WriteBatch> batches) override {
       auto stats = inner_->apply(batches);
       if (!stats) {
         return Unexpected{explain_ledger_error(stats.error(), path_)};
@@ -189,7 +192,7 @@ Error explain_ledger_error(const Error& e, const std::string& path) {
 }
 
 Result<std::unique_ptr<store::Ledger>> open_ledger(const std::string& path) {
-  auto ledger = store::open_sqlite_ledger(path);
+  auto ledger = store::open_ledger(path);
   if (!ledger) {
     return Unexpected{explain_ledger_error(ledger.error(), path)};
   }
@@ -254,8 +257,7 @@ Result<Context> prepare(const ReportOptions& options) {
     // The demo has a ledger and logs of its own, so the user's ledger is never touched.
     const std::string dir = demo_dir(ctx.config);
     if (!std::filesystem::exists(dir + "/logs")) {
-      return fail(Errc::not_found,
-                  fmt::format("no demo data in {}: run `tally demo` first", dir));
+      return fail(Errc::not_found, fmt::format("no demo data in {}: run `tally demo` first", dir));
     }
     ctx.config.data_dir = dir;
     ctx.config.origin["data_dir"] = "flag --demo";

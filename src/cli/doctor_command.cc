@@ -14,7 +14,7 @@
 #include "cli/config.h"
 #include "cli/context.h"
 #include "cli/rebuild_command.h"
-#include "store/sqlite_check.h"
+#include "store/open_ledger.h"
 
 namespace tally::cli {
 namespace {
@@ -89,7 +89,7 @@ int run_doctor(const DoctorOptions& o) {
   if (!lock && lock.error().code != Errc::io) {
     return error_exit(lock.error());
   }
-  const store::LedgerHealth h = store::check_sqlite_ledger(path, o.full);
+  const store::LedgerHealth h = store::check_ledger(path, o.full);
   out += fmt::format("  size     {}\n", human_bytes(fs::file_size(path, ec)));
   for (const store::LedgerFinding& f : h.findings) {
     out += fmt::format("  {}  {}\n", label(f.level), f.what);

@@ -18,7 +18,6 @@
 #include "render/json_renderer.h"
 #include "render/number_format.h"
 #include "render/utf8.h"
-#include "store/sqlite_ledger.h"
 
 namespace tally::cli {
 namespace {

@@ -36,8 +36,7 @@
 #include "cli/common.h"
 #include "cli/config.h"
 #include "cli/context.h"
-#include "store/sqlite_check.h"
-#include "store/sqlite_ledger.h"
+#include "store/open_ledger.h"
 
 namespace tally::cli {
 namespace {
@@ -139,7 +138,7 @@ Result<Built> build(const std::string& tmp, const Config& config, const pricing:
                     bool quiet) {
   Built out;
   {
-    auto ledger = store::open_sqlite_ledger(tmp);
+    auto ledger = store::open_ledger(tmp);
     TALLY_TRY(ledger);
     auto stats = ingest_logs(**ledger, pricer, config, /*demo=*/false, quiet);
     TALLY_TRY(stats);
@@ -148,7 +147,7 @@ Result<Built> build(const std::string& tmp, const Config& config, const pricing:
     TALLY_TRY(records);
     out.records = *records;
   }
-  TALLY_TRY(store::consolidate_sqlite_ledger(tmp));
+  TALLY_TRY(store::consolidate_ledger(tmp));
   return out;
 }
 
@@ -182,7 +181,7 @@ Result<Swapped> swap_in(const std::string& tmp, const std::string& path) {
     // SQLite's own recovery first, as any tally run's open would do it (roll back an
     // interrupted write, checkpoint the WAL): the backup is then one file. A damaged ledger
     // may refuse; its side files then go along with it.
-    (void)store::consolidate_sqlite_ledger(path);
+    (void)store::consolidate_ledger(path);
     out.backup = backup_name(path);
     linked = ::link(path.c_str(), out.backup.c_str()) == 0;
     if (!linked && ::rename(path.c_str(), out.backup.c_str()) != 0) {
@@ -271,7 +270,7 @@ int run_rebuild(const RebuildOptions& o) {
   }
   out += fmt::format("The old ledger is kept as {}{}.\n", swapped->backup,
                      swapped->side_files ? " (with its -wal or -journal: keep them together)" : "");
-  auto diff = store::compare_sqlite_ledgers(swapped->backup, path);
+  auto diff = store::compare_ledgers(swapped->backup, path);
   if (diff && diff->only_in_old == 0) {
     out += fmt::format("Every one of its {} requests is in the new ledger: nothing was lost.\n",
                        diff->old_records);

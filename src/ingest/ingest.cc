@@ -135,7 +135,7 @@ void dedupe_records(std::vector<UsageRecord>& records) {
 // struct, its price and ~500 bytes of strings too long to be stored inline (id, session,
 // request id, project, source path, with malloc's overhead); a snapshot, a problem and a
 // session's facts (tool counts, files touched) likewise.
-std::int64_t approx_bytes(const store::FileBatch& b) {
+std::int64_t approx_bytes(const store::WriteBatch& b) {
   constexpr size_t kRecord = sizeof(UsageRecord) + sizeof(pricing::Cost) + 500;
   constexpr size_t kSnapshot = sizeof(CumulativeSnapshot) + 200;
   constexpr size_t kProblem = sizeof(ParseProblem) + 200;
@@ -276,7 +276,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   std::deque<Scanned> queue;
   std::int64_t queued_bytes = 0;
   bool stop = false;
-  std::vector<std::vector<store::FileBatch>> garbage;  // committed, to be freed by a worker
+  std::vector<std::vector<store::WriteBatch>> garbage;  // committed, to be freed by a worker
   std::atomic<size_t> next{0};
   // Enough to keep the committing thread fed; more only holds more records in memory (at
   // 4 GB of logs the committing thread is the slower side and the queue stays full).
@@ -287,7 +287,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   // False when the ingest is stopping.
   auto enqueue = [&](Scanned&& item) -> bool {
     if (item.result && item.result->batch) {
-      store::FileBatch& b = *item.result->batch;
+      store::WriteBatch& b = *item.result->batch;
       dedupe_records(b.records);
       b.costs.clear();
       b.costs.reserve(b.records.size());
@@ -313,7 +313,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
     ready.notify_one();
     // Committed batches are freed here, off the committing thread (see apply()): all of
     // them, so none pile up while the scanners wait for room.
-    std::vector<std::vector<store::FileBatch>> committed;
+    std::vector<std::vector<store::WriteBatch>> committed;
     committed.swap(garbage);
     lock.unlock();
     return true;
@@ -334,7 +334,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
           return;
         }
         // A long file's parts go to the queue as they are read, ahead of its last one.
-        const PartSink parts = [&](store::FileBatch&& batch) -> Status {
+        const PartSink parts = [&](store::WriteBatch&& batch) -> Status {
           Scanned part;
           part.index = i;
           part.part = true;
@@ -369,19 +369,19 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
   // batch_records records or batch_files files (few large commits: each rewrites the pages
   // it shares with the others), and at the end. Applied batches are freed by a worker.
   std::unique_ptr<store::LedgerWrite> open_write;
-  std::vector<store::FileBatch> applied;
+  std::vector<store::WriteBatch> applied;
   std::int64_t applied_bytes = 0;
   constexpr std::int64_t kMaxAppliedBytes = 4LL << 20;
   std::int64_t open_records = 0;
   std::int64_t open_files = 0;
-  auto apply = [&](store::FileBatch&& batch, std::int64_t bytes) -> Status {
+  auto apply = [&](store::WriteBatch&& batch, std::int64_t bytes) -> Status {
     const auto t0 = std::chrono::steady_clock::now();
     if (!open_write) {
       auto begun = ledger.begin_write(pricer);
       TALLY_TRY(begun);
       open_write = std::move(*begun);
     }
-    auto done = open_write->apply(std::span<store::FileBatch>(&batch, 1));
+    auto done = open_write->apply(std::span<store::WriteBatch>(&batch, 1));
     timing.committer_busy += std::chrono::steady_clock::now() - t0;
     TALLY_TRY(done);
     stats.stale_batches += done->stale_batches;
@@ -447,7 +447,7 @@ Result<IngestStats> run_ingest(store::Ledger& ledger, const pricing::Pricer& pri
       stats.bytes_read += item.result->bytes_read;
       stats.lines += item.result->lines;
     }
-    store::FileBatch& batch = *item.result->batch;
+    store::WriteBatch& batch = *item.result->batch;
     stats.records += static_cast<std::int64_t>(batch.records.size());
     stats.new_problems += static_cast<std::int64_t>(batch.problems.size());
     status = apply(std::move(batch), item.bytes);

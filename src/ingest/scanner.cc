@@ -137,8 +137,8 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
 
   // Everything read since the last batch, as a batch whose cursor ends at consumed_to (a
   // part's cursor claims the file's size is consumed_to: see PartSink).
-  auto take_batch = [&](bool part) -> Result<store::FileBatch> {
-    store::FileBatch batch;
+  auto take_batch = [&](bool part) -> Result<store::WriteBatch> {
+    store::WriteBatch batch;
     batch.base = base;
     store::FileCursor& c = batch.cursor;
     c.path = file.path;

@@ -1,7 +1,7 @@
 #pragma once
 
 // Reads one log file from where the ledger's cursor left it, hands complete lines to the
-// agent's parser and returns a FileBatch to commit.
+// agent's parser and returns a WriteBatch to commit.
 //
 // Decisions, in order:
 // * The file is opened once and fstat'ed; everything below refers to that open file, so a
@@ -52,11 +52,11 @@ inline constexpr size_t kPartRecords = 4096;
 // Receives a part of a long file as it is read: a batch whose cursor ends at a line boundary
 // inside the file. Its cursor's size is where the part ends, so a run that stops after
 // committing it finds the file changed and resumes there. An error stops the scan.
-using PartSink = std::function<Status(store::FileBatch&&)>;
+using PartSink = std::function<Status(store::WriteBatch&&)>;
 
 struct ScanResult {
   // nullopt when the file is unchanged since the cursor (nothing to commit).
-  std::optional<store::FileBatch> batch;
+  std::optional<store::WriteBatch> batch;
   std::int64_t bytes_read = 0;
   std::int64_t lines = 0;
   std::int64_t skipped_lines = 0;

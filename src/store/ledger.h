@@ -1,23 +1,29 @@
 #pragma once
 
-// The ledger: durable storage of usage records, file cursors, cumulative snapshots,
-// session facts and parse problems. SQLite today (sqlite_ledger.h); PostgreSQL for the
-// team server later, behind this same interface.
+// The ledger: durable storage of usage records, source progress (file cursors, stream
+// positions), cumulative snapshots, session facts and parse problems, and the questions
+// reports ask of it.
+//
+// One implementation keeps the accounting rules (store/accountant.h) and talks to storage
+// through a narrow port (store/backend.h): SQLite (store/sqlite/), an in-memory backend for
+// tests (store/memory_backend.h), PostgreSQL for the team server later. open_ledger()
+// (store/open_ledger.h) picks the backend from a location's scheme. ExplainedLedger in
+// cli/context wraps a Ledger, which is why this stays an interface.
 //
 // Contracts every implementation keeps:
-// * commit() is atomic (and so is a LedgerWrite's commit): a file's records, snapshots,
-//   facts, problems and its cursor land together or not at all, so a run killed at any moment
-//   leaves totals that the next run completes exactly (never double counts: records are keyed by
-//   their stable ids).
+// * commit() is atomic (and so is a LedgerWrite's commit): a batch's records, snapshots,
+//   facts, problems and its progress land together or not at all, so a run killed at any
+//   moment leaves totals that the next run completes exactly (never double counts: records
+//   are keyed by their stable ids, progress says what was applied).
 // * Records are upserted by id. Of two copies, the main-chain one wins over a sidechain
-//   replay; between equals, the one with the larger token total (agent-logs.md §2 rule 1).
+//   replay; between equals, the one with the larger token total (agent-logs.md §2 rule 1;
+//   core/usage.h better_copy).
 // * Sessions touched by a commit are marked dirty in the same transaction, and
 //   reconcile() settles them later, also atomically, so a crash between the two is healed
 //   by the next run.
 // * Nothing is ever deleted because a source file disappeared.
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -27,6 +33,7 @@
 #include "core/problem.h"
 #include "core/result.h"
 #include "core/session_facts.h"
+#include "core/time.h"
 #include "core/usage.h"
 #include "pricing/pricer.h"
 
@@ -34,8 +41,10 @@ namespace tally::store {
 
 // How far a file has been read. `offset` is the end of the last complete line consumed;
 // the head fingerprint (`head_hash` over the first `head_len` bytes) tells an appended file
-// from a rewritten or replaced one.
+// from a rewritten or replaced one. A cursor is keyed by machine and path: `machine` is
+// empty for this machine's files, and names the machine a pushed ledger's files were read on.
 struct FileCursor {
+  std::string machine;
   std::string path;
   Agent agent = Agent::claude;
   std::uint64_t device = 0;
@@ -49,13 +58,28 @@ struct FileCursor {
   std::string parser_state;
 };
 
-// One file's worth of new data.
-struct FileBatch {
+// How far a stream of records has been applied: OTLP events from one exporter, the batches
+// of one pushed ledger. A source numbers its batches with increasing sequence numbers; a
+// batch at or below the stored sequence was applied already and is dropped (so a retried
+// delivery is harmless). A source with idempotency keys instead of sequences uses one
+// source per key ("push:<key>") and sequence 1.
+struct StreamPosition {
+  std::string machine;  // where the stream's records come from ("" = this machine)
+  std::string source;   // e.g. "otlp:<service.instance.id>"
+  std::int64_t sequence = 0;
+};
+
+// One unit of new data and how far it takes its source: a file's new lines (`cursor`, and
+// `base`) or a stream's next batch (`stream`).
+struct WriteBatch {
+  // A file: the cursor after this batch.
   FileCursor cursor;
   // The cursor this batch was read from (nullopt: the file was read from its start). If the
   // ledger's cursor no longer matches it (another process got there first), the batch is
   // dropped rather than applied twice.
   std::optional<FileCursor> base;
+  // A stream: set instead of `cursor` (whose path is then empty).
+  std::optional<StreamPosition> stream;
   std::vector<UsageRecord> records;
   // records[i] priced (by the ingest worker that read it, off the committing thread); empty
   // when the ledger is to price them itself.
@@ -63,6 +87,9 @@ struct FileBatch {
   std::vector<CumulativeSnapshot> snapshots;
   std::vector<SessionFacts> sessions;
   std::vector<ParseProblem> problems;
+
+  // Where the batch was read: its snapshots, facts and problems are keyed by this machine.
+  const std::string& machine() const { return stream ? stream->machine : cursor.machine; }
 };
 
 struct CommitStats {
@@ -78,7 +105,7 @@ class LedgerWrite {
   virtual ~LedgerWrite() = default;
   // Applies `batches` as Ledger::commit does, inside the transaction: nothing is visible
   // to other readers, or durable, before commit().
-  virtual Result<CommitStats> apply(std::span<FileBatch> batches) = 0;
+  virtual Result<CommitStats> apply(std::span<WriteBatch> batches) = 0;
   // Makes everything applied so far durable and visible at once. Call once.
   virtual Status commit() = 0;
 };
@@ -103,11 +130,16 @@ struct GroupBy {
   bool project = false;
   bool root_session = false;  // sub-agents roll into the session that spawned them
   bool session = false;       // each session, sub-agents apart
-  // With time_bucket, optional: maps a 15-minute bucket to a coarser one (a report's local
-  // day), and the ledger may then merge the buckets that map alike into one row whose
-  // `bucket` is the mapped value. A daily report so gets a row per day and model instead of
-  // one per quarter hour. Callers must accept either grain (the ledger may not merge).
-  std::function<std::int64_t(std::int64_t)> coarsen;
+  bool user = false;          // who, where and which team (records keep all three)
+  bool machine = false;
+  bool team = false;
+  // With time_bucket, optional: the zone whose local days the report is made of. The ledger
+  // may then merge the 15-minute buckets of one local day into one row whose `bucket` is the
+  // day's start (Zone::start_of). A daily report so gets a row per day and model instead of
+  // one per quarter hour. Data, not a callback, so that a SQL backend can push it down
+  // (PostgreSQL: date_trunc in the zone). The zone must be the process's (Zone::use).
+  // Callers must accept either grain (the ledger may not merge).
+  std::optional<Zone> local_days;
 };
 
 struct AggregateRow {
@@ -116,6 +148,9 @@ struct AggregateRow {
   std::string model;
   std::string project;
   std::string session;
+  std::string user;
+  std::string machine;
+  std::string team;
   CostSource cost_source = CostSource::computed;
   std::int64_t requests = 0;
   TokenCounts tokens;
@@ -172,14 +207,18 @@ class Ledger {
  public:
   virtual ~Ledger() = default;
 
-  // The stored cursor for `path`, or nullopt if the file was never read.
+  // The stored cursor for this machine's file `path`, or nullopt if it was never read.
   virtual Result<std::optional<FileCursor>> cursor(const std::string& path) = 0;
-  // Every stored cursor (one query, for a whole ingest run), without parser_state: the
-  // unchanged-file check needs none, and cursor() gives it for the files that changed.
+  // Every stored cursor of this machine (one query, for a whole ingest run), without
+  // parser_state: the unchanged-file check needs none, and cursor() gives it for the files
+  // that changed.
   virtual Result<std::vector<FileCursor>> cursors() = 0;
+  // How far a stream has been applied: its highest sequence, 0 when none (StreamPosition).
+  virtual Result<std::int64_t> stream_sequence(const std::string& machine,
+                                               const std::string& source) = 0;
   // Applies `batches` in one transaction, pricing new records with `pricer`: one
   // begin_write, apply and commit, the same for every implementation.
-  Result<CommitStats> commit(std::span<FileBatch> batches, const pricing::Pricer& pricer) {
+  Result<CommitStats> commit(std::span<WriteBatch> batches, const pricing::Pricer& pricer) {
     auto write = begin_write(pricer);
     TALLY_TRY(write);
     auto stats = (*write)->apply(batches);

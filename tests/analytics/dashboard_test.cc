@@ -13,7 +13,7 @@
 
 #include "core/time.h"
 #include "pricing/factory.h"
-#include "store/sqlite_ledger.h"
+#include "store/sqlite/sqlite_backend.h"
 
 namespace tally::analytics {
 namespace {
@@ -48,10 +48,10 @@ class DashboardTest : public ::testing::Test {
   }
 
   void add(std::vector<UsageRecord> records) {
-    store::FileBatch batch;
+    store::WriteBatch batch;
     batch.cursor.path = "/logs/batch-" + std::to_string(batches_++);
     batch.records = std::move(records);
-    std::vector<store::FileBatch> batches;
+    std::vector<store::WriteBatch> batches;
     batches.push_back(std::move(batch));
     auto committed = ledger_->commit(batches, *pricer_);
     ASSERT_TRUE(committed) << committed.error().message;

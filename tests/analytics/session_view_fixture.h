@@ -19,7 +19,7 @@
 
 #include "core/time.h"
 #include "pricing/factory.h"
-#include "store/sqlite_ledger.h"
+#include "store/sqlite/sqlite_backend.h"
 
 namespace tally::analytics::test {
 
@@ -111,11 +111,11 @@ class SessionLedgerTest : public ::testing::Test {
   }
 
   void add(SessionFacts f, std::vector<UsageRecord> records) {
-    store::FileBatch batch;
+    store::WriteBatch batch;
     batch.cursor.path = "/logs/" + f.file_key;
     batch.records = std::move(records);
     batch.sessions.push_back(std::move(f));
-    std::vector<store::FileBatch> batches;
+    std::vector<store::WriteBatch> batches;
     batches.push_back(std::move(batch));
     auto committed = ledger_->commit(batches, *pricer_);
     ASSERT_TRUE(committed) << committed.error().message;

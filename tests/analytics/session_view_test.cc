@@ -13,7 +13,7 @@
 
 #include "pricing/factory.h"
 #include "session_view_fixture.h"
-#include "store/sqlite_ledger.h"
+#include "store/sqlite/sqlite_backend.h"
 
 namespace tally::analytics {
 namespace {

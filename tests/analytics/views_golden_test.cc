@@ -19,7 +19,7 @@
 #include "analytics/windows.h"
 #include "cli/summary_command.h"
 #include "core/time.h"
-#include "store/sqlite_ledger.h"
+#include "store/sqlite/sqlite_backend.h"
 #include "support/golden.h"
 
 namespace tally::cli {
@@ -64,10 +64,10 @@ class ViewsGoldenTest : public ::testing::Test {
       add(kNow - back, 20, 2, "sonnet", "s-par", "/w/app");
     }
     add(kNow - 21 * kMinute, 10, 1, "opus", "s-sub", "/w/api");
-    store::FileBatch batch;
+    store::WriteBatch batch;
     batch.cursor.path = "/logs/views";
     batch.records = std::move(records);
-    std::vector<store::FileBatch> batches;
+    std::vector<store::WriteBatch> batches;
     batches.push_back(std::move(batch));
     auto committed = ledger_->commit(batches, pricer_);
     ASSERT_TRUE(committed) << committed.error().message;

@@ -10,7 +10,7 @@
 #include "../store/test_ledger_support.h"
 #include "analytics/summary.h"
 #include "core/time.h"
-#include "store/sqlite_ledger.h"
+#include "store/sqlite/sqlite_backend.h"
 
 namespace tally::analytics {
 namespace {
@@ -30,12 +30,12 @@ class WindowsTest : public ::testing::Test {
 
   // One record of `input` input tokens ($1 each) at `ts`.
   void add(TimeMs ts, std::int64_t input, const std::string& model = "opus") {
-    store::FileBatch batch;
+    store::WriteBatch batch;
     batch.cursor.path = "/logs/batch-" + std::to_string(n_);
     batch.records.push_back(store::test::record("r" + std::to_string(n_), ts, input, 0,
                                                 "s" + std::to_string(n_), model));
     ++n_;
-    std::vector<store::FileBatch> batches;
+    std::vector<store::WriteBatch> batches;
     batches.push_back(std::move(batch));
     auto committed = ledger_->commit(batches, pricer_);
     ASSERT_TRUE(committed) << committed.error().message;

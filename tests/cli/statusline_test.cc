@@ -13,7 +13,7 @@
 #include "../store/test_ledger_support.h"
 #include "analytics/blocks.h"
 #include "core/time.h"
-#include "store/sqlite_ledger.h"
+#include "store/sqlite/sqlite_backend.h"
 
 namespace tally::cli {
 namespace {
@@ -169,10 +169,10 @@ class GatherStatusTest : public ::testing::Test {
   }
 
   void add(UsageRecord r) {
-    store::FileBatch batch;
+    store::WriteBatch batch;
     batch.cursor.path = "/logs/batch-" + std::to_string(n_++);
     batch.records.push_back(std::move(r));
-    std::vector<store::FileBatch> batches;
+    std::vector<store::WriteBatch> batches;
     batches.push_back(std::move(batch));
     auto committed = ledger_->commit(batches, pricer_);
     ASSERT_TRUE(committed) << committed.error().message;

@@ -22,7 +22,7 @@
 
 #include "ingest/scanner.h"
 #include "sources/adapter.h"
-#include "store/sqlite_ledger.h"
+#include "store/sqlite/sqlite_backend.h"
 #include "support/permissions.h"
 #include "test_ingest_support.h"
 
@@ -134,7 +134,7 @@ class IngestTest : public ::testing::Test {
   std::map<Key, Totals> totals(store::Ledger& ledger, const store::RecordFilter& filter = {}) {
     std::map<Key, Totals> out;
     auto rows =
-        ledger.aggregate(filter, store::GroupBy{.agent = true, .model = true, .coarsen = {}});
+        ledger.aggregate(filter, store::GroupBy{.agent = true, .model = true, .local_days = {}});
     EXPECT_TRUE(rows) << rows.error().message;
     if (rows) {
       for (const store::AggregateRow& r : *rows) {
@@ -329,7 +329,7 @@ TEST_F(IngestTest, DeletingTheLogsLeavesEveryAggregateUnchanged) {
                                                       .model = true,
                                                       .project = true,
                                                       .session = true,
-                                                      .coarsen = {}});
+                                                      .local_days = {}});
     EXPECT_TRUE(rows) << rows.error().message;
     for (const store::AggregateRow& r : *rows) {
       out[fmt::format("{} {} {} {} {}", r.bucket, agent_name(r.agent), r.model, r.project,

@@ -99,8 +99,8 @@ TEST_F(ScannerTest, LongFileIsHandedOverInPartsThatResumeExactly) {
   ASSERT_TRUE(whole.batch);
   ASSERT_EQ(whole.batch->records.size(), static_cast<size_t>(n));
 
-  std::vector<store::FileBatch> parts;
-  const PartSink sink = [&](store::FileBatch&& b) -> Status {
+  std::vector<store::WriteBatch> parts;
+  const PartSink sink = [&](store::WriteBatch&& b) -> Status {
     parts.push_back(std::move(b));
     return ok();
   };
@@ -113,7 +113,7 @@ TEST_F(ScannerTest, LongFileIsHandedOverInPartsThatResumeExactly) {
   // after committing it finds the file changed; each batch extends the one before.
   std::vector<std::string> all;
   std::optional<store::FileCursor> before;
-  for (const store::FileBatch& part : parts) {
+  for (const store::WriteBatch& part : parts) {
     ASSERT_EQ(part.records.size(), kPartRecords);
     EXPECT_EQ(part.cursor.size, part.cursor.offset);
     EXPECT_EQ(part.cursor.offset,
@@ -159,7 +159,7 @@ TEST_F(ScannerTest, NoPartIsCutWhileSnapshotsWaitForATimestamp) {
   text += "dated-line\n";
   write_file(path_, text);
   size_t handed = 0;
-  const PartSink sink = [&](store::FileBatch&&) -> Status {
+  const PartSink sink = [&](store::WriteBatch&&) -> Status {
     ++handed;
     return ok();
   };
@@ -177,7 +177,7 @@ TEST_F(ScannerTest, APartSinkErrorStopsTheScan) {
     text += "x\n";
   }
   write_file(path_, text);
-  const PartSink refuse = [](store::FileBatch&&) -> Status { return fail(Errc::io, "stopped"); };
+  const PartSink refuse = [](store::WriteBatch&&) -> Status { return fail(Errc::io, "stopped"); };
   auto r = scan_file(fake_file(path_, false), adapter_, std::nullopt, scratch_, refuse);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().message, "stopped");

@@ -32,7 +32,7 @@
 #include "cli/html_command.h"
 #include "core/time.h"
 #include "pricing/factory.h"
-#include "store/sqlite_ledger.h"
+#include "store/sqlite/sqlite_backend.h"
 #include "support/shell.h"
 
 namespace tally {
@@ -215,7 +215,7 @@ TEST(HtmlBrowserTest, DashboardLoadsCleanlyAndDrawsTheExpectedBars) {
   ASSERT_TRUE(opened) << opened.error().message;
   std::unique_ptr<store::Ledger> ledger = std::move(*opened);
   const auto pricer = pricing::make_builtin_pricer();
-  std::vector<store::FileBatch> batches(1);
+  std::vector<store::WriteBatch> batches(1);
   batches[0].cursor.path = "/logs/x.jsonl";
   batches[0].records = records;
   auto committed = ledger->commit(batches, *pricer);

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "sqlite_ledger_fixture.h"
-#include "store/sqlite_ledger.h"
+#include "store/sqlite/sqlite_backend.h"
 #include "test_ledger_support.h"
 
 // The SQLite ledger's aggregate() and events(): filters, groupings and time buckets.
@@ -144,7 +144,7 @@ TEST_F(SqliteLedgerAggregateTest, EventsAreEveryRecordOldestFirstWithTheFilterAp
 
 TEST_F(SqliteLedgerAggregateTest, GroupsByModelAgentProjectAndSessions) {
   std::map<std::string, std::int64_t> by_model;
-  for (const AggregateRow& r : rows({}, GroupBy{.model = true, .coarsen = {}})) {
+  for (const AggregateRow& r : rows({}, GroupBy{.model = true, .local_days = {}})) {
     by_model[r.model] += r.tokens.input;
     EXPECT_EQ(r.project, "");
   }
@@ -152,20 +152,20 @@ TEST_F(SqliteLedgerAggregateTest, GroupsByModelAgentProjectAndSessions) {
             (std::map<std::string, std::int64_t>{{"gpt-5.5", 16}, {"haiku", 2}, {"opus", 13}}));
 
   std::map<Agent, std::int64_t> by_agent;
-  for (const AggregateRow& r : rows({}, GroupBy{.agent = true, .coarsen = {}})) {
+  for (const AggregateRow& r : rows({}, GroupBy{.agent = true, .local_days = {}})) {
     by_agent[r.agent] += r.requests;
   }
   EXPECT_EQ(by_agent, (std::map<Agent, std::int64_t>{{Agent::claude, 4}, {Agent::codex, 1}}));
 
   std::map<std::string, std::int64_t> by_project;
-  for (const AggregateRow& r : rows({}, GroupBy{.project = true, .coarsen = {}})) {
+  for (const AggregateRow& r : rows({}, GroupBy{.project = true, .local_days = {}})) {
     by_project[r.project] += r.tokens.input;
   }
   EXPECT_EQ(by_project,
             (std::map<std::string, std::int64_t>{{"/work/app", 23}, {"/work/other", 8}}));
 
   std::map<std::string, std::int64_t> by_root;
-  for (const AggregateRow& r : rows({}, GroupBy{.root_session = true, .coarsen = {}})) {
+  for (const AggregateRow& r : rows({}, GroupBy{.root_session = true, .local_days = {}})) {
     by_root[r.session] += r.tokens.input;
   }
   EXPECT_EQ(by_root,
@@ -173,7 +173,7 @@ TEST_F(SqliteLedgerAggregateTest, GroupsByModelAgentProjectAndSessions) {
 
   std::map<std::string, std::int64_t> by_session;
   for (const AggregateRow& r :
-       rows({}, GroupBy{.root_session = true, .session = true, .coarsen = {}})) {
+       rows({}, GroupBy{.root_session = true, .session = true, .local_days = {}})) {
     by_session[r.session] += r.tokens.input;
   }
   EXPECT_EQ(by_session,
@@ -182,7 +182,7 @@ TEST_F(SqliteLedgerAggregateTest, GroupsByModelAgentProjectAndSessions) {
 
   // Two dimensions at once.
   std::map<std::pair<Agent, std::string>, std::int64_t> by_agent_model;
-  for (const AggregateRow& r : rows({}, GroupBy{.agent = true, .model = true, .coarsen = {}})) {
+  for (const AggregateRow& r : rows({}, GroupBy{.agent = true, .model = true, .local_days = {}})) {
     by_agent_model[{r.agent, r.model}] += r.requests;
   }
   EXPECT_EQ(by_agent_model.size(), 3u);
@@ -191,7 +191,7 @@ TEST_F(SqliteLedgerAggregateTest, GroupsByModelAgentProjectAndSessions) {
 
 TEST_F(SqliteLedgerAggregateTest, GroupsByFifteenMinuteUtcBuckets) {
   std::map<std::int64_t, std::int64_t> by_bucket;
-  for (const AggregateRow& r : rows({}, GroupBy{.time_bucket = true, .coarsen = {}})) {
+  for (const AggregateRow& r : rows({}, GroupBy{.time_bucket = true, .local_days = {}})) {
     by_bucket[r.bucket] += r.tokens.input;
     EXPECT_LE(r.bucket, r.first_ts);
     EXPECT_LT(r.last_ts, r.bucket + kBucketMs);
@@ -202,34 +202,36 @@ TEST_F(SqliteLedgerAggregateTest, GroupsByFifteenMinuteUtcBuckets) {
                                                              {kT0 + 3 * kBucketMs, 16}}));
 }
 
-// A coarser grain merges the quarter hours that map alike: a row per coarse bucket (and
-// model), its sums those of its quarter hours, its first and last times still the records'.
-TEST_F(SqliteLedgerAggregateTest, CoarsenMergesBucketsThatMapAlike) {
-  const auto half_hours = [](std::int64_t bucket) { return bucket - bucket % (2 * kBucketMs); };
-  ASSERT_EQ(kT0 % (2 * kBucketMs), 0) << "the fixture's first bucket starts a half hour";
-  GroupBy coarse{.time_bucket = true, .model = true, .coarsen = half_hours};
+// Local days merge the quarter hours of a day: a row per day (and model) whose bucket is the
+// day's start, its sums those of its quarter hours, its first and last times within the day.
+TEST_F(SqliteLedgerAggregateTest, LocalDaysMergeTheQuarterHoursOfADay) {
+  auto utc = Zone::use("UTC");
+  ASSERT_TRUE(utc);
+  const auto day_of = [&](std::int64_t bucket) { return utc->start_of(utc->local_date(bucket)); };
+  GroupBy daily{.time_bucket = true, .model = true, .local_days = *utc};
   std::map<std::pair<std::int64_t, std::string>, std::int64_t> got;
-  for (const AggregateRow& r : rows({}, coarse)) {
+  for (const AggregateRow& r : rows({}, daily)) {
     EXPECT_TRUE(got.emplace(std::pair(r.bucket, r.model), r.tokens.input).second)
-        << "one row per coarse bucket and model";
+        << "one row per day and model";
+    EXPECT_EQ(r.bucket, kT0) << "the fixture's records all fall on the day kT0 starts";
     EXPECT_LE(r.bucket, r.first_ts);
-    EXPECT_LT(r.last_ts, r.bucket + 2 * kBucketMs);
+    EXPECT_LT(r.last_ts, r.bucket + 24 * 3600 * 1000);
   }
   // The same sums from the quarter-hour rows, merged here.
   std::map<std::pair<std::int64_t, std::string>, std::int64_t> expected;
-  for (const AggregateRow& r :
-       rows({}, GroupBy{.time_bucket = true, .model = true, .coarsen = {}})) {
-    expected[{half_hours(r.bucket), r.model}] += r.tokens.input;
+  const auto quarter_hours =
+      rows({}, GroupBy{.time_bucket = true, .model = true, .local_days = {}});
+  for (const AggregateRow& r : quarter_hours) {
+    expected[{day_of(r.bucket), r.model}] += r.tokens.input;
   }
   EXPECT_EQ(got, expected);
-  EXPECT_LT(got.size(), rows({}, GroupBy{.time_bucket = true, .model = true, .coarsen = {}}).size())
-      << "the fixture must have buckets to merge";
+  EXPECT_LT(got.size(), quarter_hours.size()) << "the fixture must have buckets to merge";
 }
 
 TEST_F(SqliteLedgerAggregateTest, CostSourcesAreSeparateRows) {
   commit({batch(cursor_at("/y.jsonl", 10), std::nullopt,
                 {record("u", kT0, 100, 0, "sess-c", "unknown-z")})});
-  const std::vector<AggregateRow> r = rows({}, GroupBy{.model = true, .coarsen = {}});
+  const std::vector<AggregateRow> r = rows({}, GroupBy{.model = true, .local_days = {}});
   std::int64_t unpriced = 0;
   for (const AggregateRow& row : r) {
     if (row.cost_source == CostSource::unpriced) {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "store/sqlite_ledger.h"
+#include "store/sqlite/sqlite_backend.h"
 #include "test_ledger_support.h"
 
 namespace tally::store::test {
@@ -25,12 +25,12 @@ class SqliteLedgerTest : public ::testing::Test {
   }
 
   // Commits `batches` and returns the stats (failing the test on error).
-  CommitStats commit(std::vector<FileBatch> batches, const FakePricer& pricer) {
+  CommitStats commit(std::vector<WriteBatch> batches, const FakePricer& pricer) {
     auto r = ledger_->commit(batches, pricer);
     EXPECT_TRUE(r) << r.error().message;
     return r ? *r : CommitStats{};
   }
-  CommitStats commit(std::vector<FileBatch> batches) { return commit(std::move(batches), pricer_); }
+  CommitStats commit(std::vector<WriteBatch> batches) { return commit(std::move(batches), pricer_); }
 
   std::vector<AggregateRow> rows(const RecordFilter& filter = {}, const GroupBy& group = {}) {
     auto r = ledger_->aggregate(filter, group);

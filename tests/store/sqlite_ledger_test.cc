@@ -1,4 +1,4 @@
-#include "store/sqlite_ledger.h"
+#include "store/sqlite/sqlite_backend.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "sqlite_ledger_fixture.h"
-#include "store/schema.h"
+#include "store/sqlite/schema.h"
 #include "test_ledger_support.h"
 
 // The SQLite ledger against the contracts at the top of ledger.h.
@@ -33,7 +33,7 @@ TEST(SqliteLedgerOpenTest, InMemoryLedgerWorks) {
   auto ledger = open_sqlite_ledger(":memory:");
   ASSERT_TRUE(ledger) << ledger.error().message;
   FakePricer pricer;
-  std::vector<FileBatch> batches = {
+  std::vector<WriteBatch> batches = {
       batch(cursor_at("/a.jsonl", 10), std::nullopt, {record("r1", 1000, 5, 1)})};
   auto committed = (*ledger)->commit(batches, pricer);
   ASSERT_TRUE(committed) << committed.error().message;
@@ -133,7 +133,7 @@ void open_and_commit_concurrently(bool existing) {
         return;
       }
       FakePricer pricer;
-      std::vector<FileBatch> b = {batch(cursor_at(fmt::format("/{}.jsonl", i), 10), std::nullopt,
+      std::vector<WriteBatch> b = {batch(cursor_at(fmt::format("/{}.jsonl", i), 10), std::nullopt,
                                         {record(fmt::format("r{}", i), 1000, 1, 1)})};
       auto r = (*l)->commit(b, pricer);
       if (!r) {
@@ -241,8 +241,8 @@ TEST_F(SqliteLedgerTest, EqualTotalsWithAnotherSplitKeepTheSameCopyWhateverTheOr
   test::TempDir other_dir;
   auto other = open_sqlite_ledger(other_dir.path() + "/ledger.db");
   ASSERT_TRUE(other) << other.error().message;
-  std::vector<FileBatch> b_first = {batch(cursor_at("/b.jsonl", 10), std::nullopt, {cached})};
-  std::vector<FileBatch> a_then = {batch(cursor_at("/a.jsonl", 10), std::nullopt, {fresh})};
+  std::vector<WriteBatch> b_first = {batch(cursor_at("/b.jsonl", 10), std::nullopt, {cached})};
+  std::vector<WriteBatch> a_then = {batch(cursor_at("/a.jsonl", 10), std::nullopt, {fresh})};
   ASSERT_TRUE((*other)->commit(b_first, pricer_));
   ASSERT_TRUE((*other)->commit(a_then, pricer_));
   auto other_rows = (*other)->aggregate({}, {});
@@ -259,7 +259,7 @@ TEST_F(SqliteLedgerTest, EqualTotalsWithAnotherSplitKeepTheSameCopyWhateverTheOr
   test::TempDir batch_dir;
   auto one = open_sqlite_ledger(batch_dir.path() + "/ledger.db");
   ASSERT_TRUE(one) << one.error().message;
-  std::vector<FileBatch> both = {batch(cursor_at("/c.jsonl", 10), std::nullopt, {cached, fresh})};
+  std::vector<WriteBatch> both = {batch(cursor_at("/c.jsonl", 10), std::nullopt, {cached, fresh})};
   ASSERT_TRUE((*one)->commit(both, pricer_));
   auto one_rows = (*one)->aggregate({}, {});
   ASSERT_TRUE(one_rows);
@@ -347,7 +347,7 @@ TEST_F(SqliteLedgerTest, FailedCommitLeavesNothingBehind) {
   // The second batch fails (a NaN cost is stored as NULL in a NOT NULL column): the first
   // batch, its cursor and the dirty marks must not land either.
   commit({batch(cursor_at("/c.jsonl", 10), std::nullopt, {record("c1", 1000, 1, 1)})});
-  std::vector<FileBatch> batches = {
+  std::vector<WriteBatch> batches = {
       batch(cursor_at("/a.jsonl", 10), std::nullopt, {record("a1", 1000, 5, 1)},
             {snapshot("s1", 1000, 50, 50, 3)}),
       batch(cursor_at("/b.jsonl", 10), std::nullopt, {record("b1", 1000, 5, 1, "s2", "poison")})};
@@ -371,10 +371,10 @@ TEST_F(SqliteLedgerTest, FailedCommitLeavesNothingBehind) {
 TEST_F(SqliteLedgerTest, WriteLandsItsBatchesTogetherAtCommit) {
   auto write = ledger_->begin_write(pricer_);
   ASSERT_TRUE(write) << write.error().message;
-  std::vector<FileBatch> first = {batch(cursor_at("/a.jsonl", 10), std::nullopt,
+  std::vector<WriteBatch> first = {batch(cursor_at("/a.jsonl", 10), std::nullopt,
                                         {record("a1", 1000, 5, 1)},
                                         {snapshot("s1", 1000, 50, 50, 3)})};
-  std::vector<FileBatch> second = {
+  std::vector<WriteBatch> second = {
       batch(cursor_at("/b.jsonl", 20), std::nullopt,
             {record("b1", 2000, 7, 1, "s2"), record("b2", 3000, 9, 1, "s2")})};
   auto applied = (*write)->apply(first);
@@ -400,7 +400,7 @@ TEST_F(SqliteLedgerTest, WriteDroppedWithoutCommitLeavesNothing) {
   {
     auto write = ledger_->begin_write(pricer_);
     ASSERT_TRUE(write) << write.error().message;
-    std::vector<FileBatch> batches = {
+    std::vector<WriteBatch> batches = {
         batch(cursor_at("/a.jsonl", 10), std::nullopt, {record("a1", 1000, 5, 1)})};
     ASSERT_TRUE((*write)->apply(batches));
   }
@@ -415,7 +415,7 @@ TEST_F(SqliteLedgerTest, WriteDroppedWithoutCommitLeavesNothing) {
 // Snapshots survive a restart: a truncated log must not shrink spend a cumulative total
 // already proved (see IngestTest.TruncatedFileKeepsWhatWasAlreadyCounted).
 TEST_F(SqliteLedgerTest, RestartBatchClearsProblemsAndFactsOfThePathButKeepsRecordsAndSnapshots) {
-  FileBatch first = batch(cursor_at("/a.jsonl", 100, 5), std::nullopt,
+  WriteBatch first = batch(cursor_at("/a.jsonl", 100, 5), std::nullopt,
                           {record("r1", 1000, 5, 1), record("r2", 2000, 5, 1)},
                           {snapshot("s1", 2000, 10, 2, 90, "opus", std::nullopt, "/a.jsonl")});
   first.problems.push_back(ParseProblem{"/a.jsonl", 3, 50, "malformed JSON"});
@@ -426,7 +426,7 @@ TEST_F(SqliteLedgerTest, RestartBatchClearsProblemsAndFactsOfThePathButKeepsReco
   facts.user_prompts = 3;
   first.sessions.push_back(facts);
   // Another path's rows must survive.
-  FileBatch other = batch(cursor_at("/b.jsonl", 10), std::nullopt, {record("b1", 1000, 5, 1, "s9")},
+  WriteBatch other = batch(cursor_at("/b.jsonl", 10), std::nullopt, {record("b1", 1000, 5, 1, "s9")},
                           {snapshot("s9", 1000, 5, 1, 5, "opus", std::nullopt, "/b.jsonl")});
   other.problems.push_back(ParseProblem{"/b.jsonl", 1, 0, "malformed JSON"});
   commit({first, other});
@@ -435,7 +435,7 @@ TEST_F(SqliteLedgerTest, RestartBatchClearsProblemsAndFactsOfThePathButKeepsReco
   EXPECT_EQ(problems->total, 2);
 
   // The file was rewritten: read from the start (no base); it now says less.
-  FileBatch restart =
+  WriteBatch restart =
       batch(cursor_at("/a.jsonl", 40, 2, 8), std::nullopt, {record("r1", 1000, 5, 1)});
   SessionFacts fewer = facts;
   fewer.user_prompts = 1;
@@ -462,11 +462,11 @@ TEST_F(SqliteLedgerTest, RestartBatchClearsProblemsAndFactsOfThePathButKeepsReco
 }
 
 TEST_F(SqliteLedgerTest, AppendBatchKeepsEarlierProblemsAndSnapshots) {
-  FileBatch first = batch(cursor_at("/a.jsonl", 100, 5), std::nullopt, {record("r1", 1000, 5, 1)},
+  WriteBatch first = batch(cursor_at("/a.jsonl", 100, 5), std::nullopt, {record("r1", 1000, 5, 1)},
                           {snapshot("s1", 1000, 5, 1, 90, "opus", std::nullopt, "/a.jsonl")});
   first.problems.push_back(ParseProblem{"/a.jsonl", 3, 50, "malformed JSON"});
   commit({first});
-  FileBatch next = batch(cursor_at("/a.jsonl", 200, 9), cursor_at("/a.jsonl", 100, 5),
+  WriteBatch next = batch(cursor_at("/a.jsonl", 200, 9), cursor_at("/a.jsonl", 100, 5),
                          {record("r2", 2000, 5, 1)},
                          {snapshot("s1", 2000, 10, 2, 190, "opus", std::nullopt, "/a.jsonl")});
   next.problems.push_back(ParseProblem{"/a.jsonl", 7, 150, "malformed JSON"});
@@ -604,7 +604,7 @@ TEST_F(SqliteLedgerTest, AgentReportedCostSpreadSumsExactlyToTheSnapshotCost) {
   ASSERT_TRUE(ledger_->reconcile(pricer_));
   double sum = 0;
   std::int64_t requests = 0;
-  for (const AggregateRow& r : rows({}, GroupBy{.model = true, .coarsen = {}})) {
+  for (const AggregateRow& r : rows({}, GroupBy{.model = true, .local_days = {}})) {
     if (r.model == "unknown-opus") {
       EXPECT_EQ(r.cost_source, CostSource::agent_reported);
       sum += r.cost_usd;
@@ -681,7 +681,7 @@ TEST_F(SqliteLedgerTest, FingerprintSurvivesReopening) {
 // --- Problems and sessions -------------------------------------------------------------------
 
 TEST_F(SqliteLedgerTest, ProblemsAreCountedAndTheFirstFewListed) {
-  FileBatch b = batch(cursor_at("/a.jsonl", 10), std::nullopt);
+  WriteBatch b = batch(cursor_at("/a.jsonl", 10), std::nullopt);
   for (int i = 1; i <= 7; ++i) {
     b.problems.push_back(ParseProblem{"/a.jsonl", i, i * 10, fmt::format("bad line {}", i)});
   }
@@ -718,9 +718,9 @@ TEST_F(SqliteLedgerTest, SessionFactsMergeAcrossFilesAndFilterByPrefix) {
   sub.parent_session_id = "s1";
   sub.file_key = "agent-x.jsonl";
   sub.first_ts = 1500;
-  FileBatch a = batch(cursor_at("/a.jsonl", 10), std::nullopt);
+  WriteBatch a = batch(cursor_at("/a.jsonl", 10), std::nullopt);
   a.sessions = {f1, sub};
-  FileBatch b = batch(cursor_at("/b.jsonl", 10), std::nullopt);
+  WriteBatch b = batch(cursor_at("/b.jsonl", 10), std::nullopt);
   b.sessions = {f2};
   commit({a, b});
   auto all = ledger_->sessions("");
@@ -752,7 +752,7 @@ TEST_F(SqliteLedgerTest, TwoConnectionsOnTheSameFileBothCommit) {
   auto second = open_sqlite_ledger(path_);
   ASSERT_TRUE(second) << second.error().message;
   commit({batch(cursor_at("/a.jsonl", 10), std::nullopt, {record("a1", 1000, 1, 1)})});
-  std::vector<FileBatch> b = {
+  std::vector<WriteBatch> b = {
       batch(cursor_at("/b.jsonl", 10), std::nullopt, {record("b1", 1000, 2, 1)})};
   auto r = (*second)->commit(b, pricer_);
   ASSERT_TRUE(r) << r.error().message;
@@ -762,7 +762,7 @@ TEST_F(SqliteLedgerTest, TwoConnectionsOnTheSameFileBothCommit) {
   EXPECT_EQ(*n1, 2);
   EXPECT_EQ(*n2, 2);
   // The second connection sees the first's cursor, so its stale read is dropped.
-  std::vector<FileBatch> stale = {batch(cursor_at("/a.jsonl", 20, 2), cursor_at("/a.jsonl", 5))};
+  std::vector<WriteBatch> stale = {batch(cursor_at("/a.jsonl", 20, 2), cursor_at("/a.jsonl", 5))};
   auto s = (*second)->commit(stale, pricer_);
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(s->stale_batches, 1);
@@ -778,7 +778,7 @@ TEST_F(SqliteLedgerTest, ConcurrentWritersQueueInsteadOfFailing) {
     }
     FakePricer pricer;
     for (int i = 0; i < kBatches; ++i) {
-      std::vector<FileBatch> b = {batch(
+      std::vector<WriteBatch> b = {batch(
           cursor_at("/" + name + ".jsonl", i + 1, i + 1),
           i == 0 ? std::nullopt : std::optional<FileCursor>(cursor_at("/" + name + ".jsonl", i, i)),
           {record(fmt::format("{}-{}", name, i), 1000 + i, 1, 1, name)})};

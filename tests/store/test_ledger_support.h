@@ -108,10 +108,10 @@ inline FileCursor cursor_at(const std::string& path, std::int64_t offset, std::i
   return c;
 }
 
-inline FileBatch batch(const FileCursor& to, std::optional<FileCursor> base,
+inline WriteBatch batch(const FileCursor& to, std::optional<FileCursor> base,
                        std::vector<UsageRecord> records = {},
                        std::vector<CumulativeSnapshot> snapshots = {}) {
-  FileBatch b;
+  WriteBatch b;
   b.cursor = to;
   b.base = std::move(base);
   b.records = std::move(records);

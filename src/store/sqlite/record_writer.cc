@@ -1,17 +1,17 @@
-#include "store/record_writer.h"
+#include "store/sqlite/record_writer.h"
 
 #include "store/ledger.h"
-#include "store/sqlite_rows.h"
+#include "store/sqlite/sqlite_rows.h"
 
 namespace tally::store {
 namespace {
 
 constexpr std::string_view kAddToRollup = R"sql(
-INSERT INTO usage_rollup (bucket, agent, model, project, cost_source, requests, input_tokens,
-  cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens,
-  reasoning_tokens, cost_usd, standard_cost_usd)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-ON CONFLICT (bucket, agent, model, project, cost_source) DO UPDATE SET
+INSERT INTO usage_rollup (bucket, agent, model, project, cost_source, user_name, machine, team,
+  requests, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,
+  output_tokens, reasoning_tokens, cost_usd, standard_cost_usd)
+VALUES (?1, ?2, ?3, ?4, ?5, ?15, ?16, ?17, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+ON CONFLICT (bucket, agent, model, project, cost_source, user_name, machine, team) DO UPDATE SET
   requests = requests + excluded.requests,
   input_tokens = input_tokens + excluded.input_tokens,
   cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
@@ -28,26 +28,29 @@ ON CONFLICT (bucket, agent, model, project, cost_source) DO UPDATE SET
 Result<RecordWriter> RecordWriter::open(Database& db) {
   auto insert = db.prepare_cached(kInsertUsage);
   TALLY_TRY(insert);
-  auto upsert = db.prepare_cached(kUpsertUsage);
-  TALLY_TRY(upsert);
+  auto replace = db.prepare_cached(kReplaceUsage);
+  TALLY_TRY(replace);
   auto rollup = db.prepare_cached(kAddToRollup);
   TALLY_TRY(rollup);
-  return RecordWriter(std::move(*insert), std::move(*upsert), std::move(*rollup));
+  return RecordWriter(std::move(*insert), std::move(*replace), std::move(*rollup));
 }
 
-Result<bool> RecordWriter::write(const UsageRecord& r, const pricing::Cost& cost) {
+Status RecordWriter::replace(const UsageRecord& r, const pricing::Cost& cost) {
+  // The UPDATE trigger moves the old row's sums out of the rollup and the new row's in. The
+  // old row may be one of this writer's pending inserts, so the rollup must hold them first.
+  TALLY_TRY(flush());
+  TALLY_TRY(bind_record(replace_, r, cost));
+  return replace_.run();
+}
+
+Result<bool> RecordWriter::insert(const UsageRecord& r, const pricing::Cost& cost) {
   TALLY_TRY(bind_record(insert_, r, cost));
   TALLY_TRY(insert_.run());
   if (sqlite3_changes(sqlite3_db_handle(insert_.handle())) == 0) {
-    // The id exists: the full upsert keeps the better copy; its UPDATE trigger moves the
-    // old row's sums out of the rollup and the new row's in. The old row may be one of this
-    // writer's pending inserts, so the rollup must hold them first.
-    TALLY_TRY(flush());
-    TALLY_TRY(bind_record(upsert_, r, cost));
-    TALLY_TRY(upsert_.run());
     return false;
   }
-  Sums& s = pending_[Key{(r.ts / kBucketMs) * kBucketMs, r.agent, r.model, r.project, cost.source}];
+  Sums& s = pending_[Key{(r.ts / kBucketMs) * kBucketMs, r.agent, r.model, r.project, cost.source,
+                         r.user, r.machine, r.team}];
   ++s.requests;
   s.tokens.input += r.tokens.input;
   s.tokens.cache_read += r.tokens.cache_read;
@@ -62,7 +65,7 @@ Result<bool> RecordWriter::write(const UsageRecord& r, const pricing::Cost& cost
 
 Status RecordWriter::flush() {
   for (const auto& [key, s] : pending_) {
-    const auto& [bucket, agent, model, project, source] = key;
+    const auto& [bucket, agent, model, project, source, user, machine, team] = key;
     rollup_.bind(1, bucket);
     rollup_.bind(2, agent_name(agent));
     rollup_.bind(3, model);
@@ -72,6 +75,9 @@ Status RecordWriter::flush() {
     bind_tokens(rollup_, 7, s.tokens);
     rollup_.bind(13, s.cost_usd);
     rollup_.bind(14, s.standard_cost_usd);
+    rollup_.bind(15, user);
+    rollup_.bind(16, machine);
+    rollup_.bind(17, team);
     TALLY_TRY(rollup_.run());
   }
   pending_.clear();

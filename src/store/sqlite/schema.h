@@ -9,7 +9,7 @@
 
 namespace tally::store {
 
-inline constexpr std::array<std::string_view, 7> kMigrations = {
+inline constexpr std::array<std::string_view, 8> kMigrations = {
     // 1: the first ledger.
     R"sql(
 CREATE TABLE meta (
@@ -269,6 +269,156 @@ DELETE FROM files;
     R"sql(
 CREATE INDEX files_cursor ON files (path, agent, device, inode, size, mtime_ns, read_offset,
   lines, head_hash, head_len);
+)sql",
+    // 8: sources beyond this machine's files (issue 16). Cursors, snapshots, facts and
+    // problems are keyed by machine as well as path (an empty machine is this one); streams
+    // (OTLP exporters, pushed ledgers) keep the last sequence applied; the rollup keeps who
+    // (user, machine, team), so team reports read it too. Tables are rebuilt with their new
+    // keys and every row copied: nothing is read again, nothing lost.
+    R"sql(
+CREATE TABLE files_v8 (
+  machine      TEXT NOT NULL,
+  path         TEXT NOT NULL,
+  agent        TEXT NOT NULL,
+  device       INTEGER NOT NULL,
+  inode        INTEGER NOT NULL,
+  size         INTEGER NOT NULL,
+  mtime_ns     INTEGER NOT NULL,
+  read_offset  INTEGER NOT NULL,
+  lines        INTEGER NOT NULL,
+  head_hash    INTEGER NOT NULL,
+  head_len     INTEGER NOT NULL,
+  parser_state TEXT NOT NULL,
+  PRIMARY KEY (machine, path)
+);
+INSERT INTO files_v8 SELECT '', path, agent, device, inode, size, mtime_ns, read_offset, lines,
+  head_hash, head_len, parser_state FROM files;
+DROP TABLE files;
+ALTER TABLE files_v8 RENAME TO files;
+CREATE INDEX files_cursor ON files (machine, path, agent, device, inode, size, mtime_ns,
+  read_offset, lines, head_hash, head_len);
+
+CREATE TABLE snapshots_v8 (
+  machine       TEXT NOT NULL,
+  source_file   TEXT NOT NULL,
+  source_offset INTEGER NOT NULL,
+  model         TEXT NOT NULL,
+  agent         TEXT NOT NULL,
+  session_id    TEXT NOT NULL,
+  ts            INTEGER NOT NULL,
+  input_tokens  INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cache_write_1h_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  web_search_requests INTEGER NOT NULL,
+  cost_usd      REAL,
+  PRIMARY KEY (machine, source_file, source_offset, model)
+);
+INSERT INTO snapshots_v8 SELECT '', source_file, source_offset, model, agent, session_id, ts,
+  input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens,
+  reasoning_tokens, web_search_requests, cost_usd FROM snapshots;
+DROP TABLE snapshots;
+ALTER TABLE snapshots_v8 RENAME TO snapshots;
+CREATE INDEX snapshots_session ON snapshots (agent, session_id);
+
+CREATE TABLE session_facts_v8 (
+  machine       TEXT NOT NULL,
+  agent         TEXT NOT NULL,
+  session_id    TEXT NOT NULL,
+  file_key      TEXT NOT NULL,
+  path          TEXT NOT NULL,
+  parent_session_id TEXT NOT NULL,
+  project       TEXT NOT NULL,
+  title         TEXT NOT NULL,
+  first_ts      INTEGER NOT NULL,
+  last_ts       INTEGER NOT NULL,
+  user_prompts  INTEGER NOT NULL,
+  errors        INTEGER NOT NULL,
+  compactions   INTEGER NOT NULL,
+  lines_added   INTEGER NOT NULL,
+  lines_removed INTEGER NOT NULL,
+  commands      INTEGER NOT NULL,
+  responses     INTEGER NOT NULL,
+  compaction_tokens TEXT NOT NULL,
+  tool_calls    TEXT NOT NULL,
+  edit_calls    INTEGER NOT NULL,
+  shell_calls   INTEGER NOT NULL,
+  web_searches  INTEGER NOT NULL,
+  web_fetches   INTEGER NOT NULL,
+  files_touched TEXT NOT NULL,
+  files_touched_more INTEGER NOT NULL,
+  PRIMARY KEY (machine, agent, session_id, file_key)
+);
+INSERT INTO session_facts_v8 SELECT '', agent, session_id, file_key, path, parent_session_id,
+  project, title, first_ts, last_ts, user_prompts, errors, compactions, lines_added,
+  lines_removed, commands, responses, compaction_tokens, tool_calls, edit_calls, shell_calls,
+  web_searches, web_fetches, files_touched, files_touched_more FROM session_facts;
+DROP TABLE session_facts;
+ALTER TABLE session_facts_v8 RENAME TO session_facts;
+CREATE INDEX session_facts_path ON session_facts (machine, path);
+
+CREATE TABLE problems_v8 (
+  machine TEXT NOT NULL,
+  path    TEXT NOT NULL,
+  line    INTEGER NOT NULL,
+  offset  INTEGER NOT NULL,
+  what    TEXT NOT NULL,
+  PRIMARY KEY (machine, path, line)
+);
+INSERT INTO problems_v8 SELECT '', path, line, offset, what FROM problems;
+DROP TABLE problems;
+ALTER TABLE problems_v8 RENAME TO problems;
+
+CREATE TABLE streams (
+  machine  TEXT NOT NULL,
+  source   TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  PRIMARY KEY (machine, source)
+);
+
+DROP TRIGGER usage_rollup_delete;
+DROP TRIGGER usage_rollup_update;
+DROP TABLE usage_rollup;
+CREATE TABLE usage_rollup (
+  bucket       INTEGER NOT NULL,
+  agent        TEXT NOT NULL,
+  model        TEXT NOT NULL,
+  project      TEXT NOT NULL,
+  cost_source  TEXT NOT NULL,
+  user_name    TEXT NOT NULL,
+  machine      TEXT NOT NULL,
+  team         TEXT NOT NULL,
+  requests     INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  cache_write_1h_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  cost_usd     REAL NOT NULL,
+  standard_cost_usd REAL NOT NULL,
+  PRIMARY KEY (bucket, agent, model, project, cost_source, user_name, machine, team)
+) WITHOUT ROWID;
+INSERT INTO usage_rollup
+SELECT (ts / 900000) * 900000, agent, model, project, cost_source, user_name, machine, team,
+  COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens),
+  SUM(cache_write_1h_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_usd),
+  SUM(standard_cost_usd)
+FROM usage GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
+CREATE TRIGGER usage_rollup_delete AFTER DELETE ON usage BEGIN
+  UPDATE usage_rollup SET requests = requests - 1, input_tokens = input_tokens - OLD.input_tokens, cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens, cache_write_tokens = cache_write_tokens - OLD.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens - OLD.cache_write_1h_tokens, output_tokens = output_tokens - OLD.output_tokens, reasoning_tokens = reasoning_tokens - OLD.reasoning_tokens, cost_usd = cost_usd - OLD.cost_usd, standard_cost_usd = standard_cost_usd - OLD.standard_cost_usd
+  WHERE bucket = (OLD.ts / 900000) * 900000 AND agent = OLD.agent AND model = OLD.model AND project = OLD.project AND cost_source = OLD.cost_source AND user_name = OLD.user_name AND machine = OLD.machine AND team = OLD.team;
+END;
+CREATE TRIGGER usage_rollup_update AFTER UPDATE OF ts, agent, model, project, cost_source,
+  user_name, machine, team, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, standard_cost_usd ON usage BEGIN
+  UPDATE usage_rollup SET requests = requests - 1, input_tokens = input_tokens - OLD.input_tokens, cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens, cache_write_tokens = cache_write_tokens - OLD.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens - OLD.cache_write_1h_tokens, output_tokens = output_tokens - OLD.output_tokens, reasoning_tokens = reasoning_tokens - OLD.reasoning_tokens, cost_usd = cost_usd - OLD.cost_usd, standard_cost_usd = standard_cost_usd - OLD.standard_cost_usd
+  WHERE bucket = (OLD.ts / 900000) * 900000 AND agent = OLD.agent AND model = OLD.model AND project = OLD.project AND cost_source = OLD.cost_source AND user_name = OLD.user_name AND machine = OLD.machine AND team = OLD.team;
+  INSERT INTO usage_rollup (bucket, agent, model, project, cost_source, user_name, machine, team, requests, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, standard_cost_usd)
+  VALUES ((NEW.ts / 900000) * 900000, NEW.agent, NEW.model, NEW.project, NEW.cost_source, NEW.user_name, NEW.machine, NEW.team, 1, NEW.input_tokens, NEW.cache_read_tokens, NEW.cache_write_tokens, NEW.cache_write_1h_tokens, NEW.output_tokens, NEW.reasoning_tokens, NEW.cost_usd, NEW.standard_cost_usd)
+  ON CONFLICT (bucket, agent, model, project, cost_source, user_name, machine, team) DO UPDATE SET requests = requests + 1, input_tokens = input_tokens + excluded.input_tokens, cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens, output_tokens = output_tokens + excluded.output_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens, cost_usd = cost_usd + excluded.cost_usd, standard_cost_usd = standard_cost_usd + excluded.standard_cost_usd;
+END;
 )sql",
 };
 

@@ -1,11 +1,12 @@
 // Read-side queries of the SQLite ledger: grouped sums (from the 15-minute rollup when it
 // can answer, else from the records) and the records as timeline events.
 
-#include "store/sqlite_queries.h"
+#include "store/sqlite/sqlite_queries.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <deque>
 #include <functional>
 #include <map>
@@ -14,7 +15,7 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "store/sqlite_rows.h"
+#include "store/sqlite/sqlite_rows.h"
 
 namespace tally::store {
 namespace {
@@ -99,7 +100,8 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
   auto stmt = db.prepare_cached(
       fmt::format("SELECT bucket, agent, model, project, cost_source, requests, input_tokens, "
                   "cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, "
-                  "reasoning_tokens, cost_usd, standard_cost_usd FROM usage_rollup WHERE {}",
+                  "reasoning_tokens, cost_usd, standard_cost_usd, user_name, machine, team "
+                  "FROM usage_rollup WHERE {}",
                   filter_where(filter, "bucket")));
   TALLY_TRY(stmt);
   bind_filter(*stmt, filter);
@@ -124,16 +126,20 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
   LastText last_model;
   LastText last_project;
   LastText last_source;
+  LastText last_user;
+  LastText last_machine;
+  LastText last_team;
   // The coarser bucket, computed once per run of equal buckets (rows come in bucket order).
   std::optional<std::int64_t> last_bucket;
   std::int64_t last_coarse = 0;
-  const bool coarsen = group.time_bucket && group.coarsen;
-  using Key = std::tuple<std::int64_t, int, int, int, int>;
+  const bool coarsen = group.time_bucket && group.local_days.has_value();
+  // bucket, then agent, model, project, cost source, user, machine, team as interned ids.
+  using Key = std::tuple<std::int64_t, std::array<int, 7>>;
   struct KeyHash {
     size_t operator()(const Key& k) const {
       constexpr std::uint64_t kMul = 0x100000001B3;
       std::uint64_t h = static_cast<std::uint64_t>(std::get<0>(k));
-      for (int part : {std::get<1>(k), std::get<2>(k), std::get<3>(k), std::get<4>(k)}) {
+      for (int part : std::get<1>(k)) {
         h = (h ^ static_cast<std::uint32_t>(part)) * kMul;
       }
       return static_cast<size_t>(h ^ (h >> 29));
@@ -148,24 +154,32 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
     if (coarsen) {
       if (last_bucket != bucket) {
         last_bucket = bucket;
-        last_coarse = group.coarsen(bucket);
+        last_coarse = group.local_days->start_of(group.local_days->local_date(bucket));
       }
       key_bucket = last_coarse;
     } else if (group.time_bucket) {
       key_bucket = bucket;
     }
-    const Key key{key_bucket, group.agent ? id_of(last_agent, stmt->text_view(1)) : none,
-                  group.model ? id_of(last_model, stmt->text_view(2)) : none,
-                  group.project ? id_of(last_project, stmt->text_view(3)) : none,
-                  id_of(last_source, stmt->text_view(4))};
+    const Key key{key_bucket,
+                  {group.agent ? id_of(last_agent, stmt->text_view(1)) : none,
+                   group.model ? id_of(last_model, stmt->text_view(2)) : none,
+                   group.project ? id_of(last_project, stmt->text_view(3)) : none,
+                   id_of(last_source, stmt->text_view(4)),
+                   group.user ? id_of(last_user, stmt->text_view(14)) : none,
+                   group.machine ? id_of(last_machine, stmt->text_view(15)) : none,
+                   group.team ? id_of(last_team, stmt->text_view(16)) : none}};
     auto [it, fresh] = groups.try_emplace(key);
     AggregateRow& row = it->second;
     if (fresh) {
+      const std::array<int, 7>& ids = std::get<1>(key);
       row.bucket = std::get<0>(key);
-      row.agent = agent_or_claude(names.name(std::get<1>(key)));
-      row.model = names.name(std::get<2>(key));
-      row.project = names.name(std::get<3>(key));
-      row.cost_source = parse_cost_source(names.name(std::get<4>(key)));
+      row.agent = agent_or_claude(names.name(ids[0]));
+      row.model = names.name(ids[1]);
+      row.project = names.name(ids[2]);
+      row.cost_source = parse_cost_source(names.name(ids[3]));
+      row.user = names.name(ids[4]);
+      row.machine = names.name(ids[5]);
+      row.team = names.name(ids[6]);
       row.first_ts = bucket;
       row.last_ts = bucket + kBucketMs - 1;
     }
@@ -177,15 +191,17 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
     row.last_ts = std::max(row.last_ts, bucket + kBucketMs - 1);
   }));
   // Views into `names` (its strings never move), so sorting copies no text.
-  using SortKey = std::tuple<std::int64_t, std::string_view, std::string_view, std::string_view,
-                             std::string_view>;
+  using SortKey =
+      std::tuple<std::int64_t, std::string_view, std::string_view, std::string_view,
+                 std::string_view, std::string_view, std::string_view, std::string_view>;
   std::vector<std::pair<SortKey, AggregateRow*>> order;
   order.reserve(groups.size());
   for (auto& [key, row] : groups) {
     if (row.requests > 0) {  // rows emptied by deletes stay in the rollup at zero
+      const std::array<int, 7>& ids = std::get<1>(key);
       order.emplace_back(
-          SortKey(std::get<0>(key), names.name(std::get<1>(key)), names.name(std::get<2>(key)),
-                  names.name(std::get<3>(key)), names.name(std::get<4>(key))),
+          SortKey(std::get<0>(key), names.name(ids[0]), names.name(ids[1]), names.name(ids[2]),
+                  names.name(ids[3]), names.name(ids[4]), names.name(ids[5]), names.name(ids[6])),
           &row);
     }
   }
@@ -222,6 +238,9 @@ Result<std::vector<AggregateRow>> query_aggregate(Database& db, const RecordFilt
   dims.push_back(group.project ? "project" : "''");
   dims.push_back(group.session ? "session_id" : group.root_session ? "root_session" : "''");
   dims.push_back("cost_source");
+  dims.push_back(group.user ? "user_name" : "''");
+  dims.push_back(group.machine ? "machine" : "''");
+  dims.push_back(group.team ? "team" : "''");
   std::string select = group.time_bucket ? "" : "0, ";
   std::string group_by;
   for (size_t i = 0; i < dims.size(); ++i) {
@@ -234,8 +253,8 @@ Result<std::vector<AggregateRow>> query_aggregate(Database& db, const RecordFilt
       fmt::format("SELECT {} COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), "
                   "SUM(cache_write_tokens), SUM(cache_write_1h_tokens), SUM(output_tokens), "
                   "SUM(reasoning_tokens), SUM(cost_usd), MIN(ts), MAX(ts), "
-                  "SUM(standard_cost_usd) FROM usage WHERE {} GROUP BY {}",
-                  select, filter_where(filter, "ts"), group_by));
+                  "SUM(standard_cost_usd) FROM usage WHERE {} GROUP BY {} ORDER BY {}",
+                  select, filter_where(filter, "ts"), group_by, group_by));
   TALLY_TRY(stmt);
   bind_filter(*stmt, filter);
   std::vector<AggregateRow> rows;
@@ -247,12 +266,15 @@ Result<std::vector<AggregateRow>> query_aggregate(Database& db, const RecordFilt
     row.project = stmt->text(3);
     row.session = stmt->text(4);
     row.cost_source = parse_cost_source(stmt->text(5));
-    row.requests = stmt->int64(6);
-    row.tokens = read_tokens(*stmt, 7);
-    row.cost_usd = stmt->real(13);
-    row.first_ts = stmt->int64(14);
-    row.last_ts = stmt->int64(15);
-    row.standard_cost_usd = stmt->real(16);
+    row.user = stmt->text(6);
+    row.machine = stmt->text(7);
+    row.team = stmt->text(8);
+    row.requests = stmt->int64(9);
+    row.tokens = read_tokens(*stmt, 10);
+    row.cost_usd = stmt->real(16);
+    row.first_ts = stmt->int64(17);
+    row.last_ts = stmt->int64(18);
+    row.standard_cost_usd = stmt->real(19);
     rows.push_back(std::move(row));
   }));
   return rows;

@@ -1,4 +1,4 @@
-#include "store/sqlite_rows.h"
+#include "store/sqlite/sqlite_rows.h"
 
 namespace tally::store {
 
@@ -53,7 +53,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
 
 const std::string kInsertUsageSql =
     std::string(kInsertUsageHead) + "\nON CONFLICT (id) DO NOTHING\n";
-const std::string kUpsertUsageSql = std::string(kInsertUsageHead) + R"sql(
+const std::string kReplaceUsageSql = std::string(kInsertUsageHead) + R"sql(
 ON CONFLICT (id) DO UPDATE SET agent = excluded.agent, kind = excluded.kind, ts = excluded.ts,
   session_id = excluded.session_id, parent_session_id = excluded.parent_session_id,
   root_session = excluded.root_session, project = excluded.project, model = excluded.model,
@@ -63,32 +63,18 @@ ON CONFLICT (id) DO UPDATE SET agent = excluded.agent, kind = excluded.kind, ts 
   cache_write_1h_tokens = excluded.cache_write_1h_tokens, output_tokens = excluded.output_tokens,
   reasoning_tokens = excluded.reasoning_tokens, total_tokens = excluded.total_tokens,
   web_search_requests = excluded.web_search_requests,
-  reported_cost_usd = COALESCE(excluded.reported_cost_usd, usage.reported_cost_usd),
-  cost_usd = excluded.cost_usd, cost_source = excluded.cost_source,
-  priced_as = excluded.priced_as, sidechain = excluded.sidechain,
-  source_file = excluded.source_file, source_offset = excluded.source_offset,
-  source_line = excluded.source_line, user_name = excluded.user_name,
-  machine = excluded.machine, team = excluded.team, inference_geo = excluded.inference_geo,
-  standard_cost_usd = excluded.standard_cost_usd
-WHERE excluded.sidechain < usage.sidechain
-   OR (excluded.sidechain = usage.sidechain AND excluded.total_tokens > usage.total_tokens)
-   OR (excluded.sidechain = usage.sidechain AND excluded.total_tokens = usage.total_tokens
-       AND (excluded.input_tokens, excluded.cache_read_tokens, excluded.cache_write_tokens,
-            excluded.cache_write_1h_tokens, excluded.output_tokens, excluded.reasoning_tokens,
-            excluded.web_search_requests, excluded.ts, excluded.model, excluded.session_id,
-            excluded.parent_session_id, excluded.project, excluded.effort, excluded.speed,
-            excluded.service_tier, excluded.inference_geo)
-         < (usage.input_tokens, usage.cache_read_tokens, usage.cache_write_tokens,
-            usage.cache_write_1h_tokens, usage.output_tokens, usage.reasoning_tokens,
-            usage.web_search_requests, usage.ts, usage.model, usage.session_id,
-            usage.parent_session_id, usage.project, usage.effort, usage.speed,
-            usage.service_tier, usage.inference_geo))
+  reported_cost_usd = excluded.reported_cost_usd, cost_usd = excluded.cost_usd,
+  cost_source = excluded.cost_source, priced_as = excluded.priced_as,
+  sidechain = excluded.sidechain, source_file = excluded.source_file,
+  source_offset = excluded.source_offset, source_line = excluded.source_line,
+  user_name = excluded.user_name, machine = excluded.machine, team = excluded.team,
+  inference_geo = excluded.inference_geo, standard_cost_usd = excluded.standard_cost_usd
 )sql";
 
 }  // namespace
 
 const std::string_view kInsertUsage = kInsertUsageSql;
-const std::string_view kUpsertUsage = kUpsertUsageSql;
+const std::string_view kReplaceUsage = kReplaceUsageSql;
 
 const std::string_view kRecordColumns =
     "id, agent, kind, ts, session_id, parent_session_id, project, model, effort, speed, "
@@ -167,8 +153,8 @@ const std::string_view kInsertFacts =
     "parent_session_id, project, title, first_ts, last_ts, user_prompts, errors, "
     "compactions, lines_added, lines_removed, commands, responses, compaction_tokens, "
     "tool_calls, edit_calls, shell_calls, web_searches, web_fetches, files_touched, "
-    "files_touched_more) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+    "files_touched_more, machine) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+    "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
 
 const std::string_view kFactsColumns =
     "agent, session_id, parent_session_id, project, title, first_ts, last_ts, user_prompts, "
@@ -176,7 +162,8 @@ const std::string_view kFactsColumns =
     "tool_calls, edit_calls, shell_calls, web_searches, web_fetches, files_touched, "
     "files_touched_more";
 
-void bind_facts(Statement& s, const SessionFacts& f, const std::string& path) {
+void bind_facts(Statement& s, const SessionFacts& f, const std::string& machine,
+                const std::string& path) {
   s.bind(1, agent_name(f.agent));
   s.bind(2, f.session_id);
   s.bind(3, f.file_key);
@@ -201,6 +188,7 @@ void bind_facts(Statement& s, const SessionFacts& f, const std::string& path) {
   s.bind(22, f.web_fetches);
   s.bind(23, encode_paths(f.files_touched));
   s.bind(24, f.files_touched_more);
+  s.bind(25, machine);
 }
 
 Result<SessionFacts> read_facts(const Statement& s) {
@@ -234,19 +222,23 @@ Result<SessionFacts> read_facts(const Statement& s) {
   return f;
 }
 
-Result<std::vector<FileCursor>> read_file_cursors(Database& db, const std::string& where,
-                                                  const std::string& arg, bool with_state) {
+Result<std::vector<FileCursor>> read_file_cursors(Database& db, const std::string& machine,
+                                                  const std::string& path, bool with_state) {
+  // The covering index files_cursor answers the scan of every cursor alone.
   auto stmt = db.prepare_cached(
       std::string("SELECT path, agent, device, inode, size, mtime_ns, read_offset, lines, "
                   "head_hash, head_len, ") +
-      (with_state ? "parser_state" : "''") + " FROM files " + where);
+      (with_state ? "parser_state" : "''") + " FROM files WHERE machine = ?1" +
+      (path.empty() ? "" : " AND path = ?2"));
   TALLY_TRY(stmt);
-  if (!arg.empty()) {
-    stmt->bind(1, arg);
+  stmt->bind(1, machine);
+  if (!path.empty()) {
+    stmt->bind(2, path);
   }
   std::vector<FileCursor> out;
   TALLY_TRY(for_each_row(*stmt, [&] {
     FileCursor c;
+    c.machine = machine;
     c.path = stmt->text(0);
     c.agent = agent_or_claude(stmt->text(1));
     c.device = static_cast<std::uint64_t>(stmt->int64(2));
@@ -263,14 +255,74 @@ Result<std::vector<FileCursor>> read_file_cursors(Database& db, const std::strin
   return out;
 }
 
-Result<std::optional<FileCursor>> read_file_cursor(Database& db, const std::string& path,
-                                                   bool with_state) {
-  auto found = read_file_cursors(db, "WHERE path = ?1", path, with_state);
+Result<std::optional<FileCursor>> read_file_cursor(Database& db, const std::string& machine,
+                                                   const std::string& path, bool with_state) {
+  if (path.empty()) {
+    return std::optional<FileCursor>();
+  }
+  auto found = read_file_cursors(db, machine, path, with_state);
   TALLY_TRY(found);
   if (found->empty()) {
     return std::optional<FileCursor>();
   }
   return std::optional<FileCursor>(std::move(found->front()));
+}
+
+Result<std::int64_t> read_stream_sequence(Database& db, const std::string& machine,
+                                          const std::string& source) {
+  auto stmt = db.prepare_cached("SELECT sequence FROM streams WHERE machine = ?1 AND source = ?2");
+  TALLY_TRY(stmt);
+  stmt->bind(1, machine);
+  stmt->bind(2, source);
+  auto has = stmt->step();
+  TALLY_TRY(has);
+  return *has ? stmt->int64(0) : std::int64_t{0};
+}
+
+Result<std::vector<CumulativeSnapshot>> read_snapshots(Database& db, const SessionKey& key) {
+  auto stmt = db.prepare_cached(
+      "SELECT source_file, source_offset, model, ts, input_tokens, cache_read_tokens, "
+      "cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, "
+      "web_search_requests, cost_usd FROM snapshots WHERE agent = ?1 AND session_id = ?2");
+  TALLY_TRY(stmt);
+  stmt->bind(1, agent_name(key.agent));
+  stmt->bind(2, key.session);
+  std::vector<CumulativeSnapshot> out;
+  TALLY_TRY(for_each_row(*stmt, [&] {
+    CumulativeSnapshot s;
+    s.agent = key.agent;
+    s.session_id = key.session;
+    s.source_file = stmt->text(0);
+    s.source_offset = stmt->int64(1);
+    s.model = stmt->text(2);
+    s.ts = stmt->int64(3);
+    s.tokens = read_tokens(*stmt, 4);
+    s.web_search_requests = stmt->int64(10);
+    if (!stmt->is_null(11)) {
+      s.cost_usd = stmt->real(11);
+    }
+    out.push_back(std::move(s));
+  }));
+  return out;
+}
+
+Result<std::vector<SessionKey>> read_session_keys(Database& db, std::string_view sql) {
+  auto stmt = db.prepare_cached(sql);
+  TALLY_TRY(stmt);
+  std::vector<SessionKey> out;
+  TALLY_TRY(for_each_row(*stmt, [&] {
+    out.push_back(SessionKey{agent_or_claude(stmt->text(0)), stmt->text(1)});
+  }));
+  return out;
+}
+
+Result<std::string> read_meta(Database& db, const std::string& key) {
+  auto stmt = db.prepare_cached("SELECT value FROM meta WHERE key = ?1");
+  TALLY_TRY(stmt);
+  stmt->bind(1, key);
+  auto has = stmt->step();
+  TALLY_TRY(has);
+  return *has ? stmt->text(0) : std::string();
 }
 
 }  // namespace tally::store

@@ -8,7 +8,7 @@
 // that session views read, and the cursors against the logs that still exist (what a
 // rebuild could not bring back).
 
-#include "store/sqlite_check.h"
+#include "store/sqlite/sqlite_check.h"
 
 #include <fmt/format.h>
 #include <sqlite3.h>
@@ -26,8 +26,8 @@
 #include <unordered_set>
 
 #include "store/ledger.h"
-#include "store/schema.h"
-#include "store/sqlite_db.h"
+#include "store/sqlite/schema.h"
+#include "store/sqlite/sqlite_db.h"
 
 namespace tally::store {
 namespace {
@@ -99,7 +99,7 @@ void check_pages(sqlite3* db, bool full, LedgerHealth& h) {
                                    })
                     : Status(Unexpected{stmt.error()});
   if (!run) {
-    problem(h, fmt::format("the pages cannot be checked: {}", fault_reason(run.error())));
+    problem(h, fmt::format("the pages cannot be checked: {}", sqlite_fault_reason(run.error())));
     return;
   }
   if (lines.size() == 1 && lines[0] == "ok") {
@@ -157,14 +157,15 @@ void check_rollup(sqlite3* db, LedgerHealth& h) {
                 records);
   if (read) {
     read = read_sums(db,
-                     "SELECT bucket, agent, model, project, cost_source, requests, input_tokens, "
-                     "cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, "
-                     "output_tokens, reasoning_tokens, cost_usd, standard_cost_usd "
-                     "FROM usage_rollup",
+                     "SELECT bucket, agent, model, project, cost_source, SUM(requests), "
+                     "SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), "
+                     "SUM(cache_write_1h_tokens), SUM(output_tokens), SUM(reasoning_tokens), "
+                     "TOTAL(cost_usd), TOTAL(standard_cost_usd) FROM usage_rollup "
+                     "GROUP BY 1, 2, 3, 4, 5",
                      rollup);
   }
   if (!read) {
-    problem(h, fmt::format("the records cannot be summed: {}", fault_reason(read.error())));
+    problem(h, fmt::format("the records cannot be summed: {}", sqlite_fault_reason(read.error())));
     return;
   }
   // A rollup row that lost all its records (rewrites, reconciliation) stays, at zero.
@@ -208,7 +209,7 @@ void check_rollup(sqlite3* db, LedgerHealth& h) {
 
 void check_cursors(sqlite3* db, LedgerHealth& h) {
   std::unordered_set<std::string> gone;
-  auto paths = prepare(db, "SELECT path FROM files");
+  auto paths = prepare(db, "SELECT path FROM files WHERE machine = ''");  // this machine's
   Status read = paths ? for_each_row(*paths,
                                      [&] {
                                        ++h.files;
@@ -235,7 +236,8 @@ void check_cursors(sqlite3* db, LedgerHealth& h) {
                     : Status(Unexpected{per_file.error()});
   }
   if (!read) {
-    problem(h, fmt::format("the files read cannot be listed: {}", fault_reason(read.error())));
+    problem(h,
+            fmt::format("the files read cannot be listed: {}", sqlite_fault_reason(read.error())));
     return;
   }
   h.files_gone = static_cast<std::int64_t>(gone.size());
@@ -256,7 +258,7 @@ void check_cursors(sqlite3* db, LedgerHealth& h) {
 
 }  // namespace
 
-LedgerFault ledger_fault(const Error& e) {
+LedgerFault sqlite_fault(const Error& e) {
   const std::string& m = e.message;
   if (m.find(sqlite3_errstr(SQLITE_CORRUPT)) != std::string::npos ||
       m.find(sqlite3_errstr(SQLITE_NOTADB)) != std::string::npos ||
@@ -269,7 +271,7 @@ LedgerFault ledger_fault(const Error& e) {
   return LedgerFault::none;
 }
 
-std::string fault_reason(const Error& e) {
+std::string sqlite_fault_reason(const Error& e) {
   for (const char* reason : {sqlite3_errstr(SQLITE_CORRUPT), sqlite3_errstr(SQLITE_NOTADB),
                              sqlite3_errstr(SQLITE_FULL), kSchemaDamage.data()}) {
     if (e.message.find(reason) != std::string::npos) {
@@ -313,7 +315,7 @@ LedgerHealth check_sqlite_ledger(const std::string& path, bool full) {
   if (!version) {
     problem(h, fmt::format("it cannot be read as an SQLite database ({}): it was overwritten, "
                            "cut short, or is not a ledger",
-                           fault_reason(version.error())));
+                           sqlite_fault_reason(version.error())));
     return h;
   }
   h.schema_version = *version;
@@ -345,7 +347,8 @@ LedgerHealth check_sqlite_ledger(const std::string& path, bool full) {
   note(h, LedgerFinding::Level::ok, fmt::format("schema version {}, as expected", known));
   auto records = query_int(raw, "SELECT COUNT(*) FROM usage");
   if (!records) {
-    problem(h, fmt::format("its records cannot be counted: {}", fault_reason(records.error())));
+    problem(h,
+            fmt::format("its records cannot be counted: {}", sqlite_fault_reason(records.error())));
     return h;
   }
   h.records = *records;

@@ -12,43 +12,17 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/ledger_health.h"
 
 namespace tally::store {
 
-// What a failed ledger operation says about the file.
-enum class LedgerFault {
-  none,     // anything else (a bug, a lock held too long, a missing directory)
-  damaged,  // SQLite found the file corrupt, or not a database at all
-  full,     // the disk (or quota) holding the ledger or its journal is full
-};
-
 // Classifies an error returned by the SQLite ledger (sqlite_db.h names SQLite's reason in
 // the message; the reason strings are SQLite's own, so this follows the linked library).
-LedgerFault ledger_fault(const Error& e);
+LedgerFault sqlite_fault(const Error& e);
 
 // SQLite's reason in `e` without the statement it was running ("database disk image is
 // malformed"), for messages meant for people.
-std::string fault_reason(const Error& e);
-
-// One line of a health report, in plain words.
-struct LedgerFinding {
-  enum class Level { ok, note, problem };
-  Level level = Level::ok;
-  std::string what;
-};
-
-struct LedgerHealth {
-  bool exists = false;
-  bool damaged = false;  // pages, schema or rollup are wrong: make a new ledger
-  bool newer = false;    // written by a newer tally: this one must not touch it
-  std::int64_t schema_version = 0;
-  std::int64_t records = 0;
-  std::int64_t files = 0;                  // files read (cursors)
-  std::int64_t files_gone = 0;             // ... whose log no longer exists
-  std::int64_t records_gone = 0;           // records read from those: only in this ledger now
-  std::vector<std::string> gone_examples;  // a few of those paths
-  std::vector<LedgerFinding> findings;
-};
+std::string sqlite_fault_reason(const Error& e);
 
 // Checks the ledger at `path`: it opens as SQLite, its pages and indexes are intact (PRAGMA
 // quick_check, or integrity_check when `full`: slower, also compares every index with its
@@ -65,15 +39,8 @@ LedgerHealth check_sqlite_ledger(const std::string& path, bool full);
 // cannot (a damaged file): the caller then moves the side files along with it.
 Status consolidate_sqlite_ledger(const std::string& path);
 
-// How the records of the ledger at `old_path` compare with those of `new_path`: how many
-// ids only the old one has, and how many files it read that the new one did not. Both are
-// opened read-only.
-struct LedgerDifference {
-  std::int64_t old_records = 0;
-  std::int64_t new_records = 0;
-  std::int64_t only_in_old = 0;
-  std::int64_t old_files_not_read = 0;  // files the old ledger read and the new one did not
-};
+// How the records of the ledger at `old_path` compare with those of `new_path` (both
+// opened read-only).
 Result<LedgerDifference> compare_sqlite_ledgers(const std::string& old_path,
                                                 const std::string& new_path);
 

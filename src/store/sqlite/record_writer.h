@@ -3,9 +3,9 @@
 // Writes usage records into the SQLite ledger and keeps the 15-minute rollup exact.
 //
 // A new record is added to the rollup from here, as sums per (bucket, agent, model,
-// project, cost source) written once per flush(), instead of by an SQLite trigger per row:
-// on a cold ingest the trigger (one interpreted upsert per record) cost about a third of
-// the commit time. Rows that already exist go through the full upsert, whose UPDATE fires
+// project, cost source, user, machine, team) written once per flush(), instead of by an SQLite
+// trigger per row: on a cold ingest the trigger (one interpreted upsert per record) cost about a
+// third of the commit time. Rows that already exist go through the full upsert, whose UPDATE fires
 // the remaining triggers (migration 4's update and delete triggers stay for rewrites,
 // repricing and reconciliation). Every insert into `usage` must go through a RecordWriter,
 // and flush() must run before the transaction commits.
@@ -17,7 +17,7 @@
 #include "core/result.h"
 #include "core/usage.h"
 #include "pricing/pricer.h"
-#include "store/sqlite_db.h"
+#include "store/sqlite/sqlite_db.h"
 
 namespace tally::store {
 
@@ -26,16 +26,19 @@ class RecordWriter {
   // Prepares (cached) statements on `db`; call inside the writing transaction.
   static Result<RecordWriter> open(Database& db);
 
-  // Inserts `r` priced as `cost`, or replaces the stored copy of the same id when `r` is
-  // the better copy (core/usage.h better_copy). Returns whether a new row was inserted.
-  Result<bool> write(const UsageRecord& r, const pricing::Cost& cost);
+  // Inserts `r` priced as `cost` when its id is not stored. Returns whether it was; when
+  // not, nothing changed.
+  Result<bool> insert(const UsageRecord& r, const pricing::Cost& cost);
+  // Replaces the stored row of r.id with `r` priced as `cost` (the caller decided that `r`
+  // is the better copy).
+  Status replace(const UsageRecord& r, const pricing::Cost& cost);
 
   // Adds the sums of the records inserted since the last flush to the rollup.
   Status flush();
 
  private:
-  RecordWriter(Statement insert, Statement upsert, Statement rollup)
-      : insert_(std::move(insert)), upsert_(std::move(upsert)), rollup_(std::move(rollup)) {}
+  RecordWriter(Statement insert, Statement replace, Statement rollup)
+      : insert_(std::move(insert)), replace_(std::move(replace)), rollup_(std::move(rollup)) {}
 
   struct Sums {
     std::int64_t requests = 0;
@@ -43,10 +46,11 @@ class RecordWriter {
     double cost_usd = 0;
     double standard_cost_usd = 0;
   };
-  using Key = std::tuple<std::int64_t, Agent, std::string, std::string, CostSource>;
+  using Key = std::tuple<std::int64_t, Agent, std::string, std::string, CostSource, std::string,
+                         std::string, std::string>;
 
   Statement insert_;
-  Statement upsert_;
+  Statement replace_;
   Statement rollup_;
   std::map<Key, Sums> pending_;
 };

@@ -7,7 +7,7 @@
 
 #include "core/result.h"
 #include "store/ledger.h"
-#include "store/sqlite_db.h"
+#include "store/sqlite/sqlite_db.h"
 
 namespace tally::store {
 
