@@ -163,9 +163,13 @@ class SqliteLedger final : public Ledger {
           "TOTAL(CASE WHEN cost_source = 'agent-reported' THEN reported_cost_usd END) "
           "FROM usage GROUP BY agent, model");
       TALLY_TRY(stmt);
-      TALLY_TRY(for_each_row(*stmt, [&] {
+      TALLY_TRY(for_each_row(*stmt, [&]() -> Status {
         PriceCheckRow r;
-        r.agent = agent_or_claude(stmt->text(0));
+        auto agent = stored_agent(stmt->text(0));
+        if (!agent) {
+          return Unexpected{agent.error()};
+        }
+        r.agent = *agent;
         r.model = stmt->text(1);
         r.priced_as = stmt->text(2);
         r.requests = stmt->int64(3);
@@ -173,6 +177,7 @@ class SqliteLedger final : public Ledger {
         r.reported_requests = stmt->int64(5);
         r.reported_only_usd = stmt->real(6);
         rows[{stmt->text(0), r.model}] = std::move(r);
+        return ok();
       }));
     }
     // tally's cost against the agent's own figure, per whole session: the latest snapshot
@@ -216,7 +221,14 @@ GROUP BY l.agent, l.session_id, l.model
       stmt->bind(static_cast<int>(i + 1), args[i]);
     }
     std::vector<UsageRecord> out;
-    TALLY_TRY(for_each_row(*stmt, [&] { out.push_back(read_record(*stmt)); }));
+    TALLY_TRY(for_each_row(*stmt, [&]() -> Status {
+      auto r = read_record(*stmt);
+      if (!r) {
+        return Unexpected{r.error()};
+      }
+      out.push_back(std::move(*r));
+      return ok();
+    }));
     return out;
   }
 
@@ -267,6 +279,8 @@ GROUP BY l.agent, l.session_id, l.model
   Status reconcile_session(const std::string& agent, const std::string& session,
                            const pricing::Pricer& pricer) {
     std::vector<CumulativeSnapshot> snaps;
+    auto stored = stored_agent(agent);
+    TALLY_TRY(stored);
     {
       auto stmt = db_.prepare_cached(
           "SELECT source_file, source_offset, model, ts, input_tokens, cache_read_tokens, "
@@ -277,7 +291,7 @@ GROUP BY l.agent, l.session_id, l.model
       stmt->bind(2, session);
       TALLY_TRY(for_each_row(*stmt, [&] {
         CumulativeSnapshot s;
-        s.agent = agent_or_claude(agent);
+        s.agent = *stored;
         s.session_id = session;
         s.source_file = stmt->text(0);
         s.source_offset = stmt->int64(1);

@@ -20,7 +20,9 @@ namespace tally::store {
 // The session a record rolls up into: its parent, else itself.
 std::string root_of(const UsageRecord& r);
 CostSource parse_cost_source(const std::string& s);
-Agent agent_or_claude(const std::string& s);
+// The agent a ledger row names. Fails (Errc::unsupported, "the ledger has ...") on a name
+// the registry does not know (a tally with other agents wrote the row): never guessed.
+Result<Agent> stored_agent(std::string_view name);
 // The six token columns input, cache_read, cache_write, cache_write_1h, output, reasoning,
 // in that order from column `first`: every ledger table stores them so.
 TokenCounts read_tokens(const Statement& s, int first);
@@ -40,8 +42,8 @@ extern const std::string_view kRecordColumns;
 // Binds `r` priced as `cost` to the 34 parameters of kUpsertUsage (or an insert with the
 // same parameters), by reference: run the statement while `r` and `cost` live.
 Status bind_record(Statement& s, const UsageRecord& r, const pricing::Cost& cost);
-// Reads a record from a row selected with kRecordColumns.
-UsageRecord read_record(const Statement& s);
+// Reads a record from a row selected with kRecordColumns. Fails on an unknown agent.
+Result<UsageRecord> read_record(const Statement& s);
 
 // Inserts (or replaces) one file's session facts: 24 parameters, bound by bind_facts().
 extern const std::string_view kInsertFacts;
@@ -51,7 +53,7 @@ extern const std::string_view kFactsColumns;
 // Binds `f`, read from the file at `path`, to the parameters of kInsertFacts (copied).
 void bind_facts(Statement& s, const SessionFacts& f, const std::string& path);
 // Reads one file's facts from a row selected with kFactsColumns. Fails on an unreadable
-// encoded list.
+// encoded list or an unknown agent.
 Result<SessionFacts> read_facts(const Statement& s);
 
 // The stored cursors of `files` rows matching `where` (SQL after FROM files, with ?1 bound to
