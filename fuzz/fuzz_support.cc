@@ -80,7 +80,7 @@ const sources::Adapter& adapter_for(Agent agent) {
       return *a;
     }
   }
-  std::fprintf(stderr, "fuzz: no adapter for agent %d\n", static_cast<int>(agent));
+  std::fprintf(stderr, "fuzz: no adapter for agent %d\n", static_cast<int>(agent.index()));
   std::abort();
 }
 

@@ -32,7 +32,7 @@ inline constexpr TimeMs kDefaultIdleLimitMs = 15 * 60 * 1000;
 struct SessionSpan {
   std::string session_id;
   std::string project;
-  Agent agent = Agent::claude;
+  Agent agent;
   TimeMs start = 0;
   TimeMs end = 0;
   std::int64_t events = 0;

@@ -63,7 +63,7 @@ struct SubAgentUse {
 };
 
 struct SessionAnatomy {
-  Agent agent = Agent::claude;
+  Agent agent;
   std::string session_id;
   std::string project;
   std::string title;

@@ -18,6 +18,7 @@
 #include "cli/context.h"
 #include "cli/prices_command.h"
 #include "cli/summary_command.h"
+#include "core/agent.h"
 #include "render/problems_renderer.h"
 #include "render/renderer.h"
 #include "render/utf8.h"
@@ -114,15 +115,15 @@ int run_problems(const ReportOptions& options) {
   return deliver(options, out);
 }
 
-constexpr std::string_view kFooter = R"(
+constexpr std::string_view kFooterHead = R"(
 Every run first reads what is new in the agents' logs into the ledger, then reports from the
 ledger, so history survives when the agents delete old logs.
 
 Where tally looks:
-  Claude Code  $CLAUDE_CONFIG_DIR (comma list) or ~/.claude and ~/.config/claude
-  Codex CLI    $CODEX_HOME or ~/.codex (sessions/ and archived_sessions/)
-  Gemini CLI   $GEMINI_CLI_HOME or ~, under .gemini/
-  Ledger       $TALLY_DATA_DIR, else $XDG_DATA_HOME/tally, else ~/.local/share/tally
+)";
+
+constexpr std::string_view kFooterTail =
+    R"(  Ledger       $TALLY_DATA_DIR, else $XDG_DATA_HOME/tally, else ~/.local/share/tally
 
 Examples:
   tally                          today, yesterday, 7 and 30 days, top models and projects
@@ -136,6 +137,25 @@ Examples:
 Costs marked agent-reported come from the agent's own figure (the model is not in tally's
 price table); unpriced models are listed in a warning and never shown as a silent $0.
 Exit status: 0 ok (warnings included), 1 runtime failure, 2 usage error.)";
+
+// The footer, with one line per agent of the registry (core/agent.h) saying where it looks.
+std::string footer() {
+  std::string out(kFooterHead);
+  for (Agent agent : registered_agents()) {
+    const AgentInfo& info = agent_info(agent);
+    out += fmt::format("  {:<13}{}\n", info.label, info.where);
+  }
+  return out + std::string(kFooterTail);
+}
+
+// "(Claude Code, Codex CLI, Gemini CLI)": the registry's agents.
+std::string agent_labels() {
+  std::string out;
+  for (Agent agent : registered_agents()) {
+    out += fmt::format("{}{}", out.empty() ? "" : ", ", agent_info(agent).label);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -175,9 +195,9 @@ int run_cli(int argc, char** argv) {
     }
   }
 
-  CLI::App app{"tally: the token ledger for AI coding agents (Claude Code, Codex CLI, Gemini CLI)",
+  CLI::App app{fmt::format("tally: the token ledger for AI coding agents ({})", agent_labels()),
                "tally"};
-  app.footer(std::string(kFooter));
+  app.footer(footer());
   app.require_subcommand(0, 1);
   app.set_version_flag("--version", "tally 0.1.0");
   ReportOptions summary_options;

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/agent.h"
 #include "render/utf8.h"
 
 namespace tally::cli {
@@ -23,8 +24,17 @@ std::string no_logs_message(const Context& ctx) {
   for (const std::string& root : ctx.ingest.roots) {
     msg += fmt::format("  {}\n", root);
   }
-  msg +=
-      "Set HOME, CLAUDE_CONFIG_DIR, CODEX_HOME or GEMINI_CLI_HOME if your agents log elsewhere.\n";
+  std::vector<std::string> vars = {"HOME"};
+  for (Agent agent : registered_agents()) {
+    const std::vector<std::string>& own = agent_info(agent).env_vars;
+    vars.insert(vars.end(), own.begin(), own.end());
+  }
+  msg += "Set ";
+  for (size_t i = 0; i < vars.size(); ++i) {
+    msg += i == 0 ? "" : i + 1 == vars.size() ? " or " : ", ";
+    msg += vars[i];
+  }
+  msg += " if your agents log elsewhere.\n";
   return msg;
 }
 
@@ -165,7 +175,7 @@ Result<analytics::ReportQuery> make_query(const ReportOptions& o) {
     q.agent = parse_agent(o.agent);
     if (!q.agent) {
       return fail(Errc::invalid_argument,
-                  fmt::format("--agent '{}' is not one of claude, codex, gemini", o.agent));
+                  fmt::format("--agent '{}' is not one of {}", o.agent, agent_names()));
     }
   }
   q.project = o.project;
@@ -214,7 +224,7 @@ void add_report_options(CLI::App& app, ReportOptions& o) {
   app.add_option(
       "--timezone,--tz", o.timezone,
       "IANA zone for day boundaries, e.g. Europe/Berlin (default: TZ or the system zone)");
-  app.add_option("--agent", o.agent, "only this agent: claude, codex or gemini");
+  app.add_option("--agent", o.agent, "only this agent: " + agent_names(" or "));
   app.add_option("--project", o.project, "only projects whose path contains this text");
   auto* json = app.add_flag("--json", o.json, "print JSON (the stable contract for scripts)");
   auto* csv = app.add_flag("--csv", o.csv, "print CSV (for spreadsheets; warnings go to stderr)");

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli/context.h"
+#include "core/agent.h"
 #include "pricing/import.h"
 #include "pricing/table_format.h"
 #include "render/json_renderer.h"
@@ -279,7 +280,17 @@ int prices_check(const PricesOptions& o) {
   out += reported.empty() ? "  none\n" : reported;
   out += "\ntally's price vs the agent's own figure, where both exist:\n";
   if (compared.empty()) {
-    out += "  none (only Claude Code reports costs, in cost-state)\n";
+    // "none (only Claude Code reports costs, in cost-state)": the registry's agents that do.
+    std::string reporters;
+    for (Agent agent : registered_agents()) {
+      const AgentInfo& info = agent_info(agent);
+      if (!info.caps.cost_report.empty()) {
+        reporters += fmt::format("{}{} reports costs, in {}", reporters.empty() ? "" : "; ",
+                                 info.label, info.caps.cost_report);
+      }
+    }
+    out += reporters.empty() ? "  none (no agent reports costs)\n"
+                             : fmt::format("  none (only {})\n", reporters);
   } else {
     out += fmt::format("  {:<40} {:>8} {:>12} {:>12} {:>10}\n", "model", "requests", "tally",
                        "agent", "diff");

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "core/agent.h"
 #include "render/json_renderer.h"
 #include "render/utf8.h"
 
@@ -197,12 +198,14 @@ Result<StatusFacts> gather_status(store::Ledger& ledger, const Zone& zone, const
   StatusFacts f;
   f.model = !hook.model_name.empty() ? hook.model_name : hook.model_id;
   std::string model_id = hook.model_id;
-  if (!hook.session_id.empty()) {
+  // The hook's agent: the one whose statusline hook tally serves (core/agent.h).
+  const std::optional<Agent> hook_agent = agent_with(&AgentCapabilities::statusline_hook);
+  if (!hook.session_id.empty() && hook_agent) {
     // The hook is Claude Code's, and its session is a main session (its own records have
     // it as their root): this session and its sub-agents, by the (agent, root_session)
     // index, not by scanning every record for an id prefix.
     store::RecordFilter filter;
-    filter.agent = Agent::claude;
+    filter.agent = hook_agent;
     filter.root_session = hook.session_id;
     auto events = ledger.events(filter);
     TALLY_TRY(events);

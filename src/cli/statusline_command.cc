@@ -22,6 +22,7 @@
 #include "cli/common.h"
 #include "cli/context.h"
 #include "cli/statusline.h"
+#include "core/agent.h"
 #include "ingest/ingest.h"
 #include "render/utf8.h"
 #include "sources/adapter.h"
@@ -46,14 +47,19 @@ std::vector<sources::SourceFile> session_files(const std::string& transcript) {
   if (transcript.empty() || !fs::is_regular_file(transcript, ec)) {
     return files;
   }
+  // The hook's agent: the one whose statusline hook tally serves (core/agent.h).
+  const std::optional<Agent> agent = agent_with(&AgentCapabilities::statusline_hook);
+  if (!agent) {
+    return files;
+  }
   const fs::path path(transcript);
-  files.push_back({Agent::claude, transcript, path.filename().string(), false, std::nullopt});
+  files.push_back({*agent, transcript, path.filename().string(), false, std::nullopt});
   const fs::path subagents = path.parent_path() / path.stem() / "subagents";
   if (fs::is_directory(subagents, ec)) {
     for (const auto& entry : fs::directory_iterator(subagents, ec)) {
       if (entry.path().extension() == ".jsonl" && entry.is_regular_file(ec)) {
-        files.push_back({Agent::claude, entry.path().string(), entry.path().filename().string(),
-                         false, std::nullopt});
+        files.push_back(
+            {*agent, entry.path().string(), entry.path().filename().string(), false, std::nullopt});
       }
     }
   }

@@ -59,7 +59,7 @@ struct WatchOptions {
 
 struct InFlight {
   std::string session;
-  Agent agent = Agent::claude;
+  Agent agent;
   std::string project;
   TimeMs last = 0;
 };

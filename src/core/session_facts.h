@@ -25,7 +25,7 @@ namespace tally {
 inline constexpr std::size_t kMaxFilesTouched = 200;
 
 struct SessionFacts {
-  Agent agent = Agent::claude;
+  Agent agent;  // default: the registry's first agent
   std::string session_id;
   std::string parent_session_id;
   std::string file_key;

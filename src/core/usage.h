@@ -10,16 +10,12 @@
 #include <string_view>
 #include <tuple>
 
+#include "core/agent.h"
+
 namespace tally {
 
 // Milliseconds since the Unix epoch, UTC.
 using TimeMs = std::int64_t;
-
-enum class Agent { claude, codex, gemini };
-
-std::string_view agent_name(Agent agent);
-// Returns the agent called `name` ("claude", "codex", "gemini"), or nullopt.
-std::optional<Agent> parse_agent(std::string_view name);
 
 // Disjoint token buckets. `cache_write_1h` is the part of `cache_write` with a 1-hour TTL;
 // `reasoning` is the part of `output` spent on reasoning (information only, never billed twice).
@@ -67,7 +63,7 @@ std::string_view cost_source_name(CostSource source);
 struct UsageRecord {
   // Stable identity across re-reads, copies of a file and restarts (the dedupe key).
   std::string id;
-  Agent agent = Agent::claude;
+  Agent agent;  // default: the registry's first agent
   RecordKind kind = RecordKind::response;
   TimeMs ts = 0;
   std::string session_id;
@@ -131,7 +127,7 @@ inline bool better_copy(const UsageRecord& candidate, const UsageRecord& kept) {
 // covering the session's logged responses, its sub-agents, and calls no line records.
 // The ledger turns "snapshot minus logged records" into `unlogged` records (reconcile.h).
 struct CumulativeSnapshot {
-  Agent agent = Agent::claude;
+  Agent agent;  // default: the registry's first agent
   std::string session_id;
   std::string model;
   TimeMs ts = 0;  // the neighbouring line's time: snapshots carry none of their own

@@ -75,7 +75,7 @@ Result<Plan> plan_from_table(std::string_view source, const toml::table& table) 
       const std::optional<Agent> agent = parse_agent(ascii_lower(*s));
       if (!agent) {
         return parse_fail(source, v,
-                          fmt::format("unknown agent '{}' (expected claude, codex or gemini)", *s));
+                          fmt::format("unknown agent '{}' (expected {})", *s, agent_names(" or ")));
       }
       plan.agent = *agent;
       has_agent = true;
@@ -165,9 +165,8 @@ class Chosen {
   }
 
   std::vector<Plan> take() && {
-    std::stable_sort(plans_.begin(), plans_.end(), [](const Plan& a, const Plan& b) {
-      return static_cast<int>(a.agent) < static_cast<int>(b.agent);
-    });
+    std::stable_sort(plans_.begin(), plans_.end(),
+                     [](const Plan& a, const Plan& b) { return a.agent < b.agent; });
     return std::move(plans_);
   }
 
@@ -237,10 +236,9 @@ Status read_plans_table(const toml::node& node, Chosen& chosen, std::string_view
     const std::string what = fmt::format("plans.{}", k.str());
     const std::optional<Agent> agent = parse_agent(ascii_lower(k.str()));
     if (!agent) {
-      return parse_fail(source, v,
-                        fmt::format("unknown agent '{}' in [plans] (expected claude, codex or "
-                                    "gemini)",
-                                    k.str()));
+      return parse_fail(
+          source, v,
+          fmt::format("unknown agent '{}' in [plans] (expected {})", k.str(), agent_names(" or ")));
     }
     if (v.is_string()) {
       TALLY_TRY(chosen.add_named(v, what, agent));

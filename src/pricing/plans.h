@@ -32,7 +32,7 @@ namespace tally::pricing {
 struct Plan {
   std::string key;    // "claude-max-20x"; "custom" for a price written in the config
   std::string label;  // "Claude Max 20x"; "custom $200/month" unless the config names it
-  Agent agent = Agent::claude;
+  Agent agent;
   double monthly_usd = 0;     // list price before tax, USD per month; finite, >= 0
   std::optional<Date> since;  // first day of this price, when the table knows it (information)
 };
@@ -53,7 +53,7 @@ Result<std::vector<Plan>> builtin_plans();
 
 // Reads the plans chosen in a tally config file (`plan` and `[plans]` above), resolving
 // names against `known`. Other top-level keys are ignored; a file with neither gives an
-// empty list. Result ordered by agent (claude, codex, gemini).
+// empty list. Result ordered by agent (registry order, core/agent.h).
 // Fails (Errc::parse, "source:line: ...") on invalid TOML; a plan name not in `known` (the
 // message lists the known keys); a table plan given for another agent in [plans]; an
 // agent with two plans; a key under [plans] that is not an agent; a negative or non-finite

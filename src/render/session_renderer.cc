@@ -152,9 +152,10 @@ void render_table(const SessionAnatomy& a, const RenderOptions& options, std::st
   w.field("Compactions", f.compactions == 0 ? "0"
                                             : fmt::format("{} (tokens before: {})",
                                                           format_count(f.compactions), sizes));
-  w.field("Lines", a.agent == Agent::claude ? fmt::format("+{} -{}", format_count(f.lines_added),
-                                                          format_count(f.lines_removed))
-                                            : "not recorded by this agent");
+  w.field("Lines",
+          agent_info(a.agent).caps.line_counts
+              ? fmt::format("+{} -{}", format_count(f.lines_added), format_count(f.lines_removed))
+              : "not recorded by this agent");
 
   if (!a.subagents.empty()) {
     w.heading(fmt::format("Sub-agents ({})", a.subagents.size()));
@@ -305,7 +306,7 @@ void render_json(const SessionAnatomy& a, std::string& out) {
     sizes += std::to_string(n);
   }
   w.raw("compaction_pre_tokens", sizes + "]");
-  if (a.agent == Agent::claude) {
+  if (agent_info(a.agent).caps.line_counts) {
     w.num("lines_added", f.lines_added);
     w.num("lines_removed", f.lines_removed);
   } else {
@@ -446,7 +447,7 @@ void render_csv(const SessionAnatomy& a, std::string& out) {
   for (size_t i = 0; i < f.compaction_tokens.size(); ++i) {
     c.row("compaction", std::to_string(i + 1), "pre_tokens", f.compaction_tokens[i]);
   }
-  if (a.agent == Agent::claude) {
+  if (agent_info(a.agent).caps.line_counts) {
     c.row("lines", "", "added", f.lines_added);
     c.row("lines", "", "removed", f.lines_removed);
   }

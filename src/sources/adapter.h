@@ -1,7 +1,8 @@
 #pragma once
 
 // The agent adapter contract. An adapter turns an agent's files into usage records,
-// cumulative snapshots and session facts; nothing outside src/sources knows about agents.
+// cumulative snapshots and session facts; nothing outside src/sources knows about agents'
+// formats (what else tally knows about an agent is data in core/agent.h's registry).
 //
 // Files are read incrementally (ingest/scanner.h): the scanner hands a FileParser complete
 // lines from a byte offset on, and after each commit asks the parser for its state, so a
@@ -13,6 +14,8 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -88,14 +91,19 @@ struct SourceFile {
   std::optional<FileStat> stat;  // taken by discovery's walk; ingest stats it when absent
 };
 
-// The environment discovery may look at: only HOME and the agents' own variables, so that
-// `HOME=X TALLY_DATA_DIR=Y tally ...` is hermetic.
+// The environment discovery may look at: only HOME and the agents' own variables (each
+// registry row's `env_vars`), so that `HOME=X TALLY_DATA_DIR=Y tally ...` is hermetic.
 struct DiscoveryEnv {
   std::string home;
+  // Every registered agent's variables by name ("" when unset).
+  std::map<std::string, std::string, std::less<>> vars;
+  // The built-in adapters' variables, copied from `vars` (tests set them directly).
   std::string claude_config_dir;  // CLAUDE_CONFIG_DIR (comma-separated list allowed)
   std::string codex_home;         // CODEX_HOME
   std::string gemini_cli_home;    // GEMINI_CLI_HOME
-  // Reads them from the process environment.
+  // The variable `name` from `vars`, "" when absent. Valid while this object is unchanged.
+  std::string_view var(std::string_view name) const;
+  // Reads HOME and every registered agent's variables from the process environment.
   static DiscoveryEnv from_environment();
 };
 
@@ -111,7 +119,7 @@ class Adapter {
   virtual std::unique_ptr<FileParser> open(const SourceFile& file) const = 0;
 };
 
-// Every adapter tally has, in a fixed order.
+// The adapter of every agent in the registry, in registration order (sources/registry.h).
 std::vector<std::unique_ptr<Adapter>> all_adapters();
 
 }  // namespace tally::sources

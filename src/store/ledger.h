@@ -143,7 +143,7 @@ struct GroupBy {
 };
 
 struct AggregateRow {
-  std::int64_t bucket = 0;  // start of the 15-minute bucket, ms (or GroupBy::coarsen of it)
+  std::int64_t bucket = 0;  // start of the 15-minute bucket, ms (or of its local day: GroupBy::local_days)
   Agent agent = Agent::claude;
   std::string model;
   std::string project;

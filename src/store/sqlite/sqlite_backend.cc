@@ -134,9 +134,13 @@ class SqliteBackend final : public Backend {
           "TOTAL(CASE WHEN cost_source = 'agent-reported' THEN reported_cost_usd END) "
           "FROM usage GROUP BY agent, model");
       TALLY_TRY(stmt);
-      TALLY_TRY(for_each_row(*stmt, [&] {
+      TALLY_TRY(for_each_row(*stmt, [&]() -> Status {
         PriceCheckRow r;
-        r.agent = agent_or_claude(stmt->text(0));
+        auto agent = stored_agent(stmt->text(0));
+        if (!agent) {
+          return Unexpected{agent.error()};
+        }
+        r.agent = *agent;
         r.model = stmt->text(1);
         r.priced_as = stmt->text(2);
         r.requests = stmt->int64(3);
@@ -144,6 +148,7 @@ class SqliteBackend final : public Backend {
         r.reported_requests = stmt->int64(5);
         r.reported_only_usd = stmt->real(6);
         rows[{stmt->text(0), r.model}] = std::move(r);
+        return ok();
       }));
     }
     // tally's cost against the agent's own figure, per whole session: the latest snapshot

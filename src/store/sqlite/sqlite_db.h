@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 
 #include "core/result.h"
@@ -75,7 +76,8 @@ class Statement {
 };
 
 // Steps `stmt` through every row, calling `row()` for each (it reads the row through
-// `stmt`); fails on the first SQLite error.
+// `stmt`); fails on the first SQLite error, or on the first failure of a `row()` that
+// returns a Status.
 template <typename F>
 Status for_each_row(Statement& stmt, F&& row) {
   for (;;) {
@@ -84,7 +86,11 @@ Status for_each_row(Statement& stmt, F&& row) {
     if (!*has) {
       return ok();
     }
-    row();
+    if constexpr (std::is_same_v<std::invoke_result_t<F&>, Status>) {
+      TALLY_TRY(row());
+    } else {
+      row();
+    }
   }
 }
 

@@ -148,7 +148,7 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
   // Hashed, not ordered: the rows are put in text order below, once.
   std::unordered_map<Key, AggregateRow, KeyHash> groups;
   groups.reserve(1024);
-  TALLY_TRY(for_each_row(*stmt, [&] {
+  TALLY_TRY(for_each_row(*stmt, [&]() -> Status {
     const std::int64_t bucket = stmt->int64(0);
     std::int64_t key_bucket = 0;
     if (coarsen) {
@@ -173,7 +173,13 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
     if (fresh) {
       const std::array<int, 7>& ids = std::get<1>(key);
       row.bucket = std::get<0>(key);
-      row.agent = agent_or_claude(names.name(ids[0]));
+      if (group.agent) {
+        auto agent = stored_agent(names.name(ids[0]));
+        if (!agent) {
+          return Unexpected{agent.error()};
+        }
+        row.agent = *agent;
+      }
       row.model = names.name(ids[1]);
       row.project = names.name(ids[2]);
       row.cost_source = parse_cost_source(names.name(ids[3]));
@@ -189,6 +195,7 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
     row.standard_cost_usd += stmt->real(13);
     row.first_ts = std::min(row.first_ts, bucket);
     row.last_ts = std::max(row.last_ts, bucket + kBucketMs - 1);
+    return ok();
   }));
   // Views into `names` (its strings never move), so sorting copies no text.
   using SortKey =
@@ -258,10 +265,16 @@ Result<std::vector<AggregateRow>> query_aggregate(Database& db, const RecordFilt
   TALLY_TRY(stmt);
   bind_filter(*stmt, filter);
   std::vector<AggregateRow> rows;
-  TALLY_TRY(for_each_row(*stmt, [&] {
+  TALLY_TRY(for_each_row(*stmt, [&]() -> Status {
     AggregateRow row;
     row.bucket = stmt->int64(0);
-    row.agent = agent_or_claude(stmt->text(1));
+    if (group.agent) {
+      auto agent = stored_agent(stmt->text(1));
+      if (!agent) {
+        return Unexpected{agent.error()};
+      }
+      row.agent = *agent;
+    }
     row.model = stmt->text(2);
     row.project = stmt->text(3);
     row.session = stmt->text(4);
@@ -276,6 +289,7 @@ Result<std::vector<AggregateRow>> query_aggregate(Database& db, const RecordFilt
     row.last_ts = stmt->int64(18);
     row.standard_cost_usd = stmt->real(19);
     rows.push_back(std::move(row));
+    return ok();
   }));
   return rows;
 }
@@ -290,10 +304,14 @@ Result<std::vector<UsageEvent>> query_events(Database& db, const RecordFilter& f
   TALLY_TRY(stmt);
   bind_filter(*stmt, filter);
   std::vector<UsageEvent> out;
-  TALLY_TRY(for_each_row(*stmt, [&] {
+  TALLY_TRY(for_each_row(*stmt, [&]() -> Status {
     UsageEvent e;
     e.ts = stmt->int64(0);
-    e.agent = agent_or_claude(stmt->text(1));
+    auto agent = stored_agent(stmt->text(1));
+    if (!agent) {
+      return Unexpected{agent.error()};
+    }
+    e.agent = *agent;
     e.kind = stmt->text(2) == "unlogged" ? RecordKind::unlogged : RecordKind::response;
     e.session_id = stmt->text(3);
     e.root_session = stmt->text(4);
@@ -306,6 +324,7 @@ Result<std::vector<UsageEvent>> query_events(Database& db, const RecordFilter& f
     e.standard_cost_usd = stmt->real(16);
     e.cost_source = parse_cost_source(stmt->text(17));
     out.push_back(std::move(e));
+    return ok();
   }));
   return out;
 }

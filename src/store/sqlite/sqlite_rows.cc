@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_rows.h"
 
+#include <fmt/format.h>
+
 namespace tally::store {
 
 std::string root_of(const UsageRecord& r) {
@@ -16,7 +18,14 @@ CostSource parse_cost_source(const std::string& s) {
   return CostSource::unpriced;
 }
 
-Agent agent_or_claude(const std::string& s) { return parse_agent(s).value_or(Agent::claude); }
+Result<Agent> stored_agent(std::string_view name) {
+  if (std::optional<Agent> agent = parse_agent(name)) {
+    return *agent;
+  }
+  return fail(Errc::unsupported,
+              fmt::format("the ledger has a row with unknown agent '{}'; this tally knows {}", name,
+                          agent_names()));
+}
 
 TokenCounts read_tokens(const Statement& s, int first) {
   TokenCounts t;
@@ -83,10 +92,12 @@ const std::string_view kRecordColumns =
     "reported_cost_usd, sidechain, source_file, source_offset, source_line, user_name, "
     "machine, team, inference_geo";
 
-UsageRecord read_record(const Statement& s) {
+Result<UsageRecord> read_record(const Statement& s) {
   UsageRecord r;
   r.id = s.text(0);
-  r.agent = agent_or_claude(s.text(1));
+  auto agent = stored_agent(s.text(1));
+  TALLY_TRY(agent);
+  r.agent = *agent;
   r.kind = s.text(2) == "unlogged" ? RecordKind::unlogged : RecordKind::response;
   r.ts = s.int64(3);
   r.session_id = s.text(4);
@@ -193,7 +204,9 @@ void bind_facts(Statement& s, const SessionFacts& f, const std::string& machine,
 
 Result<SessionFacts> read_facts(const Statement& s) {
   SessionFacts f;
-  f.agent = agent_or_claude(s.text(0));
+  auto agent = stored_agent(s.text(0));
+  TALLY_TRY(agent);
+  f.agent = *agent;
   f.session_id = s.text(1);
   f.parent_session_id = s.text(2);
   f.project = s.text(3);
@@ -236,11 +249,15 @@ Result<std::vector<FileCursor>> read_file_cursors(Database& db, const std::strin
     stmt->bind(2, path);
   }
   std::vector<FileCursor> out;
-  TALLY_TRY(for_each_row(*stmt, [&] {
+  TALLY_TRY(for_each_row(*stmt, [&]() -> Status {
     FileCursor c;
     c.machine = machine;
     c.path = stmt->text(0);
-    c.agent = agent_or_claude(stmt->text(1));
+    auto agent = stored_agent(stmt->text(1));
+    if (!agent) {
+      return Unexpected{agent.error()};
+    }
+    c.agent = *agent;
     c.device = static_cast<std::uint64_t>(stmt->int64(2));
     c.inode = static_cast<std::uint64_t>(stmt->int64(3));
     c.size = stmt->int64(4);
@@ -251,6 +268,7 @@ Result<std::vector<FileCursor>> read_file_cursors(Database& db, const std::strin
     c.head_len = stmt->int64(9);
     c.parser_state = stmt->text(10);
     out.push_back(std::move(c));
+    return ok();
   }));
   return out;
 }
@@ -310,8 +328,13 @@ Result<std::vector<SessionKey>> read_session_keys(Database& db, std::string_view
   auto stmt = db.prepare_cached(sql);
   TALLY_TRY(stmt);
   std::vector<SessionKey> out;
-  TALLY_TRY(for_each_row(*stmt, [&] {
-    out.push_back(SessionKey{agent_or_claude(stmt->text(0)), stmt->text(1)});
+  TALLY_TRY(for_each_row(*stmt, [&]() -> Status {
+    auto agent = stored_agent(stmt->text(0));
+    if (!agent) {
+      return Unexpected{agent.error()};
+    }
+    out.push_back(SessionKey{*agent, stmt->text(1)});
+    return ok();
   }));
   return out;
 }

@@ -21,7 +21,9 @@ namespace tally::store {
 // The session a record rolls up into: its parent, else itself.
 std::string root_of(const UsageRecord& r);
 CostSource parse_cost_source(const std::string& s);
-Agent agent_or_claude(const std::string& s);
+// The agent a ledger row names. Fails (Errc::unsupported, "the ledger has ...") on a name
+// the registry does not know (a tally with other agents wrote the row): never guessed.
+Result<Agent> stored_agent(std::string_view name);
 // The six token columns input, cache_read, cache_write, cache_write_1h, output, reasoning,
 // in that order from column `first`: every ledger table stores them so.
 TokenCounts read_tokens(const Statement& s, int first);
@@ -41,8 +43,8 @@ extern const std::string_view kRecordColumns;
 // Binds `r` priced as `cost` to the 34 parameters of kReplaceUsage (or an insert with the
 // same parameters), by reference: run the statement while `r` and `cost` live.
 Status bind_record(Statement& s, const UsageRecord& r, const pricing::Cost& cost);
-// Reads a record from a row selected with kRecordColumns.
-UsageRecord read_record(const Statement& s);
+// Reads a record from a row selected with kRecordColumns. Fails on an unknown agent.
+Result<UsageRecord> read_record(const Statement& s);
 
 // Inserts (or replaces) one file's session facts: 25 parameters, bound by bind_facts().
 extern const std::string_view kInsertFacts;
@@ -54,7 +56,7 @@ extern const std::string_view kFactsColumns;
 void bind_facts(Statement& s, const SessionFacts& f, const std::string& machine,
                 const std::string& path);
 // Reads one file's facts from a row selected with kFactsColumns. Fails on an unreadable
-// encoded list.
+// encoded list or an unknown agent.
 Result<SessionFacts> read_facts(const Statement& s);
 
 // The stored cursors of `machine` (of its file `path` only, when not empty); parser_state

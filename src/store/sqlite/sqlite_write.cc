@@ -34,7 +34,14 @@ Result<std::vector<UsageRecord>> load_records(Database& db, const std::string& w
     stmt->bind(static_cast<int>(i + 1), args[i]);
   }
   std::vector<UsageRecord> out;
-  TALLY_TRY(for_each_row(*stmt, [&] { out.push_back(read_record(*stmt)); }));
+  TALLY_TRY(for_each_row(*stmt, [&]() -> Status {
+    auto r = read_record(*stmt);
+    if (!r) {
+      return Unexpected{r.error()};
+    }
+    out.push_back(std::move(*r));
+    return ok();
+  }));
   return out;
 }
 
