@@ -13,7 +13,6 @@
 #include <sstream>
 #include <thread>
 
-#include "cli/prices_command.h"
 #include "pricing/config.h"
 #include "pricing/table_format.h"
 #include "sources/adapter.h"
@@ -196,8 +195,7 @@ Result<std::unique_ptr<store::Ledger>> open_ledger(const std::string& path) {
   return std::unique_ptr<store::Ledger>(new ExplainedLedger(std::move(*ledger), path));
 }
 
-Result<ingest::IngestStats> ingest_logs(store::Ledger& ledger, const pricing::Pricer& pricer,
-                                        const Config& config, bool demo, bool quiet) {
+ingest::IngestOptions ingest_options(const Config& config, bool demo) {
   ingest::IngestOptions io;
   io.env = sources::DiscoveryEnv::from_environment();
   if (demo) {
@@ -205,6 +203,12 @@ Result<ingest::IngestStats> ingest_logs(store::Ledger& ledger, const pricing::Pr
     io.env.home = config.data_dir + "/logs";
   }
   io.identity = ingest::Identity{config.user, config.machine, config.team};
+  return io;
+}
+
+Result<ingest::IngestStats> ingest_logs(store::Ledger& ledger, const pricing::Pricer& pricer,
+                                        const Config& config, bool demo, bool quiet) {
+  ingest::IngestOptions io = ingest_options(config, demo);
   const bool show_progress = !quiet && isatty(STDERR_FILENO) != 0;
   bool printed = false;
   if (show_progress) {
@@ -245,7 +249,7 @@ Result<std::unique_ptr<pricing::TablePricer>> load_pricer(const Config& config) 
 
 std::string demo_dir(const Config& config) { return config.data_dir + "/demo"; }
 
-Result<Context> prepare(const ReportOptions& options) {
+Result<Context> prepare(const ContextOptions& options) {
   Context ctx;
   auto config = load_config();
   TALLY_TRY(config);
@@ -254,8 +258,7 @@ Result<Context> prepare(const ReportOptions& options) {
     // The demo has a ledger and logs of its own, so the user's ledger is never touched.
     const std::string dir = demo_dir(ctx.config);
     if (!std::filesystem::exists(dir + "/logs")) {
-      return fail(Errc::not_found,
-                  fmt::format("no demo data in {}: run `tally demo` first", dir));
+      return fail(Errc::not_found, fmt::format("no demo data in {}: run `tally demo` first", dir));
     }
     ctx.config.data_dir = dir;
     ctx.config.origin["data_dir"] = "flag --demo";
