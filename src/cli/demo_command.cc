@@ -22,6 +22,7 @@
 #include "cli/config.h"
 #include "cli/context.h"
 #include "demo/corpus.h"
+#include "render/json_writer.h"
 
 namespace tally::cli {
 namespace {
@@ -137,15 +138,31 @@ int run_demo(const DemoOptions& options) {
   };
   std::string out;
   if (options.json) {
-    out = fmt::format(
-        "{{\n  \"demo\": true,\n  \"dir\": \"{}\",\n  \"ledger\": \"{}\",\n  \"logs\": \"{}\",\n"
-        "  \"created\": {},\n  \"files\": {},\n  \"records\": {},\n  \"try\": [",
-        dir, ledger_path(ctx->config), logs, !exists || options.reset ? "true" : "false",
-        ctx->ingest.files_found, *records);
-    for (size_t i = 0; i < tries.size(); ++i) {
-      out += fmt::format("{}\"{}\"", i == 0 ? "" : ", ", tries[i]);
+    render::JsonWriter w(out, render::JsonLayout::pretty);
+    w.open('{');
+    w.member("demo");
+    w.boolean(true);
+    for (const auto& [name, path] : {std::pair<std::string_view, std::string>{"dir", dir},
+                                     {"ledger", ledger_path(ctx->config)},
+                                     {"logs", logs}}) {
+      w.member(name);
+      w.string(path);
     }
-    out += "]\n}\n";
+    w.member("created");
+    w.boolean(!exists || options.reset);
+    w.member("files");
+    w.integer(ctx->ingest.files_found);
+    w.member("records");
+    w.integer(*records);
+    w.member("try");
+    w.open('[', render::JsonLayout::line);
+    for (const std::string& t : tries) {
+      w.element();
+      w.string(t);
+    }
+    w.close(']');
+    w.close('}');
+    out += "\n";
   } else {
     out = fmt::format(
         "{} demo data in {}\n  {} synthetic log files (Claude Code, Codex CLI, Gemini CLI), "

@@ -3,12 +3,13 @@
 // write to their logs.
 //
 // Idle cost is the design constraint (under 1% of a core at rest): the process sleeps in
-// poll() on inotify (cli/dir_watcher.h) and wakes only for a log change, for the clock
+// poll() on inotify (sources/dir_watcher.h) and wakes only for a log change, for the clock
 // tick (every 30 s, so the block and "in flight" age honestly), or for Ctrl-C. A change
 // runs an ordinary incremental ingest (stat-only for unchanged files, new lines only).
 // On a terminal the panel is redrawn in place on the alternate screen, which is restored on
 // exit; elsewhere (a pipe, a file) a snapshot is printed first and then once per change that
 // brought new records, separated by a blank line (--json: one JSON object per line).
+// analytics/watch.h computes the panel and render/watch_renderer.h draws it.
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -23,11 +24,11 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/context.h"
-#include "cli/dir_watcher.h"
 #include "ingest/ingest.h"
 #include "render/utf8.h"
 #include "render/watch_renderer.h"
 #include "sources/adapter.h"
+#include "sources/dir_watcher.h"
 
 namespace tally::cli {
 namespace {
@@ -103,7 +104,7 @@ int run_watch(const WatchOptions& options) {
       roots.push_back(r);
     }
   }
-  DirWatcher watcher(roots, *interval);
+  sources::DirWatcher watcher(roots, *interval);
 
   if (::pipe(g_stop_pipe) != 0) {
     return error_exit(Error{Errc::io, "cannot create a pipe for signals"});
@@ -142,12 +143,13 @@ int run_watch(const WatchOptions& options) {
     // Sleep until something worth a new snapshot happens.
     bool stop = false;
     for (;;) {
-      const DirWatcher::Wake wake = watcher.wait(kClockTickMs, kDebounceMs, g_stop_pipe[0]);
-      if (wake == DirWatcher::Wake::interrupted) {
+      const sources::DirWatcher::Wake wake =
+          watcher.wait(kClockTickMs, kDebounceMs, g_stop_pipe[0]);
+      if (wake == sources::DirWatcher::Wake::interrupted) {
         stop = true;
         break;
       }
-      if (wake == DirWatcher::Wake::timeout) {
+      if (wake == sources::DirWatcher::Wake::timeout) {
         if (tty) {
           break;  // the clock moved: redraw
         }
