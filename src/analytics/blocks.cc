@@ -100,7 +100,6 @@ Result<std::optional<Block>> current_block(store::Ledger& ledger, TimeMs now) {
   // bucket boundary, so "the first record at or after the end" lies in the first non-empty
   // bucket at or after it, and that record's hour is the bucket's hour: the chain of block
   // starts is exact from buckets alone.
-  constexpr TimeMs kHourMs = 60 * 60 * 1000;
   TimeMs start = 0;
   TimeMs end = 0;
   bool any = false;
