@@ -1,8 +1,9 @@
-// The statusline hook reader (cli/statusline.h): the input is the JSON Claude Code writes to
-// `tally statusline`'s stdin. It goes the command's way: parse_hook(), gather_status() over
-// a ledger (an empty in-memory one: the fuzzed part is the hook), format_status() and
-// status_json(); then the line again with the hook's own figures standing in for the
-// ledger's, so the formatting sees fuzzed costs, token counts and windows.
+// The statusline hook reader (sources/claude_hook.h): the input is the JSON Claude Code
+// writes to `tally statusline`'s stdin. It goes the command's way: parse_hook(),
+// gather_status() (analytics/status.h) over a ledger (an empty in-memory one: the fuzzed
+// part is the hook), format_status() and status_json() (render/status_renderer.h); then the
+// line again with the hook's own figures standing in for the ledger's, so the formatting
+// sees fuzzed costs, token counts and windows.
 //
 // Checks: --json output is one JSON object whose "model" reads back as the model shown (when
 // that name is valid UTF-8); and (strict, issue 15 item 4: the statusline fix) the plain line
@@ -12,14 +13,16 @@
 
 #include <memory>
 
-#include "cli/statusline.h"
+#include "analytics/status.h"
 #include "core/time.h"
 #include "fuzz_support.h"
+#include "render/status_renderer.h"
+#include "sources/claude_hook.h"
 #include "store/sqlite/sqlite_backend.h"
 
 namespace {
 
-using tally::cli::StatusFacts;
+using tally::analytics::StatusFacts;
 
 bool has_control_chars(std::string_view text) {
   for (const char ch : text) {
@@ -32,11 +35,11 @@ bool has_control_chars(std::string_view text) {
 }
 
 void check_lines(const StatusFacts& facts) {
-  (void)tally::cli::format_status(facts, /*color=*/true);
-  const std::string plain = tally::cli::format_status(facts, /*color=*/false);
+  (void)tally::render::format_status(facts, /*color=*/true);
+  const std::string plain = tally::render::format_status(facts, /*color=*/false);
   FUZZ_CHECK(!has_control_chars(plain));
 
-  const std::string json = tally::cli::status_json(facts);
+  const std::string json = tally::render::status_json(facts);
   static simdjson::dom::parser parser;
   simdjson::dom::object object;
   const bool valid_name = simdjson::validate_utf8(facts.model.data(), facts.model.size());
@@ -66,11 +69,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }();
   constexpr tally::TimeMs kNow = 1'795'000'000'000;  // fixed: runs must be reproducible
 
-  auto hook = tally::cli::parse_hook(tally::fuzz::as_text(data, size));
+  auto hook = tally::sources::parse_hook(tally::fuzz::as_text(data, size));
   if (!hook) {
     return 0;
   }
-  auto facts = tally::cli::gather_status(*ledger, zone, *hook, kNow);
+  auto facts = tally::analytics::gather_status(*ledger, zone, *hook, kNow);
   FUZZ_CHECK(facts.has_value());
   check_lines(*facts);
 
@@ -81,7 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     from_hook.burn_per_hour = *hook->agent_cost_usd;
   }
   from_hook.context_tokens = hook->context_window_size;
-  from_hook.context_window = tally::cli::context_window_for(hook->model_id);
+  from_hook.context_window = tally::analytics::context_window_for(hook->model_id);
   check_lines(from_hook);
   from_hook.context_window = hook->context_window_size;
   from_hook.context_tokens = 150'000;

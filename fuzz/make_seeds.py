@@ -269,7 +269,7 @@ DICTS_SPEC = {
         turn_context session_meta function_call message reasoning""",
         JSON_TOKENS + ['{"', '":"', '","', '":{"', '\\\\\\"']),
     "statusline_hook": (
-        "Claude Code's statusline hook JSON (cli/statusline.h parse_hook).",
+        "Claude Code's statusline hook JSON (sources/claude_hook.h parse_hook).",
         """hook_event_name session_id transcript_path cwd model id display_name workspace
         current_dir project_dir version output_style cost total_cost_usd total_duration_ms
         context_window context_window_size total_input_tokens total_output_tokens

@@ -84,4 +84,43 @@ const Block* active_block(const std::vector<Block>& blocks) {
   return nullptr;
 }
 
+Result<std::optional<Block>> current_block(store::Ledger& ledger, TimeMs now) {
+  // Which 15-minute buckets hold records, from the ledger's rollup (cheap at any size).
+  store::GroupBy by_bucket;
+  by_bucket.time_bucket = true;
+  auto rows = ledger.aggregate(store::RecordFilter{}, by_bucket);
+  TALLY_TRY(rows);
+  std::vector<TimeMs> buckets;
+  buckets.reserve(rows->size());
+  for (const store::AggregateRow& r : *rows) {
+    buckets.push_back(r.bucket);
+  }
+  std::sort(buckets.begin(), buckets.end());
+  // Walk the chain of blocks (analytics/blocks.h). A block ends on the hour, which is a
+  // bucket boundary, so "the first record at or after the end" lies in the first non-empty
+  // bucket at or after it, and that record's hour is the bucket's hour: the chain of block
+  // starts is exact from buckets alone.
+  TimeMs start = 0;
+  TimeMs end = 0;
+  bool any = false;
+  for (const TimeMs b : buckets) {
+    if (!any || b >= end) {
+      start = b - ((b % kHourMs) + kHourMs) % kHourMs;
+      end = start + kBlockMs;
+      any = true;
+    }
+  }
+  if (!any || now < start || now >= end) {
+    return std::optional<Block>();
+  }
+  // The records of the last block, cut and measured by the one block computation.
+  store::RecordFilter filter;
+  filter.since = start;
+  auto events = ledger.events(filter);
+  TALLY_TRY(events);
+  const std::vector<Block> blocks = build_blocks(*events, now);
+  const Block* active = active_block(blocks);
+  return active ? std::optional<Block>(*active) : std::nullopt;
+}
+
 }  // namespace tally::analytics

@@ -57,4 +57,11 @@ std::vector<Block> build_blocks(const std::vector<store::UsageEvent>& events, Ti
 // The active block of `blocks`, or nullptr when none is active. The pointer is into `blocks`.
 const Block* active_block(const std::vector<Block>& blocks);
 
+// The active 5-hour block as of `now`, or nullopt when none is active. Blocks form a chain
+// from the first record in the ledger, so where the last one starts depends on the whole
+// history; that chain is walked over the ledger's 15-minute buckets (exact, because blocks
+// end on the hour) and only the last block's records are read and measured by
+// build_blocks. For the statusline and `tally watch`, which must be quick at any size.
+Result<std::optional<Block>> current_block(store::Ledger& ledger, TimeMs now);
+
 }  // namespace tally::analytics

@@ -1,7 +1,7 @@
 #pragma once
 
 // The data behind the HTML dashboard (`tally --format html`): pure data built from the
-// ledger, drawn by cli/html_command.cc with render/svg_chart.h.
+// ledger, drawn by render/dashboard_page.cc with render/svg_chart.h.
 //
 // * Daily cost stacked by model: one entry per local day of the last `days` days (today
 //   included, days without usage too), one series per model. The most expensive

@@ -117,18 +117,6 @@ Result<std::vector<WindowTotals>> build_windows(store::Ledger& ledger,
   return out;
 }
 
-std::string format_local_time(TimeMs t, const Zone& zone) {
-  constexpr TimeMs kDayMs = 24LL * 60 * 60 * 1000;
-  const TimeMs local = t + zone.utc_offset(t) * 1000;
-  TimeMs days = local / kDayMs;
-  if (local % kDayMs < 0) {
-    --days;
-  }
-  const TimeMs minutes = (local - days * kDayMs) / 60000;
-  return fmt::format("{} {:02}:{:02}", format_date(civil_from_days(static_cast<long>(days))),
-                     minutes / 60, minutes % 60);
-}
-
 std::optional<double> ratio(double a, double b) {
   if (b == 0) {
     return std::nullopt;

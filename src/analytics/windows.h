@@ -59,8 +59,8 @@ Result<std::vector<WindowTotals>> build_windows(store::Ledger& ledger,
                                                 const std::vector<WindowSpec>& specs, TimeMs now,
                                                 bool standard_speed = false);
 
-// `t` as local wall-clock time in `zone`, to the minute: "2026-11-23 14:07".
-std::string format_local_time(TimeMs t, const Zone& zone);
+// format_local_time is core's (core/time.h); renderers use it too.
+using ::tally::format_local_time;
 
 // a / b, or nullopt when b is 0 (a share of nothing is undefined, not 0 or infinity).
 std::optional<double> ratio(double a, double b);

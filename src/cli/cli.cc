@@ -1,6 +1,7 @@
-// The command line: a static table of commands (ninja's kTools), CLI11 for flags, one place
-// that turns errors into exit codes (0 ok, 1 runtime failure, 2 usage), and the only code
-// that writes report output.
+// The command line: one static table of commands (ninja's kTools), CLI11 for flags, "did you
+// mean" for unknown commands, and the one place that turns exceptions and parse errors into
+// exit codes (0 ok, 1 runtime failure, 2 usage). Each command is a file of its own
+// (commands.h).
 
 #include "cli/cli.h"
 
@@ -8,41 +9,53 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "analytics/plans_view.h"
-#include "analytics/rollup.h"
-#include "analytics/summary.h"
-#include "cli/command.h"
+#include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/context.h"
-#include "cli/prices_command.h"
-#include "cli/summary_command.h"
 #include "core/agent.h"
-#include "render/problems_renderer.h"
-#include "render/renderer.h"
 #include "render/utf8.h"
 
 namespace tally::cli {
 namespace {
 
-// The commands cli.cc runs itself: the reports over one grouping, problems and prices.
-struct BuiltinCommand {
+using analytics::Grouping;
+
+struct Command {
   std::string_view name;
   std::string_view summary;
-  std::optional<analytics::Grouping> grouping;  // report commands
+  Runner (*setup)(CLI::App& sub);
 };
 
-constexpr BuiltinCommand kCommands[] = {
-    {"daily", "usage per day (in --timezone)", analytics::Grouping::day},
-    {"weekly", "usage per week, weeks starting on Monday", analytics::Grouping::week},
-    {"monthly", "usage per month", analytics::Grouping::month},
+// Every command, in `--help` order.
+constexpr Command kCommands[] = {
+    {"daily", "usage per day (in --timezone)",
+     [](CLI::App& s) { return setup_report(s, Grouping::day); }},
+    {"weekly", "usage per week, weeks starting on Monday",
+     [](CLI::App& s) { return setup_report(s, Grouping::week); }},
+    {"monthly", "usage per month", [](CLI::App& s) { return setup_report(s, Grouping::month); }},
     {"sessions", "usage per session, sub-agents rolled into their session",
-     analytics::Grouping::session},
-    {"models", "usage per agent and model", analytics::Grouping::model},
-    {"projects", "usage per project (working directory)", analytics::Grouping::project},
-    {"problems", "every log line tally could not use, with file and line", std::nullopt},
-    {"prices", "the price table: list, show MODEL, import FILE, check", std::nullopt},
+     [](CLI::App& s) { return setup_report(s, Grouping::session); }},
+    {"models", "usage per agent and model",
+     [](CLI::App& s) { return setup_report(s, Grouping::model); }},
+    {"projects", "usage per project (working directory)",
+     [](CLI::App& s) { return setup_report(s, Grouping::project); }},
+    {"problems", "every log line tally could not use, with file and line", &setup_problems},
+    {"prices", "the price table: list, show MODEL, import FILE, check", &setup_prices},
+    {"watch", "a live panel: today, the active 5-hour block, sessions in flight", &setup_watch},
+    {"statusline", "one line for Claude Code's status bar: session, today, burn rate, context",
+     &setup_statusline},
+    {"demo", "fill a separate demo ledger with a synthetic month, to try every view", &setup_demo},
+    {"windows", "rolling windows ending now (24h, 7d, 30d, or any --window list)", &setup_windows},
+    {"blocks", "5-hour windows with burn rate ($/h, tokens/min) and projection", &setup_blocks},
+    {"concurrency", "sessions in flight: max and mean per day and project, busiest hours",
+     &setup_concurrency},
+    {"session", "the anatomy of one session: time, prompts, tools, tokens, cost, sub-agents",
+     &setup_session},
+    {"doctor", "check the ledger: damaged, out of step, or fine; and what to do", &setup_doctor},
+    {"rebuild", "a new ledger from the logs that still exist; the old one kept beside it",
+     &setup_rebuild},
 };
 
 // Levenshtein distance, for "did you mean".
@@ -62,57 +75,28 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-int run_report(analytics::Grouping grouping, const ReportOptions& options) {
-  std::optional<analytics::ReportQuery> query;
-  std::optional<Context> ctx;
-  if (auto done = start_report(options, query, ctx, /*html_and_output=*/true)) {
-    return *done;
-  }
-  auto report = analytics::build_report(*ctx->ledger, grouping, *query, *ctx->zone);
-  if (!report) {
-    return error_exit(report.error());
-  }
-  auto warned = analytics::add_warnings(*ctx->ledger, analytics::make_filter(*query, *ctx->zone),
-                                        ctx->ingest.file_errors, *report, /*pricing=*/false);
-  if (!warned) {
-    return error_exit(warned.error());
-  }
-  if (grouping == analytics::Grouping::month) {
-    auto planned = analytics::add_monthly_plan_notes(
-        *ctx->ledger, ctx->plans, analytics::make_filter(*query, *ctx->zone), *ctx->zone, *report);
-    if (!planned) {
-      return error_exit(planned.error());
+// Unknown commands get a suggestion rather than CLI11's generic complaint. Returns whether
+// `word` is a command.
+bool known_command(std::string_view word) {
+  std::string_view best;
+  size_t best_distance = SIZE_MAX;
+  for (const Command& c : kCommands) {
+    if (c.name == word) {
+      return true;
+    }
+    const size_t d = edit_distance(word, c.name);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c.name;
     }
   }
-  std::string out;
-  render::make_renderer(format_of(options), render_options(options))->render(*report, out);
-  if (format_of(options) == render::Format::csv) {
-    warnings_to_stderr(*report);
+  if (best_distance <= 3) {
+    fmt::print(stderr, "tally: unknown command '{}', did you mean '{}'? (tally --help lists all)\n",
+               word, best);
+  } else {
+    fmt::print(stderr, "tally: unknown command '{}' (tally --help lists all)\n", word);
   }
-  return deliver(options, out);
-}
-
-// The ledger's problems (lines, from every run), then the files this run could not read.
-// Table, JSON or CSV (render/problems_renderer.h); -o writes a file like the reports.
-int run_problems(const ReportOptions& options) {
-  const render::Format format = format_of(options);
-  if (format == render::Format::html) {
-    return error_exit(
-        Error{Errc::invalid_argument, "tally problems prints table, json or csv; not html"});
-  }
-  auto ctx = prepare(options);
-  if (!ctx) {
-    return error_exit(ctx.error());
-  }
-  auto problems = ctx->ledger->problems(1000000);
-  if (!problems) {
-    return error_exit(problems.error());
-  }
-  std::vector<ParseProblem> all = std::move(problems->first);
-  all.insert(all.end(), ctx->ingest.file_errors.begin(), ctx->ingest.file_errors.end());
-  std::string out;
-  render::render_problems(all, format, render_options(options), out);
-  return deliver(options, out);
+  return false;
 }
 
 constexpr std::string_view kFooterHead = R"(
@@ -160,89 +144,19 @@ std::string agent_labels() {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-  // Unknown commands get a suggestion rather than CLI11's generic complaint.
-  const std::vector<Command> extras = extra_commands();
-  if (argc >= 2 && argv[1][0] != '-') {
-    const std::string_view word = argv[1];
-    bool known = false;
-    std::string_view best;
-    size_t best_distance = SIZE_MAX;
-    auto consider = [&](std::string_view name) {
-      if (name == word) {
-        known = true;
-      }
-      const size_t d = edit_distance(word, name);
-      if (d < best_distance) {
-        best_distance = d;
-        best = name;
-      }
-    };
-    for (const BuiltinCommand& c : kCommands) {
-      consider(c.name);
-    }
-    for (const Command& c : extras) {
-      consider(c.name);
-    }
-    if (!known) {
-      if (best_distance <= 3) {
-        fmt::print(stderr,
-                   "tally: unknown command '{}', did you mean '{}'? (tally --help lists all)\n",
-                   word, best);
-      } else {
-        fmt::print(stderr, "tally: unknown command '{}' (tally --help lists all)\n", word);
-      }
-      return kExitUsage;
-    }
+  if (argc >= 2 && argv[1][0] != '-' && !known_command(argv[1])) {
+    return kExitUsage;
   }
-
   CLI::App app{fmt::format("tally: the token ledger for AI coding agents ({})", agent_labels()),
                "tally"};
   app.footer(footer());
   app.require_subcommand(0, 1);
   app.set_version_flag("--version", "tally 0.1.0");
-  ReportOptions summary_options;
-  add_report_options(app, summary_options);
-
-  std::vector<ReportOptions> options(std::size(kCommands));
-  std::vector<CLI::App*> subcommands;
-  PricesOptions prices_options;
-  std::vector<std::pair<CLI::App*, PricesAction>> prices_actions;
-  for (size_t i = 0; i < std::size(kCommands); ++i) {
-    CLI::App* sub =
-        app.add_subcommand(std::string(kCommands[i].name), std::string(kCommands[i].summary));
-    subcommands.push_back(sub);
-    if (kCommands[i].name == "prices") {
-      sub->require_subcommand(1);
-      CLI::App* list = sub->add_subcommand("list", "every model and rate tally prices with");
-      list->add_flag("--json", prices_options.json, "print JSON");
-      CLI::App* show =
-          sub->add_subcommand("show", "how a model name is priced, and its price history");
-      show->add_option("model", prices_options.model, "model name as the agent logs it")
-          ->required();
-      show->add_option("--at", prices_options.at, "the price valid on this day (YYYY-MM-DD)");
-      show->add_flag("--json", prices_options.json, "print JSON");
-      CLI::App* import = sub->add_subcommand(
-          "import",
-          "read a LiteLLM model_prices_and_context_window.json or models.dev api.json "
-          "(offline) into your table");
-      import->add_option("file", prices_options.file, "the JSON file")->required();
-      import->add_option("--format", prices_options.format,
-                         "litellm or models-dev (default: detected)");
-      CLI::App* check = sub->add_subcommand(
-          "check", "models without a price, and tally's cost vs the agent's own figure");
-      check->add_flag("-q,--quiet", prices_options.quiet, "no progress output on stderr");
-      prices_actions = {{list, PricesAction::list},
-                        {show, PricesAction::show},
-                        {import, PricesAction::import_file},
-                        {check, PricesAction::check}};
-      continue;
-    }
-    add_report_options(*sub, options[i]);
-  }
-  std::vector<std::pair<CLI::App*, std::function<int()>>> extra_runs;
-  for (const Command& c : extras) {
+  const Runner summary = setup_summary(app);
+  std::vector<std::pair<CLI::App*, Runner>> runs;
+  for (const Command& c : kCommands) {
     CLI::App* sub = app.add_subcommand(std::string(c.name), std::string(c.summary));
-    extra_runs.emplace_back(sub, c.setup(*sub));
+    runs.emplace_back(sub, c.setup(*sub));
   }
 
   try {
@@ -253,28 +167,12 @@ int run_cli(int argc, char** argv) {
   }
 
   try {
-    for (size_t i = 0; i < subcommands.size(); ++i) {
-      if (subcommands[i]->parsed()) {
-        if (kCommands[i].name == "prices") {
-          for (const auto& [sub, action] : prices_actions) {
-            if (sub->parsed()) {
-              return run_prices(action, prices_options);
-            }
-          }
-          return kExitUsage;
-        }
-        if (kCommands[i].grouping) {
-          return run_report(*kCommands[i].grouping, options[i]);
-        }
-        return run_problems(options[i]);
-      }
-    }
-    for (const auto& [sub, run] : extra_runs) {
+    for (const auto& [sub, run] : runs) {
       if (sub->parsed()) {
         return run();
       }
     }
-    return run_summary(summary_options);
+    return summary();
   } catch (const std::exception& e) {
     // The one catch-all: std (bad_alloc, filesystem) must not crash the process silently.
     // what() may name a path from the logs (filesystem_error).

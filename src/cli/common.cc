@@ -258,7 +258,7 @@ std::optional<int> start_report(const ReportOptions& options,
     return error_exit(q.error());
   }
   query = std::move(*q);
-  auto c = prepare(options);
+  auto c = prepare(context_options(options));
   if (!c) {
     return error_exit(c.error());
   }
@@ -276,6 +276,24 @@ std::optional<int> start_report(const ReportOptions& options,
     }
   }
   return std::nullopt;
+}
+
+ContextOptions context_options(const ReportOptions& o) {
+  return ContextOptions{o.timezone, o.demo, o.no_ingest, o.quiet};
+}
+
+Result<TimeMs> view_now() {
+  const char* pinned = std::getenv("TALLY_NOW");
+  if (pinned == nullptr || *pinned == '\0') {
+    return now_ms();
+  }
+  const std::optional<TimeMs> t = parse_iso8601(pinned);
+  if (!t) {
+    return fail(Errc::invalid_argument, fmt::format("TALLY_NOW '{}' is not an ISO-8601 time like "
+                                                    "2026-11-23T14:07:00Z",
+                                                    pinned));
+  }
+  return *t;
 }
 
 TimeMs now_ms() {

@@ -2,7 +2,7 @@
 
 // What every command shares: exit codes, output, the report options and how they become a
 // query, and the start of a report (query, ingested ledger, "no logs" answer). Commands
-// build Reports (or other pure data) and print through here; nothing else writes stdout.
+// build data, have src/render turn it into text and print through here.
 
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -15,6 +15,24 @@
 #include "render/renderer.h"
 
 namespace tally::cli {
+
+// The flags every report command takes (add_report_options).
+struct ReportOptions {
+  std::string since;
+  std::string until;
+  std::string timezone;
+  std::string agent;
+  std::string project;
+  bool json = false;
+  bool csv = false;
+  std::string format;  // --format: table, json, csv or html ("" = from --json/--csv)
+  std::string output;  // -o/--output: write here (atomically) instead of stdout
+  bool compact = false;
+  bool no_ingest = false;  // report from the ledger as it is
+  bool quiet = false;      // no progress on stderr
+  std::string speed;       // "standard": the what-if of pricing fast/priority as standard
+  bool demo = false;       // the demo ledger and logs of `tally demo`, not the user's
+};
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
@@ -58,7 +76,15 @@ std::optional<int> start_report(const ReportOptions& options,
                                 std::optional<analytics::ReportQuery>& query,
                                 std::optional<Context>& ctx, bool html_and_output = false);
 
+// What prepare() needs of the report flags.
+ContextOptions context_options(const ReportOptions& o);
+
 // Milliseconds since the epoch, now.
 TimeMs now_ms();
+
+// The instant the time views report as of: the clock, unless TALLY_NOW holds an ISO-8601
+// time (for reproducible output in tests and bug reports). invalid_argument when TALLY_NOW
+// is set but not a time.
+Result<TimeMs> view_now();
 
 }  // namespace tally::cli

@@ -133,4 +133,8 @@ Result<Config> load_config() {
   return c;
 }
 
+std::string imported_prices_path(const Config& config) {
+  return config.data_dir + "/imported_prices.toml";
+}
+
 }  // namespace tally::cli

@@ -43,6 +43,9 @@ Result<Config> load_config();
 // The ledger file inside `config.data_dir`.
 std::string ledger_path(const Config& config);
 
+// Where `tally prices import` keeps the imported table (layered over the built-in one).
+std::string imported_prices_path(const Config& config);
+
 // Creates `dir` and its missing parents, each 0700 whatever the umask (the data dir holds
 // the ledger: project paths, session titles, files touched, all private to its owner; XDG
 // asks 0700 of the base directories it creates too). Directories that exist are left as

@@ -13,7 +13,6 @@
 #include <sstream>
 #include <thread>
 
-#include "cli/prices_command.h"
 #include "pricing/config.h"
 #include "pricing/table_format.h"
 #include "sources/adapter.h"
@@ -199,8 +198,7 @@ Result<std::unique_ptr<store::Ledger>> open_ledger(const std::string& path) {
   return std::unique_ptr<store::Ledger>(new ExplainedLedger(std::move(*ledger), path));
 }
 
-Result<ingest::IngestStats> ingest_logs(store::Ledger& ledger, const pricing::Pricer& pricer,
-                                        const Config& config, bool demo, bool quiet) {
+ingest::IngestOptions ingest_options(const Config& config, bool demo) {
   ingest::IngestOptions io;
   io.env = sources::DiscoveryEnv::from_environment();
   if (demo) {
@@ -208,6 +206,12 @@ Result<ingest::IngestStats> ingest_logs(store::Ledger& ledger, const pricing::Pr
     io.env.home = config.data_dir + "/logs";
   }
   io.identity = ingest::Identity{config.user, config.machine, config.team};
+  return io;
+}
+
+Result<ingest::IngestStats> ingest_logs(store::Ledger& ledger, const pricing::Pricer& pricer,
+                                        const Config& config, bool demo, bool quiet) {
+  ingest::IngestOptions io = ingest_options(config, demo);
   const bool show_progress = !quiet && isatty(STDERR_FILENO) != 0;
   bool printed = false;
   if (show_progress) {
@@ -248,7 +252,7 @@ Result<std::unique_ptr<pricing::TablePricer>> load_pricer(const Config& config) 
 
 std::string demo_dir(const Config& config) { return config.data_dir + "/demo"; }
 
-Result<Context> prepare(const ReportOptions& options) {
+Result<Context> prepare(const ContextOptions& options) {
   Context ctx;
   auto config = load_config();
   TALLY_TRY(config);

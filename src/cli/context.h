@@ -1,8 +1,8 @@
 #pragma once
 
-// What every command starts from: the config, the zone, an open ledger brought up to date
-// by an ingest run, and the pricer. Commands build Reports from it and never print
-// directly; cli.cc renders.
+// The wiring every command starts from: config -> zone -> pricer -> ledger -> ingest, in
+// one function (prepare) that takes no CLI types, so the team server can call it too. The
+// ledger is wrapped so that its errors say what to do (explain_ledger_error).
 
 #include <chrono>
 #include <memory>
@@ -19,22 +19,12 @@
 
 namespace tally::cli {
 
-// Options common to the report commands.
-struct ReportOptions {
-  std::string since;
-  std::string until;
-  std::string timezone;
-  std::string agent;
-  std::string project;
-  bool json = false;
-  bool csv = false;
-  std::string format;  // --format: table, json, csv or html ("" = from --json/--csv)
-  std::string output;  // -o/--output: write here (atomically) instead of stdout
-  bool compact = false;
-  bool no_ingest = false;  // report from the ledger as it is
-  bool quiet = false;      // no progress on stderr
-  std::string speed;       // "standard": the what-if of pricing fast/priority as standard
+// What prepare() is asked for: plain data, so a future server can call it as the CLI does.
+struct ContextOptions {
+  std::string timezone;    // IANA zone for days; "" = the config's
   bool demo = false;       // the demo ledger and logs of `tally demo`, not the user's
+  bool no_ingest = false;  // the ledger as it is, without reading new log lines
+  bool quiet = false;      // no progress on stderr
 };
 
 // A lock on `<ledger>.lock` (flock(2)) held by every process that has the ledger open: shared
@@ -83,8 +73,8 @@ struct Context {
 
 // Loads config and prices, sets the zone, opens the ledger and (unless options.no_ingest)
 // ingests what is new. Errc::invalid_argument means a usage error (exit 2); anything else
-// is a runtime failure (exit 1).
-Result<Context> prepare(const ReportOptions& options);
+// is a runtime failure (exit 1). With `demo`, notes on stderr that the data is synthetic.
+Result<Context> prepare(const ContextOptions& options);
 
 // `e`, a failure of the ledger at `path`, in words that say what to do: a damaged file
 // names it and points to `tally doctor` and `tally rebuild`; a full disk says that nothing
@@ -94,6 +84,10 @@ Error explain_ledger_error(const Error& e, const std::string& path);
 // Opens the SQLite ledger at `path` so that every error it returns, now or from any later
 // call (ingest, reports), is explained as explain_ledger_error() does.
 Result<std::unique_ptr<store::Ledger>> open_ledger(const std::string& path);
+
+// The one place an ingest run's options are made: where the agents' logs are (the demo's
+// fake HOME when `demo`, else the environment's) and the config's identity for new records.
+ingest::IngestOptions ingest_options(const Config& config, bool demo);
 
 // Reads what is new in the agents' logs (the demo's fake HOME when `demo`) into `ledger`,
 // stamping records with the config's identity; progress on a terminal unless `quiet`.

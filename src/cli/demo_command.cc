@@ -17,11 +17,12 @@
 #include <string>
 #include <vector>
 
-#include "cli/command.h"
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/config.h"
 #include "cli/context.h"
 #include "demo/corpus.h"
+#include "render/json_writer.h"
 
 namespace tally::cli {
 namespace {
@@ -111,10 +112,10 @@ int run_demo(const DemoOptions& options) {
       return error_exit(manifest.error());
     }
   }
-  ReportOptions ro;
-  ro.demo = true;
-  ro.quiet = options.quiet || options.json;
-  auto ctx = prepare(ro);
+  ContextOptions co;
+  co.demo = true;
+  co.quiet = options.quiet || options.json;
+  auto ctx = prepare(co);
   if (!ctx) {
     return error_exit(ctx.error());
   }
@@ -137,15 +138,31 @@ int run_demo(const DemoOptions& options) {
   };
   std::string out;
   if (options.json) {
-    out = fmt::format(
-        "{{\n  \"demo\": true,\n  \"dir\": \"{}\",\n  \"ledger\": \"{}\",\n  \"logs\": \"{}\",\n"
-        "  \"created\": {},\n  \"files\": {},\n  \"records\": {},\n  \"try\": [",
-        dir, ledger_path(ctx->config), logs, !exists || options.reset ? "true" : "false",
-        ctx->ingest.files_found, *records);
-    for (size_t i = 0; i < tries.size(); ++i) {
-      out += fmt::format("{}\"{}\"", i == 0 ? "" : ", ", tries[i]);
+    render::JsonWriter w(out, render::JsonLayout::pretty);
+    w.open('{');
+    w.member("demo");
+    w.boolean(true);
+    for (const auto& [name, path] : {std::pair<std::string_view, std::string>{"dir", dir},
+                                     {"ledger", ledger_path(ctx->config)},
+                                     {"logs", logs}}) {
+      w.member(name);
+      w.string(path);
     }
-    out += "]\n}\n";
+    w.member("created");
+    w.boolean(!exists || options.reset);
+    w.member("files");
+    w.integer(ctx->ingest.files_found);
+    w.member("records");
+    w.integer(*records);
+    w.member("try");
+    w.open('[', render::JsonLayout::line);
+    for (const std::string& t : tries) {
+      w.element();
+      w.string(t);
+    }
+    w.close(']');
+    w.close('}');
+    out += "\n";
   } else {
     out = fmt::format(
         "{} demo data in {}\n  {} synthetic log files (Claude Code, Codex CLI, Gemini CLI), "
@@ -163,30 +180,25 @@ int run_demo(const DemoOptions& options) {
 
 }  // namespace
 
-Command make_demo_command() {
-  return Command{
-      "demo", "fill a separate demo ledger with a synthetic month, to try every view",
-      [](CLI::App& sub) {
-        auto options = std::make_shared<DemoOptions>();
-        sub.add_flag("--reset", options->reset,
-                     "delete the demo ledger and logs and generate a fresh month ending now");
-        sub.add_option("--mb", options->mb, "size of the synthetic logs in MiB (default 40)")
-            ->check(CLI::Range(1, 2048));
-        sub.add_option("--seed", options->seed, "random seed (default 1): same seed, same data");
-        sub.add_flag("--json", options->json,
-                     "print where the demo lives and what to try, as JSON");
-        sub.add_flag("-q,--quiet", options->quiet, "no progress output on stderr");
-        sub.footer(
-            "The demo lives in <data dir>/demo (ledger.db and logs/, a fake HOME), apart from\n"
-            "your own ledger. It holds made-up Claude Code, Codex CLI and Gemini CLI sessions\n"
-            "over the last 30 days: several projects, sub-agents, compactions, overlapping\n"
-            "sessions. Reports on it print a DEMO DATA note.\n\n"
-            "Examples:\n"
-            "  tally demo                 create it (or show what to try when it exists)\n"
-            "  tally daily --demo         any report, on the demo ledger\n"
-            "  tally demo --reset         a fresh month ending now");
-        return [options] { return run_demo(*options); };
-      }};
+Runner setup_demo(CLI::App& sub) {
+  auto options = std::make_shared<DemoOptions>();
+  sub.add_flag("--reset", options->reset,
+               "delete the demo ledger and logs and generate a fresh month ending now");
+  sub.add_option("--mb", options->mb, "size of the synthetic logs in MiB (default 40)")
+      ->check(CLI::Range(1, 2048));
+  sub.add_option("--seed", options->seed, "random seed (default 1): same seed, same data");
+  sub.add_flag("--json", options->json, "print where the demo lives and what to try, as JSON");
+  sub.add_flag("-q,--quiet", options->quiet, "no progress output on stderr");
+  sub.footer(
+      "The demo lives in <data dir>/demo (ledger.db and logs/, a fake HOME), apart from\n"
+      "your own ledger. It holds made-up Claude Code, Codex CLI and Gemini CLI sessions\n"
+      "over the last 30 days: several projects, sub-agents, compactions, overlapping\n"
+      "sessions. Reports on it print a DEMO DATA note.\n\n"
+      "Examples:\n"
+      "  tally demo                 create it (or show what to try when it exists)\n"
+      "  tally daily --demo         any report, on the demo ledger\n"
+      "  tally demo --reset         a fresh month ending now");
+  return [options] { return run_demo(*options); };
 }
 
 }  // namespace tally::cli

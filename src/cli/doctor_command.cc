@@ -1,5 +1,5 @@
 // `tally doctor`: is the ledger healthy, and if not, what to do. It reads the ledger only
-// (store/sqlite_check.h has the checks) and never ingests, so it also runs on a ledger that
+// (store/open_ledger.h runs the checks) and never ingests, so it also runs on a ledger that
 // every other command refuses.
 
 #include <fmt/format.h>
@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "cli/command.h"
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/config.h"
 #include "cli/context.h"
@@ -141,15 +141,11 @@ int run_doctor(const DoctorOptions& o) {
 
 }  // namespace
 
-Command make_doctor_command() {
-  return Command{"doctor", "check the ledger: damaged, out of step, or fine; and what to do",
-                 [](CLI::App& sub) -> std::function<int()> {
-                   auto options = std::make_shared<DoctorOptions>();
-                   sub.add_flag("--full", options->full,
-                                "also compare every index with its table (slower)");
-                   sub.footer(std::string(kHelp));
-                   return [options] { return run_doctor(*options); };
-                 }};
+Runner setup_doctor(CLI::App& sub) {
+  auto options = std::make_shared<DoctorOptions>();
+  sub.add_flag("--full", options->full, "also compare every index with its table (slower)");
+  sub.footer(std::string(kHelp));
+  return [options] { return run_doctor(*options); };
 }
 
 }  // namespace tally::cli

@@ -32,7 +32,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/command.h"
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/config.h"
 #include "cli/context.h"
@@ -327,15 +327,11 @@ std::vector<LeftoverFile> rebuild_leftovers(const std::string& ledger_path) {
   return out;
 }
 
-Command make_rebuild_command() {
-  return Command{"rebuild",
-                 "a new ledger from the logs that still exist; the old one kept beside it",
-                 [](CLI::App& sub) -> std::function<int()> {
-                   auto options = std::make_shared<RebuildOptions>();
-                   sub.add_flag("-q,--quiet", options->quiet, "no progress output on stderr");
-                   sub.footer(std::string(kHelp));
-                   return [options] { return run_rebuild(*options); };
-                 }};
+Runner setup_rebuild(CLI::App& sub) {
+  auto options = std::make_shared<RebuildOptions>();
+  sub.add_flag("-q,--quiet", options->quiet, "no progress output on stderr");
+  sub.footer(std::string(kHelp));
+  return [options] { return run_rebuild(*options); };
 }
 
 }  // namespace tally::cli

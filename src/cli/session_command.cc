@@ -8,7 +8,7 @@
 
 #include "analytics/session_view.h"
 #include "analytics/windows.h"
-#include "cli/command.h"
+#include "cli/commands.h"
 #include "cli/common.h"
 #include "render/session_renderer.h"
 #include "render/utf8.h"
@@ -94,22 +94,18 @@ int run_session(const SessionOptions& o) {
 
 }  // namespace
 
-Command make_session_command() {
-  return Command{
-      "session", "the anatomy of one session: time, prompts, tools, tokens, cost, sub-agents",
-      [](CLI::App& sub) -> std::function<int()> {
-        auto options = std::make_shared<SessionOptions>();
-        sub.add_option("id", options->id, "the session id, or its start")->required();
-        add_report_options(sub, options->report);
-        for (std::string_view name : kNotForOneSession) {
-          sub.remove_option(sub.get_option_no_throw(std::string(name)));
-        }
-        sub.add_option("--idle", options->idle,
-                       "a silence longer than this is a gap, not active time (default 15m)");
-        sub.add_option("--gaps", options->gaps, "how many of the longest gaps to list (default 5)");
-        sub.footer(std::string(kHelp));
-        return [options] { return run_session(*options); };
-      }};
+Runner setup_session(CLI::App& sub) {
+  auto options = std::make_shared<SessionOptions>();
+  sub.add_option("id", options->id, "the session id, or its start")->required();
+  add_report_options(sub, options->report);
+  for (std::string_view name : kNotForOneSession) {
+    sub.remove_option(sub.get_option_no_throw(std::string(name)));
+  }
+  sub.add_option("--idle", options->idle,
+                 "a silence longer than this is a gap, not active time (default 15m)");
+  sub.add_option("--gaps", options->gaps, "how many of the longest gaps to list (default 5)");
+  sub.footer(std::string(kHelp));
+  return [options] { return run_session(*options); };
 }
 
 }  // namespace tally::cli

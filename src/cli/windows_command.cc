@@ -1,5 +1,6 @@
 // `tally windows`: rolling windows ending now ("the last 24 h"), each next to the window of
-// the same length before it. The arithmetic is analytics/windows.h.
+// the same length before it. The arithmetic is analytics/windows.h; render/windows_view.cc
+// draws them.
 
 #include <fmt/format.h>
 
@@ -8,10 +9,9 @@
 
 #include "analytics/rollup.h"
 #include "analytics/windows.h"
+#include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/summary_command.h"
-#include "render/grid.h"
-#include "render/json_renderer.h"
+#include "render/views.h"
 
 namespace tally::cli {
 namespace {
@@ -48,73 +48,6 @@ struct WindowsOptions {
   std::string windows = "24h,7d,30d";
 };
 
-render::GridCell optional_ratio(const std::optional<double>& r) {
-  return r ? render::percent_cell(*r) : render::null_cell();
-}
-
-render::Grid windows_grid(const std::vector<analytics::WindowTotals>& windows, const Zone& zone) {
-  using render::CellType;
-  render::Grid grid;
-  grid.title = "Rolling windows";
-  grid.columns = {{"window", "Window", CellType::string},
-                  {"duration_minutes", "Minutes", CellType::integer, false},
-                  {"since", "Since", CellType::string},
-                  {"until", "Until", CellType::string, false},
-                  {"requests", "Requests", CellType::integer},
-                  {"input_tokens", "Input", CellType::integer, false},
-                  {"cache_read_tokens", "Cache read", CellType::integer, false},
-                  {"cache_write_tokens", "Cache write", CellType::integer, false},
-                  {"output_tokens", "Output", CellType::integer, false},
-                  {"total_tokens", "Tokens", CellType::integer},
-                  {"cost_usd", "Cost (USD)", CellType::number},
-                  {"cost_source", "Priced", CellType::string},
-                  {"share_of_widest_cost", "Share of widest", CellType::number},
-                  {"share_of_widest_tokens", "Token share", CellType::number, false},
-                  {"previous_since", "Previous since", CellType::string, false},
-                  {"previous_requests", "Previous requests", CellType::integer, false},
-                  {"previous_total_tokens", "Previous tokens", CellType::integer},
-                  {"previous_cost_usd", "Previous cost", CellType::number},
-                  {"vs_previous_cost", "vs previous", CellType::number},
-                  {"vs_previous_tokens", "Tokens vs previous", CellType::number, false}};
-  const analytics::WindowTotals* widest = nullptr;
-  for (const analytics::WindowTotals& w : windows) {
-    if (widest == nullptr || w.spec.duration > widest->spec.duration) {
-      widest = &w;
-    }
-  }
-  auto time = [&](TimeMs t) {
-    return render::GridCell{analytics::format_local_time(t, zone), format_iso8601(t)};
-  };
-  const auto tokens = [](const analytics::Totals& t) {
-    return static_cast<double>(t.tokens.total());
-  };
-  for (const analytics::WindowTotals& w : windows) {
-    const analytics::Totals& t = w.totals;
-    const analytics::Totals& p = w.previous;
-    grid.rows.push_back({render::text_cell(w.spec.label),
-                         render::count_cell(w.spec.duration / 60000),
-                         time(w.since),
-                         time(w.until),
-                         render::count_cell(t.requests),
-                         render::count_cell(t.tokens.input),
-                         render::count_cell(t.tokens.cache_read),
-                         render::count_cell(t.tokens.cache_write),
-                         render::count_cell(t.tokens.output),
-                         render::count_cell(t.tokens.total()),
-                         render::usd_cell(t.cost_usd),
-                         render::text_cell(cost_source_name(t.cost_source)),
-                         optional_ratio(analytics::ratio(t.cost_usd, widest->totals.cost_usd)),
-                         optional_ratio(analytics::ratio(tokens(t), tokens(widest->totals))),
-                         time(w.since - w.spec.duration),
-                         render::count_cell(p.requests),
-                         render::count_cell(p.tokens.total()),
-                         render::usd_cell(p.cost_usd),
-                         optional_ratio(analytics::ratio(t.cost_usd, p.cost_usd)),
-                         optional_ratio(analytics::ratio(tokens(t), tokens(p)))});
-  }
-  return grid;
-}
-
 int run_windows(const WindowsOptions& o) {
   auto specs = analytics::parse_windows(o.windows);
   if (!specs) {
@@ -138,30 +71,20 @@ int run_windows(const WindowsOptions& o) {
   if (!windows) {
     return error_exit(windows.error());
   }
-  print(render_windows(*windows, *now, *ctx->zone, format_of(o.report), render_options(o.report)));
+  print(render::render_windows(*windows, *now, *ctx->zone, format_of(o.report),
+                               render_options(o.report)));
   return kExitOk;
 }
 
 }  // namespace
 
-std::string render_windows(const std::vector<analytics::WindowTotals>& windows, TimeMs now,
-                           const Zone& zone, render::Format format,
-                           const render::RenderOptions& options) {
-  const render::Grid grid = windows_grid(windows, zone);
-  return render_grid_view(grid, "windows", now, zone, format, options,
-                          "; windows start on 15-minute boundaries");
-}
-
-Command make_windows_command() {
-  return {"windows", "rolling windows ending now (24h, 7d, 30d, or any --window list)",
-          [](CLI::App& sub) -> std::function<int()> {
-            auto o = std::make_shared<WindowsOptions>();
-            add_report_options(sub, o->report);
-            sub.add_option("--window,-w", o->windows,
-                           "comma-separated durations, e.g. 24h,7d,30d (default) or 5h,90m,2d");
-            sub.footer(std::string(kHelp));
-            return [o] { return run_windows(*o); };
-          }};
+Runner setup_windows(CLI::App& sub) {
+  auto o = std::make_shared<WindowsOptions>();
+  add_report_options(sub, o->report);
+  sub.add_option("--window,-w", o->windows,
+                 "comma-separated durations, e.g. 24h,7d,30d (default) or 5h,90m,2d");
+  sub.footer(std::string(kHelp));
+  return [o] { return run_windows(*o); };
 }
 
 }  // namespace tally::cli

@@ -216,4 +216,16 @@ TimeMs Zone::start_of(const Date& d) const {
   return static_cast<TimeMs>(secs) * 1000;
 }
 
+std::string format_local_time(TimeMs t, const Zone& zone) {
+  constexpr TimeMs kDayMs = 24LL * 60 * 60 * 1000;
+  const TimeMs local = t + zone.utc_offset(t) * 1000;
+  TimeMs days = local / kDayMs;
+  if (local % kDayMs < 0) {
+    --days;
+  }
+  const TimeMs minutes = (local - days * kDayMs) / 60000;
+  return fmt::format("{} {:02}:{:02}", format_date(civil_from_days(static_cast<long>(days))),
+                     minutes / 60, minutes % 60);
+}
+
 }  // namespace tally

@@ -61,4 +61,7 @@ class Zone {
   std::string name_;
 };
 
+// `t` as local wall-clock time in `zone`, to the minute: "2026-11-23 14:07".
+std::string format_local_time(TimeMs t, const Zone& zone);
+
 }  // namespace tally

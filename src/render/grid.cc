@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "render/csv_renderer.h"
-#include "render/json_renderer.h"
+#include "render/json_writer.h"
 #include "render/number_format.h"
 #include "render/utf8.h"
 
@@ -18,20 +18,13 @@ constexpr std::string_view kReset = "\x1b[22m";
 
 bool right_aligned(CellType type) { return type == CellType::integer || type == CellType::number; }
 
-void newline(bool compact, int indent, std::string& out) {
-  if (!compact) {
-    out += '\n';
-    out.append(static_cast<size_t>(indent) * 2, ' ');
-  }
-}
-
-void json_value(const GridColumn& column, const GridCell& cell, std::string& out) {
+void json_value(JsonWriter& w, const GridColumn& column, const GridCell& cell) {
   if (cell.value.empty()) {
-    out += "null";
+    w.null();
   } else if (column.type == CellType::string) {
-    append_json_string(cell.value, out);
+    w.string(cell.value);
   } else {
-    out += cell.value;
+    w.raw(cell.value);
   }
 }
 
@@ -56,6 +49,8 @@ GridCell percent_cell(double ratio) {
 }
 
 GridCell null_cell() { return {"", ""}; }
+
+GridCell ratio_cell(double a, double b) { return b == 0 ? null_cell() : percent_cell(a / b); }
 
 void render_grid_table(const Grid& full, const RenderOptions& options, std::string& out) {
   // The table's columns: those marked in_table.
@@ -141,50 +136,30 @@ void render_grid_table(const Grid& full, const RenderOptions& options, std::stri
 }
 
 void render_grid_json(const Grid& grid, bool compact, int indent, std::string& out) {
-  const std::string_view colon = compact ? ":" : ": ";
-  out += '{';
-  newline(compact, indent + 1, out);
-  out += "\"title\"";
-  out += colon;
-  append_json_string(grid.title, out);
-  out += ',';
-  newline(compact, indent + 1, out);
-  out += "\"rows\"";
-  out += colon;
-  out += '[';
-  for (size_t r = 0; r < grid.rows.size(); ++r) {
-    out += r > 0 ? "," : "";
-    newline(compact, indent + 2, out);
-    out += '{';
+  JsonWriter w(out, compact ? JsonLayout::compact : JsonLayout::pretty, indent);
+  w.open('{');
+  w.member("title");
+  w.string(grid.title);
+  w.member("rows");
+  w.open('[');
+  for (const std::vector<GridCell>& row : grid.rows) {
+    w.element();
+    w.open('{');
     for (size_t c = 0; c < grid.columns.size(); ++c) {
-      out += c > 0 ? "," : "";
-      newline(compact, indent + 3, out);
-      append_json_string(grid.columns[c].name, out);
-      out += colon;
-      json_value(grid.columns[c], c < grid.rows[r].size() ? grid.rows[r][c] : null_cell(), out);
+      w.member(grid.columns[c].name);
+      json_value(w, grid.columns[c], c < row.size() ? row[c] : null_cell());
     }
-    newline(compact, indent + 2, out);
-    out += '}';
+    w.close('}');
   }
-  if (!grid.rows.empty()) {
-    newline(compact, indent + 1, out);
+  w.close(']');
+  w.member("notes");
+  w.open('[');
+  for (const std::string& note : grid.notes) {
+    w.element();
+    w.string(note);
   }
-  out += "],";
-  newline(compact, indent + 1, out);
-  out += "\"notes\"";
-  out += colon;
-  out += '[';
-  for (size_t i = 0; i < grid.notes.size(); ++i) {
-    out += i > 0 ? "," : "";
-    newline(compact, indent + 2, out);
-    append_json_string(grid.notes[i], out);
-  }
-  if (!grid.notes.empty()) {
-    newline(compact, indent + 1, out);
-  }
-  out += ']';
-  newline(compact, indent, out);
-  out += '}';
+  w.close(']');
+  w.close('}');
 }
 
 void render_grid_csv(const Grid& grid, std::string& out) {
@@ -211,16 +186,34 @@ void render_grid_csv(const Grid& grid, std::string& out) {
 
 std::string json_object(const std::vector<std::pair<std::string, std::string>>& members,
                         bool compact) {
-  std::string out = "{";
-  for (size_t i = 0; i < members.size(); ++i) {
-    out += i > 0 ? "," : "";
-    newline(compact, 1, out);
-    append_json_string(members[i].first, out);
-    out += compact ? ":" : ": ";
-    out += members[i].second;
+  std::string out;
+  JsonWriter w(out, compact ? JsonLayout::compact : JsonLayout::pretty);
+  w.open('{');
+  for (const auto& [name, json] : members) {
+    w.member(name);
+    w.raw(json);
   }
-  newline(compact, 0, out);
-  out += '}';
+  w.close('}');
+  return out;
+}
+
+std::string render_grid_view(const Grid& grid, std::string_view key, TimeMs now, const Zone& zone,
+                             Format format, const RenderOptions& options, std::string_view note) {
+  std::string out;
+  if (format == Format::json) {
+    std::string body;
+    render_grid_json(grid, options.compact, options.compact ? 0 : 1, body);
+    out = json_object({{"as_of", json_string(format_iso8601(now))},
+                       {"timezone", json_string(zone.name())},
+                       {std::string(key), body}},
+                      options.compact);
+    out += "\n";
+  } else if (format == Format::csv) {
+    render_grid_csv(grid, out);
+  } else {
+    render_grid_table(grid, options, out);
+    out += fmt::format("note: as of {} ({}){}\n", format_local_time(now, zone), zone.name(), note);
+  }
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/time.h"
 #include "render/renderer.h"
 
 namespace tally::render {
@@ -53,6 +54,9 @@ GridCell number_cell(double v, int decimals);
 GridCell rounded_count_cell(double v);  // text: rounded, with separators; value: exact
 GridCell percent_cell(double ratio);
 GridCell null_cell();
+// a / b as a percentage; null when b is 0 (a share of nothing is undefined, not 0 or
+// infinity).
+GridCell ratio_cell(double a, double b);
 
 // Appends the table: title, header, rule, rows, notes ("note: ..."). Numbers align right.
 // With `options.color` the title and header are bold; colour never changes the text.
@@ -65,6 +69,12 @@ void render_grid_json(const Grid& grid, bool compact, int indent, std::string& o
 // Appends RFC 4180 CSV: a header line of column names, then one line per row. String cells
 // are text (formula-neutralised, csv_renderer.h); the other types are numbers.
 void render_grid_csv(const Grid& grid, std::string& out);
+
+// A view that is one grid as of `now`: JSON {"as_of", "timezone", `key`: the grid}, CSV the
+// grid, a table the grid and "note: as of <local time> (<zone>)<note>".
+std::string render_grid_view(const Grid& grid, std::string_view key, TimeMs now, const Zone& zone,
+                             Format format, const RenderOptions& options,
+                             std::string_view note = "");
 
 // A JSON object assembled from already-rendered members, for documents holding several
 // grids: {"a": <json>, "b": <json>}. Members are (name, JSON text) pairs, in order.

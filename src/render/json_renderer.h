@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "render/json_writer.h"  // append_json_string, json_string (once declared here)
 #include "render/renderer.h"
 
 namespace tally::render {
@@ -36,12 +37,5 @@ class JsonRenderer final : public Renderer {
  private:
   bool compact_ = false;
 };
-
-// Appends `text` to `out` as a quoted JSON string: `"` and `\` escaped, control characters
-// (C0, DEL, C1) as \n \r \t \b \f or \u00XX, other characters passed through as UTF-8,
-// invalid UTF-8 replaced by U+FFFD. The result is always a valid JSON string.
-void append_json_string(std::string_view text, std::string& out);
-// The same, as a new string.
-std::string json_string(std::string_view text);
 
 }  // namespace tally::render

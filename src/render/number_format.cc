@@ -63,4 +63,24 @@ std::string format_decimal(double value) {
   return out;
 }
 
+std::string short_money(double usd) {
+  if (std::fabs(usd) >= 1000) {
+    return fmt::format("${:.0f}", usd);
+  }
+  return fmt::format("${:.2f}", usd);
+}
+
+// 122k, 1M, 1.2M: short enough for a status line, exact enough to judge the context.
+std::string short_tokens(std::int64_t n) {
+  if (n >= 1'000'000) {
+    const double m = static_cast<double>(n) / 1e6;
+    return std::fabs(m - std::round(m)) < 0.05 ? fmt::format("{:.0f}M", m)
+                                               : fmt::format("{:.1f}M", m);
+  }
+  if (n >= 1000) {
+    return fmt::format("{}k", (n + 500) / 1000);
+  }
+  return fmt::format("{}", n);
+}
+
 }  // namespace tally::render

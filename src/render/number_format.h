@@ -24,4 +24,9 @@ std::string format_usd(double usd);
 // "0.0". Returns "" for NaN and infinities, which have no JSON spelling; callers decide.
 std::string format_decimal(double value);
 
+// Short figures for one-line views (the statusline, `tally watch`): "$4.12" ("$1234" from
+// $1,000), and tokens as "950", "122k", "1M", "1.2M".
+std::string short_money(double usd);
+std::string short_tokens(std::int64_t n);
+
 }  // namespace tally::render

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "render/csv_renderer.h"
-#include "render/json_renderer.h"
+#include "render/json_writer.h"
 #include "render/utf8.h"
 
 namespace tally::render {
@@ -24,31 +24,23 @@ void render_table(std::span<const ParseProblem> problems, std::string& out) {
 }
 
 void render_json(std::span<const ParseProblem> problems, bool compact, std::string& out) {
-  const std::string_view colon = compact ? ":" : ": ";
-  const std::string_view open = compact ? "{" : "  {\n    ";
-  const std::string_view between = compact ? "," : ",\n    ";
-  const std::string_view close = compact ? "}" : "\n  }";
-  out += compact || problems.empty() ? "[" : "[\n";
-  for (std::size_t i = 0; i < problems.size(); ++i) {
-    const ParseProblem& p = problems[i];
-    if (i > 0) {
-      out += compact ? "," : ",\n";
-    }
-    out += open;
-    out += "\"file\"";
-    out += colon;
-    append_json_string(p.file, out);
-    out += between;
-    out += fmt::format("\"line\"{}{}", colon, p.line);
-    out += between;
-    out += fmt::format("\"offset\"{}{}", colon, p.offset);
-    out += between;
-    out += "\"message\"";
-    out += colon;
-    append_json_string(p.what, out);
-    out += close;
+  JsonWriter w(out, compact ? JsonLayout::compact : JsonLayout::pretty);
+  w.open('[');
+  for (const ParseProblem& p : problems) {
+    w.element();
+    w.open('{');
+    w.member("file");
+    w.string(p.file);
+    w.member("line");
+    w.integer(p.line);
+    w.member("offset");
+    w.integer(p.offset);
+    w.member("message");
+    w.string(p.what);
+    w.close('}');
   }
-  out += compact || problems.empty() ? "]\n" : "\n]\n";
+  w.close(']');
+  out += "\n";
 }
 
 void render_csv(std::span<const ParseProblem> problems, std::string& out) {

@@ -9,7 +9,7 @@
 
 #include "core/time.h"
 #include "render/csv_renderer.h"
-#include "render/json_renderer.h"
+#include "render/json_writer.h"
 #include "render/number_format.h"
 #include "render/utf8.h"
 
@@ -174,170 +174,176 @@ void render_table(const SessionAnatomy& a, const RenderOptions& options, std::st
 
 // ---- JSON ----
 
-class JsonWriter {
- public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
-  void key(std::string_view k) {
-    out_ += first_ ? "" : ", ";
-    first_ = false;
-    append_json_string(k, out_);
-    out_ += ": ";
-  }
-  void str(std::string_view k, std::string_view v) {
-    key(k);
-    append_json_string(v, out_);
-  }
-  void num(std::string_view k, std::int64_t v) {
-    key(k);
-    out_ += std::to_string(v);
-  }
-  void usd(std::string_view k, double v) {
-    key(k);
-    const std::string d = format_decimal(v);
-    out_ += d.empty() ? "null" : d;
-  }
-  void raw(std::string_view k, std::string_view v) {
-    key(k);
-    out_ += v;
-  }
-
- private:
-  std::string& out_;
-  bool first_ = true;
-};
-
-std::string json_instant(const Instant& t) {
-  std::string out;
+void write_instant(JsonWriter& w, std::string_view name, const Instant& t) {
+  w.member(name);
   if (t.ms == 0) {
-    return "null";
+    w.null();
+  } else {
+    w.string(format_local_iso(t));
   }
-  append_json_string(format_local_iso(t), out);
-  return out;
 }
 
-std::string json_tokens(const TokenCounts& t) {
-  return fmt::format(
-      "{{\"input\": {}, \"cache_read\": {}, \"cache_write\": {}, \"cache_write_1h\": {}, "
-      "\"output\": {}, \"reasoning\": {}, \"total\": {}}}",
-      t.input, t.cache_read, t.cache_write, t.cache_write_1h, t.output, t.reasoning, t.total());
+void write_usd(JsonWriter& w, std::string_view name, double v) {
+  w.member(name);
+  const std::string d = format_decimal(v);
+  if (d.empty()) {
+    w.null();
+  } else {
+    w.raw(d);
+  }
 }
 
-std::string json_totals(const analytics::Totals& t) {
-  std::string out = "{";
-  JsonWriter w(out);
-  w.num("requests", t.requests);
-  w.raw("tokens", json_tokens(t.tokens));
-  w.usd("cost_usd", t.cost_usd);
-  w.str("cost_source", cost_source_name(t.cost_source));
-  w.num("unpriced_requests", t.unpriced_requests);
-  out += "}";
-  return out;
+void write_counts(JsonWriter& w,
+                  std::initializer_list<std::pair<std::string_view, std::int64_t>> counts) {
+  for (const auto& [name, n] : counts) {
+    w.member(name);
+    w.integer(n);
+  }
+}
+
+void write_totals(JsonWriter& w, std::string_view name, const analytics::Totals& t) {
+  w.member(name);
+  w.open('{');
+  write_counts(w, {{"requests", t.requests}});
+  w.member("tokens");
+  w.open('{');
+  write_counts(w, {{"input", t.tokens.input},
+                   {"cache_read", t.tokens.cache_read},
+                   {"cache_write", t.tokens.cache_write},
+                   {"cache_write_1h", t.tokens.cache_write_1h},
+                   {"output", t.tokens.output},
+                   {"reasoning", t.tokens.reasoning},
+                   {"total", t.tokens.total()}});
+  w.close('}');
+  write_usd(w, "cost_usd", t.cost_usd);
+  w.member("cost_source");
+  w.string(cost_source_name(t.cost_source));
+  write_counts(w, {{"unpriced_requests", t.unpriced_requests}});
+  w.close('}');
+}
+
+void write_string(JsonWriter& w, std::string_view name, std::string_view text) {
+  w.member(name);
+  w.string(text);
 }
 
 void render_json(const SessionAnatomy& a, std::string& out) {
   const SessionFacts& f = a.facts;
-  out += "{";
-  JsonWriter w(out);
-  w.str("session_id", a.session_id);
-  w.str("agent", agent_name(a.agent));
-  w.str("project", a.project);
-  w.str("title", a.title);
-  w.str("timezone", a.zone);
-  w.raw("start", json_instant(a.start));
-  w.raw("end", json_instant(a.end));
-  w.num("active_ms", a.active_ms);
-  w.num("idle_limit_ms", a.idle_limit_ms);
-  w.num("gap_count", a.gap_count);
-  w.num("gap_total_ms", a.gap_total_ms);
-  std::string gaps = "[";
+  JsonWriter w(out, JsonLayout::line);
+  w.open('{');
+  write_string(w, "session_id", a.session_id);
+  write_string(w, "agent", agent_name(a.agent));
+  write_string(w, "project", a.project);
+  write_string(w, "title", a.title);
+  write_string(w, "timezone", a.zone);
+  write_instant(w, "start", a.start);
+  write_instant(w, "end", a.end);
+  write_counts(w, {{"active_ms", a.active_ms},
+                   {"idle_limit_ms", a.idle_limit_ms},
+                   {"gap_count", a.gap_count},
+                   {"gap_total_ms", a.gap_total_ms}});
+  w.member("longest_gaps");
+  w.open('[');
   for (const analytics::SessionGap& g : a.gaps) {
-    gaps += gaps.size() > 1 ? ", " : "";
-    gaps += fmt::format("{{\"start\": {}, \"end\": {}, \"duration_ms\": {}}}",
-                        json_instant(g.start), json_instant(g.end), g.duration_ms());
+    w.element();
+    w.open('{');
+    write_instant(w, "start", g.start);
+    write_instant(w, "end", g.end);
+    write_counts(w, {{"duration_ms", g.duration_ms()}});
+    w.close('}');
   }
-  w.raw("longest_gaps", gaps + "]");
-  w.num("user_prompts", f.user_prompts);
-  w.num("commands", f.commands);
-  w.num("responses", a.responses);
-  w.num("responses_in_files", f.responses);
-  w.num("unlogged_calls", a.unlogged);
-  w.num("errors", f.errors);
-  w.raw("totals", json_totals(a.totals));
-  w.raw("session_only", json_totals(a.own_totals));
+  w.close(']');
+  write_counts(w, {{"user_prompts", f.user_prompts},
+                   {"commands", f.commands},
+                   {"responses", a.responses},
+                   {"responses_in_files", f.responses},
+                   {"unlogged_calls", a.unlogged},
+                   {"errors", f.errors}});
+  write_totals(w, "totals", a.totals);
+  write_totals(w, "session_only", a.own_totals);
   const analytics::TokenShares s = analytics::token_shares(a.totals.tokens);
-  w.raw("token_shares",
-        fmt::format("{{\"input\": {}, \"cache_read\": {}, \"cache_write\": {}, \"output\": {}}}",
-                    format_decimal(s.input), format_decimal(s.cache_read),
-                    format_decimal(s.cache_write), format_decimal(s.output)));
-  w.raw("cost_per_prompt_usd",
-        a.cost_per_prompt ? format_decimal(*a.cost_per_prompt) : std::string("null"));
-  std::string models = "[";
+  w.member("token_shares");
+  w.open('{');
+  for (const auto& [name, share] : {std::pair<std::string_view, double>{"input", s.input},
+                                    {"cache_read", s.cache_read},
+                                    {"cache_write", s.cache_write},
+                                    {"output", s.output}}) {
+    w.member(name);
+    w.raw(format_decimal(share));
+  }
+  w.close('}');
+  w.member("cost_per_prompt_usd");
+  w.raw(a.cost_per_prompt ? format_decimal(*a.cost_per_prompt) : std::string("null"));
+  w.member("models");
+  w.open('[');
   for (const analytics::ModelUse& m : a.models) {
-    models += models.size() > 1 ? ", " : "";
-    std::string item = "{";
-    JsonWriter mw(item);
-    mw.str("model", m.model);
-    mw.str("effort", m.effort);
-    mw.raw("totals", json_totals(m.totals));
-    models += item + "}";
+    w.element();
+    w.open('{');
+    write_string(w, "model", m.model);
+    write_string(w, "effort", m.effort);
+    write_totals(w, "totals", m.totals);
+    w.close('}');
   }
-  w.raw("models", models + "]");
-  std::string tools = "{";
-  JsonWriter tw(tools);
+  w.close(']');
+  w.member("tool_calls");
+  w.open('{');
   for (const auto& [name, count] : f.tool_calls) {
-    tw.num(name, count);
+    write_counts(w, {{name, count}});
   }
-  w.raw("tool_calls", tools + "}");
-  w.num("edit_calls", f.edit_calls);
-  w.num("shell_calls", f.shell_calls);
-  w.num("web_searches", f.web_searches);
-  w.num("web_fetches", f.web_fetches);
-  std::string files = "[";
-  for (const std::string& p : f.files_touched) {
-    files += files.size() > 1 ? ", " : "";
-    append_json_string(p, files);
+  w.close('}');
+  write_counts(w, {{"edit_calls", f.edit_calls},
+                   {"shell_calls", f.shell_calls},
+                   {"web_searches", f.web_searches},
+                   {"web_fetches", f.web_fetches}});
+  w.member("files_touched");
+  w.open('[');
+  for (const std::string& path : f.files_touched) {
+    w.element();
+    w.string(path);
   }
-  w.raw("files_touched", files + "]");
-  w.num("files_touched_more", f.files_touched_more);
-  w.num("compactions", f.compactions);
-  std::string sizes = "[";
+  w.close(']');
+  write_counts(w, {{"files_touched_more", f.files_touched_more}, {"compactions", f.compactions}});
+  w.member("compaction_pre_tokens");
+  w.open('[');
   for (std::int64_t n : f.compaction_tokens) {
-    sizes += sizes.size() > 1 ? ", " : "";
-    sizes += std::to_string(n);
+    w.element();
+    w.integer(n);
   }
-  w.raw("compaction_pre_tokens", sizes + "]");
+  w.close(']');
   if (agent_info(a.agent).caps.line_counts) {
-    w.num("lines_added", f.lines_added);
-    w.num("lines_removed", f.lines_removed);
+    write_counts(w, {{"lines_added", f.lines_added}, {"lines_removed", f.lines_removed}});
   } else {
-    w.raw("lines_added", "null");
-    w.raw("lines_removed", "null");
+    for (std::string_view name : {"lines_added", "lines_removed"}) {
+      w.member(name);
+      w.null();
+    }
   }
-  std::string subs = "[";
+  w.member("subagents");
+  w.open('[');
   for (const analytics::SubAgentUse& sub : a.subagents) {
-    subs += subs.size() > 1 ? ", " : "";
-    std::string item = "{";
-    JsonWriter sw(item);
-    sw.str("session_id", sub.session_id);
-    sw.str("models", sub.models);
-    sw.raw("start", json_instant(sub.start));
-    sw.raw("end", json_instant(sub.end));
-    sw.raw("totals", json_totals(sub.totals));
-    sw.num("tool_calls", sub.tool_calls);
-    subs += item + "}";
+    w.element();
+    w.open('{');
+    write_string(w, "session_id", sub.session_id);
+    write_string(w, "models", sub.models);
+    write_instant(w, "start", sub.start);
+    write_instant(w, "end", sub.end);
+    write_totals(w, "totals", sub.totals);
+    write_counts(w, {{"tool_calls", sub.tool_calls}});
+    w.close('}');
   }
-  w.raw("subagents", subs + "]");
-  std::string warnings = "[";
+  w.close(']');
+  w.member("warnings");
+  w.open('[');
   for (const analytics::Warning& warning : a.warnings) {
-    warnings += warnings.size() > 1 ? ", " : "";
-    std::string item = "{";
-    JsonWriter ww(item);
-    ww.str("kind", warning.kind);
-    ww.str("message", warning.message);
-    warnings += item + "}";
+    w.element();
+    w.open('{');
+    write_string(w, "kind", warning.kind);
+    write_string(w, "message", warning.message);
+    w.close('}');
   }
-  w.raw("warnings", warnings + "]");
-  out += "}\n";
+  w.close(']');
+  w.close('}');
+  out += "\n";
 }
 
 // ---- CSV ----

@@ -17,12 +17,12 @@
 #include "analytics/concurrency.h"
 #include "analytics/summary.h"
 #include "analytics/windows.h"
-#include "cli/summary_command.h"
 #include "core/time.h"
+#include "render/views.h"
 #include "store/sqlite/sqlite_backend.h"
 #include "support/golden.h"
 
-namespace tally::cli {
+namespace tally::render {
 namespace {
 
 TimeMs at(const char* iso) { return *parse_iso8601(iso); }
@@ -129,4 +129,4 @@ TEST_F(ViewsGoldenTest, Concurrency) {
 }
 
 }  // namespace
-}  // namespace tally::cli
+}  // namespace tally::render

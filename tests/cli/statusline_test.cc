@@ -1,8 +1,7 @@
-// `tally statusline`'s parts: the hook JSON, the bounded stdin read, the context window,
-// the facts gathered from a constructed ledger, and the line itself. Prices come from the
+// `tally statusline`'s parts: the hook JSON and the bounded stdin read
+// (sources/claude_hook.h), the context window and the facts gathered from a constructed
+// ledger (analytics/status.h), and the line itself (render/status_renderer.h). Prices come from the
 // store tests' FakePricer: $1 per input token, $10 per output token, cache tokens free.
-
-#include "cli/statusline.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -12,11 +11,23 @@
 
 #include "../store/test_ledger_support.h"
 #include "analytics/blocks.h"
+#include "analytics/status.h"
 #include "core/time.h"
+#include "render/status_renderer.h"
+#include "sources/claude_hook.h"
 #include "store/sqlite/sqlite_backend.h"
 
 namespace tally::cli {
 namespace {
+
+using analytics::context_window_for;
+using analytics::current_block;
+using analytics::gather_status;
+using analytics::StatusFacts;
+using render::format_status;
+using sources::HookInput;
+using sources::parse_hook;
+using sources::read_input;
 
 TimeMs at(const char* iso) { return *parse_iso8601(iso); }
 constexpr TimeMs kHour = 60LL * 60 * 1000;

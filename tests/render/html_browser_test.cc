@@ -29,9 +29,9 @@
 
 #include "analytics/dashboard.h"
 #include "analytics/summary.h"
-#include "cli/html_command.h"
 #include "core/time.h"
 #include "pricing/factory.h"
+#include "render/dashboard_page.h"
 #include "store/sqlite/sqlite_backend.h"
 #include "support/shell.h"
 
@@ -227,7 +227,7 @@ TEST(HtmlBrowserTest, DashboardLoadsCleanlyAndDrawsTheExpectedBars) {
   ASSERT_TRUE(summary) << summary.error().message;
   auto dashboard = analytics::build_dashboard(*ledger, {}, *zone, now);
   ASSERT_TRUE(dashboard) << dashboard.error().message;
-  const std::string page = cli::dashboard_page(*summary, *dashboard, *zone);
+  const std::string page = render::dashboard_page(*summary, *dashboard, *zone);
 
   const fs::path work = fs::temp_directory_path() / fmt::format("tally-html-browser-{}", getpid());
   fs::remove_all(work);

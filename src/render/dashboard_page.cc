@@ -1,20 +1,17 @@
-#include "cli/html_command.h"
+#include "render/dashboard_page.h"
 
 #include <fmt/format.h>
 
 #include <string>
 #include <vector>
 
-#include "cli/common.h"
 #include "render/html_escape.h"
 #include "render/html_renderer.h"
 #include "render/number_format.h"
 #include "render/svg_chart.h"
 
-namespace tally::cli {
+namespace tally::render {
 namespace {
-
-using render::escape_html;
 
 constexpr TimeMs kHourMs = 60 * 60 * 1000;
 constexpr TimeMs kDayMs = 24 * kHourMs;
@@ -32,7 +29,7 @@ std::string local_hour(const Zone& zone, TimeMs t) {
 
 // A cost with the marker of the weakest source in `t`, as the tables show it.
 std::string cost_text(const analytics::Totals& t) {
-  std::string text = render::format_usd(t.cost_usd);
+  std::string text = format_usd(t.cost_usd);
   if (t.unpriced_requests > 0) {
     text += " ?";
   } else if (t.reported_requests > 0) {
@@ -42,7 +39,7 @@ std::string cost_text(const analytics::Totals& t) {
 }
 
 std::string daily_chart(const analytics::Dashboard& d) {
-  render::StackedBars data;
+  StackedBars data;
   data.series = d.daily.models;
   data.values = d.daily.usd;
   const std::size_t n = d.daily.days.size();
@@ -52,35 +49,35 @@ std::string daily_chart(const analytics::Dashboard& d) {
     data.categories.push_back(format_date(day));
     data.labels.push_back(i % every == 0 ? fmt::format("{:02}-{:02}", day.month, day.day) : "");
   }
-  render::ChartOptions o;
+  ChartOptions o;
   o.id = "daily";
   o.label = "Daily cost by model";
   o.category_attr = "day";
   o.series_attr = "model";
   o.value_attr = "usd";
-  std::string out = render::stacked_bar_chart(data, o);
-  out += render::chart_legend(d.daily.models);
+  std::string out = stacked_bar_chart(data, o);
+  out += chart_legend(d.daily.models);
   return out;
 }
 
 std::string projects_chart(const analytics::Dashboard& d) {
-  std::vector<render::LabeledValue> bars;
+  std::vector<LabeledValue> bars;
   for (const analytics::ProjectCost& p : d.projects) {
-    bars.push_back(render::LabeledValue{p.other             ? "other projects"
-                                        : p.project.empty() ? "(no project)"
-                                                            : p.project,
-                                        p.usd});
+    bars.push_back(LabeledValue{p.other             ? "other projects"
+                                : p.project.empty() ? "(no project)"
+                                                    : p.project,
+                                p.usd});
   }
-  render::ChartOptions o;
+  ChartOptions o;
   o.id = "projects";
   o.label = "Cost by project";
   o.category_attr = "project";
   o.value_attr = "usd";
-  return render::horizontal_bar_chart(bars, o);
+  return horizontal_bar_chart(bars, o);
 }
 
 std::string concurrency_chart(const analytics::Dashboard& d, const Zone& zone) {
-  render::StackedBars data;
+  StackedBars data;
   data.series = {"sessions"};
   for (const analytics::HourPeak& h : d.hours) {
     const std::string hour = local_hour(zone, h.start);
@@ -89,14 +86,14 @@ std::string concurrency_chart(const analytics::Dashboard& d, const Zone& zone) {
     data.labels.push_back(hour.ends_with(" 00:00") ? hour.substr(5, 5) : "");
     data.values.push_back({static_cast<double>(h.sessions)});
   }
-  render::ChartOptions o;
+  ChartOptions o;
   o.id = "concurrency";
   o.label = "Sessions in flight, peak per hour";
-  o.kind = render::ValueKind::count;
+  o.kind = ValueKind::count;
   o.category_attr = "hour";
   o.series_attr = "series";
   o.value_attr = "sessions";
-  return render::stacked_bar_chart(data, o);
+  return stacked_bar_chart(data, o);
 }
 
 }  // namespace
@@ -108,8 +105,8 @@ std::string dashboard_page(const analytics::Summary& summary, const analytics::D
                       escape_html(zone.name()));
   body += fmt::format("<p class=\"sub\">Last {} days, {} to {}: {} tokens, {} in {} requests</p>\n",
                       d.daily.days.size(), format_date(d.first_day), format_date(d.last_day),
-                      render::format_count(d.totals.tokens.total()),
-                      escape_html(cost_text(d.totals)), render::format_count(d.totals.requests));
+                      format_count(d.totals.tokens.total()), escape_html(cost_text(d.totals)),
+                      format_count(d.totals.requests));
   if (demo) {
     body +=
         "<ul class=\"warnings\"><li>DEMO DATA: synthetic usage from `tally demo`, not "
@@ -137,7 +134,7 @@ std::string dashboard_page(const analytics::Summary& summary, const analytics::D
         "<div class=\"card\"><div class=\"name\">{}</div><div class=\"cost\">{}</div>"
         "<div class=\"tokens\">{} tokens</div></div>\n",
         escape_html(name), escape_html(cost_text(row.totals)),
-        render::format_count(row.totals.tokens.total()));
+        format_count(row.totals.tokens.total()));
   }
   body += "</div>\n";
   if (d.totals.unpriced_requests > 0) {
@@ -165,20 +162,10 @@ std::string dashboard_page(const analytics::Summary& summary, const analytics::D
       d.peak_sessions == 1 ? std::string("1 session") : fmt::format("{} sessions", d.peak_sessions),
       d.idle_limit_ms / 60000);
 
-  render::render_html_section(periods, body, /*chart=*/false);
-  render::render_html_section(summary.models, body, /*chart=*/false);
-  render::render_html_section(summary.projects, body, /*chart=*/false);
-  return render::html_page("tally: usage as of " + format_date(d.last_day), body);
+  render_html_section(periods, body, /*chart=*/false);
+  render_html_section(summary.models, body, /*chart=*/false);
+  render_html_section(summary.projects, body, /*chart=*/false);
+  return html_page("tally: usage as of " + format_date(d.last_day), body);
 }
 
-int write_html_dashboard(Context& ctx, const analytics::ReportQuery& query,
-                         const analytics::Summary& summary, TimeMs now,
-                         const ReportOptions& options) {
-  auto dashboard = analytics::build_dashboard(*ctx.ledger, query, *ctx.zone, now);
-  if (!dashboard) {
-    return error_exit(dashboard.error());
-  }
-  return deliver(options, dashboard_page(summary, *dashboard, *ctx.zone, ctx.demo));
-}
-
-}  // namespace tally::cli
+}  // namespace tally::render

@@ -1,4 +1,4 @@
-#include "cli/dir_watcher.h"
+#include "sources/dir_watcher.h"
 
 #include <poll.h>
 #include <sys/inotify.h>
@@ -9,7 +9,7 @@
 #include <chrono>
 #include <filesystem>
 
-namespace tally::cli {
+namespace tally::sources {
 namespace {
 
 namespace fs = std::filesystem;
@@ -205,4 +205,4 @@ DirWatcher::Wake DirWatcher::wait(int timeout_ms, int debounce_ms, int stop_fd) 
   }
 }
 
-}  // namespace tally::cli
+}  // namespace tally::sources

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace tally::cli {
+namespace tally::sources {
 
 class DirWatcher {
  public:
@@ -55,4 +55,4 @@ class DirWatcher {
   std::uint64_t signature_ = 0;          // polling mode: the last poll_signature()
 };
 
-}  // namespace tally::cli
+}  // namespace tally::sources

@@ -13,12 +13,10 @@
 #include <string>
 
 #include "analytics/dashboard.h"
-#include "analytics/rollup.h"
 #include "analytics/summary.h"
-#include "cli/context.h"
 #include "core/time.h"
 
-namespace tally::cli {
+namespace tally::render {
 
 // The dashboard page for `summary` and `dashboard`, both built in `zone` (which names hours
 // on the timeline). With `demo`, a banner says the data is synthetic. Pure: tests call it on
@@ -26,10 +24,4 @@ namespace tally::cli {
 std::string dashboard_page(const analytics::Summary& summary, const analytics::Dashboard& dashboard,
                            const Zone& zone, bool demo = false);
 
-// Builds the dashboard for `query` as of `now`, renders it with `summary` (already built and
-// warned by the summary command) and writes it where `options` says. Returns the exit status.
-int write_html_dashboard(Context& ctx, const analytics::ReportQuery& query,
-                         const analytics::Summary& summary, TimeMs now,
-                         const ReportOptions& options);
-
-}  // namespace tally::cli
+}  // namespace tally::render

@@ -1,0 +1,85 @@
+// The reports over one grouping (daily, weekly, monthly, sessions, models, projects) and
+// `tally problems`: a Report or the problems list, rendered by src/render in any format.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analytics/plans_view.h"
+#include "analytics/rollup.h"
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "render/problems_renderer.h"
+#include "render/renderer.h"
+
+namespace tally::cli {
+namespace {
+
+int run_report(analytics::Grouping grouping, const ReportOptions& options) {
+  std::optional<analytics::ReportQuery> query;
+  std::optional<Context> ctx;
+  if (auto done = start_report(options, query, ctx, /*html_and_output=*/true)) {
+    return *done;
+  }
+  auto report = analytics::build_report(*ctx->ledger, grouping, *query, *ctx->zone);
+  if (!report) {
+    return error_exit(report.error());
+  }
+  auto warned = analytics::add_warnings(*ctx->ledger, analytics::make_filter(*query, *ctx->zone),
+                                        ctx->ingest.file_errors, *report, /*pricing=*/false);
+  if (!warned) {
+    return error_exit(warned.error());
+  }
+  if (grouping == analytics::Grouping::month) {
+    auto planned = analytics::add_monthly_plan_notes(
+        *ctx->ledger, ctx->plans, analytics::make_filter(*query, *ctx->zone), *ctx->zone, *report);
+    if (!planned) {
+      return error_exit(planned.error());
+    }
+  }
+  std::string out;
+  render::make_renderer(format_of(options), render_options(options))->render(*report, out);
+  if (format_of(options) == render::Format::csv) {
+    warnings_to_stderr(*report);
+  }
+  return deliver(options, out);
+}
+
+// The ledger's problems (lines, from every run), then the files this run could not read.
+// Table, JSON or CSV (render/problems_renderer.h); -o writes a file like the reports.
+int run_problems(const ReportOptions& options) {
+  const render::Format format = format_of(options);
+  if (format == render::Format::html) {
+    return error_exit(
+        Error{Errc::invalid_argument, "tally problems prints table, json or csv; not html"});
+  }
+  auto ctx = prepare(context_options(options));
+  if (!ctx) {
+    return error_exit(ctx.error());
+  }
+  auto problems = ctx->ledger->problems(1000000);
+  if (!problems) {
+    return error_exit(problems.error());
+  }
+  std::vector<ParseProblem> all = std::move(problems->first);
+  all.insert(all.end(), ctx->ingest.file_errors.begin(), ctx->ingest.file_errors.end());
+  std::string out;
+  render::render_problems(all, format, render_options(options), out);
+  return deliver(options, out);
+}
+
+}  // namespace
+
+Runner setup_report(CLI::App& sub, analytics::Grouping grouping) {
+  auto options = std::make_shared<ReportOptions>();
+  add_report_options(sub, *options);
+  return [options, grouping] { return run_report(grouping, *options); };
+}
+
+Runner setup_problems(CLI::App& sub) {
+  auto options = std::make_shared<ReportOptions>();
+  add_report_options(sub, *options);
+  return [options] { return run_problems(*options); };
+}
+
+}  // namespace tally::cli

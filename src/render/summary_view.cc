@@ -1,0 +1,212 @@
+// The summary (`tally` with no subcommand): today so far against yesterday at the same time,
+// yesterday, the rolling 24 h / 7 d / 30 d, a 30-day bar chart stacked by model, the top
+// models and projects, and the plan notes.
+//
+// JSON keeps the original members ("periods", "models", "projects": calendar periods as
+// Reports) and adds "as_of", "timezone", "windows" (a grid of the rows the table shows),
+// "last_24h" (the 24 h share of the 30 d and ratio to the previous 29 d) and "daily"
+// (per day and model, the chart's data). CSV stays the calendar periods, as before.
+
+#include <fmt/format.h>
+
+#include "render/chart.h"
+#include "render/grid.h"
+#include "render/json_writer.h"
+#include "render/number_format.h"
+#include "render/utf8.h"
+#include "render/views.h"
+
+namespace tally::render {
+namespace {
+
+GridCell optional_percent(const std::optional<double>& r) {
+  return r ? percent_cell(*r) : null_cell();
+}
+
+std::string percent_text(const std::optional<double>& r) {
+  return r ? fmt::format("{:.1f}%", *r * 100) : "n/a";
+}
+
+void add_totals_row(Grid& grid, std::string period, TimeMs since, TimeMs until,
+                    const analytics::Totals& t, const Zone& zone) {
+  grid.rows.push_back({text_cell(period), text_cell(format_local_time(since, zone)),
+                       text_cell(format_local_time(until, zone)), count_cell(t.requests),
+                       count_cell(t.tokens.total()), usd_cell(t.cost_usd),
+                       text_cell(cost_source_name(t.cost_source))});
+}
+
+Grid windows_grid(const analytics::Summary& s, const Zone& zone) {
+  Grid grid;
+  grid.title = fmt::format("Spend as of {} ({})", format_local_time(s.now, zone), zone.name());
+  grid.columns = {
+      {"period", "Period", CellType::string},        {"since", "Since", CellType::string},
+      {"until", "Until", CellType::string},          {"requests", "Requests", CellType::integer},
+      {"total_tokens", "Tokens", CellType::integer}, {"cost_usd", "Cost (USD)", CellType::number},
+      {"cost_source", "Priced", CellType::string}};
+  const Date today = zone.local_date(s.now);
+  const TimeMs today_start = zone.start_of(today);
+  const TimeMs yesterday_start = zone.start_of(civil_from_days(days_from_civil(today) - 1));
+  add_totals_row(grid, "today so far", today_start, s.now, s.today_so_far, zone);
+  add_totals_row(grid, "yesterday, same time", yesterday_start, s.yesterday_until,
+                 s.yesterday_same_time, zone);
+  if (s.periods.rows.size() > 1) {
+    add_totals_row(grid, "yesterday", yesterday_start, today_start, s.periods.rows[1].totals, zone);
+  }
+  add_totals_row(grid, "last 24 h", s.rolling.since_24h, s.now, s.rolling.last_24h, zone);
+  add_totals_row(grid, "last 7 d", s.rolling.since_7d, s.now, s.rolling.last_7d, zone);
+  add_totals_row(grid, "last 30 d", s.rolling.since_30d, s.now, s.rolling.last_30d, zone);
+  return grid;
+}
+
+Grid last_24h_grid(const analytics::RollingSummary& r) {
+  Grid grid;
+  grid.title = "Last 24 h against the rolling 30 d";
+  grid.columns = {{"measure", "Measure", CellType::string},
+                  {"share_of_30d", "Share of 30 d", CellType::number},
+                  {"ratio_to_previous_29d", "vs previous 29 d", CellType::number}};
+  grid.rows.push_back({text_cell("cost"), optional_percent(r.share_of_30d_cost),
+                       optional_percent(r.ratio_to_previous_29d_cost)});
+  grid.rows.push_back({text_cell("tokens"), optional_percent(r.share_of_30d_tokens),
+                       optional_percent(r.ratio_to_previous_29d_tokens)});
+  return grid;
+}
+
+Grid daily_grid(const analytics::DailyByModel& d) {
+  Grid grid;
+  grid.title = "Daily usage by model, last 30 days";
+  grid.columns = {{"date", "Date", CellType::string},
+                  {"model", "Model", CellType::string},
+                  {"requests", "Requests", CellType::integer},
+                  {"total_tokens", "Tokens", CellType::integer},
+                  {"cost_usd", "Cost (USD)", CellType::number}};
+  for (size_t i = 0; i < d.days.size(); ++i) {
+    for (size_t m = 0; m < d.models.size(); ++m) {
+      const analytics::Totals& t = d.values[i][m];
+      if (t.requests == 0) {
+        continue;
+      }
+      grid.rows.push_back({text_cell(format_date(d.days[i])), text_cell(d.models[m]),
+                           count_cell(t.requests), count_cell(t.tokens.total()),
+                           usd_cell(t.cost_usd)});
+    }
+  }
+  if (d.peak_cost_day) {
+    grid.notes.push_back(fmt::format("peak cost day: {}", format_date(d.days[*d.peak_cost_day])));
+  }
+  if (d.peak_tokens_day) {
+    grid.notes.push_back(
+        fmt::format("peak tokens day: {}", format_date(d.days[*d.peak_tokens_day])));
+  }
+  return grid;
+}
+
+// The chart shows cost; when nothing in the 30 days is priced, tokens.
+void render_daily_chart(const analytics::DailyByModel& d, const RenderOptions& options,
+                        std::string& out) {
+  bool any_cost = false;
+  for (const auto& day : d.values) {
+    for (const analytics::Totals& t : day) {
+      any_cost = any_cost || t.cost_usd > 0;
+    }
+  }
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  BarChart chart;
+  chart.title = any_cost ? "Daily cost, last 30 days, stacked by model"
+                         : "Daily tokens, last 30 days, stacked by model";
+  chart.series = d.models;
+  for (size_t i = 0; i < d.days.size(); ++i) {
+    const Date& day = d.days[i];
+    chart.labels.push_back(
+        fmt::format("{} {} {:02}", kDays[iso_weekday(day) - 1], kMonths[day.month - 1], day.day));
+    std::vector<double> values;
+    for (const analytics::Totals& t : d.values[i]) {
+      values.push_back(any_cost ? t.cost_usd : static_cast<double>(t.tokens.total()));
+    }
+    chart.values.push_back(std::move(values));
+  }
+  if (any_cost) {
+    chart.format_value = [](double v) { return format_usd(v); };
+  }
+  ChartOptions co;
+  co.color = options.color;
+  co.width = options.width;
+  render_bar_chart(chart, co, out);
+}
+
+// Warnings quote model names and paths from the logs: escaped, like every table string.
+void append_warnings_and_notes(const analytics::Report& report, std::string& out) {
+  for (const analytics::Warning& w : report.warnings) {
+    out += "! " + terminal_safe(w.message) + "\n";
+  }
+  for (const std::string& note : report.notes) {
+    out += "note: " + terminal_safe(note) + "\n";
+  }
+}
+
+}  // namespace
+
+std::string render_summary(const analytics::Summary& s, const Zone& zone, Format format,
+                           const RenderOptions& options) {
+  std::string out;
+  if (format == Format::json) {
+    // One JSON document: the original three reports, then the rolling views.
+    RenderOptions ro = options;
+    ro.compact = false;
+    std::string periods, models, projects;
+    auto renderer = make_renderer(format, ro);
+    renderer->render(s.periods, periods);
+    renderer->render(s.models, models);
+    renderer->render(s.projects, projects);
+    std::string windows, last_24h, daily;
+    render_grid_json(windows_grid(s, zone), false, 0, windows);
+    render_grid_json(last_24h_grid(s.rolling), false, 0, last_24h);
+    render_grid_json(daily_grid(s.daily), false, 0, daily);
+    // Each member is a document of its own, starting on its own line, not indented.
+    const std::pair<std::string_view, std::string> members[] = {
+        {"periods", periods},
+        {"models", models},
+        {"projects", projects},
+        {"as_of", json_string(format_iso8601(s.now))},
+        {"timezone", json_string(zone.name())},
+        {"windows", windows},
+        {"last_24h", last_24h},
+        {"daily", daily}};
+    JsonWriter w(out, JsonLayout::flat);
+    w.open('{');
+    for (const auto& [name, json] : members) {
+      w.member(name);
+      w.raw(json);
+    }
+    w.close('}');
+    out += "\n";
+    return out;
+  }
+  if (format != Format::table) {
+    make_renderer(format, options)->render(s.periods, out);
+    return out;
+  }
+  render_grid_table(windows_grid(s, zone), options, out);
+  const analytics::RollingSummary& r = s.rolling;
+  out += fmt::format(
+      "last 24 h: {} of the rolling 30 d and {} of the previous 29 d by cost "
+      "({} and {} by tokens)\n",
+      percent_text(r.share_of_30d_cost), percent_text(r.ratio_to_previous_29d_cost),
+      percent_text(r.share_of_30d_tokens), percent_text(r.ratio_to_previous_29d_tokens));
+  out += "\n";
+  render_daily_chart(s.daily, options, out);
+  auto renderer = make_renderer(format, options);
+  out += "\n";
+  renderer->render(s.models, out);
+  out += "\n";
+  renderer->render(s.projects, out);
+  out += "\n";
+  append_warnings_and_notes(s.periods, out);
+  out +=
+      "More: tally windows | blocks | concurrency | daily | sessions | models | projects   "
+      "(tally --help)\n";
+  return out;
+}
+
+}  // namespace tally::render
