@@ -111,6 +111,11 @@ inline auto copy_tie_key(const UsageRecord& r) {
 // copy whose copy_tie_key() is smaller (within a file that is the earliest of equal copies,
 // as before). The result does not depend on the order copies arrive in. The SQLite ledger's
 // upsert applies the same rule in SQL (store/sqlite_rows.cc).
+// The session a record rolls up into: the one that spawned it (a sub-agent's), else its own.
+inline const std::string& root_session_of(const UsageRecord& r) {
+  return r.parent_session_id.empty() ? r.session_id : r.parent_session_id;
+}
+
 inline bool better_copy(const UsageRecord& candidate, const UsageRecord& kept) {
   if (candidate.sidechain != kept.sidechain) {
     return !candidate.sidechain;

@@ -17,9 +17,7 @@ namespace {
 
 const std::string kLocalMachine;  // this machine's files are keyed by an empty machine
 
-SessionKey root_key(const UsageRecord& r) {
-  return SessionKey{r.agent, r.parent_session_id.empty() ? r.session_id : r.parent_session_id};
-}
+SessionKey root_key(const UsageRecord& r) { return SessionKey{r.agent, root_session_of(r)}; }
 
 bool same_cursor(const std::optional<FileCursor>& stored, const std::optional<FileCursor>& base) {
   if (!stored || !base) {

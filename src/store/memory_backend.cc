@@ -33,8 +33,7 @@ class MemoryStore {
 namespace {
 
 bool root_matches(const UsageRecord& r, const SessionKey& key) {
-  const std::string& root = r.parent_session_id.empty() ? r.session_id : r.parent_session_id;
-  return r.agent == key.agent && root == key.session;
+  return r.agent == key.agent && root_session_of(r) == key.session;
 }
 
 class MemoryWrite final : public BackendWrite {

@@ -12,10 +12,6 @@
 namespace tally::store {
 namespace {
 
-const std::string& root_of(const UsageRecord& r) {
-  return r.parent_session_id.empty() ? r.session_id : r.parent_session_id;
-}
-
 bool matches(const UsageRecord& r, const RecordFilter& f) {
   if ((f.since && r.ts < *f.since) || (f.until && r.ts >= *f.until)) {
     return false;
@@ -29,10 +25,11 @@ bool matches(const UsageRecord& r, const RecordFilter& f) {
   auto starts = [](const std::string& s, const std::string& prefix) {
     return s.compare(0, prefix.size(), prefix) == 0;
   };
-  if (!f.session.empty() && !starts(r.session_id, f.session) && !starts(root_of(r), f.session)) {
+  if (!f.session.empty() && !starts(r.session_id, f.session) &&
+      !starts(root_session_of(r), f.session)) {
     return false;
   }
-  return f.root_session.empty() || root_of(r) == f.root_session;
+  return f.root_session.empty() || root_session_of(r) == f.root_session;
 }
 
 }  // namespace
@@ -57,7 +54,7 @@ std::vector<AggregateRow> memory_aggregate(const MemoryState& s, const RecordFil
     }
     const std::string_view none;
     const std::string_view session = group.session        ? std::string_view(r.session_id)
-                                     : group.root_session ? std::string_view(root_of(r))
+                                     : group.root_session ? std::string_view(root_session_of(r))
                                                           : none;
     const Key key{bucket,
                   group.agent ? agent_name(r.agent) : none,
@@ -110,7 +107,7 @@ std::vector<UsageEvent> memory_events(const MemoryState& s, const RecordFilter& 
     e.agent = r.agent;
     e.kind = r.kind;
     e.session_id = r.session_id;
-    e.root_session = root_of(r);
+    e.root_session = root_session_of(r);
     e.project = r.project;
     e.model = r.model;
     e.effort = r.effort;
@@ -162,8 +159,8 @@ std::vector<PriceCheckRow> memory_price_check(const MemoryState& s) {
     double computed = 0;
     for (const auto& [id, stored] : s.records) {
       const UsageRecord& r = stored.record;
-      if (r.agent == snap->agent && root_of(r) == snap->session_id && r.model == snap->model &&
-          stored.cost.source == CostSource::computed) {
+      if (r.agent == snap->agent && root_session_of(r) == snap->session_id &&
+          r.model == snap->model && stored.cost.source == CostSource::computed) {
         ++requests;
         computed += stored.cost.usd;
       }

@@ -4,10 +4,6 @@
 
 namespace tally::store {
 
-std::string root_of(const UsageRecord& r) {
-  return r.parent_session_id.empty() ? r.session_id : r.parent_session_id;
-}
-
 CostSource parse_cost_source(const std::string& s) {
   if (s == "computed") {
     return CostSource::computed;
@@ -133,7 +129,7 @@ Status bind_record(Statement& s, const UsageRecord& r, const pricing::Cost& cost
   s.bind(4, r.ts);
   s.bind_ref(5, r.session_id);
   s.bind_ref(6, r.parent_session_id);
-  s.bind_ref(7, r.parent_session_id.empty() ? r.session_id : r.parent_session_id);  // root_of
+  s.bind_ref(7, root_session_of(r));
   s.bind_ref(8, r.project);
   s.bind_ref(9, r.model);
   s.bind_ref(10, r.effort);

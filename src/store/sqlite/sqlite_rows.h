@@ -18,8 +18,6 @@
 
 namespace tally::store {
 
-// The session a record rolls up into: its parent, else itself.
-std::string root_of(const UsageRecord& r);
 CostSource parse_cost_source(const std::string& s);
 // The agent a ledger row names. Fails (Errc::unsupported, "the ledger has ...") on a name
 // the registry does not know (a tally with other agents wrote the row): never guessed.
