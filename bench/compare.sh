@@ -26,6 +26,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 mb=1024
 runs=5
 seed=1
+unpriced_share=0
 append_percent=1
 build_dir=$repo/build-release
 corpus=
@@ -40,6 +41,8 @@ usage: bench/compare.sh [options]
   --mb N               corpus size in MiB (default $mb)
   --runs R             measured runs per tool and case, after one warm-up (default $runs)
   --seed S             corpus seed (default $seed)
+  --unpriced-share F   share (0..1) of Claude sessions on a model no price list knows, priced
+                       from the logs' reported cost (default $unpriced_share)
   --append-percent P   files appended to before each incremental run (default $append_percent)
   --cases LIST         comma list of cold,warm,incremental (default all)
   --build-dir DIR      tally build directory (default build-release; configured as Release
@@ -63,6 +66,7 @@ while (($#)); do
     --mb) mb=${2:?}; shift 2 ;;
     --runs) runs=${2:?}; shift 2 ;;
     --seed) seed=${2:?}; shift 2 ;;
+    --unpriced-share) unpriced_share=${2:?}; shift 2 ;;
     --append-percent) append_percent=${2:?}; shift 2 ;;
     --cases) cases=${2:?}; shift 2 ;;
     --build-dir) build_dir=${2:?}; shift 2 ;;
@@ -80,6 +84,7 @@ if ! is_uint "$runs" || ((runs == 0 || runs > MAX_RUNS)); then
   die "--runs must be 1..$MAX_RUNS"
 fi
 is_uint "$seed" || die "--seed must be an integer"
+[[ $unpriced_share =~ ^(0(\.[0-9]+)?|1(\.0+)?)$ ]] || die "--unpriced-share must be between 0 and 1"
 [[ $append_percent =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--append-percent must be a number"
 for c in ${cases//,/ }; do
   [[ $c == cold || $c == warm || $c == incremental ]] || die "unknown case '$c'"
@@ -162,9 +167,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== generating a ${mb} MiB corpus in $corpus (seed $seed)"
+echo "== generating a ${mb} MiB corpus in $corpus (seed $seed, unpriced share $unpriced_share)"
 gen_start=$(date +%s%N)
-"$gen" --out "$corpus" --mb "$mb" --seed "$seed" --force >"$results_dir/manifest-initial.json"
+"$gen" --out "$corpus" --mb "$mb" --seed "$seed" --unpriced-share "$unpriced_share" --force >"$results_dir/manifest-initial.json"
 gen_ms=$((($(date +%s%N) - gen_start) / 1000000))
 python3 - "$results_dir/manifest-initial.json" "$gen_ms" <<'EOF'
 import json, sys
@@ -258,7 +263,7 @@ fi
   echo "host: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(uname -sr)"
   echo "tally: $("$tally" --version 2>/dev/null | head -n 1) ($build_type, source $(git -C "$repo" describe --always --dirty 2>/dev/null || echo '?'))"
   echo "ccusage: $cc_version ($ccusage)"
-  echo "corpus: --mb $mb --seed $seed; runs $runs (+1 warm-up); append $append_percent%"
+  echo "corpus: --mb $mb --seed $seed --unpriced-share $unpriced_share; runs $runs (+1 warm-up); append $append_percent%"
 } >"$results_dir/env.txt"
 python3 "$repo/bench/compare_report.py" "$results_dir" | tee "$results_dir/report.txt"
 status=${PIPESTATUS[0]}

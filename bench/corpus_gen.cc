@@ -1,7 +1,8 @@
 // tally_corpus_gen: writes a synthetic but realistic history of Claude Code, Codex CLI and
 // Gemini CLI logs under a fake HOME, and prints the exact usage it wrote.
 //
-//   tally_corpus_gen --out DIR --mb N [--seed S] [--days D] [--end TIME] [--force]
+//   tally_corpus_gen --out DIR --mb N [--seed S] [--days D] [--end TIME] [--unpriced-share F]
+//                    [--force]
 //   tally_corpus_gen --out DIR --append-percent P [--end TIME]
 //
 // The profile follows issue 5: heavy-tailed file sizes (most files 30-300 kB, median about
@@ -31,7 +32,8 @@
 namespace {
 
 constexpr std::string_view kUsage =
-    "usage: tally_corpus_gen --out DIR --mb N [--seed S] [--days D] [--end TIME] [--force]\n"
+    "usage: tally_corpus_gen --out DIR --mb N [--seed S] [--days D] [--end TIME]\n"
+    "                        [--unpriced-share F] [--force]\n"
     "       tally_corpus_gen --out DIR --append-percent P [--end TIME]\n"
     "  --out DIR            the fake HOME to write (.claude, .codex, .gemini, .corpus)\n"
     "  --mb N               corpus size in MiB\n"
@@ -39,6 +41,8 @@ constexpr std::string_view kUsage =
     "  --days D             spread sessions over the last D days (default 30)\n"
     "  --end TIME           last timestamp, YYYY-MM-DDTHH:MM:SSZ or epoch seconds\n"
     "                       (default: the current hour, so reruns within an hour agree)\n"
+    "  --unpriced-share F   share (0..1) of Claude sessions on claude-opus-5-5, a model no\n"
+    "                       price list knows, priced from the logs' own costUSD (default 0)\n"
     "  --force              replace an existing corpus in DIR\n"
     "  --append-percent P   append new turns to P% of the files of an existing corpus\n";
 
@@ -66,7 +70,7 @@ bool parse_args(int argc, char** argv, Args& o) {
       o.help = true;
       return true;
     } else if (a == "--out" || a == "--mb" || a == "--seed" || a == "--days" || a == "--end" ||
-               a == "--append-percent") {
+               a == "--append-percent" || a == "--unpriced-share") {
       if (!value(v)) {
         return false;
       }
@@ -83,6 +87,8 @@ bool parse_args(int argc, char** argv, Args& o) {
         o.corpus.end = *end;
       } else if (a == "--append-percent") {
         o.append_percent = std::strtod(s.c_str(), &rest);
+      } else if (a == "--unpriced-share") {
+        o.corpus.unpriced_share = std::strtod(s.c_str(), &rest);
       } else {
         const std::uint64_t n = std::strtoull(s.c_str(), &rest, 10);
         (a == "--mb" ? o.corpus.mb : a == "--seed" ? o.corpus.seed : o.corpus.days) = n;
@@ -98,7 +104,8 @@ bool parse_args(int argc, char** argv, Args& o) {
   }
   const tally::demo::CorpusOptions& c = o.corpus;
   if (c.out.empty() || (o.append_percent < 0 && c.mb == 0) || c.days == 0 ||
-      (o.append_percent >= 0 && (o.append_percent > 100 || c.mb != 0))) {
+      (o.append_percent >= 0 && (o.append_percent > 100 || c.mb != 0)) ||
+      !(c.unpriced_share >= 0 && c.unpriced_share <= 1)) {
     fmt::print(stderr, "{}", kUsage);
     return false;
   }

@@ -41,6 +41,15 @@ struct TokenCounts {
     reasoning += o.reasoning;
     return *this;
   }
+  TokenCounts& operator-=(const TokenCounts& o) {
+    input -= o.input;
+    cache_read -= o.cache_read;
+    cache_write -= o.cache_write;
+    cache_write_1h -= o.cache_write_1h;
+    output -= o.output;
+    reasoning -= o.reasoning;
+    return *this;
+  }
   bool operator==(const TokenCounts&) const = default;
 };
 

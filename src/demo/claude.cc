@@ -27,7 +27,15 @@ constexpr uint64_t kEstTurnBytes = 90'000;
 // Rough bytes per response, attachments included, to keep small sessions small.
 constexpr uint64_t kEstResponseBytes = 30'000;
 
-std::string pick_model(Rng& rng) {
+// The default model of the newest Claude Code versions, which no price list knows yet (as
+// in tests/data/real-logs): its cost can come only from cost-state's costUSD.
+constexpr std::string_view kUnpricedModel = "claude-opus-5-5";
+
+std::string pick_model(Rng& rng, double unpriced_share) {
+  // No extra draw at share 0, so corpora without --unpriced-share stay byte-identical.
+  if (unpriced_share > 0 && rng.unit() < unpriced_share) {
+    return std::string(kUnpricedModel);
+  }
   const double u = rng.unit();
   if (u < 0.55) {
     return "claude-opus-4-8";
@@ -317,7 +325,7 @@ ClaudeSessionState write_claude_session(const GenContext& g, const ClaudePlan& p
   if (rng.chance(0.2)) {
     s.cwd += "/.worktrees/wt" + std::to_string(rng.range(1, 5));
   }
-  s.model = pick_model(rng);
+  s.model = pick_model(rng, g.unpriced_share);
   s.effort = std::string(kEfforts[rng.range(0, 2)]);
   s.branch = std::string(kBranches[rng.range(0, kBranches.size() - 1)]);
   s.ttl_1h = rng.chance(0.2);

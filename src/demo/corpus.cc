@@ -214,6 +214,7 @@ Result<std::string> generate_impl(const CorpusOptions& o) {
   g.ledger = &st.ledger;
   g.end = st.end;
   g.span = static_cast<Millis>(o.days) * 86'400'000;
+  g.unpriced_share = o.unpriced_share;
 
   Rng rng(o.seed);
   // Sessions end on a turn boundary and so overshoot their planned size a little; plan 95%
@@ -369,6 +370,9 @@ Result<std::string> append_impl(const CorpusOptions& o, double percent) {
 Result<std::string> generate_corpus(const CorpusOptions& options) {
   if (options.out.empty() || options.mb == 0 || options.days == 0) {
     return fail(Errc::invalid_argument, "a corpus needs an output directory, a size and days");
+  }
+  if (!(options.unpriced_share >= 0 && options.unpriced_share <= 1)) {
+    return fail(Errc::invalid_argument, "the unpriced share must be between 0 and 1");
   }
   try {
     return generate_impl(options);

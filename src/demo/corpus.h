@@ -27,6 +27,9 @@ struct CorpusOptions {
   // Last timestamp, ms since the epoch; 0 = the start of the current hour, so two runs in
   // the same hour agree.
   std::int64_t end = 0;
+  // Share (0..1) of Claude sessions on a model no price list knows, priced only from the
+  // agent's reported cost (the mix of re-issued genuine logs); 0 keeps the classic profile.
+  double unpriced_share = 0;
   bool force = false;  // replace a corpus this generator wrote earlier in `out`
   // Called now and then with (files written, files planned); may be empty.
   std::function<void(std::uint64_t, std::uint64_t)> progress;

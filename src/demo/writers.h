@@ -21,6 +21,9 @@ struct GenContext {
   Millis end = 0;   // no timestamp is later than this (save for appends to a session that
                     // was already active at `end`)
   Millis span = 0;  // timestamps start at end - span
+  // Share of Claude sessions on a model tally's price table does not know (priced from the
+  // cost-state's reported costUSD, agent-logs.md §2), as genuine logs of new CLI versions are.
+  double unpriced_share = 0;
 };
 
 // ---- Claude Code -------------------------------------------------------------------------

@@ -163,17 +163,12 @@ class SessionSettler {
     if (snaps->empty()) {
       return ok();
     }
-    auto logged_records = w_.session_records(key, RecordKind::response, "");
-    TALLY_TRY(logged_records);
-    std::vector<LoggedUsage> logged;
-    logged.reserve(logged_records->size());
-    for (const UsageRecord& r : *logged_records) {
-      logged.push_back(LoggedUsage{r.model, r.ts, r.tokens});
-    }
-    std::vector<UsageRecord> unlogged = unlogged_records(key.session, *snaps, logged);
+    auto logged = w_.logged_usage(key);
+    TALLY_TRY(logged);
+    std::vector<UsageRecord> unlogged = unlogged_records(key.session, *snaps, *logged);
     TALLY_TRY(w_.delete_unlogged(key));
     if (!unlogged.empty()) {
-      TALLY_TRY(write_unlogged(unlogged, *logged_records));
+      TALLY_TRY(write_unlogged(key, unlogged));
     }
     return spread_reported_costs(key, *snaps);
   }
@@ -181,23 +176,15 @@ class SessionSettler {
  private:
   // Unlogged spend belongs to the session's project and people: the root's own earliest
   // record's, else a sub-agent's.
-  Status write_unlogged(std::vector<UsageRecord>& unlogged,
-                        const std::vector<UsageRecord>& logged) {
-    const UsageRecord* like = nullptr;
-    for (const UsageRecord& r : logged) {  // oldest first
-      if (like == nullptr || (!like->parent_session_id.empty() && r.parent_session_id.empty())) {
-        like = &r;
-      }
-      if (like->parent_session_id.empty()) {
-        break;
-      }
-    }
+  Status write_unlogged(const SessionKey& key, std::vector<UsageRecord>& unlogged) {
+    auto like = w_.first_response(key);
+    TALLY_TRY(like);
     for (UsageRecord& r : unlogged) {
-      if (like != nullptr) {
-        r.project = like->project;
-        r.user = like->user;
-        r.machine = like->machine;
-        r.team = like->team;
+      if (*like) {
+        r.project = (*like)->project;
+        r.user = (*like)->user;
+        r.machine = (*like)->machine;
+        r.team = (*like)->team;
       }
       TALLY_TRY(put_record(w_, r, pricer_.price(r)));
     }

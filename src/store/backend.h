@@ -34,6 +34,7 @@
 #include "core/usage.h"
 #include "pricing/pricer.h"
 #include "store/ledger.h"
+#include "store/reconcile.h"
 
 namespace tally::store {
 
@@ -78,6 +79,12 @@ class BackendWrite {
   virtual Result<std::vector<UsageRecord>> session_records(const SessionKey& key,
                                                            std::optional<RecordKind> kind,
                                                            const std::string& model) = 0;
+  // What reconcile reads of a session's logged spend: the model, time and tokens of each of
+  // its `response` records (its sub-agents' included), in no particular order.
+  virtual Result<std::vector<LoggedUsage>> logged_usage(const SessionKey& key) = 0;
+  // The `response` record whose project and people the session's unlogged spend takes: the
+  // root's own earliest (ties by id), else the earliest of a sub-agent; nullopt when none.
+  virtual Result<std::optional<UsageRecord>> first_response(const SessionKey& key) = 0;
   // Deletes the session's `unlogged` records (reconcile writes them anew).
   virtual Status delete_unlogged(const SessionKey& key) = 0;
 

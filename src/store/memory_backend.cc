@@ -123,6 +123,34 @@ class MemoryWrite final : public BackendWrite {
     return out;
   }
 
+  Result<std::vector<LoggedUsage>> logged_usage(const SessionKey& key) override {
+    std::vector<LoggedUsage> out;
+    for (const auto& [id, stored] : state_->records) {
+      const UsageRecord& r = stored.record;
+      if (r.kind == RecordKind::response && root_matches(r, key)) {
+        out.push_back(LoggedUsage{r.model, r.ts, r.tokens});
+      }
+    }
+    return out;
+  }
+
+  Result<std::optional<UsageRecord>> first_response(const SessionKey& key) override {
+    const UsageRecord* first = nullptr;  // records are in id order: ties keep the lower id
+    for (const auto& [id, stored] : state_->records) {
+      const UsageRecord& r = stored.record;
+      if (r.kind != RecordKind::response || !root_matches(r, key)) {
+        continue;
+      }
+      const auto rank = [](const UsageRecord& x) {
+        return std::pair(!x.parent_session_id.empty(), x.ts);
+      };
+      if (first == nullptr || rank(r) < rank(*first)) {
+        first = &r;
+      }
+    }
+    return first != nullptr ? std::optional<UsageRecord>(*first) : std::nullopt;
+  }
+
   Status delete_unlogged(const SessionKey& key) override {
     std::erase_if(state_->records, [&key](const auto& entry) {
       const UsageRecord& r = entry.second.record;

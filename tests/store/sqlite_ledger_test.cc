@@ -549,13 +549,31 @@ TEST_F(SqliteLedgerTest, RollupAlwaysEqualsTheRecords) {
                 {better, fresh_small, fresh_large})});
   ASSERT_TRUE(ledger_->reconcile(pricer_));
   check("after a better copy and a smaller unlogged record");
+  // Reported costs spread over a model the table lacks: a price-only update, which moves the
+  // records from the unpriced rollup row to the agent-reported one (migration 9: from C++,
+  // not by the trigger) ...
+  commit({batch(cursor_at("/s2.jsonl", 100), std::nullopt,
+                {record("u1", 1000, 5, 30, "s2", "unknown-opus"),
+                 record("u2", 1000 + kBucketMs, 6, 43, "s2", "unknown-opus")},
+                {snapshot("s2", 1500 + kBucketMs, 11, 73, 10, "unknown-opus", 0.5)})});
+  check("after records of an unpriced model");
+  ASSERT_TRUE(ledger_->reconcile(pricer_));
+  check("after their reported cost was spread");
+  // ... and a later, larger reported cost spreads again over the same rows.
+  commit({batch(cursor_at("/s2.jsonl", 200, 2), cursor_at("/s2.jsonl", 100), {},
+                {snapshot("s2", 2000 + kBucketMs, 11, 73, 10, "unknown-opus", 0.75)})});
+  ASSERT_TRUE(ledger_->reconcile(pricer_));
+  check("after a second spread");
+  EXPECT_EQ(count("model = 'unknown-opus' AND cost_source = 'agent-reported'"), 2);
   FakePricer dearer("fake-2", 3.0);
   auto repriced = ledger_->reprice_if_needed(dearer);
   ASSERT_TRUE(repriced) << repriced.error().message;
   EXPECT_GT(*repriced, 0);
   check("after repricing");
   const AggregateRow t = total();
-  EXPECT_EQ(t.tokens.output, 326 + 9);  // the last snapshot's total, and r3 logged after it
+  // s1: the last snapshot's total, and r3 logged after it; s2: its two records (its
+  // snapshots match them: nothing unlogged).
+  EXPECT_EQ(t.tokens.output, 326 + 9 + 73);
 }
 
 TEST_F(SqliteLedgerTest, ReconcileIsIdempotentAndFollowsLaterLines) {

@@ -49,22 +49,45 @@ Result<bool> RecordWriter::insert(const UsageRecord& r, const pricing::Cost& cos
   if (sqlite3_changes(sqlite3_db_handle(insert_.handle())) == 0) {
     return false;
   }
-  Sums& s = pending_[Key{(r.ts / kBucketMs) * kBucketMs, r.agent, r.model, r.project, cost.source,
-                         r.user, r.machine, r.team}];
+  Sums& s = sums_of(r, cost.source);
   ++s.requests;
-  s.tokens.input += r.tokens.input;
-  s.tokens.cache_read += r.tokens.cache_read;
-  s.tokens.cache_write += r.tokens.cache_write;
-  s.tokens.cache_write_1h += r.tokens.cache_write_1h;
-  s.tokens.output += r.tokens.output;
-  s.tokens.reasoning += r.tokens.reasoning;
+  s.tokens += r.tokens;
   s.cost_usd += cost.usd;
   s.standard_cost_usd += cost.standard_usd;
   return true;
 }
 
+RecordWriter::Sums& RecordWriter::sums_of(const UsageRecord& r, CostSource source) {
+  return pending_[Key{(r.ts / kBucketMs) * kBucketMs, r.agent, r.model, r.project, source, r.user,
+                      r.machine, r.team}];
+}
+
+void RecordWriter::recost(const UsageRecord& row, CostSource old_source, double old_usd,
+                          double old_standard_usd, const pricing::Cost& cost) {
+  if (old_source != cost.source) {
+    Sums& from = sums_of(row, old_source);
+    --from.requests;
+    from.tokens -= row.tokens;
+    from.cost_usd -= old_usd;
+    from.standard_cost_usd -= old_standard_usd;
+    Sums& to = sums_of(row, cost.source);
+    ++to.requests;
+    to.tokens += row.tokens;
+    to.cost_usd += cost.usd;
+    to.standard_cost_usd += cost.standard_usd;
+    return;
+  }
+  Sums& s = sums_of(row, old_source);
+  s.cost_usd += cost.usd - old_usd;
+  s.standard_cost_usd += cost.standard_usd - old_standard_usd;
+}
+
 Status RecordWriter::flush() {
   for (const auto& [key, s] : pending_) {
+    if (s.requests == 0 && s.tokens == TokenCounts{} && s.cost_usd == 0 &&
+        s.standard_cost_usd == 0) {
+      continue;  // a price that did not change: nothing to add
+    }
     const auto& [bucket, agent, model, project, source, user, machine, team] = key;
     rollup_.bind(1, bucket);
     rollup_.bind(2, agent_name(agent));

@@ -6,9 +6,11 @@
 // project, cost source, user, machine, team) written once per flush(), instead of by an SQLite
 // trigger per row: on a cold ingest the trigger (one interpreted upsert per record) cost about a
 // third of the commit time. Rows that already exist go through the full upsert, whose UPDATE fires
-// the remaining triggers (migration 4's update and delete triggers stay for rewrites,
-// repricing and reconciliation). Every insert into `usage` must go through a RecordWriter,
-// and flush() must run before the transaction commits.
+// the update trigger (a record's keys or tokens rewritten) and deletes fire the delete trigger.
+// An update of a record's price alone fires no trigger (migration 9): recost() moves the
+// row's sums in the pending map instead. Every insert into `usage` and every price-only update
+// must go through a RecordWriter, and flush() must run before the transaction commits and
+// before any statement that fires a rollup trigger.
 
 #include <map>
 #include <string>
@@ -33,7 +35,12 @@ class RecordWriter {
   // is the better copy).
   Status replace(const UsageRecord& r, const pricing::Cost& cost);
 
-  // Adds the sums of the records inserted since the last flush to the rollup.
+  // Moves the sums of a stored row (`row` as stored, its old price `old_*`) from its old price
+  // to `cost`; the caller updates the row's price columns itself.
+  void recost(const UsageRecord& row, CostSource old_source, double old_usd,
+              double old_standard_usd, const pricing::Cost& cost);
+
+  // Adds the sums of the records inserted or repriced since the last flush to the rollup.
   Status flush();
 
  private:
@@ -48,6 +55,8 @@ class RecordWriter {
   };
   using Key = std::tuple<std::int64_t, Agent, std::string, std::string, CostSource, std::string,
                          std::string, std::string>;
+  // The pending sums of r's rollup row when priced from `source`.
+  Sums& sums_of(const UsageRecord& r, CostSource source);
 
   Statement insert_;
   Statement replace_;

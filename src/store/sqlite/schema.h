@@ -9,7 +9,7 @@
 
 namespace tally::store {
 
-inline constexpr std::array<std::string_view, 8> kMigrations = {
+inline constexpr std::array<std::string_view, 9> kMigrations = {
     // 1: the first ledger.
     R"sql(
 CREATE TABLE meta (
@@ -413,6 +413,23 @@ CREATE TRIGGER usage_rollup_delete AFTER DELETE ON usage BEGIN
 END;
 CREATE TRIGGER usage_rollup_update AFTER UPDATE OF ts, agent, model, project, cost_source,
   user_name, machine, team, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, standard_cost_usd ON usage BEGIN
+  UPDATE usage_rollup SET requests = requests - 1, input_tokens = input_tokens - OLD.input_tokens, cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens, cache_write_tokens = cache_write_tokens - OLD.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens - OLD.cache_write_1h_tokens, output_tokens = output_tokens - OLD.output_tokens, reasoning_tokens = reasoning_tokens - OLD.reasoning_tokens, cost_usd = cost_usd - OLD.cost_usd, standard_cost_usd = standard_cost_usd - OLD.standard_cost_usd
+  WHERE bucket = (OLD.ts / 900000) * 900000 AND agent = OLD.agent AND model = OLD.model AND project = OLD.project AND cost_source = OLD.cost_source AND user_name = OLD.user_name AND machine = OLD.machine AND team = OLD.team;
+  INSERT INTO usage_rollup (bucket, agent, model, project, cost_source, user_name, machine, team, requests, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, standard_cost_usd)
+  VALUES ((NEW.ts / 900000) * 900000, NEW.agent, NEW.model, NEW.project, NEW.cost_source, NEW.user_name, NEW.machine, NEW.team, 1, NEW.input_tokens, NEW.cache_read_tokens, NEW.cache_write_tokens, NEW.cache_write_1h_tokens, NEW.output_tokens, NEW.reasoning_tokens, NEW.cost_usd, NEW.standard_cost_usd)
+  ON CONFLICT (bucket, agent, model, project, cost_source, user_name, machine, team) DO UPDATE SET requests = requests + 1, input_tokens = input_tokens + excluded.input_tokens, cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens, output_tokens = output_tokens + excluded.output_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens, cost_usd = cost_usd + excluded.cost_usd, standard_cost_usd = standard_cost_usd + excluded.standard_cost_usd;
+END;
+)sql",
+    // 9: an update of a record's price alone (reconcile's spread of agent-reported costs,
+    // repricing) moves the row's sums in the rollup from C++ (store/sqlite/record_writer.h
+    // recost(): summed per rollup row, one upsert each per flush) instead of through the update
+    // trigger, which cost ~4x the update itself. The trigger now fires only when a record's
+    // keys or tokens change (a better copy replacing a stored one).
+    R"sql(
+DROP TRIGGER usage_rollup_update;
+CREATE TRIGGER usage_rollup_update AFTER UPDATE OF ts, agent, model, project, user_name,
+  machine, team, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,
+  output_tokens, reasoning_tokens ON usage BEGIN
   UPDATE usage_rollup SET requests = requests - 1, input_tokens = input_tokens - OLD.input_tokens, cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens, cache_write_tokens = cache_write_tokens - OLD.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens - OLD.cache_write_1h_tokens, output_tokens = output_tokens - OLD.output_tokens, reasoning_tokens = reasoning_tokens - OLD.reasoning_tokens, cost_usd = cost_usd - OLD.cost_usd, standard_cost_usd = standard_cost_usd - OLD.standard_cost_usd
   WHERE bucket = (OLD.ts / 900000) * 900000 AND agent = OLD.agent AND model = OLD.model AND project = OLD.project AND cost_source = OLD.cost_source AND user_name = OLD.user_name AND machine = OLD.machine AND team = OLD.team;
   INSERT INTO usage_rollup (bucket, agent, model, project, cost_source, user_name, machine, team, requests, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, standard_cost_usd)

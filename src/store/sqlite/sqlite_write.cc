@@ -123,20 +123,50 @@ class SqliteWrite final : public BackendWrite {
 
   Status set_cost(const std::string& id, std::optional<double> reported,
                   const pricing::Cost& cost) override {
+    // A price-only update fires no rollup trigger (migration 9): the old row's price is read
+    // here and the writer moves its sums.
+    auto old = db_.prepare_cached(
+        "SELECT rowid, cost_source, cost_usd, standard_cost_usd, ts, agent, model, project, "
+        "user_name, machine, team, input_tokens, cache_read_tokens, cache_write_tokens, "
+        "cache_write_1h_tokens, output_tokens, reasoning_tokens FROM usage WHERE id = ?1");
+    TALLY_TRY(old);
+    old->bind(1, id);
+    auto found = old->step();
+    TALLY_TRY(found);
+    if (!*found) {
+      old->reset();
+      return fail(Errc::storage, fmt::format("cannot reprice record {}: it is not stored", id));
+    }
+    const std::int64_t rowid = old->int64(0);
+    const CostSource old_source = parse_cost_source(old->text(1));
+    const double old_usd = old->real(2);
+    const double old_standard = old->real(3);
+    auto agent = stored_agent(old->text_view(5));
+    UsageRecord row;  // the fields of its rollup row
+    row.ts = old->int64(4);
+    row.model = old->text(6);
+    row.project = old->text(7);
+    row.user = old->text(8);
+    row.machine = old->text(9);
+    row.team = old->text(10);
+    row.tokens = read_tokens(*old, 11);
+    old->reset();
+    TALLY_TRY(agent);
+    row.agent = *agent;
     auto update = db_.prepare_cached(
         "UPDATE usage SET cost_usd = ?2, cost_source = ?3, priced_as = ?4, standard_cost_usd = ?5, "
-        "reported_cost_usd = CASE WHEN ?6 THEN ?7 ELSE reported_cost_usd END WHERE id = ?1");
+        "reported_cost_usd = CASE WHEN ?6 THEN ?7 ELSE reported_cost_usd END WHERE rowid = ?1");
     TALLY_TRY(update);
-    update->bind(1, id);
+    update->bind(1, rowid);
     update->bind(2, cost.usd);
     update->bind(3, cost_source_name(cost.source));
     update->bind(4, cost.priced_as);
     update->bind(5, cost.standard_usd);
     update->bind(6, std::int64_t{reported ? 1 : 0});
     update->bind(7, reported);
-    // The rollup's update trigger sees the change: flush this writer's pending sums first.
-    TALLY_TRY(writer_.flush());
-    return update->run();
+    TALLY_TRY(update->run());
+    writer_.recost(row, old_source, old_usd, old_standard, cost);
+    return ok();
   }
 
   Result<std::vector<UsageRecord>> all_records() override {
@@ -158,6 +188,35 @@ class SqliteWrite final : public BackendWrite {
       args.push_back(model);
     }
     return load_records(db_, where + " ORDER BY ts, id", args);
+  }
+
+  Result<std::vector<LoggedUsage>> logged_usage(const SessionKey& key) override {
+    // Only the columns reconcile needs and no ORDER BY: a statusline refresh settles its
+    // session on every new response, and a long session has thousands of records.
+    auto stmt = db_.prepare_cached(
+        "SELECT model, ts, input_tokens, cache_read_tokens, cache_write_tokens, "
+        "cache_write_1h_tokens, output_tokens, reasoning_tokens FROM usage "
+        "WHERE agent = ?1 AND root_session = ?2 AND kind = 'response'");
+    TALLY_TRY(stmt);
+    stmt->bind_ref(1, agent_name(key.agent));
+    stmt->bind_ref(2, key.session);
+    std::vector<LoggedUsage> out;
+    TALLY_TRY(for_each_row(*stmt, [&] {
+      out.push_back(LoggedUsage{stmt->text(0), stmt->int64(1), read_tokens(*stmt, 2)});
+    }));
+    return out;
+  }
+
+  Result<std::optional<UsageRecord>> first_response(const SessionKey& key) override {
+    auto first = load_records(db_,
+                              "agent = ?1 AND root_session = ?2 AND kind = 'response' "
+                              "ORDER BY parent_session_id != '', ts, id LIMIT 1",
+                              {std::string(agent_name(key.agent)), key.session});
+    TALLY_TRY(first);
+    if (first->empty()) {
+      return std::optional<UsageRecord>();
+    }
+    return std::optional<UsageRecord>(std::move(first->front()));
   }
 
   Status delete_unlogged(const SessionKey& key) override {
