@@ -117,8 +117,10 @@ class Pipeline {
 
   void start_workers() {
     const unsigned hw = std::max(1U, std::thread::hardware_concurrency());
-    const size_t workers = std::min<size_t>(options_.threads > 0 ? options_.threads : hw,
-                                            std::max<size_t>(1, files_.size()));
+    // Nothing to read (a statusline refresh when no log changed): no thread at all, which on
+    // a busy machine can take milliseconds to get a core.
+    const size_t workers =
+        std::min<size_t>(options_.threads > 0 ? options_.threads : hw, files_.size());
     pool_.reserve(workers);
     for (size_t w = 0; w < workers; ++w) {
       pool_.emplace_back([this] { work(); });
