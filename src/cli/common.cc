@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string_view>
 
 #include "core/agent.h"
@@ -19,7 +19,7 @@
 namespace tally::cli {
 namespace {
 
-std::string no_logs_message(const Context& ctx) {
+std::string no_logs_message(const app::Context& ctx) {
   std::string msg = "No agent logs found, and the ledger is empty. Looked in:\n";
   for (const std::string& root : ctx.ingest.roots) {
     msg += fmt::format("  {}\n", root);
@@ -246,7 +246,7 @@ void add_report_options(CLI::App& app, ReportOptions& o) {
 
 std::optional<int> start_report(const ReportOptions& options,
                                 std::optional<analytics::ReportQuery>& query,
-                                std::optional<Context>& ctx, bool html_and_output) {
+                                std::optional<app::Context>& ctx, bool html_and_output) {
   const bool html = format_of(options) == render::Format::html;
   if (!html_and_output && (html || !options.output.empty())) {
     return error_exit(Error{Errc::invalid_argument,
@@ -258,7 +258,7 @@ std::optional<int> start_report(const ReportOptions& options,
     return error_exit(q.error());
   }
   query = std::move(*q);
-  auto c = prepare(context_options(options));
+  auto c = app::prepare(context_options(options), terminal_observer(options.quiet));
   if (!c) {
     return error_exit(c.error());
   }
@@ -278,28 +278,32 @@ std::optional<int> start_report(const ReportOptions& options,
   return std::nullopt;
 }
 
-ContextOptions context_options(const ReportOptions& o) {
-  return ContextOptions{o.timezone, o.demo, o.no_ingest, o.quiet};
+app::ContextOptions context_options(const ReportOptions& o) {
+  return app::ContextOptions{o.timezone, o.demo, o.no_ingest};
 }
 
-Result<TimeMs> view_now() {
-  const char* pinned = std::getenv("TALLY_NOW");
-  if (pinned == nullptr || *pinned == '\0') {
-    return now_ms();
+app::Observer terminal_observer(bool quiet) {
+  app::Observer o;
+  o.note = [](std::string_view text) { fmt::print(stderr, "tally: note: {}\n", text); };
+  if (quiet || isatty(STDERR_FILENO) == 0) {
+    return o;
   }
-  const std::optional<TimeMs> t = parse_iso8601(pinned);
-  if (!t) {
-    return fail(Errc::invalid_argument, fmt::format("TALLY_NOW '{}' is not an ISO-8601 time like "
-                                                    "2026-11-23T14:07:00Z",
-                                                    pinned));
-  }
-  return *t;
-}
-
-TimeMs now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  auto printed = std::make_shared<bool>(false);
+  o.progress = [printed](std::int64_t done, std::int64_t total) {
+    // Only worth a line when there is real work (a cold start over a big history).
+    if (total < 200) {
+      return;
+    }
+    fmt::print(stderr, "\rtally: reading agent logs: {}/{} files", done, total);
+    std::fflush(stderr);
+    *printed = true;
+  };
+  o.done = [printed] {
+    if (*printed) {
+      fmt::print(stderr, "\r\033[K");
+    }
+  };
+  return o;
 }
 
 }  // namespace tally::cli

@@ -6,7 +6,7 @@
 // overlapping) and are written to <data_dir>/demo/logs, a fake HOME; the demo ledger is
 // <data_dir>/demo/ledger.db. They are then ingested through the normal path, so every view
 // (session anatomy included) reads them exactly as it would read real logs. `--demo` on any
-// report points it at this ledger (see prepare()); the user's own ledger is never opened.
+// report points it at this ledger (see app/context.h); the user's own ledger is never opened.
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -17,10 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "app/clock.h"
+#include "app/config.h"
+#include "app/context.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/config.h"
-#include "cli/context.h"
 #include "demo/corpus.h"
 #include "render/json_writer.h"
 
@@ -72,11 +73,11 @@ std::string biggest_session(store::Ledger& ledger) {
 }
 
 int run_demo(const DemoOptions& options) {
-  auto config = load_config();
+  auto config = app::load_config();
   if (!config) {
     return error_exit(config.error());
   }
-  const std::string dir = demo_dir(*config);
+  const std::string dir = app::demo_dir(*config);
   const std::string logs = dir + "/logs";
   const bool exists = fs::exists(logs);
   const bool progress = !options.quiet && !options.json && isatty(STDERR_FILENO) != 0;
@@ -86,7 +87,7 @@ int run_demo(const DemoOptions& options) {
     }
   }
   if (!exists || options.reset) {
-    if (auto made = make_dirs(dir); !made) {
+    if (auto made = app::make_dirs(dir); !made) {
       return error_exit(made.error());
     }
     demo::CorpusOptions co;
@@ -95,7 +96,7 @@ int run_demo(const DemoOptions& options) {
     co.seed = options.seed;
     co.days = options.days;
     // A month ending now (to the minute), so "today" and the active block have data.
-    co.end = now_ms() / 60'000 * 60'000;
+    co.end = app::now_ms() / 60'000 * 60'000;
     if (progress) {
       co.progress = [](std::uint64_t done, std::uint64_t total) {
         if (done % 8 == 0 || done == total) {
@@ -112,10 +113,9 @@ int run_demo(const DemoOptions& options) {
       return error_exit(manifest.error());
     }
   }
-  ContextOptions co;
+  app::ContextOptions co;
   co.demo = true;
-  co.quiet = options.quiet || options.json;
-  auto ctx = prepare(co);
+  auto ctx = app::prepare(co, terminal_observer(options.quiet || options.json));
   if (!ctx) {
     return error_exit(ctx.error());
   }
@@ -143,7 +143,7 @@ int run_demo(const DemoOptions& options) {
     w.member("demo");
     w.boolean(true);
     for (const auto& [name, path] : {std::pair<std::string_view, std::string>{"dir", dir},
-                                     {"ledger", ledger_path(ctx->config)},
+                                     {"ledger", app::ledger_path(ctx->config)},
                                      {"logs", logs}}) {
       w.member(name);
       w.string(path);

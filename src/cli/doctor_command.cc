@@ -9,10 +9,10 @@
 #include <memory>
 #include <string>
 
+#include "app/config.h"
+#include "app/context.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/config.h"
-#include "cli/context.h"
 #include "cli/rebuild_command.h"
 #include "store/open_ledger.h"
 
@@ -72,11 +72,11 @@ const char* label(store::LedgerFinding::Level level) {
 }
 
 int run_doctor(const DoctorOptions& o) {
-  auto config = load_config();
+  auto config = app::load_config();
   if (!config) {
     return error_exit(config.error());
   }
-  const std::string path = ledger_path(*config);
+  const std::string path = app::ledger_path(*config);
   std::string out = fmt::format("Ledger: {}\n", path);
   std::error_code ec;
   if (!fs::exists(path, ec)) {
@@ -85,7 +85,7 @@ int run_doctor(const DoctorOptions& o) {
     return kExitOk;
   }
   // A rebuild swapping the file in meanwhile would leave half the checks on each file.
-  auto lock = LedgerLock::take(path, LedgerLock::Mode::shared, std::chrono::seconds(60));
+  auto lock = app::LedgerLock::take(path, app::LedgerLock::Mode::shared, std::chrono::seconds(60));
   if (!lock && lock.error().code != Errc::io) {
     return error_exit(lock.error());
   }

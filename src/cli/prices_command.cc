@@ -12,9 +12,10 @@
 #include <utility>
 #include <vector>
 
+#include "app/clock.h"
+#include "app/context.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/context.h"
 #include "core/agent.h"
 #include "pricing/import.h"
 #include "pricing/table_format.h"
@@ -36,10 +37,10 @@ struct PricesOptions {
 };
 
 // The config and the pricer it layers (list and show need no ledger).
-Result<std::pair<Config, std::unique_ptr<pricing::TablePricer>>> load_prices() {
-  auto config = load_config();
+Result<std::pair<app::Config, std::unique_ptr<pricing::TablePricer>>> load_prices() {
+  auto config = app::load_config();
   TALLY_TRY(config);
-  auto pricer = load_pricer(*config);
+  auto pricer = app::load_pricer(*config);
   TALLY_TRY(pricer);
   return std::make_pair(std::move(*config), std::move(*pricer));
 }
@@ -61,7 +62,7 @@ int prices_show(const PricesOptions& o) {
     return error_exit(loaded.error());
   }
   const auto& [config, pricer] = *loaded;
-  TimeMs at = now_ms();
+  TimeMs at = app::now_ms();
   if (!o.at.empty()) {
     auto d = parse_date(o.at);
     if (!d) {
@@ -85,7 +86,7 @@ int prices_show(const PricesOptions& o) {
 }
 
 int prices_import(const PricesOptions& o) {
-  auto config = load_config();
+  auto config = app::load_config();
   if (!config) {
     return error_exit(config.error());
   }
@@ -122,10 +123,10 @@ int prices_import(const PricesOptions& o) {
         Error{Errc::parse,
               fmt::format("{}: no priced chat models found (is it a {} file?)", o.file, format)});
   }
-  if (auto made = make_dirs(config->data_dir); !made) {
+  if (auto made = app::make_dirs(config->data_dir); !made) {
     return error_exit(made.error());
   }
-  const std::string path = imported_prices_path(*config);
+  const std::string path = app::imported_prices_path(*config);
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -148,9 +149,8 @@ int prices_import(const PricesOptions& o) {
 }
 
 int prices_check(const PricesOptions& o) {
-  ContextOptions co;
-  co.quiet = o.quiet;
-  auto ctx = prepare(co);
+  app::ContextOptions co;
+  auto ctx = app::prepare(co, terminal_observer(o.quiet));
   if (!ctx) {
     return error_exit(ctx.error());
   }

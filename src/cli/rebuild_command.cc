@@ -4,7 +4,7 @@
 //  1. The new ledger is built under a name no other command opens (<ledger>.rebuild-<pid>),
 //     while the old one stays in use; then it is made a single file (no -wal, no -journal).
 //     Killed here, the old ledger is untouched; the next rebuild removes the partial file.
-//  2. Under the ledger lock, taken exclusively (context.h LedgerLock: no tally process has
+//  2. Under the ledger lock, taken exclusively (context.h app::LedgerLock: no tally process has
 //     the old file open, none opens it until the swap is done), the old ledger is made a
 //     single file too where SQLite can (a damaged one may not be), then hard-linked to its
 //     backup name, its -wal and -journal moved after it, its -shm (an index of the WAL,
@@ -32,10 +32,10 @@
 #include <string>
 #include <vector>
 
+#include "app/config.h"
+#include "app/context.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/config.h"
-#include "cli/context.h"
 #include "store/open_ledger.h"
 
 namespace tally::cli {
@@ -134,13 +134,13 @@ struct Built {
 };
 
 // Step 1: the new ledger at `tmp`, as one file.
-Result<Built> build(const std::string& tmp, const Config& config, const pricing::Pricer& pricer,
-                    bool quiet) {
+Result<Built> build(const std::string& tmp, const app::Config& config,
+                    const pricing::Pricer& pricer, const app::Observer& observer) {
   Built out;
   {
     auto ledger = store::open_ledger(tmp);
     TALLY_TRY(ledger);
-    auto stats = ingest_logs(**ledger, pricer, config, /*demo=*/false, quiet);
+    auto stats = app::ingest_logs(**ledger, pricer, config, /*demo=*/false, observer);
     TALLY_TRY(stats);
     out.stats = std::move(*stats);
     auto records = (*ledger)->record_count();
@@ -159,7 +159,7 @@ struct Swapped {
 };
 
 Result<Swapped> swap_in(const std::string& tmp, const std::string& path) {
-  auto lock = LedgerLock::take(path, LedgerLock::Mode::exclusive, kSwapWait);
+  auto lock = app::LedgerLock::take(path, app::LedgerLock::Mode::exclusive, kSwapWait);
   TALLY_TRY(lock);
   Swapped out;
   std::error_code ec;
@@ -214,22 +214,22 @@ Result<Swapped> swap_in(const std::string& tmp, const std::string& path) {
 }
 
 int run_rebuild(const RebuildOptions& o) {
-  auto config = load_config();
+  auto config = app::load_config();
   if (!config) {
     return error_exit(config.error());
   }
-  auto pricer = load_pricer(*config);
+  auto pricer = app::load_pricer(*config);
   if (!pricer) {
     return error_exit(pricer.error());
   }
-  if (auto made = make_dirs(config->data_dir); !made) {
+  if (auto made = app::make_dirs(config->data_dir); !made) {
     return error_exit(made.error());
   }
-  const std::string path = ledger_path(*config);
+  const std::string path = app::ledger_path(*config);
   {
     // A process that keeps the ledger open (`tally watch`) would make the swap wait in vain
     // after the whole build: find out first.
-    auto probe = LedgerLock::take(path, LedgerLock::Mode::exclusive, kSwapWait);
+    auto probe = app::LedgerLock::take(path, app::LedgerLock::Mode::exclusive, kSwapWait);
     if (!probe && probe.error().code != Errc::io) {
       return error_exit(probe.error());
     }
@@ -238,7 +238,7 @@ int run_rebuild(const RebuildOptions& o) {
   const std::string tmp = fmt::format("{}.rebuild-{}", path, ::getpid());
   remove_ledger_files(tmp);
 
-  auto built = build(tmp, *config, **pricer, o.quiet);
+  auto built = build(tmp, *config, **pricer, terminal_observer(o.quiet));
   if (!built) {
     remove_ledger_files(tmp);
     const Error& e = built.error();

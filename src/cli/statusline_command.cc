@@ -18,9 +18,10 @@
 #include <vector>
 
 #include "analytics/status.h"
+#include "app/clock.h"
+#include "app/context.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/context.h"
 #include "ingest/ingest.h"
 #include "render/status_renderer.h"
 #include "render/utf8.h"
@@ -66,14 +67,13 @@ int run_statusline(const StatuslineOptions& options) {
     hook = std::move(*parsed);
   }
 
-  ContextOptions co;
+  app::ContextOptions co;
   co.no_ingest = true;
-  co.quiet = true;
-  auto ctx = prepare(co);
+  auto ctx = app::prepare(co);
   if (!ctx) {
     return soft_fail("tally: no status (ledger unavailable)", ctx.error().message);
   }
-  ingest::IngestOptions io = ingest_options(ctx->config, /*demo=*/false);
+  ingest::IngestOptions io = app::ingest_options(ctx->config, /*demo=*/false);
   io.only_files = sources::session_files(hook.transcript_path);
   if (!io.only_files.empty()) {
     io.threads = 1;
@@ -82,7 +82,7 @@ int run_statusline(const StatuslineOptions& options) {
       return soft_fail("tally: no status (ledger unavailable)", stats.error().message);
     }
   }
-  auto facts = analytics::gather_status(*ctx->ledger, *ctx->zone, hook, now_ms());
+  auto facts = analytics::gather_status(*ctx->ledger, *ctx->zone, hook, app::now_ms());
   if (!facts) {
     return soft_fail("tally: no status (ledger unavailable)", facts.error().message);
   }

@@ -21,9 +21,10 @@
 #include <vector>
 
 #include "analytics/watch.h"
+#include "app/clock.h"
+#include "app/context.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/context.h"
 #include "ingest/ingest.h"
 #include "render/utf8.h"
 #include "render/watch_renderer.h"
@@ -87,7 +88,7 @@ int run_watch(const WatchOptions& options) {
   if (!query) {
     return error_exit(query.error());
   }
-  auto ctx = prepare(context_options(options.report));
+  auto ctx = app::prepare(context_options(options.report), terminal_observer(options.report.quiet));
   if (!ctx) {
     return error_exit(ctx.error());
   }
@@ -96,7 +97,7 @@ int run_watch(const WatchOptions& options) {
   base.agent = query->agent;
   base.project = query->project;
 
-  const ingest::IngestOptions io = ingest_options(ctx->config, ctx->demo);
+  const ingest::IngestOptions io = app::ingest_options(ctx->config, ctx->demo);
   const auto adapters = sources::all_adapters();
   std::vector<std::string> roots;
   for (const auto& a : adapters) {
@@ -125,7 +126,7 @@ int run_watch(const WatchOptions& options) {
   int status = kExitOk;
   bool first = true;
   for (;;) {
-    auto panel = analytics::build_watch_panel(*ctx->ledger, *ctx->zone, base, now_ms());
+    auto panel = analytics::build_watch_panel(*ctx->ledger, *ctx->zone, base, app::now_ms());
     if (!panel) {
       status = error_exit(panel.error());
       break;
