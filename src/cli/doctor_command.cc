@@ -1,25 +1,18 @@
-// `tally doctor`: is the ledger healthy, and if not, what to do. It reads the ledger only
-// (store/open_ledger.h runs the checks) and never ingests, so it also runs on a ledger that
-// every other command refuses.
+// `tally doctor`: is the ledger healthy, and if not, what to do (app/doctor.h examines it;
+// this says it in plain words).
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
 
-#include "app/config.h"
-#include "app/context.h"
+#include "app/doctor.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/rebuild_command.h"
-#include "store/open_ledger.h"
 
 namespace tally::cli {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr std::string_view kHelp = R"(
 Checks the ledger (where tally keeps every usage record it has read) and says in plain
@@ -72,29 +65,23 @@ const char* label(store::LedgerFinding::Level level) {
 }
 
 int run_doctor(const DoctorOptions& o) {
-  auto config = app::load_config();
-  if (!config) {
-    return error_exit(config.error());
+  auto examined = app::examine_ledger(o.full);
+  if (!examined) {
+    return error_exit(examined.error());
   }
-  const std::string path = app::ledger_path(*config);
+  const std::string& path = examined->path;
   std::string out = fmt::format("Ledger: {}\n", path);
-  std::error_code ec;
-  if (!fs::exists(path, ec)) {
+  if (!examined->exists) {
     out += "  ok       there is no ledger yet: the first report makes one\n";
     print(out);
     return kExitOk;
   }
-  // A rebuild swapping the file in meanwhile would leave half the checks on each file.
-  auto lock = app::LedgerLock::take(path, app::LedgerLock::Mode::shared, std::chrono::seconds(60));
-  if (!lock && lock.error().code != Errc::io) {
-    return error_exit(lock.error());
-  }
-  const store::LedgerHealth h = store::check_ledger(path, o.full);
-  out += fmt::format("  size     {}\n", human_bytes(fs::file_size(path, ec)));
+  const store::LedgerHealth& h = examined->health;
+  out += fmt::format("  size     {}\n", human_bytes(examined->bytes));
   for (const store::LedgerFinding& f : h.findings) {
     out += fmt::format("  {}  {}\n", label(f.level), f.what);
   }
-  for (const LeftoverFile& f : rebuild_leftovers(path)) {
+  for (const store::LeftoverFile& f : examined->leftovers) {
     out += fmt::format("  note     {}: {}\n", f.path, f.what);
   }
 
@@ -121,7 +108,7 @@ int run_doctor(const DoctorOptions& o) {
       "\nThe ledger is damaged. What to do:\n"
       "  tally rebuild    makes a new ledger from the logs that still exist; this file is kept\n"
       "                   beside it as {}.<time>.bak\n",
-      fs::path(path).filename().string());
+      std::filesystem::path(path).filename().string());
   if (h.files > 0) {
     out += fmt::format(
         "History whose logs were deleted cannot be rebuilt: {} of the {} files read are gone, "
