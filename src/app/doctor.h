@@ -20,6 +20,9 @@ struct LedgerExamination {
   std::uintmax_t bytes = 0;  // the file's size (-1 when it cannot be read)
   store::LedgerHealth health;
   std::vector<store::LeftoverFile> leftovers;  // what rebuilds left beside it
+
+  // No ledger yet, or one that is neither damaged nor a newer tally's.
+  bool healthy() const { return !exists || (health.exists && !health.damaged && !health.newer); }
 };
 
 // Examines the config's ledger; with `full`, also compares every index with its table

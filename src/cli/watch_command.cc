@@ -3,7 +3,7 @@
 // write to their logs.
 //
 // Idle cost is the design constraint (under 1% of a core at rest): the process sleeps in
-// poll() on inotify (sources/dir_watcher.h) and wakes only for a log change, for the clock
+// poll() on inotify (app/live_ingest.h) and wakes only for a log change, for the clock
 // tick (every 30 s, so the block and "in flight" age honestly), or for Ctrl-C. A change
 // runs an ordinary incremental ingest (stat-only for unchanged files, new lines only).
 // On a terminal the panel is redrawn in place on the alternate screen, which is restored on
@@ -18,17 +18,15 @@
 #include <cstdio>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "analytics/watch.h"
 #include "app/clock.h"
 #include "app/context.h"
+#include "app/live_ingest.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "ingest/ingest.h"
 #include "render/utf8.h"
 #include "render/watch_renderer.h"
-#include "sources/adapter.h"
 #include "sources/dir_watcher.h"
 
 namespace tally::cli {
@@ -97,15 +95,7 @@ int run_watch(const WatchOptions& options) {
   base.agent = query->agent;
   base.project = query->project;
 
-  const ingest::IngestOptions io = app::ingest_options(ctx->config, ctx->demo);
-  const auto adapters = sources::all_adapters();
-  std::vector<std::string> roots;
-  for (const auto& a : adapters) {
-    for (const std::string& r : a->roots(io.env)) {
-      roots.push_back(r);
-    }
-  }
-  sources::DirWatcher watcher(roots, *interval);
+  app::LiveIngest live(*ctx, *interval);
 
   if (::pipe(g_stop_pipe) != 0) {
     return error_exit(Error{Errc::io, "cannot create a pipe for signals"});
@@ -144,8 +134,7 @@ int run_watch(const WatchOptions& options) {
     // Sleep until something worth a new snapshot happens.
     bool stop = false;
     for (;;) {
-      const sources::DirWatcher::Wake wake =
-          watcher.wait(kClockTickMs, kDebounceMs, g_stop_pipe[0]);
+      const sources::DirWatcher::Wake wake = live.wait(kClockTickMs, kDebounceMs, g_stop_pipe[0]);
       if (wake == sources::DirWatcher::Wake::interrupted) {
         stop = true;
         break;
@@ -156,7 +145,7 @@ int run_watch(const WatchOptions& options) {
         }
         continue;  // pipes get a snapshot per change, not per tick
       }
-      auto stats = ingest::run_ingest(*ctx->ledger, *ctx->pricer, adapters, io);
+      auto stats = live.ingest();
       if (!stats) {
         fmt::print(stderr, "tally: warning: ingest failed: {}\n",
                    render::terminal_safe(stats.error().message));
