@@ -1,8 +1,9 @@
 #pragma once
 
 // What every command shares: exit codes, output, the report options and how they become a
-// query, and the start of a report (query, ingested ledger, "no logs" answer). Commands
-// build data, have src/render turn it into text and print through here.
+// query, the start of a report (query, ingested ledger, "no logs" answer), and what the
+// terminal is told meanwhile. Commands build data, have src/render turn it into text and
+// print through here.
 
 #include <CLI/CLI.hpp>
 #include <optional>

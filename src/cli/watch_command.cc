@@ -67,6 +67,47 @@ Result<int> parse_interval(const std::string& text) {
   return static_cast<int>(ms);
 }
 
+// Ctrl-C, SIGTERM and SIGHUP write to g_stop_pipe from now on. False when the pipe cannot
+// be made.
+bool catch_stop_signals() {
+  if (::pipe(g_stop_pipe) != 0) {
+    return false;
+  }
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    ::sigaction(sig, &sa, nullptr);
+  }
+  return true;
+}
+
+// Sleeps until something worth a new snapshot happens: on a terminal, any change or the
+// clock tick; piped, a change that brought new records. False when told to stop.
+bool sleep_until_news(app::LiveIngest& live, bool tty) {
+  for (;;) {
+    const sources::DirWatcher::Wake wake = live.wait(kClockTickMs, kDebounceMs, g_stop_pipe[0]);
+    if (wake == sources::DirWatcher::Wake::interrupted) {
+      return false;
+    }
+    if (wake == sources::DirWatcher::Wake::timeout) {
+      if (tty) {
+        return true;  // the clock moved: redraw
+      }
+      continue;  // pipes get a snapshot per change, not per tick
+    }
+    auto stats = live.ingest();
+    if (!stats) {
+      fmt::print(stderr, "tally: warning: ingest failed: {}\n",
+                 render::terminal_safe(stats.error().message));
+      continue;
+    }
+    if (tty || stats->records > 0) {
+      return true;
+    }
+  }
+}
+
 int run_watch(const WatchOptions& options) {
   auto interval = parse_interval(options.interval);
   if (!interval) {
@@ -97,14 +138,8 @@ int run_watch(const WatchOptions& options) {
 
   app::LiveIngest live(*ctx, *interval);
 
-  if (::pipe(g_stop_pipe) != 0) {
+  if (!catch_stop_signals()) {
     return error_exit(Error{Errc::io, "cannot create a pipe for signals"});
-  }
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
-    ::sigaction(sig, &sa, nullptr);
   }
 
   const bool json = options.report.json;
@@ -131,31 +166,7 @@ int run_watch(const WatchOptions& options) {
     std::fflush(stdout);
     first = false;
 
-    // Sleep until something worth a new snapshot happens.
-    bool stop = false;
-    for (;;) {
-      const sources::DirWatcher::Wake wake = live.wait(kClockTickMs, kDebounceMs, g_stop_pipe[0]);
-      if (wake == sources::DirWatcher::Wake::interrupted) {
-        stop = true;
-        break;
-      }
-      if (wake == sources::DirWatcher::Wake::timeout) {
-        if (tty) {
-          break;  // the clock moved: redraw
-        }
-        continue;  // pipes get a snapshot per change, not per tick
-      }
-      auto stats = live.ingest();
-      if (!stats) {
-        fmt::print(stderr, "tally: warning: ingest failed: {}\n",
-                   render::terminal_safe(stats.error().message));
-        continue;
-      }
-      if (tty || stats->records > 0) {
-        break;
-      }
-    }
-    if (stop) {
+    if (!sleep_until_news(live, tty)) {
       break;
     }
   }
