@@ -1,5 +1,5 @@
-// The config file (cli/config.h, pricing/config.h, pricing/plans.h): the input is the text
-// of config.toml. It goes prepare()'s way (cli/context.cc): load_config() reads the file
+// The config file (app/config.h, pricing/config.h, pricing/plans.h): the input is the text
+// of config.toml. It goes prepare()'s way (app/context.cc): load_config() reads the file
 // named by TALLY_CONFIG, here a memfd the harness rewrites for each input, so the read path
 // is the real one without touching the disk; then the [pricing] table, the layered price
 // table and a pricer over it, and the plans.
@@ -11,7 +11,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "cli/config.h"
+#include "app/config.h"
 #include "fuzz_support.h"
 #include "pricing/plans.h"
 
@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(ftruncate(fd, 0) == 0);
   FUZZ_CHECK(pwrite(fd, data, size, 0) == static_cast<ssize_t>(size));
 
-  auto config = tally::cli::load_config();
+  auto config = tally::app::load_config();
   if (!config) {
     FUZZ_CHECK(!config.error().message.empty());
     return 0;

@@ -278,7 +278,7 @@ DICTS_SPEC = {
         \\u001b \\u0007""",
         JSON_TOKENS),
     "config": (
-        "tally's config file, TOML (cli/config.h, pricing/config.h, pricing/plans.h, and the\n"
+        "tally's config file, TOML (app/config.h, pricing/config.h, pricing/plans.h, and the\n"
         "row fields of pricing/toml_row.cc).",
         "", "",
         """data_dir timezone user machine team plan [plans] claude codex gemini [pricing]

@@ -7,6 +7,7 @@
 
 #include "analytics/blocks.h"
 #include "analytics/rollup.h"
+#include "app/clock.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "render/views.h"
@@ -46,11 +47,11 @@ struct BlocksOptions {
 
 int run_blocks(const BlocksOptions& o) {
   std::optional<analytics::ReportQuery> query;
-  std::optional<Context> ctx;
+  std::optional<app::Context> ctx;
   if (auto done = start_report(o.report, query, ctx)) {
     return *done;
   }
-  auto now = view_now();
+  auto now = app::view_now();
   if (!now) {
     return error_exit(now.error());
   }

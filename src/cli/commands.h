@@ -2,7 +2,7 @@
 
 // The commands of `tally`, one file each (<name>_command.cc), listed in cli.cc's one table.
 // A command's setup adds its flags to its CLI11 subcommand and returns what runs it once the
-// arguments are parsed; the run gathers data (cli/context.h, src/analytics), has src/render
+// arguments are parsed; the run gathers data (src/app, src/analytics), has src/render
 // spell it, and prints through cli/common.h. It returns the exit status.
 
 #include <CLI/CLI.hpp>

@@ -1,25 +1,22 @@
 #include "cli/common.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
+#include <memory>
 #include <string_view>
 
+#include "app/atomic_file.h"
 #include "core/agent.h"
 #include "render/utf8.h"
 
 namespace tally::cli {
 namespace {
 
-std::string no_logs_message(const Context& ctx) {
+std::string no_logs_message(const app::Context& ctx) {
   std::string msg = "No agent logs found, and the ledger is empty. Looked in:\n";
   for (const std::string& root : ctx.ingest.roots) {
     msg += fmt::format("  {}\n", root);
@@ -36,78 +33,6 @@ std::string no_logs_message(const Context& ctx) {
   }
   msg += " if your agents log elsewhere.\n";
   return msg;
-}
-
-// Writes all of `data` to `fd`; false with errno set on failure.
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return false;
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
-// Writes `data` to `path` through a temporary file in the same directory and a rename, so a
-// reader never sees a half-written file and a failure leaves the old file in place.
-//
-// The file keeps the mode it had: a report written over a 0600 file stays private. The
-// temporary is made 0600 and given that mode (and, where allowed, that group) only once it
-// is complete, so the report is never more readable than the file it replaces, even while
-// being written. A new file gets the mode any new file gets, 0666 less the umask: the
-// temporary is then made with that mode by the kernel, not a fixed one.
-Status write_file_atomically(const std::string& path, const std::string& data) {
-  struct stat old {};
-  const bool replacing = ::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode);
-  const std::string tmp = fmt::format("{}.tmp-{}", path, getpid());
-  const auto failed = [&](int err) {
-    return fail(Errc::io, fmt::format("cannot write {}: {}", path, std::strerror(err)));
-  };
-  // O_EXCL: a stale temporary of a killed run with our pid is not written into (it may be
-  // anyone's file by now); it is removed and made afresh.
-  const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
-  const mode_t create_mode = replacing ? 0600 : 0666;
-  int fd = ::open(tmp.c_str(), flags, create_mode);
-  if (fd < 0 && errno == EEXIST && ::unlink(tmp.c_str()) == 0) {
-    fd = ::open(tmp.c_str(), flags, create_mode);
-  }
-  if (fd < 0) {
-    return failed(errno);
-  }
-  int err = write_all(fd, data) ? 0 : errno;
-  if (err == 0 && replacing) {
-    // The permission bits of the file replaced (not setuid and the like: this is a report).
-    // Group bits meant for a group the new file cannot be given (only root or a member may
-    // chown to it) are dropped rather than granted to ours.
-    mode_t mode = old.st_mode & 0777;
-    struct stat now {};
-    if (::fstat(fd, &now) == 0 && now.st_gid != old.st_gid &&
-        ::fchown(fd, static_cast<uid_t>(-1), old.st_gid) != 0) {
-      mode &= ~static_cast<mode_t>(070);
-    }
-    err = ::fchmod(fd, mode) == 0 ? 0 : errno;
-  }
-  if (err == 0 && ::fsync(fd) != 0) {
-    err = errno;
-  }
-  if (::close(fd) != 0 && err == 0) {
-    err = errno;
-  }
-  if (err != 0) {
-    ::unlink(tmp.c_str());
-    return failed(err);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    err = errno;
-    ::unlink(tmp.c_str());
-    return failed(err);
-  }
-  return ok();
 }
 
 }  // namespace
@@ -211,7 +136,7 @@ int deliver(const ReportOptions& o, const std::string& out) {
     print(out);
     return kExitOk;
   }
-  auto written = write_file_atomically(o.output, out);
+  auto written = app::write_file_atomically(o.output, out);
   if (!written) {
     return error_exit(written.error());
   }
@@ -246,7 +171,7 @@ void add_report_options(CLI::App& app, ReportOptions& o) {
 
 std::optional<int> start_report(const ReportOptions& options,
                                 std::optional<analytics::ReportQuery>& query,
-                                std::optional<Context>& ctx, bool html_and_output) {
+                                std::optional<app::Context>& ctx, bool html_and_output) {
   const bool html = format_of(options) == render::Format::html;
   if (!html_and_output && (html || !options.output.empty())) {
     return error_exit(Error{Errc::invalid_argument,
@@ -258,7 +183,7 @@ std::optional<int> start_report(const ReportOptions& options,
     return error_exit(q.error());
   }
   query = std::move(*q);
-  auto c = prepare(context_options(options));
+  auto c = app::prepare(context_options(options), terminal_observer(options.quiet));
   if (!c) {
     return error_exit(c.error());
   }
@@ -278,28 +203,32 @@ std::optional<int> start_report(const ReportOptions& options,
   return std::nullopt;
 }
 
-ContextOptions context_options(const ReportOptions& o) {
-  return ContextOptions{o.timezone, o.demo, o.no_ingest, o.quiet};
+app::ContextOptions context_options(const ReportOptions& o) {
+  return app::ContextOptions{o.timezone, o.demo, o.no_ingest};
 }
 
-Result<TimeMs> view_now() {
-  const char* pinned = std::getenv("TALLY_NOW");
-  if (pinned == nullptr || *pinned == '\0') {
-    return now_ms();
+app::Observer terminal_observer(bool quiet) {
+  app::Observer o;
+  o.note = [](std::string_view text) { fmt::print(stderr, "tally: note: {}\n", text); };
+  if (quiet || isatty(STDERR_FILENO) == 0) {
+    return o;
   }
-  const std::optional<TimeMs> t = parse_iso8601(pinned);
-  if (!t) {
-    return fail(Errc::invalid_argument, fmt::format("TALLY_NOW '{}' is not an ISO-8601 time like "
-                                                    "2026-11-23T14:07:00Z",
-                                                    pinned));
-  }
-  return *t;
-}
-
-TimeMs now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  auto printed = std::make_shared<bool>(false);
+  o.progress = [printed](std::int64_t done, std::int64_t total) {
+    // Only worth a line when there is real work (a cold start over a big history).
+    if (total < 200) {
+      return;
+    }
+    fmt::print(stderr, "\rtally: reading agent logs: {}/{} files", done, total);
+    std::fflush(stderr);
+    *printed = true;
+  };
+  o.done = [printed] {
+    if (*printed) {
+      fmt::print(stderr, "\r\033[K");
+    }
+  };
+  return o;
 }
 
 }  // namespace tally::cli

@@ -1,8 +1,9 @@
 #pragma once
 
 // What every command shares: exit codes, output, the report options and how they become a
-// query, and the start of a report (query, ingested ledger, "no logs" answer). Commands
-// build data, have src/render turn it into text and print through here.
+// query, the start of a report (query, ingested ledger, "no logs" answer), and what the
+// terminal is told meanwhile. Commands build data, have src/render turn it into text and
+// print through here.
 
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -10,7 +11,7 @@
 
 #include "analytics/report.h"
 #include "analytics/rollup.h"
-#include "cli/context.h"
+#include "app/context.h"
 #include "core/result.h"
 #include "render/renderer.h"
 
@@ -74,17 +75,13 @@ void add_report_options(CLI::App& app, ReportOptions& o);
 // refuses --format html and -o with a usage error rather than ignoring them.
 std::optional<int> start_report(const ReportOptions& options,
                                 std::optional<analytics::ReportQuery>& query,
-                                std::optional<Context>& ctx, bool html_and_output = false);
+                                std::optional<app::Context>& ctx, bool html_and_output = false);
 
-// What prepare() needs of the report flags.
-ContextOptions context_options(const ReportOptions& o);
+// What app::prepare() needs of the report flags.
+app::ContextOptions context_options(const ReportOptions& o);
 
-// Milliseconds since the epoch, now.
-TimeMs now_ms();
-
-// The instant the time views report as of: the clock, unless TALLY_NOW holds an ISO-8601
-// time (for reproducible output in tests and bug reports). invalid_argument when TALLY_NOW
-// is set but not a time.
-Result<TimeMs> view_now();
+// Progress and notes for a person at a terminal: notes always go to stderr; ingest progress
+// too, on a terminal and unless `quiet`, as one line rewritten in place and erased at the end.
+app::Observer terminal_observer(bool quiet);
 
 }  // namespace tally::cli

@@ -53,7 +53,7 @@ int run_concurrency(const ConcurrencyOptions& o) {
     return error_exit(Error{idle.error().code, "--idle: " + idle.error().message});
   }
   std::optional<analytics::ReportQuery> query;
-  std::optional<Context> ctx;
+  std::optional<app::Context> ctx;
   if (auto done = start_report(o.report, query, ctx)) {
     return *done;
   }

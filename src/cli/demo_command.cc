@@ -1,33 +1,21 @@
-// `tally demo`: a synthetic month of agent logs in a ledger of its own, so a newcomer can see
-// every view before they have logs of their own.
-//
-// The logs come from the benchmark's generator (demo/corpus.h: Claude with sub-agents and
-// compactions, Codex with sub-agent threads, Gemini; many projects and sessions, some of them
-// overlapping) and are written to <data_dir>/demo/logs, a fake HOME; the demo ledger is
-// <data_dir>/demo/ledger.db. They are then ingested through the normal path, so every view
-// (session anatomy included) reads them exactly as it would read real logs. `--demo` on any
-// report points it at this ledger (see prepare()); the user's own ledger is never opened.
+// `tally demo`: a synthetic month in a ledger of its own, to try every view with
+// (app/demo.h makes it; this prints where it is and what to try).
 
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
-#include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "app/demo.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/config.h"
-#include "cli/context.h"
-#include "demo/corpus.h"
 #include "render/json_writer.h"
 
 namespace tally::cli {
 namespace {
-
-namespace fs = std::filesystem;
 
 struct DemoOptions {
   bool reset = false;
@@ -38,92 +26,61 @@ struct DemoOptions {
   std::uint64_t days = 30;
 };
 
-// Removes the demo ledger (and SQLite's side files) and the generated logs. Only paths
-// inside `dir` (= <data_dir>/demo) are touched.
-Status remove_demo(const std::string& dir) {
-  std::error_code ec;
-  for (const char* name : {"ledger.db", "ledger.db-wal", "ledger.db-shm", "ledger.db-journal"}) {
-    fs::remove(fs::path(dir) / name, ec);
-    if (ec) {
-      return fail(Errc::io, fmt::format("cannot remove {}/{}: {}", dir, name, ec.message()));
+// Writing the logs, on a terminal: one line rewritten in place, erased at the end.
+app::Observer writing_observer() {
+  app::Observer o;
+  o.progress = [](std::int64_t done, std::int64_t total) {
+    if (done % 8 == 0 || done == total) {
+      fmt::print(stderr, "\rtally demo: writing synthetic logs: {}/{} files", done, total);
+      std::fflush(stderr);
     }
-  }
-  fs::remove_all(fs::path(dir) / "logs", ec);
-  if (ec) {
-    return fail(Errc::io, fmt::format("cannot remove {}/logs: {}", dir, ec.message()));
-  }
-  return {};
+  };
+  o.done = [] { fmt::print(stderr, "\r\033[K"); };
+  return o;
 }
 
-// The session with the largest cost, for the "try" list (shown by its first 8 characters,
-// which `tally session` matches as a prefix).
-std::string biggest_session(store::Ledger& ledger) {
-  store::GroupBy g;
-  g.root_session = true;
-  auto rows = ledger.aggregate(store::RecordFilter{}, g);
-  if (!rows || rows->empty()) {
-    return "";
+std::string demo_json(const app::Demo& demo, const std::vector<std::string>& tries) {
+  std::string out;
+  render::JsonWriter w(out, render::JsonLayout::pretty);
+  w.open('{');
+  w.member("demo");
+  w.boolean(true);
+  for (const auto& [name, path] : {std::pair<std::string_view, std::string>{"dir", demo.dir},
+                                   {"ledger", app::ledger_path(demo.ctx.config)},
+                                   {"logs", demo.logs}}) {
+    w.member(name);
+    w.string(path);
   }
-  const auto it = std::max_element(rows->begin(), rows->end(),
-                                   [](const store::AggregateRow& a, const store::AggregateRow& b) {
-                                     return a.cost_usd < b.cost_usd;
-                                   });
-  return it->session.substr(0, 8);
+  w.member("created");
+  w.boolean(demo.created);
+  w.member("files");
+  w.integer(demo.ctx.ingest.files_found);
+  w.member("records");
+  w.integer(demo.records);
+  w.member("try");
+  w.open('[', render::JsonLayout::line);
+  for (const std::string& t : tries) {
+    w.element();
+    w.string(t);
+  }
+  w.close(']');
+  w.close('}');
+  return out + "\n";
 }
 
 int run_demo(const DemoOptions& options) {
-  auto config = load_config();
-  if (!config) {
-    return error_exit(config.error());
-  }
-  const std::string dir = demo_dir(*config);
-  const std::string logs = dir + "/logs";
-  const bool exists = fs::exists(logs);
   const bool progress = !options.quiet && !options.json && isatty(STDERR_FILENO) != 0;
-  if (exists && options.reset) {
-    if (auto removed = remove_demo(dir); !removed) {
-      return error_exit(removed.error());
-    }
+  app::DemoRequest request;
+  request.reset = options.reset;
+  request.mb = options.mb;
+  request.seed = options.seed;
+  request.days = options.days;
+  auto demo = app::open_demo(request, progress ? writing_observer() : app::Observer{},
+                             terminal_observer(options.quiet || options.json));
+  if (!demo) {
+    return error_exit(demo.error());
   }
-  if (!exists || options.reset) {
-    if (auto made = make_dirs(dir); !made) {
-      return error_exit(made.error());
-    }
-    demo::CorpusOptions co;
-    co.out = logs;
-    co.mb = options.mb;
-    co.seed = options.seed;
-    co.days = options.days;
-    // A month ending now (to the minute), so "today" and the active block have data.
-    co.end = now_ms() / 60'000 * 60'000;
-    if (progress) {
-      co.progress = [](std::uint64_t done, std::uint64_t total) {
-        if (done % 8 == 0 || done == total) {
-          fmt::print(stderr, "\rtally demo: writing synthetic logs: {}/{} files", done, total);
-          std::fflush(stderr);
-        }
-      };
-    }
-    auto manifest = demo::generate_corpus(co);
-    if (progress) {
-      fmt::print(stderr, "\r\033[K");
-    }
-    if (!manifest) {
-      return error_exit(manifest.error());
-    }
-  }
-  ContextOptions co;
-  co.demo = true;
-  co.quiet = options.quiet || options.json;
-  auto ctx = prepare(co);
-  if (!ctx) {
-    return error_exit(ctx.error());
-  }
-  auto records = ctx->ledger->record_count();
-  if (!records) {
-    return error_exit(records.error());
-  }
-  const std::string session = biggest_session(*ctx->ledger);
+  const std::string& session = demo->biggest_session;
   const std::vector<std::string> tries = {
       "tally --demo",
       "tally daily --demo",
@@ -136,43 +93,18 @@ int run_demo(const DemoOptions& options) {
       session.empty() ? "tally session ID --demo" : fmt::format("tally session {} --demo", session),
       "tally demo --reset   (a fresh month ending now)",
   };
-  std::string out;
   if (options.json) {
-    render::JsonWriter w(out, render::JsonLayout::pretty);
-    w.open('{');
-    w.member("demo");
-    w.boolean(true);
-    for (const auto& [name, path] : {std::pair<std::string_view, std::string>{"dir", dir},
-                                     {"ledger", ledger_path(ctx->config)},
-                                     {"logs", logs}}) {
-      w.member(name);
-      w.string(path);
-    }
-    w.member("created");
-    w.boolean(!exists || options.reset);
-    w.member("files");
-    w.integer(ctx->ingest.files_found);
-    w.member("records");
-    w.integer(*records);
-    w.member("try");
-    w.open('[', render::JsonLayout::line);
-    for (const std::string& t : tries) {
-      w.element();
-      w.string(t);
-    }
-    w.close(']');
-    w.close('}');
-    out += "\n";
-  } else {
-    out = fmt::format(
-        "{} demo data in {}\n  {} synthetic log files (Claude Code, Codex CLI, Gemini CLI), "
-        "{} usage records over {} days\n  Your own ledger is untouched; every view takes "
-        "--demo.\n\nTry:\n",
-        !exists || options.reset ? "Created" : "Using existing", dir, ctx->ingest.files_found,
-        *records, options.days);
-    for (const std::string& t : tries) {
-      out += fmt::format("  {}\n", t);
-    }
+    print(demo_json(*demo, tries));
+    return kExitOk;
+  }
+  std::string out = fmt::format(
+      "{} demo data in {}\n  {} synthetic log files (Claude Code, Codex CLI, Gemini CLI), "
+      "{} usage records over {} days\n  Your own ledger is untouched; every view takes "
+      "--demo.\n\nTry:\n",
+      demo->created ? "Created" : "Using existing", demo->dir, demo->ctx.ingest.files_found,
+      demo->records, options.days);
+  for (const std::string& t : tries) {
+    out += fmt::format("  {}\n", t);
   }
   print(out);
   return kExitOk;

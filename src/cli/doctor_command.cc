@@ -1,25 +1,16 @@
-// `tally doctor`: is the ledger healthy, and if not, what to do. It reads the ledger only
-// (store/open_ledger.h runs the checks) and never ingests, so it also runs on a ledger that
-// every other command refuses.
+// `tally doctor`: is the ledger healthy, and if not, what to do (app/doctor.h examines it,
+// render/doctor_renderer.h says it in plain words).
 
-#include <fmt/format.h>
-
-#include <chrono>
-#include <filesystem>
 #include <memory>
 #include <string>
 
+#include "app/doctor.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/config.h"
-#include "cli/context.h"
-#include "cli/rebuild_command.h"
-#include "store/open_ledger.h"
+#include "render/doctor_renderer.h"
 
 namespace tally::cli {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr std::string_view kHelp = R"(
 Checks the ledger (where tally keeps every usage record it has read) and says in plain
@@ -52,91 +43,15 @@ struct DoctorOptions {
   bool full = false;
 };
 
-std::string human_bytes(std::uintmax_t bytes) {
-  if (bytes >= (1U << 20)) {
-    return fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1 << 20));
-  }
-  return fmt::format("{:.1f} kB", static_cast<double>(bytes) / 1024);
-}
-
-const char* label(store::LedgerFinding::Level level) {
-  switch (level) {
-    case store::LedgerFinding::Level::ok:
-      return "ok     ";
-    case store::LedgerFinding::Level::note:
-      return "note   ";
-    case store::LedgerFinding::Level::problem:
-      return "PROBLEM";
-  }
-  return "";
-}
-
 int run_doctor(const DoctorOptions& o) {
-  auto config = load_config();
-  if (!config) {
-    return error_exit(config.error());
+  auto examined = app::examine_ledger(o.full);
+  if (!examined) {
+    return error_exit(examined.error());
   }
-  const std::string path = ledger_path(*config);
-  std::string out = fmt::format("Ledger: {}\n", path);
-  std::error_code ec;
-  if (!fs::exists(path, ec)) {
-    out += "  ok       there is no ledger yet: the first report makes one\n";
-    print(out);
-    return kExitOk;
-  }
-  // A rebuild swapping the file in meanwhile would leave half the checks on each file.
-  auto lock = LedgerLock::take(path, LedgerLock::Mode::shared, std::chrono::seconds(60));
-  if (!lock && lock.error().code != Errc::io) {
-    return error_exit(lock.error());
-  }
-  const store::LedgerHealth h = store::check_ledger(path, o.full);
-  out += fmt::format("  size     {}\n", human_bytes(fs::file_size(path, ec)));
-  for (const store::LedgerFinding& f : h.findings) {
-    out += fmt::format("  {}  {}\n", label(f.level), f.what);
-  }
-  for (const LeftoverFile& f : rebuild_leftovers(path)) {
-    out += fmt::format("  note     {}: {}\n", f.path, f.what);
-  }
-
-  const bool healthy = h.exists && !h.damaged && !h.newer;
-  if (healthy) {
-    out += "\nThe ledger is healthy.\n";
-    if (h.files_gone > 0) {
-      out += fmt::format(
-          "Keep it: {} requests in it come from logs that were deleted, and no rebuild can bring "
-          "them back.\n",
-          h.records_gone);
-    }
-    print(out);
-    return kExitOk;
-  }
-  if (h.newer) {
-    out +=
-        "\nThis tally is older than the ledger. Upgrade tally; do not rebuild the ledger with "
-        "this one.\n";
-    print(out);
-    return kExitFailure;
-  }
-  out += fmt::format(
-      "\nThe ledger is damaged. What to do:\n"
-      "  tally rebuild    makes a new ledger from the logs that still exist; this file is kept\n"
-      "                   beside it as {}.<time>.bak\n",
-      fs::path(path).filename().string());
-  if (h.files > 0) {
-    out += fmt::format(
-        "History whose logs were deleted cannot be rebuilt: {} of the {} files read are gone, "
-        "so their requests ({}) stay only in the old file. Keep it.\n",
-        h.files_gone, h.files, h.records_gone);
-  } else {
-    out +=
-        "History whose logs were deleted cannot be rebuilt: it stays only in the old file. "
-        "Keep it.\n";
-  }
-  out += fmt::format(
-      "To save what SQLite can of the old file: sqlite3 '{}.<time>.bak' .recover > recovered.sql\n",
-      path);
-  print(out);
-  return kExitFailure;
+  const app::LedgerExamination& e = *examined;
+  print(e.exists ? render::render_doctor(e.path, e.bytes, e.health, e.leftovers)
+                 : render::render_no_ledger(e.path));
+  return e.healthy() ? kExitOk : kExitFailure;
 }
 
 }  // namespace

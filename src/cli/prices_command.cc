@@ -5,19 +5,15 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <utility>
 #include <vector>
 
+#include "app/clock.h"
+#include "app/context.h"
+#include "app/prices.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/context.h"
-#include "core/agent.h"
-#include "pricing/import.h"
-#include "pricing/table_format.h"
 #include "render/prices_renderer.h"
 #include "render/utf8.h"
 
@@ -35,17 +31,8 @@ struct PricesOptions {
   bool quiet = false;
 };
 
-// The config and the pricer it layers (list and show need no ledger).
-Result<std::pair<Config, std::unique_ptr<pricing::TablePricer>>> load_prices() {
-  auto config = load_config();
-  TALLY_TRY(config);
-  auto pricer = load_pricer(*config);
-  TALLY_TRY(pricer);
-  return std::make_pair(std::move(*config), std::move(*pricer));
-}
-
 int prices_list(const PricesOptions& o) {
-  auto loaded = load_prices();
+  auto loaded = app::load_prices();
   if (!loaded) {
     return error_exit(loaded.error());
   }
@@ -56,12 +43,12 @@ int prices_list(const PricesOptions& o) {
 }
 
 int prices_show(const PricesOptions& o) {
-  auto loaded = load_prices();
+  auto loaded = app::load_prices();
   if (!loaded) {
     return error_exit(loaded.error());
   }
   const auto& [config, pricer] = *loaded;
-  TimeMs at = now_ms();
+  TimeMs at = app::now_ms();
   if (!o.at.empty()) {
     auto d = parse_date(o.at);
     if (!d) {
@@ -85,72 +72,21 @@ int prices_show(const PricesOptions& o) {
 }
 
 int prices_import(const PricesOptions& o) {
-  auto config = load_config();
-  if (!config) {
-    return error_exit(config.error());
-  }
-  std::ifstream in(o.file, std::ios::binary);
-  if (!in) {
-    return error_exit(Error{Errc::io, fmt::format("cannot read {}", o.file)});
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  std::string format = o.format;
-  if (format.empty()) {
-    // models.dev's api.json nests models under providers; LiteLLM's is flat with sample_spec.
-    format = text.find("\"sample_spec\"") != std::string::npos ||
-                     text.find("input_cost_per_token") != std::string::npos
-                 ? "litellm"
-                 : "models-dev";
-  }
-  Result<pricing::ImportReport> report = fail(Errc::invalid_argument, "");
-  if (format == "litellm") {
-    report = pricing::import_litellm(text);
-  } else if (format == "models-dev") {
-    report = pricing::import_models_dev(text);
-  } else {
-    return error_exit(Error{Errc::invalid_argument,
-                            fmt::format("--format '{}': use litellm or models-dev", format)});
-  }
-  if (!report) {
-    return error_exit(
-        Error{report.error().code, fmt::format("{}: {}", o.file, report.error().message)});
-  }
-  if (report->rows.empty()) {
-    return error_exit(
-        Error{Errc::parse,
-              fmt::format("{}: no priced chat models found (is it a {} file?)", o.file, format)});
-  }
-  if (auto made = make_dirs(config->data_dir); !made) {
-    return error_exit(made.error());
-  }
-  const std::string path = imported_prices_path(*config);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << pricing::write_price_table(
-        report->rows,
-        fmt::format("# Imported by `tally prices import` from {} ({})", o.file, format));
-    if (!out) {
-      return error_exit(Error{Errc::io, fmt::format("cannot write {}", tmp)});
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return error_exit(Error{Errc::io, fmt::format("cannot write {}", path)});
+  auto imported = app::import_prices(o.file, o.format);
+  if (!imported) {
+    return error_exit(imported.error());
   }
   print(
       fmt::format("Imported {} models from {} ({} format; {} entries skipped) into {}.\n"
                   "They sit between the built-in table and your [pricing] overrides; the next run\n"
                   "reprices the ledger's history with them. Remove the file to undo.\n",
-                  report->rows.size(), o.file, format, report->skipped, path));
+                  imported->models, o.file, imported->format, imported->skipped, imported->path));
   return kExitOk;
 }
 
 int prices_check(const PricesOptions& o) {
-  ContextOptions co;
-  co.quiet = o.quiet;
-  auto ctx = prepare(co);
+  app::ContextOptions co;
+  auto ctx = app::prepare(co, terminal_observer(o.quiet));
   if (!ctx) {
     return error_exit(ctx.error());
   }

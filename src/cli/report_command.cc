@@ -17,7 +17,7 @@ namespace {
 
 int run_report(analytics::Grouping grouping, const ReportOptions& options) {
   std::optional<analytics::ReportQuery> query;
-  std::optional<Context> ctx;
+  std::optional<app::Context> ctx;
   if (auto done = start_report(options, query, ctx, /*html_and_output=*/true)) {
     return *done;
   }
@@ -53,7 +53,7 @@ int run_problems(const ReportOptions& options) {
     return error_exit(
         Error{Errc::invalid_argument, "tally problems prints table, json or csv; not html"});
   }
-  auto ctx = prepare(context_options(options));
+  auto ctx = app::prepare(context_options(options), terminal_observer(options.quiet));
   if (!ctx) {
     return error_exit(ctx.error());
   }

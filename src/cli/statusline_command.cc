@@ -4,27 +4,21 @@
 // the session's cost from tally's ledger (sub-agents and unlogged calls included), today's
 // cost in the local zone, the active 5-hour block's burn rate and the context in use.
 //
-// Speed: a refresh does not look for new logs everywhere. It reads only this session's
-// own files (the transcript and its sub-agent transcripts) from their cursors, and answers
-// "today" and the burn rate from the ledger as it is; any other tally command brings the
-// whole ledger up to date. A statusline must never spam errors or hang: bad input gives a
-// short plain line and exit status 0, and stdin is read with a size cap and a timeout.
+// app/status.h gathers the facts, reading only this session's own files for speed. A
+// statusline must never spam errors or hang: bad input gives a short plain line and exit
+// status 0, and stdin is read with a size cap and a timeout.
 
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <memory>
 #include <string>
-#include <vector>
 
-#include "analytics/status.h"
+#include "app/status.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/context.h"
-#include "ingest/ingest.h"
 #include "render/status_renderer.h"
 #include "render/utf8.h"
-#include "sources/adapter.h"
 #include "sources/claude_hook.h"
 
 namespace tally::cli {
@@ -66,23 +60,7 @@ int run_statusline(const StatuslineOptions& options) {
     hook = std::move(*parsed);
   }
 
-  ContextOptions co;
-  co.no_ingest = true;
-  co.quiet = true;
-  auto ctx = prepare(co);
-  if (!ctx) {
-    return soft_fail("tally: no status (ledger unavailable)", ctx.error().message);
-  }
-  ingest::IngestOptions io = ingest_options(ctx->config, /*demo=*/false);
-  io.only_files = sources::session_files(hook.transcript_path);
-  if (!io.only_files.empty()) {
-    io.threads = 1;
-    auto stats = ingest::run_ingest(*ctx->ledger, *ctx->pricer, sources::all_adapters(), io);
-    if (!stats) {
-      return soft_fail("tally: no status (ledger unavailable)", stats.error().message);
-    }
-  }
-  auto facts = analytics::gather_status(*ctx->ledger, *ctx->zone, hook, now_ms());
+  auto facts = app::session_status(hook);
   if (!facts) {
     return soft_fail("tally: no status (ledger unavailable)", facts.error().message);
   }

@@ -7,6 +7,7 @@
 #include "analytics/plans_view.h"
 #include "analytics/rollup.h"
 #include "analytics/summary.h"
+#include "app/clock.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "render/dashboard_page.h"
@@ -17,11 +18,11 @@ namespace {
 
 int run_summary(const ReportOptions& options) {
   std::optional<analytics::ReportQuery> query;
-  std::optional<Context> ctx;
+  std::optional<app::Context> ctx;
   if (auto done = start_report(options, query, ctx, /*html_and_output=*/true)) {
     return *done;
   }
-  auto now = view_now();
+  auto now = app::view_now();
   if (!now) {
     return error_exit(now.error());
   }

@@ -3,7 +3,7 @@
 // write to their logs.
 //
 // Idle cost is the design constraint (under 1% of a core at rest): the process sleeps in
-// poll() on inotify (sources/dir_watcher.h) and wakes only for a log change, for the clock
+// poll() on inotify (app/live_ingest.h) and wakes only for a log change, for the clock
 // tick (every 30 s, so the block and "in flight" age honestly), or for Ctrl-C. A change
 // runs an ordinary incremental ingest (stat-only for unchanged files, new lines only).
 // On a terminal the panel is redrawn in place on the alternate screen, which is restored on
@@ -18,16 +18,15 @@
 #include <cstdio>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "analytics/watch.h"
+#include "app/clock.h"
+#include "app/context.h"
+#include "app/live_ingest.h"
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "cli/context.h"
-#include "ingest/ingest.h"
 #include "render/utf8.h"
 #include "render/watch_renderer.h"
-#include "sources/adapter.h"
 #include "sources/dir_watcher.h"
 
 namespace tally::cli {
@@ -68,6 +67,47 @@ Result<int> parse_interval(const std::string& text) {
   return static_cast<int>(ms);
 }
 
+// Ctrl-C, SIGTERM and SIGHUP write to g_stop_pipe from now on. False when the pipe cannot
+// be made.
+bool catch_stop_signals() {
+  if (::pipe(g_stop_pipe) != 0) {
+    return false;
+  }
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    ::sigaction(sig, &sa, nullptr);
+  }
+  return true;
+}
+
+// Sleeps until something worth a new snapshot happens: on a terminal, any change or the
+// clock tick; piped, a change that brought new records. False when told to stop.
+bool sleep_until_news(app::LiveIngest& live, bool tty) {
+  for (;;) {
+    const sources::DirWatcher::Wake wake = live.wait(kClockTickMs, kDebounceMs, g_stop_pipe[0]);
+    if (wake == sources::DirWatcher::Wake::interrupted) {
+      return false;
+    }
+    if (wake == sources::DirWatcher::Wake::timeout) {
+      if (tty) {
+        return true;  // the clock moved: redraw
+      }
+      continue;  // pipes get a snapshot per change, not per tick
+    }
+    auto stats = live.ingest();
+    if (!stats) {
+      fmt::print(stderr, "tally: warning: ingest failed: {}\n",
+                 render::terminal_safe(stats.error().message));
+      continue;
+    }
+    if (tty || stats->records > 0) {
+      return true;
+    }
+  }
+}
+
 int run_watch(const WatchOptions& options) {
   auto interval = parse_interval(options.interval);
   if (!interval) {
@@ -87,7 +127,7 @@ int run_watch(const WatchOptions& options) {
   if (!query) {
     return error_exit(query.error());
   }
-  auto ctx = prepare(context_options(options.report));
+  auto ctx = app::prepare(context_options(options.report), terminal_observer(options.report.quiet));
   if (!ctx) {
     return error_exit(ctx.error());
   }
@@ -96,24 +136,10 @@ int run_watch(const WatchOptions& options) {
   base.agent = query->agent;
   base.project = query->project;
 
-  const ingest::IngestOptions io = ingest_options(ctx->config, ctx->demo);
-  const auto adapters = sources::all_adapters();
-  std::vector<std::string> roots;
-  for (const auto& a : adapters) {
-    for (const std::string& r : a->roots(io.env)) {
-      roots.push_back(r);
-    }
-  }
-  sources::DirWatcher watcher(roots, *interval);
+  app::LiveIngest live(*ctx, *interval);
 
-  if (::pipe(g_stop_pipe) != 0) {
+  if (!catch_stop_signals()) {
     return error_exit(Error{Errc::io, "cannot create a pipe for signals"});
-  }
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
-    ::sigaction(sig, &sa, nullptr);
   }
 
   const bool json = options.report.json;
@@ -125,7 +151,7 @@ int run_watch(const WatchOptions& options) {
   int status = kExitOk;
   bool first = true;
   for (;;) {
-    auto panel = analytics::build_watch_panel(*ctx->ledger, *ctx->zone, base, now_ms());
+    auto panel = analytics::build_watch_panel(*ctx->ledger, *ctx->zone, base, app::now_ms());
     if (!panel) {
       status = error_exit(panel.error());
       break;
@@ -140,32 +166,7 @@ int run_watch(const WatchOptions& options) {
     std::fflush(stdout);
     first = false;
 
-    // Sleep until something worth a new snapshot happens.
-    bool stop = false;
-    for (;;) {
-      const sources::DirWatcher::Wake wake =
-          watcher.wait(kClockTickMs, kDebounceMs, g_stop_pipe[0]);
-      if (wake == sources::DirWatcher::Wake::interrupted) {
-        stop = true;
-        break;
-      }
-      if (wake == sources::DirWatcher::Wake::timeout) {
-        if (tty) {
-          break;  // the clock moved: redraw
-        }
-        continue;  // pipes get a snapshot per change, not per tick
-      }
-      auto stats = ingest::run_ingest(*ctx->ledger, *ctx->pricer, adapters, io);
-      if (!stats) {
-        fmt::print(stderr, "tally: warning: ingest failed: {}\n",
-                   render::terminal_safe(stats.error().message));
-        continue;
-      }
-      if (tty || stats->records > 0) {
-        break;
-      }
-    }
-    if (stop) {
+    if (!sleep_until_news(live, tty)) {
       break;
     }
   }

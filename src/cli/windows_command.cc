@@ -9,6 +9,7 @@
 
 #include "analytics/rollup.h"
 #include "analytics/windows.h"
+#include "app/clock.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "render/views.h"
@@ -58,11 +59,11 @@ int run_windows(const WindowsOptions& o) {
                             "--since/--until do not apply: windows end now (use --window)"});
   }
   std::optional<analytics::ReportQuery> query;
-  std::optional<Context> ctx;
+  std::optional<app::Context> ctx;
   if (auto done = start_report(o.report, query, ctx)) {
     return *done;
   }
-  auto now = view_now();
+  auto now = app::view_now();
   if (!now) {
     return error_exit(now.error());
   }

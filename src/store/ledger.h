@@ -8,7 +8,7 @@
 // through a narrow port (store/backend.h): SQLite (store/sqlite/), an in-memory backend for
 // tests (store/memory_backend.h), PostgreSQL for the team server later. open_ledger()
 // (store/open_ledger.h) picks the backend from a location's scheme. ExplainedLedger in
-// cli/context wraps a Ledger, which is why this stays an interface.
+// app/explained_ledger wraps a Ledger, which is why this stays an interface.
 //
 // Contracts every implementation keeps:
 // * commit() is atomic (and so is a LedgerWrite's commit): a batch's records, snapshots,

@@ -22,7 +22,7 @@
 
 #include "core/result.h"
 
-namespace tally::cli {
+namespace tally::app {
 
 struct Config {
   std::string data_dir;     // default: $XDG_DATA_HOME/tally or ~/.local/share/tally
@@ -53,4 +53,4 @@ std::string imported_prices_path(const Config& config);
 // Fails with a message naming the directory.
 Status make_dirs(const std::string& dir);
 
-}  // namespace tally::cli
+}  // namespace tally::app

@@ -1,4 +1,4 @@
-#include "cli/config.h"
+#include "app/config.h"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace tally::cli {
+namespace tally::app {
 namespace {
 
 std::string env(const char* name) {
@@ -137,4 +137,4 @@ std::string imported_prices_path(const Config& config) {
   return config.data_dir + "/imported_prices.toml";
 }
 
-}  // namespace tally::cli
+}  // namespace tally::app
