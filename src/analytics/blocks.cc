@@ -84,35 +84,80 @@ const Block* active_block(const std::vector<Block>& blocks) {
   return nullptr;
 }
 
-Result<std::optional<Block>> current_block(store::Ledger& ledger, TimeMs now) {
-  // Which 15-minute buckets hold records, from the ledger's rollup (cheap at any size).
-  store::GroupBy by_bucket;
-  by_bucket.time_bucket = true;
-  auto rows = ledger.aggregate(store::RecordFilter{}, by_bucket);
-  TALLY_TRY(rows);
-  std::vector<TimeMs> buckets;
-  buckets.reserve(rows->size());
-  for (const store::AggregateRow& r : *rows) {
-    buckets.push_back(r.bucket);
-  }
-  std::sort(buckets.begin(), buckets.end());
-  // Walk the chain of blocks (analytics/blocks.h). A block ends on the hour, which is a
-  // bucket boundary, so "the first record at or after the end" lies in the first non-empty
-  // bucket at or after it, and that record's hour is the bucket's hour: the chain of block
-  // starts is exact from buckets alone.
+namespace {
+
+// The start of the block chain's link that holds the latest records: the block starts of
+// analytics/blocks.h, walked over the 15-minute buckets that hold records (each bucket's
+// hour is its records' hour, and a block ends on the hour, so the chain is exact from
+// buckets alone). nullopt when there is no bucket.
+struct ChainEnd {
   TimeMs start = 0;
   TimeMs end = 0;
-  bool any = false;
-  for (const TimeMs b : buckets) {
-    if (!any || b >= end) {
-      start = b - ((b % kHourMs) + kHourMs) % kHourMs;
-      end = start + kBlockMs;
-      any = true;
+};
+std::optional<ChainEnd> last_link(const std::vector<TimeMs>& buckets, size_t from) {
+  std::optional<ChainEnd> link;
+  for (size_t i = from; i < buckets.size(); ++i) {
+    const TimeMs b = buckets[i];
+    if (!link || b >= link->end) {
+      const TimeMs start = b - ((b % kHourMs) + kHourMs) % kHourMs;
+      link = ChainEnd{start, start + kBlockMs};
     }
   }
-  if (!any || now < start || now >= end) {
+  return link;
+}
+
+}  // namespace
+
+Result<std::optional<Block>> current_block(store::Ledger& ledger, TimeMs now) {
+  // Which 15-minute buckets hold records, from the ledger's rollup. The chain of blocks
+  // restarts at the first bucket after any gap of 5 hours or more (the block before the gap
+  // ends at most 5 hours after its last bucket), so only the buckets since the latest such
+  // gap matter: a statusline refresh reads a day or two of buckets, not the whole history.
+  // The look-back grows until it finds that gap, or covers everything.
+  constexpr TimeMs kDayMs = 24 * kHourMs;
+  std::optional<ChainEnd> link;
+  for (TimeMs span = 2 * kDayMs;; span *= 4) {
+    const bool everything = span > 4000 * kDayMs;
+    store::GroupBy by_bucket;
+    by_bucket.time_bucket = true;
+    store::RecordFilter recent;
+    TimeMs since = now - span;
+    since -= ((since % store::kBucketMs) + store::kBucketMs) % store::kBucketMs;
+    if (!everything) {
+      recent.since = since;  // on a bucket boundary: the rollup answers
+    }
+    auto rows = ledger.aggregate(recent, by_bucket);
+    TALLY_TRY(rows);
+    std::vector<TimeMs> buckets;
+    buckets.reserve(rows->size());
+    for (const store::AggregateRow& r : *rows) {
+      buckets.push_back(r.bucket);
+    }
+    std::sort(buckets.begin(), buckets.end());
+    if (buckets.empty()) {
+      break;  // nothing since `since`: no block can hold `now` (it would hold a record)
+    }
+    // The latest restart inside the window: after a gap of 5 hours between two buckets, or
+    // at the first bucket when every older one (before `since`) is 5 hours before it.
+    size_t restart = buckets.size();
+    for (size_t i = buckets.size(); i-- > 1;) {
+      if (buckets[i] - buckets[i - 1] >= kBlockMs) {
+        restart = i;
+        break;
+      }
+    }
+    if (restart == buckets.size() && (everything || buckets.front() - since >= kBlockMs)) {
+      restart = 0;
+    }
+    if (restart < buckets.size()) {
+      link = last_link(buckets, restart);
+      break;
+    }
+  }
+  if (!link || now < link->start || now >= link->end) {
     return std::optional<Block>();
   }
+  const TimeMs start = link->start;
   // The records of the last block, cut and measured by the one block computation.
   store::RecordFilter filter;
   filter.since = start;

@@ -284,5 +284,55 @@ TEST_F(GatherStatusTest, CurrentBlockMatchesTheWholeHistoryAcrossLongRuns) {
   EXPECT_DOUBLE_EQ((*got)->cost_usd, expected->cost_usd);
 }
 
+TEST_F(GatherStatusTest, CurrentBlockMatchesTheWholeHistoryWhateverTheGaps) {
+  // current_block looks back only to the latest gap of 5 hours between records. Gaps just
+  // under, at and over 5 hours, runs longer than its first look-back (2 days) and quiet
+  // days; checked live, as a statusline sees it (every record so far at or before `now`):
+  // always the block the whole history gives.
+  std::uint64_t state = 12345;
+  auto next = [&state](std::uint64_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (state >> 33) % n;
+  };
+  constexpr TimeMs kMinute = 60 * 1000;
+  std::vector<TimeMs> times{at("2026-10-01T07:13:00Z")};
+  for (int i = 1; i < 500; ++i) {
+    const std::uint64_t kind = next(100);
+    TimeMs gap = static_cast<TimeMs>(1 + next(150)) * kMinute;  // busy
+    if (kind >= 92) {
+      gap = static_cast<TimeMs>(6 + next(70)) * kHour;  // a night or a weekend
+    } else if (kind >= 80) {
+      gap = 5 * kHour + (static_cast<TimeMs>(next(61)) - 30) * kMinute;  // about 5 hours
+    }
+    times.push_back(times.back() + gap);
+  }
+  int active = 0;
+  int checked = 0;
+  for (size_t i = 0; i + 1 < times.size(); ++i) {
+    add(store::test::record("g" + std::to_string(i), times[i], 1 + static_cast<int>(i % 7), 0,
+                            "s" + std::to_string(i)));
+    if (next(3) != 0) {
+      continue;
+    }
+    const TimeMs now = times[i] + static_cast<TimeMs>(next(1000)) *
+                                      ((times[i + 1] - times[i]) / 1000);  // before the next
+    auto all = ledger_->events(store::RecordFilter{});
+    ASSERT_TRUE(all);
+    const std::vector<analytics::Block> blocks = analytics::build_blocks(*all, now);
+    const analytics::Block* expected = analytics::active_block(blocks);
+    auto got = current_block(*ledger_, now);
+    ASSERT_TRUE(got) << got.error().message;
+    ++checked;
+    ASSERT_EQ(expected != nullptr, got->has_value()) << "now " << now;
+    if (expected != nullptr) {
+      ++active;
+      EXPECT_EQ((*got)->start, expected->start) << "now " << now;
+      EXPECT_EQ((*got)->requests, expected->requests) << "now " << now;
+    }
+  }
+  EXPECT_GT(checked, 100);
+  EXPECT_GT(active, 50);  // the moments exercise active blocks, not just idle time
+}
+
 }  // namespace
 }  // namespace tally::cli
