@@ -81,12 +81,24 @@ ON CONFLICT (id) DO UPDATE SET agent = excluded.agent, kind = excluded.kind, ts 
 const std::string_view kInsertUsage = kInsertUsageSql;
 const std::string_view kReplaceUsage = kReplaceUsageSql;
 
-const std::string_view kRecordColumns =
+namespace {
+constexpr std::string_view kRecordColumnList =
     "id, agent, kind, ts, session_id, parent_session_id, project, model, effort, speed, "
     "service_tier, request_id, input_tokens, cache_read_tokens, cache_write_tokens, "
     "cache_write_1h_tokens, output_tokens, reasoning_tokens, web_search_requests, "
     "reported_cost_usd, sidechain, source_file, source_offset, source_line, user_name, "
     "machine, team, inference_geo";
+constexpr int column_count(std::string_view list) {
+  int n = 1;
+  for (const char c : list) {
+    n += c == ',' ? 1 : 0;
+  }
+  return n;
+}
+static_assert(column_count(kRecordColumnList) == kRecordColumnCount);
+}  // namespace
+
+const std::string_view kRecordColumns = kRecordColumnList;
 
 Result<UsageRecord> read_record(const Statement& s) {
   UsageRecord r;

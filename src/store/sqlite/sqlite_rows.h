@@ -35,8 +35,10 @@ extern const std::string_view kReplaceUsage;
 // The plain insert with the same parameters: no row changes when the id is stored already
 // (sqlite3_changes() == 0).
 extern const std::string_view kInsertUsage;
-// The columns read_record() expects, in order.
+// The columns read_record() expects, in order, and how many they are (a query may select
+// more after them).
 extern const std::string_view kRecordColumns;
+inline constexpr int kRecordColumnCount = 28;
 
 // Binds `r` priced as `cost` to the 34 parameters of kReplaceUsage (or an insert with the
 // same parameters), by reference: run the statement while `r` and `cost` live.

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <unordered_map>
 #include <utility>
 
 #include "store/sqlite/record_writer.h"
@@ -103,6 +104,7 @@ class SqliteWrite final : public BackendWrite {
 
   Result<std::optional<UsageRecord>> insert_record(const UsageRecord& r,
                                                    const pricing::Cost& cost) override {
+    forget_prices();
     auto inserted = writer_.insert(r, cost);
     TALLY_TRY(inserted);
     if (*inserted) {
@@ -118,13 +120,22 @@ class SqliteWrite final : public BackendWrite {
   }
 
   Status replace_record(const UsageRecord& r, const pricing::Cost& cost) override {
+    forget_prices();
     return writer_.replace(r, cost);
   }
 
   Status set_cost(const std::string& id, std::optional<double> reported,
                   const pricing::Cost& cost) override {
-    // A price-only update fires no rollup trigger (migration 9): the old row's price is read
-    // here and the writer moves its sums.
+    // A price-only update fires no rollup trigger (migration 9): the writer moves the row's
+    // sums from its old price, which session_records() has just read (the spread of a
+    // reported cost), or which is read here.
+    auto priced = priced_.extract(id);
+    if (!priced.empty()) {
+      const StoredPrice& p = priced.mapped();
+      TALLY_TRY(update_cost(p.rowid, reported, cost));
+      writer_.recost(p.row, p.source, p.usd, p.standard_usd, cost);
+      return ok();
+    }
     auto old = db_.prepare_cached(
         "SELECT rowid, cost_source, cost_usd, standard_cost_usd, ts, agent, model, project, "
         "user_name, machine, team, input_tokens, cache_read_tokens, cache_write_tokens, "
@@ -153,18 +164,7 @@ class SqliteWrite final : public BackendWrite {
     old->reset();
     TALLY_TRY(agent);
     row.agent = *agent;
-    auto update = db_.prepare_cached(
-        "UPDATE usage SET cost_usd = ?2, cost_source = ?3, priced_as = ?4, standard_cost_usd = ?5, "
-        "reported_cost_usd = CASE WHEN ?6 THEN ?7 ELSE reported_cost_usd END WHERE rowid = ?1");
-    TALLY_TRY(update);
-    update->bind(1, rowid);
-    update->bind(2, cost.usd);
-    update->bind(3, cost_source_name(cost.source));
-    update->bind(4, cost.priced_as);
-    update->bind(5, cost.standard_usd);
-    update->bind(6, std::int64_t{reported ? 1 : 0});
-    update->bind(7, reported);
-    TALLY_TRY(update->run());
+    TALLY_TRY(update_cost(rowid, reported, cost));
     writer_.recost(row, old_source, old_usd, old_standard, cost);
     return ok();
   }
@@ -187,7 +187,40 @@ class SqliteWrite final : public BackendWrite {
       where += fmt::format(" AND model = ?{}", args.size() + 1);
       args.push_back(model);
     }
-    return load_records(db_, where + " ORDER BY ts, id", args);
+    // With each record, its row and price: a spread of reported costs reprices exactly
+    // these records next (set_cost), and need not look each one up again.
+    auto stmt = db_.prepare_cached(fmt::format(
+        "SELECT {}, rowid, cost_source, cost_usd, standard_cost_usd FROM usage WHERE {} "
+        "ORDER BY ts, id",
+        kRecordColumns, where));
+    TALLY_TRY(stmt);
+    for (size_t i = 0; i < args.size(); ++i) {
+      stmt->bind(static_cast<int>(i + 1), args[i]);
+    }
+    forget_prices();
+    std::vector<UsageRecord> out;
+    TALLY_TRY(for_each_row(*stmt, [&]() -> Status {
+      auto r = read_record(*stmt);
+      if (!r) {
+        return Unexpected{r.error()};
+      }
+      StoredPrice& p = priced_[r->id];
+      p.rowid = stmt->int64(kRecordColumnCount);
+      p.source = parse_cost_source(stmt->text(kRecordColumnCount + 1));
+      p.usd = stmt->real(kRecordColumnCount + 2);
+      p.standard_usd = stmt->real(kRecordColumnCount + 3);
+      p.row.ts = r->ts;
+      p.row.agent = r->agent;
+      p.row.model = r->model;
+      p.row.project = r->project;
+      p.row.user = r->user;
+      p.row.machine = r->machine;
+      p.row.team = r->team;
+      p.row.tokens = r->tokens;
+      out.push_back(std::move(*r));
+      return ok();
+    }));
+    return out;
   }
 
   Result<std::vector<LoggedUsage>> logged_usage(const SessionKey& key) override {
@@ -220,6 +253,7 @@ class SqliteWrite final : public BackendWrite {
   }
 
   Status delete_unlogged(const SessionKey& key) override {
+    forget_prices();
     TALLY_TRY(writer_.flush());
     auto del = db_.prepare_cached(
         "DELETE FROM usage WHERE agent = ?1 AND root_session = ?2 AND kind = 'unlogged'");
@@ -313,6 +347,38 @@ class SqliteWrite final : public BackendWrite {
   }
 
  private:
+  // A record's row and price as session_records() read them, until set_cost() uses them.
+  struct StoredPrice {
+    std::int64_t rowid = 0;
+    CostSource source = CostSource::computed;
+    double usd = 0;
+    double standard_usd = 0;
+    UsageRecord row;  // the fields of its rollup row
+  };
+
+  // Every write but set_cost() may change a record whose price priced_ holds.
+  void forget_prices() {
+    if (!priced_.empty()) {  // clear() costs its buckets even when empty
+      priced_.clear();
+    }
+  }
+
+  Status update_cost(std::int64_t rowid, std::optional<double> reported,
+                     const pricing::Cost& cost) {
+    auto update = db_.prepare_cached(
+        "UPDATE usage SET cost_usd = ?2, cost_source = ?3, priced_as = ?4, standard_cost_usd = ?5, "
+        "reported_cost_usd = CASE WHEN ?6 THEN ?7 ELSE reported_cost_usd END WHERE rowid = ?1");
+    TALLY_TRY(update);
+    update->bind(1, rowid);
+    update->bind(2, cost.usd);
+    update->bind(3, cost_source_name(cost.source));
+    update->bind(4, cost.priced_as);
+    update->bind(5, cost.standard_usd);
+    update->bind(6, std::int64_t{reported ? 1 : 0});
+    update->bind(7, reported);
+    return update->run();
+  }
+
   SqliteWrite(Database& db, Transaction tx, RecordWriter writer, Statement snap, Statement facts,
               Statement problem, Statement save_cursor)
       : db_(db),
@@ -326,6 +392,9 @@ class SqliteWrite final : public BackendWrite {
   Database& db_;
   Transaction tx_;
   RecordWriter writer_;
+  // Prices read by the last session_records(), by record id; each is used once, and every
+  // other write clears them all, so none is ever stale.
+  std::unordered_map<std::string, StoredPrice> priced_;
   Statement snap_;
   Statement facts_;
   Statement problem_;
