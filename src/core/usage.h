@@ -114,17 +114,17 @@ inline auto copy_tie_key(const UsageRecord& r) {
                   r.project, r.effort, r.speed, r.service_tier, r.inference_geo);
 }
 
-// True when `candidate` should replace `kept`, two copies of the same response (same id):
-// a main-chain copy beats a sidechain replay; otherwise the larger token total wins (older
-// Claude versions wrote streaming snapshots with partial output); equal totals go to the
-// copy whose copy_tie_key() is smaller (within a file that is the earliest of equal copies,
-// as before). The result does not depend on the order copies arrive in. The SQLite ledger's
-// upsert applies the same rule in SQL (store/sqlite_rows.cc).
 // The session a record rolls up into: the one that spawned it (a sub-agent's), else its own.
 inline const std::string& root_session_of(const UsageRecord& r) {
   return r.parent_session_id.empty() ? r.session_id : r.parent_session_id;
 }
 
+// True when `candidate` should replace `kept`, two copies of the same response (same id):
+// a main-chain copy beats a sidechain replay; otherwise the larger token total wins (older
+// Claude versions wrote streaming snapshots with partial output); equal totals go to the
+// copy whose copy_tie_key() is smaller (within a file that is the earliest of equal copies,
+// as before). The result does not depend on the order copies arrive in. Applied by the
+// accounting core (store/accountant.cc) for every backend, and by ingest's in-batch dedupe.
 inline bool better_copy(const UsageRecord& candidate, const UsageRecord& kept) {
   if (candidate.sidechain != kept.sidechain) {
     return !candidate.sidechain;
