@@ -39,7 +39,7 @@ Result<std::vector<Found>> discover(store::Ledger& ledger,
                                     std::vector<store::FileCursor>& cursors) {
   std::vector<Found> found_files;
   std::vector<ParseProblem> unreadable;  // paths discovery could not read: warned, not stored
-  std::thread discoverer([&] {
+  auto walk = [&] {
     const PhaseTimer walk_timer("(walk+stat)");
     const sources::WalkProblems collect(unreadable);
     for (const auto& adapter : adapters) {
@@ -66,12 +66,35 @@ Result<std::vector<Found>> discover(store::Ledger& ledger,
     // A stable order, so that the same file always gets the same cursor.
     std::sort(found_files.begin(), found_files.end(),
               [](const Found& a, const Found& b) { return a.file.path < b.file.path; });
-  });
-  auto all_cursors = [&] {
+  };
+  // The walk of every root runs beside the cursor load; a few named files (a statusline
+  // refresh) are stat'ed here, as a thread can wait milliseconds for a core.
+  std::thread discoverer;
+  if (options.only_files.empty()) {
+    discoverer = std::thread(walk);
+  } else {
+    walk();
+  }
+  auto all_cursors = [&]() -> Result<std::vector<store::FileCursor>> {
     const PhaseTimer cursors_timer("(cursors)");
-    return ledger.cursors();
+    if (options.only_files.empty()) {
+      return ledger.cursors();
+    }
+    // A statusline refresh names its session's few files: their cursors, not the thousands
+    // of the whole history.
+    std::vector<store::FileCursor> named;
+    for (const sources::SourceFile& f : options.only_files) {
+      auto c = ledger.cursor(f.path);
+      TALLY_TRY(c);
+      if (*c) {
+        named.push_back(std::move(**c));
+      }
+    }
+    return named;
   }();
-  discoverer.join();
+  if (discoverer.joinable()) {
+    discoverer.join();
+  }
   sort_unique(unreadable);
   stats.file_errors = std::move(unreadable);
   TALLY_TRY(all_cursors);
