@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 // inside `dir` (= <data_dir>/demo) are touched.
 Status remove_demo(const std::string& dir) {
   std::error_code ec;
-  for (const char* name : {"ledger.db", "ledger.db-wal", "ledger.db-shm", "ledger.db-journal"}) {
+  for (const char* name : {"ledger.db", "ledger.db-wal", "ledger.db-shm", "ledger.db-journal",
+                           "ledger.db-firstload"}) {
     fs::remove(fs::path(dir) / name, ec);
     if (ec) {
       return fail(Errc::io, fmt::format("cannot remove {}/{}: {}", dir, name, ec.message()));

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 #include <ctime>
 #include <filesystem>
 
@@ -68,7 +69,7 @@ std::string rebuild_path(const std::string& ledger_path) {
 
 void remove_ledger_files(const std::string& path) {
   std::error_code ec;
-  for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+  for (const char* suffix : {"", "-journal", "-wal", "-shm", "-firstload"}) {
     fs::remove(path + suffix, ec);
   }
 }
@@ -143,7 +144,9 @@ Result<SwappedLedger> swap_in_ledger(const std::string& new_path, const std::str
       return fail(Errc::io, fmt::format("cannot keep the old ledger as {}: {}", out.backup,
                                         std::strerror(errno)));
     }
-    for (const char* suffix : {"-wal", "-journal"}) {
+    // The mark of a first load that a restart cut short (sqlite/first_load.h) stays with
+    // the file it describes.
+    for (const char* suffix : {"-wal", "-journal", "-firstload"}) {
       const std::string side = path + suffix;
       if (!fs::exists(side, ec)) {
         continue;
@@ -152,7 +155,7 @@ Result<SwappedLedger> swap_in_ledger(const std::string& new_path, const std::str
         return undo(fmt::format("cannot move {} beside the backup", side), errno);
       }
       moved.push_back(suffix);
-      out.side_files = true;
+      out.side_files = out.side_files || std::string_view(suffix) != "-firstload";
     }
     fs::remove(path + "-shm", ec);
   }

@@ -196,6 +196,41 @@ INSTANTIATE_TEST_SUITE_P(Damages, DamagedLedgerTest,
                                            Damage::header_overwritten, Damage::not_sqlite),
                          [](const auto& p) { return name_of(p.param); });
 
+// A first load that a restart of the machine cut short: its mark (store/sqlite/first_load.h)
+// is on the disk with another boot's id, and the file may hold torn pages no check finds.
+// Every command refuses it and says what to do; doctor says so; rebuild makes a new ledger
+// and keeps the old file with its mark.
+TEST_F(FaultTest, AFirstLoadARestartCutShortIsRefusedUntilRebuilt) {
+  const fs::path data = scratch_.path() / "data";
+  const Outcome first = tally({"models", "--json"}, data);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string mark = ledger_of(data).string() + "-firstload";
+  ASSERT_FALSE(fs::exists(mark)) << "a finished load leaves no mark";
+  write_file(mark, "a-boot-before-the-crash\n4242\n");
+
+  const Outcome models = tally({"models"}, data);
+  EXPECT_NE(models.exit_code, 0);
+  EXPECT_NE(models.err.find("cut short by a restart"), std::string::npos) << models.err;
+  EXPECT_NE(models.err.find("tally rebuild"), std::string::npos) << models.err;
+  EXPECT_NE(models.err.find(ledger_of(data).string()), std::string::npos) << models.err;
+  const Outcome doctor = tally({"doctor"}, data);
+  EXPECT_EQ(doctor.exit_code, 1) << doctor.out;
+  EXPECT_NE(doctor.out.find("cut short by a restart"), std::string::npos) << doctor.out;
+
+  const Outcome rebuild = tally({"rebuild", "-q"}, data);
+  ASSERT_EQ(rebuild.exit_code, 0) << rebuild.out << rebuild.err;
+  EXPECT_FALSE(fs::exists(mark));
+  bool kept_with_backup = false;
+  for (const auto& e : fs::directory_iterator(data)) {
+    kept_with_backup = kept_with_backup || e.path().string().ends_with(".bak-firstload");
+  }
+  EXPECT_TRUE(kept_with_backup) << "the old file keeps its mark";
+  const Outcome after = tally({"models", "--json"}, data);
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(after.out, first.out) << diff_reports(first.out, after.out);
+  EXPECT_EQ(tally({"doctor"}, data).exit_code, 0);
+}
+
 // ---------------------------------------------------------------------------------------
 // tally doctor.
 

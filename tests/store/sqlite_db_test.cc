@@ -3,9 +3,13 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdint>
 #include <fstream>
 #include <optional>
@@ -45,6 +49,41 @@ std::string journal_mode(Database& db) {
   return has && *has ? mode->text(0) : "";
 }
 
+// Sets TALLY_BOOT_ID (the machine's boot id as first_load.h sees it) for its lifetime: ""
+// means no boot id, so no first load is marked.
+class BootId {
+ public:
+  explicit BootId(const char* id) {
+    if (const char* old = std::getenv("TALLY_BOOT_ID"); old != nullptr) {
+      saved_ = old;
+    }
+    ::setenv("TALLY_BOOT_ID", id, 1);
+  }
+  ~BootId() {
+    if (saved_) {
+      ::setenv("TALLY_BOOT_ID", saved_->c_str(), 1);
+    } else {
+      ::unsetenv("TALLY_BOOT_ID");
+    }
+  }
+  BootId(const BootId&) = delete;
+  BootId& operator=(const BootId&) = delete;
+
+ private:
+  std::optional<std::string> saved_;
+};
+
+// The permission bits of `path`, or -1 when it does not exist.
+int mode_of(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 07777) : -1;
+}
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
 TEST(SqliteDbTest, NewLedgerHasSixteenKilobytePagesAndCheckpointsEverySixteenMegabytes) {
   test::TempDir dir;
   auto db = Database::open(dir.path() + "/new.db");
@@ -57,33 +96,129 @@ TEST(SqliteDbTest, NewLedgerHasSixteenKilobytePagesAndCheckpointsEverySixteenMeg
 TEST(SqliteDbTest, NewLedgerIsLoadedWithARollbackJournalThenSwitchedToWal) {
   test::TempDir dir;
   const std::string path = dir.path() + "/new.db";
+  const std::string mark = FirstLoadMark::path_for(path);
   {
     auto db = Database::open(path);
     ASSERT_TRUE(db) << db.error().message;
     ASSERT_TRUE(db->exec("CREATE TABLE t (x)"));
     ASSERT_TRUE(db->exec("INSERT INTO t VALUES (1)"));
     EXPECT_EQ(journal_mode(*db), "delete");
-    EXPECT_EQ(pragma(*db, "synchronous"), 2);  // FULL: a rollback journal needs it
+    // Marked, and committed without syncs until the load ends (first_load.h).
+    EXPECT_TRUE(exists(mark));
+    EXPECT_EQ(mode_of(mark), 0600);
+    EXPECT_EQ(pragma(*db, "synchronous"), 0);  // OFF
     db->end_bulk_load();
+    EXPECT_FALSE(exists(mark));
     EXPECT_EQ(journal_mode(*db), "wal");
     EXPECT_EQ(pragma(*db, "synchronous"), 1);  // NORMAL
     db->end_bulk_load();                       // once is enough; again does nothing
     EXPECT_EQ(journal_mode(*db), "wal");
   }
-  // A load that never ended (a killed first run): the next open switches the file.
+  // Without a boot id nothing is marked, and the first load syncs every commit.
+  {
+    const BootId none("");
+    auto db = Database::open(dir.path() + "/unmarked.db");
+    ASSERT_TRUE(db) << db.error().message;
+    ASSERT_TRUE(db->exec("CREATE TABLE t (x)"));
+    EXPECT_FALSE(exists(FirstLoadMark::path_for(dir.path() + "/unmarked.db")));
+    EXPECT_EQ(pragma(*db, "synchronous"), 2);  // FULL: a rollback journal needs it
+    db->end_bulk_load();
+    EXPECT_EQ(journal_mode(*db), "wal");
+  }
+  // A load that never ended (a killed first run): the next open finishes it.
   const std::string other = dir.path() + "/killed.db";
   {
     auto db = Database::open(other);
     ASSERT_TRUE(db);
     ASSERT_TRUE(db->exec("CREATE TABLE t (x)"));
   }
+  EXPECT_TRUE(exists(FirstLoadMark::path_for(other)));
   auto db = Database::open(other);
-  ASSERT_TRUE(db);
+  ASSERT_TRUE(db) << db.error().message;
   EXPECT_EQ(journal_mode(*db), "wal");
+  EXPECT_FALSE(exists(FirstLoadMark::path_for(other)));
   // And an existing WAL ledger stays one.
   auto again = Database::open(path);
   ASSERT_TRUE(again);
   EXPECT_EQ(journal_mode(*again), "wal");
+}
+
+// A process killed in the middle of its first load (SIGKILL: no destructor, no end): the
+// kernel still has what it wrote without syncs, the next open rolls its open transaction
+// back, keeps its commits, makes them durable and removes the mark.
+TEST(SqliteDbTest, AFirstLoadKilledMidwayIsFinishedByTheNextOpen) {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/killed.db";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto db = Database::open(path);
+    bool ok = db && db->exec("CREATE TABLE t (x)") && db->exec("INSERT INTO t VALUES (5)") &&
+              db->exec("BEGIN IMMEDIATE") && db->exec("INSERT INTO t VALUES (1000)");
+    if (ok) {
+      ::kill(::getpid(), SIGKILL);  // mid-transaction
+    }
+    ::_exit(1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the child failed early";
+  EXPECT_TRUE(exists(FirstLoadMark::path_for(path)));
+  auto db = Database::open(path);
+  ASSERT_TRUE(db) << db.error().message;
+  EXPECT_FALSE(exists(FirstLoadMark::path_for(path)));
+  EXPECT_EQ(journal_mode(*db), "wal");
+  auto sum = db->query_int("SELECT SUM(x) FROM t");
+  ASSERT_TRUE(sum);
+  EXPECT_EQ(*sum, 5);
+}
+
+// A restart of the machine during the first load (another boot id in the mark): writes the
+// disk never got may have torn the file, so it is refused, loudly, with what to do, and
+// `tally rebuild`'s swap takes the mark along with the old file.
+TEST(SqliteDbTest, AFirstLoadARestartCutShortIsRefusedWithWhatToDo) {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/ledger.db";
+  {
+    const BootId before("boot-before-the-crash");
+    auto db = Database::open(path);
+    ASSERT_TRUE(db) << db.error().message;
+    ASSERT_TRUE(db->exec("CREATE TABLE t (x)"));
+  }
+  const BootId after("boot-after-the-crash");
+  auto db = Database::open(path);
+  ASSERT_FALSE(db);
+  EXPECT_EQ(db.error().code, Errc::storage);
+  EXPECT_NE(db.error().message.find("cut short by a restart"), std::string::npos)
+      << db.error().message;
+  EXPECT_NE(db.error().message.find("tally rebuild"), std::string::npos);
+  EXPECT_NE(db.error().message.find("boot-before-the-crash"), std::string::npos);
+  EXPECT_TRUE(exists(FirstLoadMark::path_for(path)));  // refused, not touched
+}
+
+// While one process loads a new ledger (its mark held), another opens it in rollback mode
+// with FULL sync and never switches it to WAL: the loader commits without syncs, which WAL
+// mode must not inherit. The loader's own end switches it and removes the mark.
+TEST(SqliteDbTest, AnotherProcessNeverSwitchesALedgerWhoseFirstLoadRuns) {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/shared.db";
+  auto loader = Database::open(path);
+  ASSERT_TRUE(loader) << loader.error().message;
+  ASSERT_TRUE(loader->exec("CREATE TABLE t (x)"));
+  auto other = Database::open(path);  // another open file description: flock(2) says busy
+  ASSERT_TRUE(other) << other.error().message;
+  EXPECT_EQ(pragma(*other, "synchronous"), 2);
+  ASSERT_TRUE(other->exec("INSERT INTO t VALUES (2)"));
+  other->end_bulk_load();
+  EXPECT_EQ(journal_mode(*other), "delete");
+  EXPECT_TRUE(exists(FirstLoadMark::path_for(path)));
+  ASSERT_TRUE(loader->exec("INSERT INTO t VALUES (1)"));
+  loader->end_bulk_load();
+  EXPECT_EQ(journal_mode(*loader), "wal");
+  EXPECT_FALSE(exists(FirstLoadMark::path_for(path)));
+  auto sum = other->query_int("SELECT SUM(x) FROM t");
+  ASSERT_TRUE(sum);
+  EXPECT_EQ(*sum, 3);
 }
 
 TEST(SqliteDbTest, OpeningALedgerWhileAnotherProcessLoadsItWaitsInsteadOfFailing) {
@@ -121,6 +256,7 @@ TEST(SqliteDbTest, OpeningALedgerWhileAnotherProcessLoadsItWaitsInsteadOfFailing
 }
 
 TEST(SqliteDbTest, ASwitchToWalThatAnotherWriterBlockedIsTriedAgain) {
+  const BootId none("");  // an unmarked first load (first_load.h): any process may switch it
   test::TempDir dir;
   const std::string path = dir.path() + "/shared.db";
   auto loader = Database::open(path);
@@ -173,12 +309,6 @@ TEST(SqliteDbTest, ExistingLedgerKeepsItsPageSizeAndItsThresholdFollows) {
   auto has = stmt->step();
   ASSERT_TRUE(has && *has);
   EXPECT_EQ(stmt->int64(0), 42);
-}
-
-// The permission bits of `path`, or -1 when it does not exist.
-int mode_of(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 07777) : -1;
 }
 
 // Sets the process umask for its lifetime.

@@ -26,6 +26,7 @@
 #include <unordered_set>
 
 #include "store/ledger.h"
+#include "store/sqlite/first_load.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_db.h"
 
@@ -79,6 +80,32 @@ void note(LedgerHealth& h, LedgerFinding::Level level, std::string what) {
 void problem(LedgerHealth& h, std::string what) {
   h.damaged = true;
   note(h, LedgerFinding::Level::problem, std::move(what));
+}
+
+// The mark of a first load (first_load.h). Inspecting it writes nothing: a mark adopted
+// here is released, not removed, and the next tally run finishes that load.
+void check_first_load(const std::string& path, LedgerHealth& h) {
+  auto mark = FirstLoadMark::inspect(path);
+  if (!mark) {
+    note(h, LedgerFinding::Level::problem, mark.error().message);
+    return;
+  }
+  switch (mark->state()) {
+    case FirstLoadMark::State::cut_by_restart:
+      problem(h, FirstLoadMark::restart_message(path, mark->boot_id()));
+      break;
+    case FirstLoadMark::State::other_loader:
+      note(h, LedgerFinding::Level::note,
+           "its first load is running in another tally process; this check sees it midway");
+      break;
+    case FirstLoadMark::State::ours:
+      note(h, LedgerFinding::Level::note,
+           "its first load was stopped midway (the machine did not restart since, so nothing "
+           "was lost): the next tally run reads on and finishes it");
+      break;
+    case FirstLoadMark::State::none:
+      break;
+  }
 }
 
 // PRAGMA quick_check / integrity_check: "ok", or up to 20 lines naming what is broken.
@@ -323,8 +350,10 @@ LedgerHealth check_sqlite_ledger(const std::string& path, bool full) {
   check_pages(raw, full, h);
   if (h.damaged) {
     note(h, LedgerFinding::Level::note, "its content was not checked: the pages are damaged");
+    check_first_load(path, h);
     return h;
   }
+  check_first_load(path, h);
   if (h.schema_version > known) {
     h.newer = true;
     note(h, LedgerFinding::Level::problem,

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "core/result.h"
+#include "store/sqlite/first_load.h"
 
 namespace tally::store {
 
@@ -99,13 +100,19 @@ class Database {
   // Opens (creating if needed) the database at `path` (":memory:" for tests) with WAL,
   // a busy timeout for concurrent tally processes, and NORMAL sync (safe against crashes
   // of the process; WAL keeps the file consistent). A new file starts in rollback-journal
-  // mode instead (with FULL sync), for its first load, until end_bulk_load(). The file and
-  // its -journal, -wal and -shm are the owner's alone (0600 when created, group and other
-  // bits taken off an existing one), whatever the umask.
+  // mode instead, for its first load, until end_bulk_load(): marked and with synchronous=OFF
+  // (store/sqlite/first_load.h), or with FULL sync where it cannot be marked. Fails when
+  // the file's first load was cut short by a restart of the machine. The file and its
+  // -journal, -wal, -shm and -firstload are the owner's alone (0600 when created, group and
+  // other bits taken off an existing one), whatever the umask.
   static Result<Database> open(const std::string& path);
 
   Database(Database&& o) noexcept
-      : db_(o.db_), cache_(std::move(o.cache_)), wal_pending_(o.wal_pending_) {
+      : db_(o.db_),
+        cache_(std::move(o.cache_)),
+        wal_pending_(o.wal_pending_),
+        other_loader_(o.other_loader_),
+        mark_(std::move(o.mark_)) {
     o.db_ = nullptr;
   }
   Database& operator=(Database&&) = delete;
@@ -125,10 +132,12 @@ class Database {
   std::string last_error() const;
   sqlite3* handle() const { return db_; }
 
-  // Ends the first load of a new ledger: switches it to WAL, so that later readers never
-  // wait for a writer. Also retries a switch that another process's write blocked at open.
-  // Does nothing on a WAL ledger. Never fails: a ledger left in rollback mode is as
-  // correct, and the next call or open tries again. Not inside a transaction.
+  // Ends the first load of a new ledger: makes it durable and removes its mark (when this
+  // process holds one), then switches it to WAL, so that later readers never wait for a
+  // writer. Also retries a switch that another process's write blocked at open. Does
+  // nothing on a WAL ledger, nor while another process's first load runs. Never fails: a
+  // ledger left in rollback mode (or marked) is as correct, and the next call or open tries
+  // again. Not inside a transaction.
   void end_bulk_load();
 
  private:
@@ -139,7 +148,13 @@ class Database {
 
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;
+  // Commits a write with synchronous=EXTRA (the journal, the file and the directory synced,
+  // with every unsynced write before it) and removes mark_.
+  Status settle_first_load();
+
   bool wal_pending_ = false;  // not in WAL mode yet: a new ledger's first load, or blocked
+  bool other_loader_ = false;  // another process's first load is running: never switch
+  FirstLoadMark mark_;         // held while this process's first load runs
 };
 
 // Runs a transaction: BEGIN IMMEDIATE (takes the write lock up front, so two writers queue
