@@ -118,22 +118,12 @@ Result<std::optional<Block>> current_block(store::Ledger& ledger, TimeMs now) {
   std::optional<ChainEnd> link;
   for (TimeMs span = 2 * kDayMs;; span *= 4) {
     const bool everything = span > 4000 * kDayMs;
-    store::GroupBy by_bucket;
-    by_bucket.time_bucket = true;
-    store::RecordFilter recent;
     TimeMs since = now - span;
     since -= ((since % store::kBucketMs) + store::kBucketMs) % store::kBucketMs;
-    if (!everything) {
-      recent.since = since;  // on a bucket boundary: the rollup answers
-    }
-    auto rows = ledger.aggregate(recent, by_bucket);
-    TALLY_TRY(rows);
-    std::vector<TimeMs> buckets;
-    buckets.reserve(rows->size());
-    for (const store::AggregateRow& r : *rows) {
-      buckets.push_back(r.bucket);
-    }
-    std::sort(buckets.begin(), buckets.end());
+    // The buckets alone (on a bucket boundary, from the rollup's key): no sums.
+    auto active = ledger.active_buckets(everything ? std::nullopt : std::optional<TimeMs>(since));
+    TALLY_TRY(active);
+    std::vector<TimeMs>& buckets = *active;
     if (buckets.empty()) {
       break;  // nothing since `since`: no block can hold `now` (it would hold a record)
     }

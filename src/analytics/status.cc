@@ -36,22 +36,19 @@ Result<StatusFacts> gather_status(store::Ledger& ledger, const Zone& zone,
   if (!hook.session_id.empty() && hook_agent) {
     // The hook is Claude Code's, and its session is a main session (its own records have
     // it as their root): this session and its sub-agents, by the (agent, root_session)
-    // index, not by scanning every record for an id prefix.
-    store::RecordFilter filter;
-    filter.agent = hook_agent;
-    filter.root_session = hook.session_id;
-    auto events = ledger.events(filter);
-    TALLY_TRY(events);
+    // index, not by scanning every record for an id prefix; narrow rows, in events() order.
+    auto records = ledger.session_tree_costs(*hook_agent, hook.session_id);
+    TALLY_TRY(records);
     TimeMs last_main = -1;
-    for (const store::UsageEvent& e : *events) {
+    for (const store::TreeCost& r : *records) {
       f.session_found = true;
-      f.session_cost += e.cost_usd;
-      f.session_unpriced = f.session_unpriced || e.cost_source == CostSource::unpriced;
-      if (e.session_id == hook.session_id && e.kind == RecordKind::response && e.ts >= last_main) {
-        last_main = e.ts;
-        f.context_tokens = e.tokens.prompt();
+      f.session_cost += r.cost_usd;
+      f.session_unpriced = f.session_unpriced || r.cost_source == CostSource::unpriced;
+      if (r.own_response && r.ts >= last_main) {
+        last_main = r.ts;
+        f.context_tokens = r.prompt_tokens;
         if (hook.model_id.empty()) {
-          model_id = e.model;
+          model_id = r.model;
         }
       }
     }

@@ -105,7 +105,7 @@ Result<Context> prepare(const ContextOptions& options, const Observer& observer)
   }
   // A lock file that cannot be made (a read-only data dir) only leaves a rebuild unsafe for
   // this run: SQLite's open says whether the ledger itself can be used.
-  auto ledger = open_ledger(path);
+  auto ledger = app::open_ledger(path, store::OpenOptions{.map_reads = options.map_reads});
   TALLY_TRY(ledger);
   ctx.ledger = std::move(*ledger);
 

@@ -28,6 +28,7 @@ struct ContextOptions {
   std::string timezone;    // IANA zone for days; "" = the config's
   bool demo = false;       // the demo ledger and logs of `tally demo`, not the user's
   bool no_ingest = false;  // the ledger as it is, without reading new log lines
+  bool map_reads = false;  // a quick, read-mostly run (store::OpenOptions::map_reads)
 };
 
 // What a person watching is told while tally works. Every member may be empty (a server,

@@ -48,6 +48,15 @@ class ExplainedLedger final : public store::Ledger {
   Result<std::vector<store::UsageEvent>> events(const store::RecordFilter& filter) override {
     return explained(inner_->events(filter));
   }
+
+  Result<std::vector<TimeMs>> active_buckets(std::optional<TimeMs> since) override {
+    return explained(inner_->active_buckets(since));
+  }
+
+  Result<std::vector<store::TreeCost>> session_tree_costs(
+      Agent agent, const std::string& root_session) override {
+    return explained(inner_->session_tree_costs(agent, root_session));
+  }
   Result<store::ProblemSummary> problems(std::int64_t limit) override {
     return explained(inner_->problems(limit));
   }
@@ -125,8 +134,9 @@ Error explain_ledger_error(const Error& e, const std::string& path) {
   return e;
 }
 
-Result<std::unique_ptr<store::Ledger>> open_ledger(const std::string& path) {
-  auto ledger = store::open_ledger(path);
+Result<std::unique_ptr<store::Ledger>> open_ledger(const std::string& path,
+                                                    const store::OpenOptions& options) {
+  auto ledger = store::open_ledger(path, options);
   if (!ledger) {
     return Unexpected{explain_ledger_error(ledger.error(), path)};
   }

@@ -9,6 +9,7 @@ namespace tally::app {
 Result<analytics::StatusFacts> session_status(const sources::HookInput& hook) {
   ContextOptions co;
   co.no_ingest = true;
+  co.map_reads = true;  // a status line reads a session's records and reads them often
   auto ctx = prepare(co);
   TALLY_TRY(ctx);
   ingest::IngestOptions io = ingest_options(ctx->config, /*demo=*/false);

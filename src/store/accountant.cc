@@ -303,6 +303,15 @@ class AccountingLedger final : public Ledger {
     return backend_->events(filter);
   }
 
+  Result<std::vector<TimeMs>> active_buckets(std::optional<TimeMs> since) override {
+    return backend_->active_buckets(since);
+  }
+
+  Result<std::vector<TreeCost>> session_tree_costs(Agent agent,
+                                                   const std::string& root_session) override {
+    return backend_->session_tree_costs(agent, root_session);
+  }
+
   Result<ProblemSummary> problems(std::int64_t limit) override { return backend_->problems(limit); }
 
   Result<std::vector<SessionFacts>> sessions(const std::string& prefix) override {

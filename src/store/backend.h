@@ -136,6 +136,9 @@ class Backend {
   virtual Result<std::vector<AggregateRow>> aggregate(const RecordFilter& filter,
                                                       const GroupBy& group) = 0;
   virtual Result<std::vector<UsageEvent>> events(const RecordFilter& filter) = 0;
+  virtual Result<std::vector<TimeMs>> active_buckets(std::optional<TimeMs> since) = 0;
+  virtual Result<std::vector<TreeCost>> session_tree_costs(Agent agent,
+                                                           const std::string& root_session) = 0;
   virtual Result<ProblemSummary> problems(std::int64_t limit) = 0;
   // One row per (file, session) whose session id starts with `prefix`, ordered by agent,
   // session, first_ts, then file: the core merges them per session.

@@ -180,6 +180,17 @@ struct UsageEvent {
   CostSource cost_source = CostSource::computed;
 };
 
+// A record of one session tree (a session and its sub-agents), with what a status line
+// needs of it (Ledger::session_tree_costs).
+struct TreeCost {
+  TimeMs ts = 0;
+  bool own_response = false;  // a response of the root session itself, not a sub-agent's
+  std::string model;          // set for own responses only
+  std::int64_t prompt_tokens = 0;  // TokenCounts::prompt()
+  double cost_usd = 0;
+  CostSource cost_source = CostSource::computed;
+};
+
 inline constexpr std::int64_t kBucketMs = 15 * 60 * 1000;
 
 struct ProblemSummary {
@@ -242,6 +253,16 @@ class Ledger {
                                                       const GroupBy& group) = 0;
   // Every record `filter` covers, oldest first (ties in a stable order).
   virtual Result<std::vector<UsageEvent>> events(const RecordFilter& filter) = 0;
+  // The start of every 15-minute bucket (kBucketMs) at or after `since` (every one when
+  // nullopt, which must be a bucket start otherwise) that aggregate() with
+  // GroupBy::time_bucket would return a row for, ascending: what 5-hour blocks are cut from
+  // (analytics/blocks.h), without the sums a statusline refresh does not need.
+  virtual Result<std::vector<TimeMs>> active_buckets(std::optional<TimeMs> since) = 0;
+  // The records of `agent`'s session `root_session` and of its sub-agents, in events()
+  // order: what events() gives for that root session, narrowed to what a status line
+  // folds, so that a refresh reads and sorts less.
+  virtual Result<std::vector<TreeCost>> session_tree_costs(Agent agent,
+                                                           const std::string& root_session) = 0;
   virtual Result<ProblemSummary> problems(std::int64_t limit) = 0;
   // Facts of sessions whose id starts with `prefix` (all when empty), merged per session.
   virtual Result<std::vector<SessionFacts>> sessions(const std::string& prefix) = 0;

@@ -295,6 +295,31 @@ class MemoryBackend final : public Backend {
     return memory_events(*store_->committed(), filter);
   }
 
+  Result<std::vector<TimeMs>> active_buckets(std::optional<TimeMs> since) override {
+    return memory_active_buckets(*store_->committed(), since);
+  }
+
+  Result<std::vector<TreeCost>> session_tree_costs(Agent agent,
+                                                   const std::string& root_session) override {
+    RecordFilter filter;
+    filter.agent = agent;
+    filter.root_session = root_session;
+    std::vector<TreeCost> out;
+    for (UsageEvent& e : memory_events(*store_->committed(), filter)) {
+      TreeCost c;
+      c.ts = e.ts;
+      c.own_response = e.session_id == root_session && e.kind == RecordKind::response;
+      if (c.own_response) {
+        c.model = std::move(e.model);
+      }
+      c.prompt_tokens = e.tokens.prompt();
+      c.cost_usd = e.cost_usd;
+      c.cost_source = e.cost_source;
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
   Result<ProblemSummary> problems(std::int64_t limit) override {
     auto s = store_->committed();
     std::vector<std::pair<std::tuple<std::string, std::int64_t, std::string>, ParseProblem>> all;

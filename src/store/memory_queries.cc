@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string_view>
 #include <tuple>
 
@@ -121,6 +122,17 @@ std::vector<UsageEvent> memory_events(const MemoryState& s, const RecordFilter& 
   std::stable_sort(out.begin(), out.end(),
                    [](const UsageEvent& a, const UsageEvent& b) { return a.ts < b.ts; });
   return out;
+}
+
+std::vector<TimeMs> memory_active_buckets(const MemoryState& s, std::optional<TimeMs> since) {
+  std::set<TimeMs> buckets;
+  for (const auto& [id, stored] : s.records) {
+    const TimeMs bucket = (stored.record.ts / kBucketMs) * kBucketMs;  // as memory_aggregate
+    if (!since || bucket >= *since) {
+      buckets.insert(bucket);
+    }
+  }
+  return {buckets.begin(), buckets.end()};
 }
 
 std::vector<PriceCheckRow> memory_price_check(const MemoryState& s) {

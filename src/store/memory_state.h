@@ -49,6 +49,7 @@ struct MemoryState {
 std::vector<AggregateRow> memory_aggregate(const MemoryState& s, const RecordFilter& filter,
                                            const GroupBy& group);
 std::vector<UsageEvent> memory_events(const MemoryState& s, const RecordFilter& filter);
+std::vector<TimeMs> memory_active_buckets(const MemoryState& s, std::optional<TimeMs> since);
 std::vector<PriceCheckRow> memory_price_check(const MemoryState& s);
 
 }  // namespace tally::store

@@ -17,15 +17,20 @@ namespace {
 struct Scheme {
   std::string_view name;
   bool is_file;
-  Result<std::unique_ptr<Backend>> (*open)(const std::string& rest);
+  Result<std::unique_ptr<Backend>> (*open)(const std::string& rest, const OpenOptions& options);
 };
 
-Result<std::unique_ptr<Backend>> open_memory(const std::string& name) {
+Result<std::unique_ptr<Backend>> open_memory(const std::string& name, const OpenOptions&) {
   return open_memory_backend(named_memory_store(name));
 }
 
+Result<std::unique_ptr<Backend>> open_sqlite(const std::string& path,
+                                             const OpenOptions& options) {
+  return open_sqlite_backend(path, SqliteOptions{.map_reads = options.map_reads});
+}
+
 constexpr std::array<Scheme, 2> kSchemes{{
-    {"sqlite", true, &open_sqlite_backend},
+    {"sqlite", true, &open_sqlite},
     {"memory", false, &open_memory},
 }};
 
@@ -76,14 +81,16 @@ Result<LedgerLocation> parse_ledger_location(const std::string& location) {
   return LedgerLocation{scheme->name, location.substr(sep + 3), scheme->is_file};
 }
 
-Result<std::unique_ptr<Backend>> open_backend(const std::string& location) {
+Result<std::unique_ptr<Backend>> open_backend(const std::string& location,
+                                             const OpenOptions& options) {
   auto parsed = parse_ledger_location(location);
   TALLY_TRY(parsed);
-  return find_scheme(parsed->scheme)->open(parsed->rest);
+  return find_scheme(parsed->scheme)->open(parsed->rest, options);
 }
 
-Result<std::unique_ptr<Ledger>> open_ledger(const std::string& location) {
-  auto backend = open_backend(location);
+Result<std::unique_ptr<Ledger>> open_ledger(const std::string& location,
+                                            const OpenOptions& options) {
+  auto backend = open_backend(location, options);
   TALLY_TRY(backend);
   return make_ledger(std::move(*backend));
 }

@@ -28,13 +28,24 @@ struct LedgerLocation {
   bool is_file = false;     // kept in a local file (`rest`): doctor and rebuild apply
 };
 
+// How a process will use a ledger it opens.
+struct OpenOptions {
+  // Mostly reads, and wants them fast (a status line refresh): SQLite reads the file
+  // through a memory map instead of copying each page with pread(2). Not for ingests: the
+  // pages a map touched count toward the resident size a cold run is held to. Ignored by
+  // backends that are not a local file.
+  bool map_reads = false;
+};
+
 // Parses `location`; fails on an unknown scheme, naming the known ones.
 Result<LedgerLocation> parse_ledger_location(const std::string& location);
 
 // The backend at `location`, opened (created when missing).
-Result<std::unique_ptr<Backend>> open_backend(const std::string& location);
+Result<std::unique_ptr<Backend>> open_backend(const std::string& location,
+                                             const OpenOptions& options = {});
 // The ledger (store/accountant.h) over open_backend(location).
-Result<std::unique_ptr<Ledger>> open_ledger(const std::string& location);
+Result<std::unique_ptr<Ledger>> open_ledger(const std::string& location,
+                                            const OpenOptions& options = {});
 
 // The schemes this build knows, for messages and --help.
 std::vector<std::string_view> ledger_schemes();

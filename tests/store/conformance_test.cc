@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -475,6 +477,78 @@ TEST_P(ConformanceTest, FiltersEventsProblemsAndSessionFacts) {
   auto count = ledger_->record_count();
   ASSERT_TRUE(count);
   EXPECT_EQ(*count, 3);
+}
+
+// What a status line reads (session_tree_costs, active_buckets) is events() and the
+// time-bucket rows of aggregate(), narrowed: the same records in the same order, the same
+// buckets, on the genuine logs and on ties in time.
+TEST_P(ConformanceTest, TheStatusLineQueriesAreEventsAndTheRollupNarrowed) {
+  ingest::IngestOptions options;
+  options.env.home = TALLY_TESTDATA "/real-logs/home";
+  auto stats = ingest::run_ingest(*ledger_, pricer_, sources::all_adapters(), options);
+  ASSERT_TRUE(stats) << stats.error().message;
+  // Two records of one session at the same time: events() orders them by id.
+  UsageRecord late_b = record("tie-b", 1'790'000'000'000, 7, 7, "tie");
+  UsageRecord late_a = record("tie-a", 1'790'000'000'000, 9, 9, "tie");
+  late_a.model = "model-a";
+  late_b.model = "model-b";
+  std::vector<UsageRecord> spread = {late_b, late_a};
+  for (int hours : {1, 2, 7, 30}) {  // buckets apart, some a 5-hour gap apart
+    spread.push_back(record(fmt::format("later-{}", hours),
+                            late_a.ts + hours * 3'600'000LL + 60'000, 1, 1, "tie/agent-1"));
+    spread.back().parent_session_id = "tie";
+  }
+  commit({batch(cursor_at("/tie.jsonl", 10), std::nullopt, spread)});
+
+  auto all = ledger_->events({});
+  ASSERT_TRUE(all);
+  std::set<std::pair<Agent, std::string>> roots;
+  for (const UsageEvent& e : *all) {
+    roots.insert({e.agent, e.root_session});
+  }
+  ASSERT_GT(roots.size(), 3U);
+  for (const auto& [agent, root] : roots) {
+    RecordFilter filter;
+    filter.agent = agent;
+    filter.root_session = root;
+    auto events = ledger_->events(filter);
+    auto narrow = ledger_->session_tree_costs(agent, root);
+    ASSERT_TRUE(events && narrow);
+    ASSERT_EQ(narrow->size(), events->size()) << root;
+    for (size_t i = 0; i < events->size(); ++i) {
+      const UsageEvent& e = events->at(i);
+      const TreeCost& c = narrow->at(i);
+      const bool own = e.session_id == root && e.kind == RecordKind::response;
+      EXPECT_EQ(c.ts, e.ts) << root << " #" << i;
+      EXPECT_EQ(c.own_response, own) << root << " #" << i;
+      EXPECT_EQ(c.model, own ? e.model : "") << root << " #" << i;
+      EXPECT_EQ(c.prompt_tokens, e.tokens.prompt()) << root << " #" << i;
+      EXPECT_EQ(c.cost_usd, e.cost_usd) << root << " #" << i;
+      EXPECT_EQ(c.cost_source, e.cost_source) << root << " #" << i;
+    }
+  }
+  auto tie = ledger_->session_tree_costs(Agent::claude, "tie");
+  ASSERT_TRUE(tie);
+  ASSERT_EQ(tie->size(), 6U);
+  EXPECT_EQ(tie->at(0).model, "model-a") << "ties in time go by id";
+  EXPECT_EQ(tie->at(1).model, "model-b");
+  EXPECT_FALSE(tie->at(2).own_response) << "a sub-agent's record";
+  EXPECT_EQ(tie->at(2).model, "");
+
+  std::vector<TimeMs> buckets;
+  for (const AggregateRow& r : rows(GroupBy{.time_bucket = true, .local_days = {}})) {
+    buckets.push_back(r.bucket);
+  }
+  std::sort(buckets.begin(), buckets.end());
+  ASSERT_GE(buckets.size(), 6U);
+  auto every = ledger_->active_buckets(std::nullopt);
+  ASSERT_TRUE(every);
+  EXPECT_EQ(*every, buckets);
+  const TimeMs since = buckets[buckets.size() / 2];
+  auto later = ledger_->active_buckets(since);
+  ASSERT_TRUE(later);
+  EXPECT_EQ(*later, std::vector<TimeMs>(buckets.begin() + static_cast<long>(buckets.size() / 2),
+                                        buckets.end()));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest, ::testing::ValuesIn(kBackends),

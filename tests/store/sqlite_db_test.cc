@@ -286,6 +286,48 @@ TEST(SqliteDbTest, ASwitchToWalThatAnotherWriterBlockedIsTriedAgain) {
   EXPECT_EQ(*sum, 1);
 }
 
+// A ledger read through a memory map (map_reads: the status line) that is cut short while
+// it is read: the read of a page past the new end is a SIGBUS, which must become a message
+// naming the file and exit status 74, not a crash.
+TEST(SqliteDbTest, AMappedLedgerCutShortWhileReadExitsWithAMessageNotACrash) {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/mapped.db";
+  int err[2];
+  ASSERT_EQ(::pipe(err), 0);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::dup2(err[1], 2);
+    auto db = Database::open(path, /*map_reads=*/true);
+    bool ok = db && db->exec("CREATE TABLE t (x BLOB)") &&
+              db->exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                       "WHERE i < 200) INSERT INTO t SELECT randomblob(8000) FROM n");
+    if (ok) {
+      db->end_bulk_load();
+      ok = db->exec("PRAGMA wal_checkpoint(TRUNCATE)") && db->exec("BEGIN") &&
+           db->query_int("SELECT COUNT(*) FROM t").has_value() &&
+           ::truncate(path.c_str(), 16384) == 0;
+      if (ok) {
+        (void)db->query_int("SELECT SUM(length(x)) FROM t");  // pages past the end
+      }
+    }
+    ::_exit(ok ? 0 : 1);
+  }
+  ::close(err[1]);
+  std::string said;
+  char buf[512];
+  for (ssize_t got; (got = ::read(err[0], buf, sizeof buf)) > 0;) {
+    said.append(buf, static_cast<size_t>(got));
+  }
+  ::close(err[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status) << ": " << said;
+  EXPECT_EQ(WEXITSTATUS(status), 74) << said;
+  EXPECT_NE(said.find("reading the ledger " + path + " failed"), std::string::npos) << said;
+  EXPECT_NE(said.find("tally doctor"), std::string::npos) << said;
+}
+
 TEST(SqliteDbTest, ExistingLedgerKeepsItsPageSizeAndItsThresholdFollows) {
   test::TempDir dir;
   const std::string path = dir.path() + "/old.db";

@@ -75,6 +75,15 @@ class SqliteBackend final : public Backend {
 
   void end_bulk_load() override { db_.end_bulk_load(); }
 
+  Result<std::vector<TimeMs>> active_buckets(std::optional<TimeMs> since) override {
+    return query_active_buckets(db_, since);
+  }
+
+  Result<std::vector<TreeCost>> session_tree_costs(Agent agent,
+                                                   const std::string& root_session) override {
+    return query_session_tree_costs(db_, agent, root_session);
+  }
+
   Result<std::vector<AggregateRow>> aggregate(const RecordFilter& filter,
                                               const GroupBy& group) override {
     return query_aggregate(db_, filter, group);
@@ -188,8 +197,9 @@ GROUP BY l.agent, l.session_id, l.model
 
 }  // namespace
 
-Result<std::unique_ptr<Backend>> open_sqlite_backend(const std::string& path) {
-  auto db = Database::open(path);
+Result<std::unique_ptr<Backend>> open_sqlite_backend(const std::string& path,
+                                                     const SqliteOptions& options) {
+  auto db = Database::open(path, options.map_reads);
   TALLY_TRY(db);
   auto backend = std::make_unique<SqliteBackend>(std::move(*db));
   TALLY_TRY(backend->migrate());

@@ -294,6 +294,66 @@ Result<std::vector<AggregateRow>> query_aggregate(Database& db, const RecordFilt
   return rows;
 }
 
+// The rollup's buckets, from its key alone: bucket is the first column of its primary key,
+// so this reads the key in order and sums nothing. Rows whose records were all deleted
+// (the delete trigger leaves zeroed sums) count, as they do in aggregate_rollup().
+Result<std::vector<TimeMs>> query_active_buckets(Database& db, std::optional<TimeMs> since) {
+  auto stmt = db.prepare_cached(since ? "SELECT DISTINCT bucket FROM usage_rollup WHERE bucket >= ?1"
+                                      : "SELECT DISTINCT bucket FROM usage_rollup");
+  TALLY_TRY(stmt);
+  if (since) {
+    stmt->bind(1, *since);
+  }
+  std::vector<TimeMs> out;
+  TALLY_TRY(for_each_row(*stmt, [&]() -> Status {
+    out.push_back(stmt->int64(0));
+    return ok();
+  }));
+  std::sort(out.begin(), out.end());  // DISTINCT over the key gives them in order; to be sure
+  return out;
+}
+
+// events()' order is (ts, id): SQLite sorted the wide rows for it, which was most of a
+// status line's time on a long session. Here the narrow rows come in index order and are
+// sorted in C++ by the same key.
+Result<std::vector<TreeCost>> query_session_tree_costs(Database& db, Agent agent,
+                                                       const std::string& root_session) {
+  auto stmt = db.prepare_cached(
+      "SELECT ts, id, session_id = ?2 AND kind = 'response', model, input_tokens, "
+      "cache_read_tokens, cache_write_tokens, cost_usd, cost_source FROM usage "
+      "WHERE agent = ?1 AND root_session = ?2");
+  TALLY_TRY(stmt);
+  stmt->bind(1, agent_name(agent));
+  stmt->bind(2, root_session);
+  std::vector<std::pair<std::string, TreeCost>> rows;  // id, row
+  TALLY_TRY(for_each_row(*stmt, [&]() -> Status {
+    TreeCost c;
+    c.ts = stmt->int64(0);
+    c.own_response = stmt->int64(2) != 0;
+    if (c.own_response) {
+      c.model = stmt->text(3);
+    }
+    TokenCounts t;
+    t.input = stmt->int64(4);
+    t.cache_read = stmt->int64(5);
+    t.cache_write = stmt->int64(6);
+    c.prompt_tokens = t.prompt();
+    c.cost_usd = stmt->real(7);
+    c.cost_source = parse_cost_source(stmt->text(8));
+    rows.emplace_back(stmt->text(1), std::move(c));
+    return ok();
+  }));
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.second.ts != b.second.ts ? a.second.ts < b.second.ts : a.first < b.first;
+  });
+  std::vector<TreeCost> out;
+  out.reserve(rows.size());
+  for (auto& [id, c] : rows) {
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 Result<std::vector<UsageEvent>> query_events(Database& db, const RecordFilter& filter) {
   auto stmt = db.prepare_cached(fmt::format(
       "SELECT ts, agent, kind, session_id, root_session, project, model, effort, speed, "

@@ -14,5 +14,8 @@ namespace tally::store {
 Result<std::vector<AggregateRow>> query_aggregate(Database& db, const RecordFilter& filter,
                                                   const GroupBy& group);
 Result<std::vector<UsageEvent>> query_events(Database& db, const RecordFilter& filter);
+Result<std::vector<TimeMs>> query_active_buckets(Database& db, std::optional<TimeMs> since);
+Result<std::vector<TreeCost>> query_session_tree_costs(Database& db, Agent agent,
+                                                       const std::string& root_session);
 
 }  // namespace tally::store
