@@ -148,7 +148,8 @@ void add_report_options(CLI::App& app, ReportOptions& o) {
   app.add_option("--until", o.until, "last day to include, YYYY-MM-DD (inclusive)");
   app.add_option(
       "--timezone,--tz", o.timezone,
-      "IANA zone for day boundaries, e.g. Europe/Berlin (default: TZ or the system zone)");
+      "zone for day boundaries, in any form TZ takes: Europe/Berlin, :/etc/localtime or a "
+      "POSIX rule such as CET-1CEST,M3.5.0,M10.5.0/3 (default: TZ or the system zone)");
   app.add_option("--agent", o.agent, "only this agent: " + agent_names(" or "));
   app.add_option("--project", o.project, "only projects whose path contains this text");
   auto* json = app.add_flag("--json", o.json, "print JSON (the stable contract for scripts)");

@@ -1,7 +1,8 @@
 #include "core/time.h"
 
+#include "core/tz_spec.h"
+
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include <cctype>
 #include <cstdlib>
@@ -169,26 +170,22 @@ std::string format_date(const Date& d) {
 }
 
 Result<Zone> Zone::use(const std::string& name) {
+  const std::optional<TzSpec> spec = read_tz_spec(name);
+  if (!spec) {
+    return fail(Errc::invalid_argument,
+                fmt::format("unknown time zone '{}' (expected an IANA name such as "
+                            "Europe/Berlin or :Europe/Berlin, a zone file such as "
+                            ":/etc/localtime, or a POSIX rule such as "
+                            "CET-1CEST,M3.5.0,M10.5.0/3; see /usr/share/zoneinfo)",
+                            name));
+  }
   if (name.empty()) {
-    tzset();
-    const char* tz = std::getenv("TZ");
-    return Zone(tz != nullptr && *tz != '\0' ? tz : "local");
+    unsetenv("TZ");  // the system's zone
+  } else {
+    setenv("TZ", spec->for_libc.c_str(), 1);
   }
-  if (name != "UTC" && name != "Etc/UTC") {
-    // Reject names the database does not hold: glibc would silently fall back to UTC.
-    const bool traversal = name.find("..") != std::string::npos || name.front() == '/';
-    struct stat st {};
-    const std::string path = "/usr/share/zoneinfo/" + name;
-    if (traversal || stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-      return fail(Errc::invalid_argument,
-                  fmt::format("unknown time zone '{}' (expected an IANA name such as "
-                              "Europe/Berlin; see /usr/share/zoneinfo)",
-                              name));
-    }
-  }
-  setenv("TZ", name.c_str(), 1);
   tzset();
-  return Zone(name);
+  return Zone(spec->name);
 }
 
 Date Zone::local_date(TimeMs t) const {

@@ -41,13 +41,15 @@ Date civil_from_days(long days);
 // ISO weekday, Monday = 1 ... Sunday = 7.
 unsigned iso_weekday(const Date& d);
 
-// A time zone by IANA name ("Europe/Berlin", "UTC").
+// A time zone: an IANA name ("Europe/Berlin"), a zone file (":/etc/localtime") or a POSIX
+// rule ("CET-1CEST,M3.5.0,M10.5.0/3"), as TZ says it (core/tz_spec.h).
 class Zone {
  public:
-  // Makes `name` the process's zone. An empty name keeps TZ or the system zone.
-  // Fails when the name is not in the system's zone database.
+  // Makes `name` the process's zone; an empty name is the system's zone. Fails when the C
+  // library could not read `name` (it would silently use UTC).
   static Result<Zone> use(const std::string& name);
-
+  // The IANA name where one is known ("Europe/Berlin", also for ":/etc/localtime" when it
+  // links there), else the rule or path as given; "local" for a system zone of unknown name.
   const std::string& name() const { return name_; }
   // The calendar day that `t` falls on in this zone.
   Date local_date(TimeMs t) const;

@@ -210,6 +210,31 @@ TEST(CliTest, UsageErrorsExitTwoWithOneClearLine) {
   EXPECT_EQ(both.exit_code, 2);
 }
 
+// TZ as POSIX and glibc read it (issue 17): ":/etc/localtime" and ":Asia/Tokyo" made every
+// command exit 2. Each form of one zone gives the same days and says which zone it is.
+TEST(CliTest, EveryFormOfTzThatPosixAllowsWorksAndIsNamed) {
+  TempDir data;
+  const std::string home = kFixtures + "/home";
+  // The fixtures ran at 22:06-22:09 UTC on 2026-11-22: 07:06 on the 23rd in Tokyo.
+  for (const auto& [form, name] : std::vector<std::pair<std::string, std::string>>{
+           {"Asia/Tokyo", "Asia/Tokyo"},
+           {":Asia/Tokyo", "Asia/Tokyo"},
+           {":/usr/share/zoneinfo/Asia/Tokyo", "Asia/Tokyo"},
+           {"JST-9", "JST-9"}}) {
+    Result json = run_tally(home, data.str(), "daily --json", "TZ='" + form + "'");
+    ASSERT_EQ(json.exit_code, 0) << form << ": " << json.err;
+    EXPECT_NE(json.out.find("\"date\": \"2026-11-23\""), std::string::npos) << form << json.out;
+    Result text = run_tally(home, data.str(), "daily", "TZ='" + form + "'");
+    EXPECT_NE(text.out.find("timezone: " + name + "\n"), std::string::npos) << form << text.out;
+  }
+  Result system = run_tally(home, data.str(), "daily", "TZ=:/etc/localtime");
+  EXPECT_EQ(system.exit_code, 0) << system.err;
+  EXPECT_EQ(system.out.find("timezone: local"), std::string::npos) << system.out;
+  Result wrong = run_tally(home, data.str(), "daily", "TZ=:Mars/Olympus");
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("POSIX rule"), std::string::npos) << wrong.err;
+}
+
 TEST(CliTest, UnwritableLedgerIsARuntimeFailure) {
   TempDir dir;
   const fs::path file = dir.path() / "not-a-dir";
