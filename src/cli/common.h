@@ -33,6 +33,8 @@ struct ReportOptions {
   bool quiet = false;      // no progress on stderr
   std::string speed;       // "standard": the what-if of pricing fast/priority as standard
   bool demo = false;       // the demo ledger and logs of `tally demo`, not the user's
+  std::string sort;        // --sort: cost, tokens, requests or date ("" = the report's order)
+  std::int64_t limit = 0;  // --limit/--top: rows shown (0 = all)
 };
 
 inline constexpr int kExitOk = 0;

@@ -1,12 +1,16 @@
 // The reports over one grouping (daily, weekly, monthly, sessions, models, projects) and
 // `tally problems`: a Report or the problems list, rendered by src/render in any format.
 
+#include <fmt/format.h>
+
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analytics/plans_view.h"
 #include "analytics/rollup.h"
+#include "analytics/row_order.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "render/problems_renderer.h"
@@ -14,6 +18,40 @@
 
 namespace tally::cli {
 namespace {
+
+std::string_view row_noun(analytics::Grouping grouping) {
+  switch (grouping) {
+    case analytics::Grouping::day:
+      return "days";
+    case analytics::Grouping::week:
+      return "weeks";
+    case analytics::Grouping::month:
+      return "months";
+    case analytics::Grouping::session:
+      return "sessions";
+    case analytics::Grouping::model:
+      return "models";
+    case analytics::Grouping::project:
+      return "projects";
+  }
+  return "rows";
+}
+
+// --sort and --limit (--top): the grouped reports only.
+void add_order_options(CLI::App& app, ReportOptions& o) {
+  app.add_option("--sort", o.sort,
+                 fmt::format("order rows by {} (largest first; date: the report's own order)",
+                             analytics::kRowOrderNames))
+      ->check([](const std::string& name) {
+        return analytics::parse_row_order(name)
+                   ? std::string()
+                   : fmt::format("'{}' is not one of {}", name, analytics::kRowOrderNames);
+      });
+  app.add_option("--limit,--top", o.limit,
+                 "show the first N rows after --sort (e.g. --sort cost --top 10: the ten "
+                 "costliest); the total still covers every row")
+      ->check(CLI::NonNegativeNumber);
+}
 
 int run_report(analytics::Grouping grouping, const ReportOptions& options) {
   std::optional<analytics::ReportQuery> query;
@@ -25,6 +63,10 @@ int run_report(analytics::Grouping grouping, const ReportOptions& options) {
   if (!report) {
     return error_exit(report.error());
   }
+  // add_order_options admits only known names.
+  analytics::order_rows(*report, analytics::parse_row_order(options.sort).value_or(
+                                     analytics::RowOrder::built),
+                        options.limit, row_noun(grouping));
   auto warned = analytics::add_warnings(*ctx->ledger, analytics::make_filter(*query, *ctx->zone),
                                         ctx->ingest.file_errors, *report, /*pricing=*/false);
   if (!warned) {
@@ -73,6 +115,7 @@ int run_problems(const ReportOptions& options) {
 Runner setup_report(CLI::App& sub, analytics::Grouping grouping) {
   auto options = std::make_shared<ReportOptions>();
   add_report_options(sub, *options);
+  add_order_options(sub, *options);
   return [options, grouping] { return run_report(grouping, *options); };
 }
 

@@ -235,6 +235,75 @@ TEST(CliTest, EveryFormOfTzThatPosixAllowsWorksAndIsNamed) {
   EXPECT_NE(wrong.err.find("POSIX rule"), std::string::npos) << wrong.err;
 }
 
+// `--sort FIELD --limit N` (issue 17: "my 10 costliest sessions"): the rows are the
+// report's own, largest first, cut to N, and the totals still cover every row.
+TEST(CliTest, SortAndLimitFindTheCostliestRowsAndKeepTheTotals) {
+  TempDir data;
+  const std::string home = kFixtures + "/home";
+  struct Row {
+    std::string key;
+    double cost = 0;
+    std::int64_t tokens = 0;
+    std::int64_t requests = 0;
+  };
+  struct Parsed {
+    std::vector<Row> rows;
+    double total_cost = 0;
+    std::int64_t total_requests = 0;
+    std::vector<std::string> notes;
+  };
+  auto parse = [](const std::string& json, const char* key) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root = parser.parse(json);
+    Parsed p;
+    for (simdjson::dom::element r : root["rows"].get_array()) {
+      p.rows.push_back(Row{std::string(std::string_view(r[key])), double(r["cost_usd"]),
+                           int64_t(r["total_tokens"]), int64_t(r["requests"])});
+    }
+    p.total_cost = double(root["totals"]["cost_usd"]);
+    p.total_requests = int64_t(root["totals"]["requests"]);
+    for (simdjson::dom::element n : root["notes"].get_array()) {
+      p.notes.emplace_back(std::string_view(n));
+    }
+    return p;
+  };
+  Result all_run = run_tally(home, data.str(), "sessions --json");
+  ASSERT_EQ(all_run.exit_code, 0) << all_run.err;
+  const Parsed all = parse(all_run.out, "session_id");
+  ASSERT_GT(all.rows.size(), 3u);
+  std::vector<Row> by_cost = all.rows;
+  std::stable_sort(by_cost.begin(), by_cost.end(),
+                   [](const Row& a, const Row& b) { return a.cost > b.cost; });
+
+  Result top_run = run_tally(home, data.str(), "sessions --json --sort cost --top 3");
+  ASSERT_EQ(top_run.exit_code, 0) << top_run.err;
+  const Parsed top = parse(top_run.out, "session_id");
+  ASSERT_EQ(top.rows.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(top.rows[i].key, by_cost[i].key) << i;
+  }
+  EXPECT_GE(top.rows[0].cost, top.rows[1].cost);
+  EXPECT_EQ(top.total_cost, all.total_cost) << "the total covers every row";
+  EXPECT_EQ(top.total_requests, all.total_requests);
+  const std::string note = fmt::format("showing the top 3 of {} sessions by cost; the total "
+                                       "covers all {}", all.rows.size(), all.rows.size());
+  EXPECT_NE(std::find(top.notes.begin(), top.notes.end(), note), top.notes.end()) << top_run.out;
+
+  Result tokens_run = run_tally(home, data.str(), "models --json --sort tokens");
+  ASSERT_EQ(tokens_run.exit_code, 0) << tokens_run.err;
+  const Parsed tokens = parse(tokens_run.out, "model");
+  for (size_t i = 1; i < tokens.rows.size(); ++i) {
+    EXPECT_GE(tokens.rows[i - 1].tokens, tokens.rows[i].tokens) << i;
+  }
+  Result limited = run_tally(home, data.str(), "daily --csv --limit 1");
+  EXPECT_EQ(limited.exit_code, 0) << limited.err;
+
+  Result bad = run_tally(home, data.str(), "sessions --sort price");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("cost, tokens, requests or date"), std::string::npos) << bad.err;
+  EXPECT_EQ(run_tally(home, data.str(), "sessions --limit -1").exit_code, 2);
+}
+
 TEST(CliTest, UnwritableLedgerIsARuntimeFailure) {
   TempDir dir;
   const fs::path file = dir.path() / "not-a-dir";
