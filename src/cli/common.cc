@@ -4,6 +4,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -97,7 +99,12 @@ Result<analytics::ReportQuery> make_query(const ReportOptions& o) {
     return fail(Errc::invalid_argument, "--until is before --since");
   }
   if (!o.agent.empty()) {
-    q.agent = parse_agent(o.agent);
+    // Agent names are lower case; people write "Claude" (issue 17).
+    std::string name = o.agent;
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) {
+      return static_cast<char>(std::tolower(c));
+    });
+    q.agent = parse_agent(name);
     if (!q.agent) {
       return fail(Errc::invalid_argument,
                   fmt::format("--agent '{}' is not one of {}", o.agent, agent_names()));

@@ -327,7 +327,10 @@ TEST(CliTest, DailyBucketsInTheRequestedZoneAndFilters) {
   Result none = run_tally(home, data.str(), "daily --json --timezone UTC --since 2026-11-23");
   ASSERT_EQ(none.exit_code, 0);
   EXPECT_TRUE(rows_of(none.out).empty()) << none.out;
+  Result capital = run_tally(home, data.str(), "models --json --agent Codex");
+  EXPECT_EQ(capital.exit_code, 0) << "agent names are case-insensitive: " << capital.err;
   Result codex = run_tally(home, data.str(), "models --json --agent codex");
+  EXPECT_EQ(capital.out, codex.out);
   const ByModel rows = rows_of(codex.out);
   ASSERT_EQ(rows.size(), 2u);
   for (const auto& [key, fields] : rows) {
