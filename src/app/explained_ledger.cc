@@ -53,6 +53,8 @@ class ExplainedLedger final : public store::Ledger {
     return explained(inner_->active_buckets(since));
   }
 
+  bool read_only() const override { return inner_->read_only(); }
+
   Result<std::vector<store::TreeCost>> session_tree_costs(
       Agent agent, const std::string& root_session) override {
     return explained(inner_->session_tree_costs(agent, root_session));

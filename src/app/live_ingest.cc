@@ -26,6 +26,9 @@ LiveIngest::LiveIngest(Context& ctx, int poll_ms)
       watcher_(log_roots(adapters_, options_.env), poll_ms) {}
 
 Result<ingest::IngestStats> LiveIngest::ingest() {
+  if (ctx_.ledger->read_only()) {
+    return ingest::IngestStats{};  // a ledger this user may not write: shown as it is
+  }
   return ingest::run_ingest(*ctx_.ledger, *ctx_.pricer, adapters_, options_);
 }
 

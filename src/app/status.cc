@@ -14,7 +14,7 @@ Result<analytics::StatusFacts> session_status(const sources::HookInput& hook) {
   TALLY_TRY(ctx);
   ingest::IngestOptions io = ingest_options(ctx->config, /*demo=*/false);
   io.only_files = sources::session_files(hook.transcript_path);
-  if (!io.only_files.empty()) {
+  if (!io.only_files.empty() && !ctx->ledger->read_only()) {
     io.threads = 1;
     auto stats = ingest::run_ingest(*ctx->ledger, *ctx->pricer, sources::all_adapters(), io);
     TALLY_TRY(stats);

@@ -307,6 +307,8 @@ class AccountingLedger final : public Ledger {
     return backend_->active_buckets(since);
   }
 
+  bool read_only() const override { return backend_->read_only(); }
+
   Result<std::vector<TreeCost>> session_tree_costs(Agent agent,
                                                    const std::string& root_session) override {
     return backend_->session_tree_costs(agent, root_session);

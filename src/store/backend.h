@@ -146,6 +146,10 @@ class Backend {
   virtual Result<std::int64_t> record_count() = 0;
   virtual Result<std::vector<PriceCheckRow>> price_check() = 0;
 
+  // True when this process may only read the store (a ledger file it may not write): every
+  // write fails, so ingest, repricing and reconcile are not attempted.
+  virtual bool read_only() const { return false; }
+
   // Called after the last write of an ingest run: a backend that loads a new store in a
   // faster, less durable mode leaves it here (SQLite: back to WAL).
   virtual void end_bulk_load() {}

@@ -268,6 +268,9 @@ class Ledger {
   virtual Result<std::vector<SessionFacts>> sessions(const std::string& prefix) = 0;
   virtual Result<std::int64_t> record_count() = 0;
   virtual Result<std::vector<PriceCheckRow>> price_check() = 0;
+  // True when this process may only read the ledger (a file it may not write): ingest,
+  // repricing and reconcile would fail, so callers report what it holds instead.
+  virtual bool read_only() const = 0;
 };
 
 }  // namespace tally::store

@@ -19,7 +19,9 @@
 #include <sqlite3.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -28,6 +30,7 @@
 #include <vector>
 
 #include "cli/fault_support.h"
+#include "support/shell.h"
 #include "demo/corpus.h"
 
 namespace {
@@ -229,6 +232,64 @@ TEST_F(FaultTest, AFirstLoadARestartCutShortIsRefusedUntilRebuilt) {
   ASSERT_EQ(after.exit_code, 0) << after.err;
   EXPECT_EQ(after.out, first.out) << diff_reports(first.out, after.out);
   EXPECT_EQ(tally({"doctor"}, data).exit_code, 0);
+}
+
+// A ledger this user may not write (a shared copy, a colleague's ledger; issue 17): every
+// report reads it as it is, says once that it did not read the logs, and creates or changes
+// nothing beside it. As root the run drops to nobody (root may write anything); as anyone
+// else the file and its directory are made read-only.
+TEST_F(FaultTest, AReadOnlyLedgerIsReportedWithoutWritingAnything) {
+  const fs::path data = scratch_.path() / "data";
+  const Outcome owner = tally({"models", "--json"}, data);
+  ASSERT_EQ(owner.exit_code, 0) << owner.err;
+  const fs::path ledger = ledger_of(data);
+  const bool root = ::geteuid() == 0;
+  std::string as_reader;
+  if (root) {
+    as_reader = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+    if (tally::test::run_shell(as_reader + "test -x '" + binary() + "'").exit_code != 0) {
+      GTEST_SKIP() << "nobody cannot run " << binary() << " (setpriv, or a private path)";
+    }
+    fs::permissions(data, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec);
+    fs::permissions(ledger, fs::perms::owner_read | fs::perms::owner_write |
+                                fs::perms::group_read | fs::perms::others_read);
+  } else {
+    fs::permissions(ledger, fs::perms::owner_read);
+    fs::permissions(data, fs::perms::owner_read | fs::perms::owner_exec);
+  }
+  // A new response in the logs: a run that ingested would count it.
+  for (const auto& e : fs::recursive_directory_iterator(home_.path() / ".codex")) {
+    if (e.path().extension() == ".jsonl") {
+      fs::last_write_time(e.path(), fs::file_time_type::clock::now());
+    }
+  }
+  const auto before = fs::last_write_time(ledger);
+  auto run = [&](const std::string& args) {
+    const fs::path err = scratch_.path() / "reader.err";
+    tally::test::ShellRun r = tally::test::run_shell(fmt::format(
+        "{}env -i HOME='{}' TALLY_DATA_DIR='{}' TZ=UTC PATH=/usr/bin:/bin '{}' {} 2>'{}'",
+        as_reader, home_.str(), data.string(), binary(), args, err.string()));
+    return std::make_pair(r, slurp(err));
+  };
+  const auto [models, models_err] = run("models --json");
+  EXPECT_EQ(models.exit_code, 0) << models_err;
+  EXPECT_EQ(models.out, owner.out) << diff_reports(owner.out, models.out);
+  EXPECT_NE(models_err.find("is read-only for this user"), std::string::npos) << models_err;
+  EXPECT_EQ(std::count(models_err.begin(), models_err.end(), '\n'), 1) << models_err;
+  const auto [summary, summary_err] = run("");
+  EXPECT_EQ(summary.exit_code, 0) << summary_err;
+  const auto [quiet, quiet_err] = run("daily --no-ingest");
+  EXPECT_EQ(quiet.exit_code, 0) << quiet_err;
+  EXPECT_EQ(quiet_err.find("read-only"), std::string::npos) << "--no-ingest asked for it";
+  const auto [status, status_err] = run("statusline < /dev/null");
+  EXPECT_EQ(status.exit_code, 0) << status_err;
+  for (const char* side : {"-wal", "-shm", "-journal", "-firstload"}) {
+    EXPECT_FALSE(fs::exists(ledger.string() + side)) << side;
+  }
+  EXPECT_EQ(fs::last_write_time(ledger), before);
+  fs::permissions(data, fs::perms::owner_all);
+  fs::permissions(ledger, fs::perms::owner_read | fs::perms::owner_write);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -154,7 +154,8 @@ Result<FirstLoadMark> FirstLoadMark::inspect(const std::string& ledger_path) {
     return out;
   }
   const std::string mark = path_for(ledger_path);
-  const int fd = ::open(mark.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  // Read-only is enough to flock(2), and lets a reader of a ledger it cannot write check it.
+  const int fd = ::open(mark.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
     if (errno == ENOENT) {
       return out;

@@ -36,6 +36,13 @@ class SqliteBackend final : public Backend {
     if (version == static_cast<std::int64_t>(kMigrations.size())) {
       return ok();
     }
+    if (db_.read_only()) {
+      return fail(Errc::unsupported,
+                  fmt::format("the ledger has schema version {}, older than this tally's ({}), "
+                              "and this user may not write it to upgrade it: run tally once "
+                              "as a user who may",
+                              version, kMigrations.size()));
+    }
     auto tx = Transaction::begin(db_);
     TALLY_TRY(tx);
     // Re-read inside the write lock: another process may have migrated meanwhile.
@@ -74,6 +81,8 @@ class SqliteBackend final : public Backend {
   Result<std::string> meta(const std::string& key) override { return read_meta(db_, key); }
 
   void end_bulk_load() override { db_.end_bulk_load(); }
+
+  bool read_only() const override { return db_.read_only(); }
 
   Result<std::vector<TimeMs>> active_buckets(std::optional<TimeMs> since) override {
     return query_active_buckets(db_, since);

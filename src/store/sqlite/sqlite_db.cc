@@ -176,9 +176,92 @@ void install_read_fault_handler(const std::string& path) {
   ::sigaction(SIGBUS, &action, nullptr);
 }
 
+// A ledger file that exists and that this process may not write, or whose directory it may
+// not write (the journal, WAL and shared memory are made there).
+bool cannot_write(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0 ||
+      ::access(path.c_str(), F_OK) != 0) {
+    return false;
+  }
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  return ::access(path.c_str(), W_OK) != 0 || ::access(dir.c_str(), W_OK) != 0;
+}
+
+// `path` as an SQLite URI with `query` ("mode=ro").
+std::string file_uri(const std::string& path, std::string_view query) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#' || static_cast<unsigned char>(c) < 0x20) {
+      uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?" + std::string(query);
+}
+
 }  // namespace
 
+Result<Database> Database::open_read_only(const std::string& path, bool map_reads) {
+  auto mark = FirstLoadMark::inspect(path);
+  TALLY_TRY(mark);
+  if (mark->state() == FirstLoadMark::State::cut_by_restart) {
+    return fail(Errc::storage, FirstLoadMark::restart_message(path, mark->boot_id()));
+  }
+  // A killed first load's mark is left for a process that can write (its writes are in the
+  // kernel's cache, whole); one in progress is read as any writer's file is.
+  const bool unmerged = ::access((path + "-wal").c_str(), F_OK) == 0;
+  std::string why;
+  for (const std::string_view query : {"mode=ro", "mode=ro&immutable=1"}) {
+    if (query.find("immutable") != std::string_view::npos && unmerged) {
+      break;  // would miss what the WAL holds
+    }
+    sqlite3* db = nullptr;
+    const int rc = sqlite3_open_v2(file_uri(path, query).c_str(), &db,
+                                   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    Database out(db);  // closes `db` however this attempt ends
+    if (rc != SQLITE_OK) {
+      why = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+      continue;
+    }
+    sqlite3_busy_timeout(db, 60000);
+    out.read_only_ = true;
+    auto schema = out.query_int("SELECT COUNT(*) FROM sqlite_schema");
+    if (!schema) {
+      why = sqlite3_errmsg(db);
+      continue;
+    }
+    TALLY_TRY(out.read_settings(path, map_reads));
+    return out;
+  }
+  return fail(Errc::storage,
+              fmt::format("cannot read the ledger {}, which this user may not write ({}){}", path,
+                          why,
+                          unmerged ? ": its -wal file holds writes that only a process allowed "
+                                     "to write the directory can read; copy the ledger with "
+                                     "its -wal, or ask for write access to its directory"
+                                   : ""));
+}
+
+Status Database::read_settings(const std::string& path, bool map_reads) {
+  TALLY_TRY(exec("PRAGMA temp_store=MEMORY"));
+  if (map_reads) {
+    install_read_fault_handler(path);
+    TALLY_TRY(exec("PRAGMA mmap_size=1073741824"));
+  }
+  // Random-key upserts (record ids) touch pages all over the table; with the 2 MB default
+  // cache a cold ingest spent most of its time re-reading pages. 16 MB ingests a 1 GB
+  // history as fast as 32 MB did (0.99x CPU) and is most of what bounds peak RSS: a cold
+  // ingest of 4 GB peaked at ~95 MB with it (and a 16 MB queue), ~110 MB with 32 MB.
+  return exec("PRAGMA cache_size=-16384");
+}
+
 Result<Database> Database::open(const std::string& path, bool map_reads) {
+  if (cannot_write(path)) {
+    return open_read_only(path, map_reads);
+  }
   make_ledger_private(path);
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
@@ -252,16 +335,7 @@ Result<Database> Database::open(const std::string& path, bool map_reads) {
   TALLY_TRY(out.exec(marked             ? "PRAGMA synchronous=OFF"
                      : out.wal_pending_ ? "PRAGMA synchronous=FULL"
                                         : "PRAGMA synchronous=NORMAL"));
-  TALLY_TRY(out.exec("PRAGMA temp_store=MEMORY"));
-  if (map_reads) {
-    install_read_fault_handler(path);
-    TALLY_TRY(out.exec("PRAGMA mmap_size=1073741824"));
-  }
-  // Random-key upserts (record ids) touch pages all over the table; with the 2 MB default
-  // cache a cold ingest spent most of its time re-reading pages. 16 MB ingests a 1 GB
-  // history as fast as 32 MB did (0.99x CPU) and is most of what bounds peak RSS: a cold
-  // ingest of 4 GB peaked at ~95 MB with it (and a 16 MB queue), ~110 MB with 32 MB.
-  TALLY_TRY(out.exec("PRAGMA cache_size=-16384"));
+  TALLY_TRY(out.read_settings(path, map_reads));
   // Checkpoint every ~16 MB of WAL instead of 4 MB: a cold ingest wrote the same interior,
   // index and rollup pages back into the database several times over. The threshold is in
   // pages, whose size depends on when the ledger was made.
@@ -294,7 +368,7 @@ Result<bool> Database::use_wal() {
 }
 
 void Database::end_bulk_load() {
-  if (!wal_pending_ || other_loader_) {
+  if (!wal_pending_ || other_loader_ || read_only_) {
     return;
   }
   const bool marked = mark_.state() == FirstLoadMark::State::ours;

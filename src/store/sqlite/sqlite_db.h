@@ -109,12 +109,20 @@ class Database {
   // page read, which was a third of a status line's time on a 40 MB ledger. An I/O error
   // on a mapped page is a SIGBUS, not an error code: the process then says so and exits
   // (install_read_fault_handler), as a killed run would.
+  //
+  // A ledger this process cannot write (the file, or the directory its journal and WAL go
+  // in) is opened read-only instead: read_only() is true, every write fails, and nothing
+  // beside it is created. If SQLite cannot share the WAL's index there either, it is read
+  // as immutable, which is exact as long as no -wal file holds unmerged writes (then the
+  // open fails and says so).
   static Result<Database> open(const std::string& path, bool map_reads = false);
+  bool read_only() const { return read_only_; }
 
   Database(Database&& o) noexcept
       : db_(o.db_),
         cache_(std::move(o.cache_)),
         wal_pending_(o.wal_pending_),
+        read_only_(o.read_only_),
         other_loader_(o.other_loader_),
         mark_(std::move(o.mark_)) {
     o.db_ = nullptr;
@@ -156,7 +164,12 @@ class Database {
   // with every unsynced write before it) and removes mark_.
   Status settle_first_load();
 
+  static Result<Database> open_read_only(const std::string& path, bool map_reads);
+  // The pragmas of every connection: cache, temp store, the map.
+  Status read_settings(const std::string& path, bool map_reads);
+
   bool wal_pending_ = false;  // not in WAL mode yet: a new ledger's first load, or blocked
+  bool read_only_ = false;    // opened read-only: this process may not write the ledger
   bool other_loader_ = false;  // another process's first load is running: never switch
   FirstLoadMark mark_;         // held while this process's first load runs
 };
