@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "app/atomic_file.h"
+#include "app/clock.h"
 #include "core/agent.h"
 #include "render/utf8.h"
 
@@ -81,19 +82,22 @@ int error_exit(const Error& e) {
 
 Result<analytics::ReportQuery> make_query(const ReportOptions& o) {
   analytics::ReportQuery q;
+  // Relative days (today, 7d, ...) are checked here and resolved by start_report() once the
+  // zone is known; dates are taken now.
+  const Date any_day{2000, 1, 1};
   if (!o.since.empty()) {
-    q.since = parse_date(o.since);
-    if (!q.since) {
+    if (!parse_day(o.since, any_day)) {
       return fail(Errc::invalid_argument,
-                  fmt::format("--since '{}' is not a date like 2026-11-01", o.since));
+                  fmt::format("--since '{}' is not a day: {}", o.since, kDayForms));
     }
+    q.since = parse_date(o.since);
   }
   if (!o.until.empty()) {
-    q.until = parse_date(o.until);
-    if (!q.until) {
+    if (!parse_day(o.until, any_day, /*last=*/true)) {
       return fail(Errc::invalid_argument,
-                  fmt::format("--until '{}' is not a date like 2026-11-30", o.until));
+                  fmt::format("--until '{}' is not a day: {}", o.until, kDayForms));
     }
+    q.until = parse_date(o.until);
   }
   if (q.since && q.until && *q.until < *q.since) {
     return fail(Errc::invalid_argument, "--until is before --since");
@@ -151,8 +155,10 @@ int deliver(const ReportOptions& o, const std::string& out) {
 }
 
 void add_report_options(CLI::App& app, ReportOptions& o) {
-  app.add_option("--since", o.since, "first day to include, YYYY-MM-DD (in --timezone)");
-  app.add_option("--until", o.until, "last day to include, YYYY-MM-DD (inclusive)");
+  app.add_option("--since", o.since,
+                 fmt::format("first day to include (in --timezone): {}", kDayForms));
+  app.add_option("--until", o.until,
+                 "last day to include, inclusive: the same forms (last-month: its last day)");
   app.add_option(
       "--timezone,--tz", o.timezone,
       "zone for day boundaries, in any form TZ takes: Europe/Berlin, :/etc/localtime or a "
@@ -196,6 +202,23 @@ std::optional<int> start_report(const ReportOptions& options,
     return error_exit(c.error());
   }
   ctx = std::move(*c);
+  // Relative days, in the zone the report is in, as of the views' now (TALLY_NOW pins it).
+  auto now = app::view_now();
+  if (!now) {
+    return error_exit(now.error());
+  }
+  const Date today = ctx->zone->local_date(*now);
+  if (!options.since.empty()) {
+    query->since = parse_day(options.since, today);
+  }
+  if (!options.until.empty()) {
+    query->until = parse_day(options.until, today, /*last=*/true);
+  }
+  if (query->since && query->until && *query->until < *query->since) {
+    return error_exit(Error{Errc::invalid_argument,
+                            fmt::format("--until ({}) is before --since ({})",
+                                        format_date(*query->until), format_date(*query->since))});
+  }
   // No logs and an empty ledger: say where tally looked instead of printing an empty
   // table. The count is a scan of an index, so it is taken only when no log was found.
   if (ctx->ingest.files_found == 0 && format_of(options) == render::Format::table) {

@@ -165,6 +165,40 @@ std::optional<Date> parse_date(std::string_view s) {
   return Date{y, static_cast<unsigned>(m), static_cast<unsigned>(d)};
 }
 
+std::optional<Date> parse_day(std::string_view spec, const Date& today, bool last) {
+  if (auto absolute = parse_date(spec)) {
+    return absolute;
+  }
+  const long day = days_from_civil(today);
+  if (spec == "today") {
+    return today;
+  }
+  if (spec == "yesterday") {
+    return civil_from_days(day - 1);
+  }
+  if (spec == "mtd") {
+    return Date{today.year, today.month, 1};
+  }
+  if (spec == "last-month") {
+    const Date first = today.month == 1 ? Date{today.year - 1, 12, 1}
+                                        : Date{today.year, today.month - 1, 1};
+    return last ? Date{first.year, first.month, days_in_month(first.year, first.month)} : first;
+  }
+  if (spec.size() >= 2 && spec.size() <= 5 && spec.back() == 'd') {
+    long n = 0;
+    for (const char c : spec.substr(0, spec.size() - 1)) {
+      if (c < '0' || c > '9') {
+        return std::nullopt;
+      }
+      n = n * 10 + (c - '0');
+    }
+    if (n >= 1) {
+      return civil_from_days(day - (n - 1));
+    }
+  }
+  return std::nullopt;
+}
+
 std::string format_date(const Date& d) {
   return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
 }

@@ -35,6 +35,14 @@ struct Date {
 // Parses "YYYY-MM-DD"; nullopt when malformed or not a real day.
 std::optional<Date> parse_date(std::string_view text);
 std::string format_date(const Date& d);
+// A day as people write it for --since/--until, relative to `today`: YYYY-MM-DD, "today",
+// "yesterday", "Nd" (the first of the last N days, today included: 7d is today and the six
+// days before), "mtd" (this month's first day), "last-month" (its first day, or with
+// `last` its last day). nullopt when `spec` is none of these.
+std::optional<Date> parse_day(std::string_view spec, const Date& today, bool last = false);
+// The forms parse_day takes, for messages and help.
+inline constexpr std::string_view kDayForms =
+    "YYYY-MM-DD, today, yesterday, Nd (7d: the last 7 days), mtd or last-month";
 // Days since 1970-01-01 and back.
 long days_from_civil(const Date& d);
 Date civil_from_days(long days);

@@ -304,6 +304,42 @@ TEST(CliTest, SortAndLimitFindTheCostliestRowsAndKeepTheTotals) {
   EXPECT_EQ(run_tally(home, data.str(), "sessions --limit -1").exit_code, 2);
 }
 
+// --since/--until take the days people say (issue 17), in the report's zone, as of the
+// views' now: the fixtures ran on 2026-11-22 (UTC).
+TEST(CliTest, SinceAndUntilTakeRelativeDays) {
+  TempDir data;
+  const std::string home = kFixtures + "/home";
+  auto days = [&](const std::string& args, const std::string& now) {
+    Result r = run_tally(home, data.str(), "daily --json " + args, "TALLY_NOW=" + now);
+    EXPECT_EQ(r.exit_code, 0) << args << ": " << r.err;
+    std::vector<std::string> out;
+    simdjson::dom::parser parser;
+    for (simdjson::dom::element row : parser.parse(r.out)["rows"].get_array()) {
+      out.emplace_back(std::string_view(row["date"]));
+    }
+    return out;
+  };
+  const std::vector<std::string> that_day = {"2026-11-22"};
+  const std::vector<std::string> none;
+  EXPECT_EQ(days("--since yesterday", "2026-11-23T10:00:00Z"), that_day);
+  EXPECT_EQ(days("--since today", "2026-11-23T10:00:00Z"), none);
+  EXPECT_EQ(days("--since today", "2026-11-22T23:59:00Z"), that_day);
+  EXPECT_EQ(days("--since 2d", "2026-11-23T10:00:00Z"), that_day);
+  EXPECT_EQ(days("--since 1d", "2026-11-23T10:00:00Z"), none);
+  EXPECT_EQ(days("--since mtd", "2026-11-30T10:00:00Z"), that_day);
+  EXPECT_EQ(days("--since last-month --until last-month", "2026-12-05T10:00:00Z"), that_day);
+  EXPECT_EQ(days("--since last-month --until last-month", "2027-01-05T10:00:00Z"), none);
+  // In Tokyo the fixtures' day is the 23rd, and so is "today" at 10:00 UTC on the 23rd.
+  EXPECT_EQ(days("--since today --timezone Asia/Tokyo", "2026-11-23T10:00:00Z"),
+            (std::vector<std::string>{"2026-11-23"}));
+  Result bad = run_tally(home, data.str(), "daily --since 7days");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("yesterday, Nd"), std::string::npos) << bad.err;
+  Result backwards = run_tally(home, data.str(), "daily --since today --until yesterday");
+  EXPECT_EQ(backwards.exit_code, 2);
+  EXPECT_NE(backwards.err.find("is before --since"), std::string::npos) << backwards.err;
+}
+
 TEST(CliTest, UnwritableLedgerIsARuntimeFailure) {
   TempDir dir;
   const fs::path file = dir.path() / "not-a-dir";

@@ -109,5 +109,24 @@ TEST(PosixTzRuleTest, FollowsTheGrammar) {
   }
 }
 
+TEST(ParseDayTest, TakesDatesAndTheDaysPeopleSay) {
+  const Date today{2026, 3, 1};
+  EXPECT_EQ(parse_day("2026-02-14", today), (Date{2026, 2, 14}));
+  EXPECT_EQ(parse_day("today", today), today);
+  EXPECT_EQ(parse_day("yesterday", today), (Date{2026, 2, 28}));
+  EXPECT_EQ(parse_day("1d", today), today) << "the last 1 day is today";
+  EXPECT_EQ(parse_day("7d", today), (Date{2026, 2, 23})) << "today and the six days before";
+  EXPECT_EQ(parse_day("30d", Date{2026, 12, 7}), (Date{2026, 11, 8}));
+  EXPECT_EQ(parse_day("mtd", Date{2026, 12, 7}), (Date{2026, 12, 1}));
+  EXPECT_EQ(parse_day("last-month", today), (Date{2026, 2, 1}));
+  EXPECT_EQ(parse_day("last-month", today, /*last=*/true), (Date{2026, 2, 28}));
+  EXPECT_EQ(parse_day("last-month", Date{2026, 1, 15}, true), (Date{2025, 12, 31}));
+  EXPECT_EQ(parse_day("last-month", Date{2024, 3, 31}, true), (Date{2024, 2, 29}));
+  for (const char* bad : {"", "0d", "d", "7", "-7d", "7days", "x7d", "99999d", "Today",
+                          "2026-02-30", "last-week"}) {
+    EXPECT_FALSE(parse_day(bad, today)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace tally
