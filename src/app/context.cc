@@ -112,9 +112,10 @@ Result<Context> prepare(const ContextOptions& options, const Observer& observer)
   if (!options.no_ingest && ctx.ledger->read_only()) {
     // A shared copy, or another user's ledger: report what it holds (issue 17).
     if (observer.note) {
-      observer.note(fmt::format("the ledger {} is read-only for this user: reporting what it "
-                                "holds, without reading new log lines",
-                                path));
+      observer.note(
+          fmt::format("the ledger {} is read-only for this user: reporting what it "
+                      "holds, without reading new log lines",
+                      path));
     }
   } else if (!options.no_ingest) {
     auto stats = ingest_logs(*ctx.ledger, *ctx.pricer, ctx.config, ctx.demo, observer);

@@ -137,7 +137,7 @@ Error explain_ledger_error(const Error& e, const std::string& path) {
 }
 
 Result<std::unique_ptr<store::Ledger>> open_ledger(const std::string& path,
-                                                    const store::OpenOptions& options) {
+                                                   const store::OpenOptions& options) {
   auto ledger = store::open_ledger(path, options);
   if (!ledger) {
     return Unexpected{explain_ledger_error(ledger.error(), path)};

@@ -21,6 +21,6 @@ Error explain_ledger_error(const Error& e, const std::string& path);
 // Opens the ledger at `path` (store/open_ledger.h) so that every error it returns, now or
 // from any later call (ingest, reports), is explained as explain_ledger_error() does.
 Result<std::unique_ptr<store::Ledger>> open_ledger(const std::string& path,
-                                                    const store::OpenOptions& options = {});
+                                                   const store::OpenOptions& options = {});
 
 }  // namespace tally::app

@@ -105,9 +105,8 @@ Result<analytics::ReportQuery> make_query(const ReportOptions& o) {
   if (!o.agent.empty()) {
     // Agent names are lower case; people write "Claude" (issue 17).
     std::string name = o.agent;
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) {
-      return static_cast<char>(std::tolower(c));
-    });
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     q.agent = parse_agent(name);
     if (!q.agent) {
       return fail(Errc::invalid_argument,

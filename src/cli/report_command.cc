@@ -64,9 +64,9 @@ int run_report(analytics::Grouping grouping, const ReportOptions& options) {
     return error_exit(report.error());
   }
   // add_order_options admits only known names.
-  analytics::order_rows(*report, analytics::parse_row_order(options.sort).value_or(
-                                     analytics::RowOrder::built),
-                        options.limit, row_noun(grouping));
+  analytics::order_rows(
+      *report, analytics::parse_row_order(options.sort).value_or(analytics::RowOrder::built),
+      options.limit, row_noun(grouping));
   auto warned = analytics::add_warnings(*ctx->ledger, analytics::make_filter(*query, *ctx->zone),
                                         ctx->ingest.file_errors, *report, /*pricing=*/false);
   if (!warned) {

@@ -1,12 +1,12 @@
 #include "core/time.h"
 
-#include "core/tz_spec.h"
-
 #include <fmt/format.h>
 
 #include <cctype>
 #include <cstdlib>
 #include <ctime>
+
+#include "core/tz_spec.h"
 
 namespace tally {
 namespace {
@@ -180,8 +180,8 @@ std::optional<Date> parse_day(std::string_view spec, const Date& today, bool las
     return Date{today.year, today.month, 1};
   }
   if (spec == "last-month") {
-    const Date first = today.month == 1 ? Date{today.year - 1, 12, 1}
-                                        : Date{today.year, today.month - 1, 1};
+    const Date first =
+        today.month == 1 ? Date{today.year - 1, 12, 1} : Date{today.year, today.month - 1, 1};
     return last ? Date{first.year, first.month, days_in_month(first.year, first.month)} : first;
   }
   if (spec.size() >= 2 && spec.size() <= 5 && spec.back() == 'd') {

@@ -57,8 +57,8 @@ bool read_name(std::string_view s, size_t& at) {
   const size_t from = at;
   if (at < s.size() && s[at] == '<') {  // quoted: letters, digits, + and -
     ++at;
-    while (at < s.size() && (std::isalnum(static_cast<unsigned char>(s[at])) != 0 ||
-                             s[at] == '+' || s[at] == '-')) {
+    while (at < s.size() &&
+           (std::isalnum(static_cast<unsigned char>(s[at])) != 0 || s[at] == '+' || s[at] == '-')) {
       ++at;
     }
     if (at >= s.size() || s[at] != '>' || at - from - 1 < 3) {

@@ -143,7 +143,8 @@ struct GroupBy {
 };
 
 struct AggregateRow {
-  std::int64_t bucket = 0;  // start of the 15-minute bucket, ms (or of its local day: GroupBy::local_days)
+  std::int64_t bucket =
+      0;  // start of the 15-minute bucket, ms (or of its local day: GroupBy::local_days)
   Agent agent = Agent::claude;
   std::string model;
   std::string project;
@@ -184,8 +185,8 @@ struct UsageEvent {
 // needs of it (Ledger::session_tree_costs).
 struct TreeCost {
   TimeMs ts = 0;
-  bool own_response = false;  // a response of the root session itself, not a sub-agent's
-  std::string model;          // set for own responses only
+  bool own_response = false;       // a response of the root session itself, not a sub-agent's
+  std::string model;               // set for own responses only
   std::int64_t prompt_tokens = 0;  // TokenCounts::prompt()
   double cost_usd = 0;
   CostSource cost_source = CostSource::computed;

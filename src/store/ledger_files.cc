@@ -10,9 +10,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <string_view>
 #include <ctime>
 #include <filesystem>
+#include <string_view>
 
 #include "store/open_ledger.h"
 

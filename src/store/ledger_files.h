@@ -1,9 +1,10 @@
 #pragma once
 
 // The files beside a ledger kept in a local file: SQLite's side files (-wal, -journal,
-// -shm), the mark of a first load (-firstload, sqlite/first_load.h), the new ledger a `tally rebuild` builds under <ledger>.rebuild-<pid>, and the old
-// ledgers rebuilds keep as <ledger>.<UTC time>.bak. app/rebuild.h runs these steps in the
-// order that makes a kill at any moment harmless; `tally doctor` lists the leftovers.
+// -shm), the mark of a first load (-firstload, sqlite/first_load.h), the new ledger a `tally
+// rebuild` builds under <ledger>.rebuild-<pid>, and the old ledgers rebuilds keep as <ledger>.<UTC
+// time>.bak. app/rebuild.h runs these steps in the order that makes a kill at any moment harmless;
+// `tally doctor` lists the leftovers.
 
 #include <string>
 #include <vector>

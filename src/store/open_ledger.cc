@@ -24,8 +24,7 @@ Result<std::unique_ptr<Backend>> open_memory(const std::string& name, const Open
   return open_memory_backend(named_memory_store(name));
 }
 
-Result<std::unique_ptr<Backend>> open_sqlite(const std::string& path,
-                                             const OpenOptions& options) {
+Result<std::unique_ptr<Backend>> open_sqlite(const std::string& path, const OpenOptions& options) {
   return open_sqlite_backend(path, SqliteOptions{.map_reads = options.map_reads});
 }
 
@@ -82,7 +81,7 @@ Result<LedgerLocation> parse_ledger_location(const std::string& location) {
 }
 
 Result<std::unique_ptr<Backend>> open_backend(const std::string& location,
-                                             const OpenOptions& options) {
+                                              const OpenOptions& options) {
   auto parsed = parse_ledger_location(location);
   TALLY_TRY(parsed);
   return find_scheme(parsed->scheme)->open(parsed->rest, options);

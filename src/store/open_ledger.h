@@ -42,7 +42,7 @@ Result<LedgerLocation> parse_ledger_location(const std::string& location);
 
 // The backend at `location`, opened (created when missing).
 Result<std::unique_ptr<Backend>> open_backend(const std::string& location,
-                                             const OpenOptions& options = {});
+                                              const OpenOptions& options = {});
 // The ledger (store/accountant.h) over open_backend(location).
 Result<std::unique_ptr<Ledger>> open_ledger(const std::string& location,
                                             const OpenOptions& options = {});

@@ -285,8 +285,10 @@ TEST(CliTest, SortAndLimitFindTheCostliestRowsAndKeepTheTotals) {
   EXPECT_GE(top.rows[0].cost, top.rows[1].cost);
   EXPECT_EQ(top.total_cost, all.total_cost) << "the total covers every row";
   EXPECT_EQ(top.total_requests, all.total_requests);
-  const std::string note = fmt::format("showing the top 3 of {} sessions by cost; the total "
-                                       "covers all {}", all.rows.size(), all.rows.size());
+  const std::string note = fmt::format(
+      "showing the top 3 of {} sessions by cost; the total "
+      "covers all {}",
+      all.rows.size(), all.rows.size());
   EXPECT_NE(std::find(top.notes.begin(), top.notes.end(), note), top.notes.end()) << top_run.out;
 
   Result tokens_run = run_tally(home, data.str(), "models --json --sort tokens");

@@ -30,8 +30,8 @@
 #include <vector>
 
 #include "cli/fault_support.h"
-#include "support/shell.h"
 #include "demo/corpus.h"
+#include "support/shell.h"
 
 namespace {
 
@@ -252,8 +252,8 @@ TEST_F(FaultTest, AReadOnlyLedgerIsReportedWithoutWritingAnything) {
     }
     fs::permissions(data, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                               fs::perms::others_read | fs::perms::others_exec);
-    fs::permissions(ledger, fs::perms::owner_read | fs::perms::owner_write |
-                                fs::perms::group_read | fs::perms::others_read);
+    fs::permissions(ledger, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                fs::perms::others_read);
   } else {
     fs::permissions(ledger, fs::perms::owner_read);
     fs::permissions(data, fs::perms::owner_read | fs::perms::owner_exec);

@@ -1,7 +1,8 @@
 #include "core/time.h"
-#include "core/tz_spec.h"
 
 #include <gtest/gtest.h>
+
+#include "core/tz_spec.h"
 
 namespace tally {
 namespace {
@@ -85,10 +86,10 @@ TEST(ZoneTest, TakesEveryFormOfTzThatTheCLibraryReads) {
 }
 
 TEST(ZoneTest, RejectsWhatTheCLibraryWouldTakeForUtc) {
-  for (const char* bad : {"Mars/Olympus_Mons", ":Mars/Olympus_Mons", ":/etc/passwd",
-                          ":/nonexistent/zone", "../../etc/passwd", ":", "12", "CE-1",
-                          "CET-1CEST,M13.5.0,M10.5.0/3", "CET-1CEST,M3.6.0,M10.5.0/3",
-                          "CET-1CEST,M3.5.0", "CET-1CEST,", "CET-25", "<AB>-1"}) {
+  for (const char* bad :
+       {"Mars/Olympus_Mons", ":Mars/Olympus_Mons", ":/etc/passwd", ":/nonexistent/zone",
+        "../../etc/passwd", ":", "12", "CE-1", "CET-1CEST,M13.5.0,M10.5.0/3",
+        "CET-1CEST,M3.6.0,M10.5.0/3", "CET-1CEST,M3.5.0", "CET-1CEST,", "CET-25", "<AB>-1"}) {
     auto zone = Zone::use(bad);
     EXPECT_FALSE(zone) << bad;
     if (!zone) {
@@ -98,13 +99,14 @@ TEST(ZoneTest, RejectsWhatTheCLibraryWouldTakeForUtc) {
 }
 
 TEST(PosixTzRuleTest, FollowsTheGrammar) {
-  for (const char* ok : {"UTC0", "EST5EDT", "EST5EDT4", "EST+5EDT,M3.2.0/2,M11.1.0/2",
-                         "NZST-12NZDT,M9.5.0,M4.1.0/3", "<-03>3", "IST-5:30",
-                         "XXX3YYY,J60/25,300/-1:30:15", "WART4WARST,J1/0,J365/25"}) {
+  for (const char* ok :
+       {"UTC0", "EST5EDT", "EST5EDT4", "EST+5EDT,M3.2.0/2,M11.1.0/2", "NZST-12NZDT,M9.5.0,M4.1.0/3",
+        "<-03>3", "IST-5:30", "XXX3YYY,J60/25,300/-1:30:15", "WART4WARST,J1/0,J365/25"}) {
     EXPECT_TRUE(is_posix_tz_rule(ok)) << ok;
   }
-  for (const char* bad : {"", "E5", "EST", "EST5EDT,M3.2.0", "EST5EDT,J0,J10", "EST5EDT,M3.2.7,M11.1.0",
-                          "EST5EDT,366,1", "EST5:60", "EST5EDT,M3.2.0/168,M11.1.0"}) {
+  for (const char* bad :
+       {"", "E5", "EST", "EST5EDT,M3.2.0", "EST5EDT,J0,J10", "EST5EDT,M3.2.7,M11.1.0",
+        "EST5EDT,366,1", "EST5:60", "EST5EDT,M3.2.0/168,M11.1.0"}) {
     EXPECT_FALSE(is_posix_tz_rule(bad)) << bad;
   }
 }
@@ -122,8 +124,8 @@ TEST(ParseDayTest, TakesDatesAndTheDaysPeopleSay) {
   EXPECT_EQ(parse_day("last-month", today, /*last=*/true), (Date{2026, 2, 28}));
   EXPECT_EQ(parse_day("last-month", Date{2026, 1, 15}, true), (Date{2025, 12, 31}));
   EXPECT_EQ(parse_day("last-month", Date{2024, 3, 31}, true), (Date{2024, 2, 29}));
-  for (const char* bad : {"", "0d", "d", "7", "-7d", "7days", "x7d", "99999d", "Today",
-                          "2026-02-30", "last-week"}) {
+  for (const char* bad :
+       {"", "0d", "d", "7", "-7d", "7days", "x7d", "99999d", "Today", "2026-02-30", "last-week"}) {
     EXPECT_FALSE(parse_day(bad, today)) << bad;
   }
 }

@@ -2,15 +2,15 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -300,8 +300,9 @@ TEST(SqliteDbTest, AMappedLedgerCutShortWhileReadExitsWithAMessageNotACrash) {
     ::dup2(err[1], 2);
     auto db = Database::open(path, /*map_reads=*/true);
     bool ok = db && db->exec("CREATE TABLE t (x BLOB)") &&
-              db->exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                       "WHERE i < 200) INSERT INTO t SELECT randomblob(8000) FROM n");
+              db->exec(
+                  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                  "WHERE i < 200) INSERT INTO t SELECT randomblob(8000) FROM n");
     if (ok) {
       db->end_bulk_load();
       ok = db->exec("PRAGMA wal_checkpoint(TRUNCATE)") && db->exec("BEGIN") &&

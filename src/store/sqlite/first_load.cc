@@ -1,11 +1,10 @@
 #include "store/sqlite/first_load.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -132,10 +131,10 @@ FirstLoadMark FirstLoadMark::begin(const std::string& ledger_path) {
     return out;
   }
   const std::string text = boot + "\n" + std::to_string(::getpid()) + "\n";
-  const bool durable = same_file(fd, mark) && ::ftruncate(fd, 0) == 0 &&
-                       ::pwrite(fd, text.data(), text.size(), 0) ==
-                           static_cast<ssize_t>(text.size()) &&
-                       ::fsync(fd) == 0 && sync_directory(mark);
+  const bool durable =
+      same_file(fd, mark) && ::ftruncate(fd, 0) == 0 &&
+      ::pwrite(fd, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size()) &&
+      ::fsync(fd) == 0 && sync_directory(mark);
   if (!durable) {
     ::unlink(mark.c_str());
     ::close(fd);

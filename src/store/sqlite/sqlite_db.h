@@ -168,8 +168,8 @@ class Database {
   // The pragmas of every connection: cache, temp store, the map.
   Status read_settings(const std::string& path, bool map_reads);
 
-  bool wal_pending_ = false;  // not in WAL mode yet: a new ledger's first load, or blocked
-  bool read_only_ = false;    // opened read-only: this process may not write the ledger
+  bool wal_pending_ = false;   // not in WAL mode yet: a new ledger's first load, or blocked
+  bool read_only_ = false;     // opened read-only: this process may not write the ledger
   bool other_loader_ = false;  // another process's first load is running: never switch
   FirstLoadMark mark_;         // held while this process's first load runs
 };

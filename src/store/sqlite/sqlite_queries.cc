@@ -298,8 +298,9 @@ Result<std::vector<AggregateRow>> query_aggregate(Database& db, const RecordFilt
 // so this reads the key in order and sums nothing. Rows whose records were all deleted
 // (the delete trigger leaves zeroed sums) count, as they do in aggregate_rollup().
 Result<std::vector<TimeMs>> query_active_buckets(Database& db, std::optional<TimeMs> since) {
-  auto stmt = db.prepare_cached(since ? "SELECT DISTINCT bucket FROM usage_rollup WHERE bucket >= ?1"
-                                      : "SELECT DISTINCT bucket FROM usage_rollup");
+  auto stmt =
+      db.prepare_cached(since ? "SELECT DISTINCT bucket FROM usage_rollup WHERE bucket >= ?1"
+                              : "SELECT DISTINCT bucket FROM usage_rollup");
   TALLY_TRY(stmt);
   if (since) {
     stmt->bind(1, *since);
