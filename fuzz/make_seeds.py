@@ -15,7 +15,7 @@ Corpora:
   gemini_document         each real Gemini chat rewritten in the older whole-document format
                           (session-*.json: the header's fields and a "messages" array), plus
                           the document of tests/sources/gemini_test.cc.
-  statusline_hook, config, import_litellm, import_models_dev
+  statusline_hook, config, import_litellm, import_models_dev, days
                           small hand-written inputs below (no real-log fixture exists for
                           them), taken from the shapes the tests and headers document.
 A seed's file name is the SHA-1 of its bytes, as libFuzzer names corpus files, so a seed
@@ -60,6 +60,13 @@ GEMINI_OLD_DOCUMENT = """{
   ]
 }
 """
+
+# What people type for time: TZ values and --since/--until days (core/tz_spec.h, time.h).
+DAYS = [
+    "CET-1CEST,M3.5.0,M10.5.0/3", "EST5EDT", "<+03>-3", "IST-5:30",
+    "NZST-12NZDT,M9.5.0,M4.1.0/3", "XXX3YYY,J60/25,300/-1:30:15", "7d", "30d", "today",
+    "yesterday", "mtd", "last-month", "2026-02-28", "Europe/Berlin", ":Asia/Tokyo", "UTC",
+]
 
 STATUSLINE_HOOKS = [
     '{"hook_event_name":"Status","session_id":"5daf8a42-7cc3-4c00-8d06-cc84cf26668f",'
@@ -268,6 +275,11 @@ DICTS_SPEC = {
         """assistant user attachment file-history-snapshot response_item event_msg token_count
         turn_context session_meta function_call message reasoning""",
         JSON_TOKENS + ['{"', '":"', '","', '":{"', '\\\\\\"']),
+    "days": (
+        "What people type for time: POSIX TZ rules and names (core/tz_spec.h) and the days of\n"
+        "--since/--until (core/time.h parse_day).",
+        "", "",
+        """M J , / : < > + - . today yesterday mtd last-month d CET CEST UTC Europe/""".split()),
     "statusline_hook": (
         "Claude Code's statusline hook JSON (sources/claude_hook.h parse_hook).",
         """hook_event_name session_id transcript_path cwd model id display_name workspace
@@ -392,6 +404,7 @@ def corpora():
         "config": [s.encode() for s in CONFIGS],
         "import_litellm": [s.encode() for s in LITELLM],
         "import_models_dev": [s.encode() for s in MODELS_DEV],
+        "days": [s.encode() for s in DAYS],
     }
 
 

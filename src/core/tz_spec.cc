@@ -19,7 +19,8 @@ std::string zone_dir() {
 
 // A compiled zone file: RFC 8536's magic.
 bool is_zone_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // Non-blocking: TZ naming a FIFO must not hang tally (a regular file ignores the flag).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     return false;
   }
