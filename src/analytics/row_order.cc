@@ -3,20 +3,24 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace tally::analytics {
 namespace {
 
+// The names people write, one per order (kRowOrderNames lists them).
+constexpr std::pair<std::string_view, RowOrder> kOrders[] = {
+    {"date", RowOrder::built},
+    {"cost", RowOrder::cost},
+    {"tokens", RowOrder::tokens},
+    {"requests", RowOrder::requests},
+};
+
 std::string_view order_name(RowOrder order) {
-  switch (order) {
-    case RowOrder::cost:
-      return "cost";
-    case RowOrder::tokens:
-      return "tokens";
-    case RowOrder::requests:
-      return "requests";
-    case RowOrder::built:
-      break;
+  for (const auto& [name, o] : kOrders) {
+    if (o == order) {
+      return name;
+    }
   }
   return "date";
 }
@@ -24,17 +28,10 @@ std::string_view order_name(RowOrder order) {
 }  // namespace
 
 std::optional<RowOrder> parse_row_order(std::string_view name) {
-  if (name == "date") {
-    return RowOrder::built;
-  }
-  if (name == "cost") {
-    return RowOrder::cost;
-  }
-  if (name == "tokens") {
-    return RowOrder::tokens;
-  }
-  if (name == "requests") {
-    return RowOrder::requests;
+  for (const auto& [n, order] : kOrders) {
+    if (n == name) {
+      return order;
+    }
   }
   return std::nullopt;
 }

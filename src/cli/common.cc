@@ -4,8 +4,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -14,6 +12,7 @@
 #include "app/atomic_file.h"
 #include "app/clock.h"
 #include "core/agent.h"
+#include "pricing/model_lookup.h"
 #include "render/utf8.h"
 
 namespace tally::cli {
@@ -104,10 +103,7 @@ Result<analytics::ReportQuery> make_query(const ReportOptions& o) {
   }
   if (!o.agent.empty()) {
     // Agent names are lower case; people write "Claude" (issue 17).
-    std::string name = o.agent;
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    q.agent = parse_agent(name);
+    q.agent = parse_agent(pricing::ascii_lower(o.agent));
     if (!q.agent) {
       return fail(Errc::invalid_argument,
                   fmt::format("--agent '{}' is not one of {}", o.agent, agent_names()));
