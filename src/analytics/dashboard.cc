@@ -10,7 +10,6 @@ namespace tally::analytics {
 namespace {
 
 constexpr TimeMs kHourMs = 60 * 60 * 1000;
-constexpr TimeMs kDayMs = 24 * kHourMs;
 
 Date add_days(const Date& d, long n) { return civil_from_days(days_from_civil(d) + n); }
 
@@ -146,18 +145,20 @@ Status add_concurrency(store::Ledger& ledger, store::RecordFilter filter, const 
 }  // namespace
 
 Result<Dashboard> build_dashboard(store::Ledger& ledger, const ReportQuery& query, const Zone& zone,
-                                  TimeMs now, const DashboardOptions& options) {
+                                  const Date& first, const Date& last, const Period& main,
+                                  const DashboardOptions& options) {
   Dashboard d;
-  d.last_day = zone.local_date(now);
-  d.first_day = add_days(d.last_day, 1 - std::max(options.days, 1));
+  d.last_day = last;
+  d.first_day = std::min(first, last);
   d.timeline_days = options.timeline_days;
   d.idle_limit_ms = options.idle_limit_ms;
   ReportQuery base = query;
+  base.exact = false;
   base.since = d.first_day;
   base.until = d.last_day;
   const store::RecordFilter filter = make_filter(base, zone);
   TALLY_TRY(add_daily(ledger, filter, zone, query.standard_speed, options, d));
-  TALLY_TRY(add_projects(ledger, filter, query.standard_speed, options, d));
+  TALLY_TRY(add_projects(ledger, within(filter, main), query.standard_speed, options, d));
   TALLY_TRY(add_concurrency(ledger, filter, zone, options, d));
   return d;
 }

@@ -3,15 +3,16 @@
 // The data behind the HTML dashboard (`tally --format html`): pure data built from the
 // ledger, drawn by render/dashboard_page.cc with render/svg_chart.h.
 //
-// * Daily cost stacked by model: one entry per local day of the last `days` days (today
-//   included, days without usage too), one series per model. The most expensive
+// * Daily cost stacked by model: one entry per local day of [first, last] (days without
+//   usage too), one series per model. The most expensive
 //   `top_models` models keep their own series; the rest fold into one series "other", so
 //   every dollar of a day is in its bar. Unpriced records add $0 (the caller shows the
 //   pricing warnings).
-// * Cost by project over the same days: the top `top_projects` by cost, then one "other"
-//   entry for the rest (omitted when nothing is left over).
+// * Cost by project over the summary's main period (analytics/period.h: "last 30 d" or
+//   the range, so the chart and the table below it agree): the top `top_projects` by
+//   cost, then one "other" entry for the rest (omitted when nothing is left over).
 // * Concurrency: sessions in flight (analytics/concurrency.h) over the last
-//   `timeline_days` days, as the peak count within each hour of the local clock. An hour
+//   `timeline_days` days to `last`, as the peak count within each hour of the local clock. An hour
 //   with any session in flight has a peak of at least 1.
 
 #include <cstddef>
@@ -19,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/period.h"
 #include "analytics/report.h"
 #include "analytics/rollup.h"
 #include "core/result.h"
@@ -30,7 +32,6 @@ namespace tally::analytics {
 inline constexpr const char* kOtherSeries = "other";
 
 struct DashboardOptions {
-  int days = 30;
   std::size_t top_models = 7;
   std::size_t top_projects = 8;
   int timeline_days = 7;
@@ -58,7 +59,7 @@ struct HourPeak {
 struct Dashboard {
   Date first_day;
   Date last_day;
-  Totals totals;  // every record of the days covered
+  Totals totals;  // every record of the calendar days [first_day, last_day]
   DailyModelCost daily;
   std::vector<ProjectCost> projects;
   std::vector<HourPeak> hours;  // every hour of the timeline, oldest first
@@ -67,9 +68,10 @@ struct Dashboard {
   TimeMs idle_limit_ms = 0;  // as in the options
 };
 
-// Builds the dashboard as of `now` in `zone`, restricted by `query`'s agent and project
-// filters (its dates are ignored: the dashboard always covers the last `options.days` days).
+// Builds the dashboard in `zone` for the local days [first, last] and the projects of
+// `main`, restricted by `query`'s agent and project filters (its dates are ignored).
 Result<Dashboard> build_dashboard(store::Ledger& ledger, const ReportQuery& query, const Zone& zone,
-                                  TimeMs now, const DashboardOptions& options = {});
+                                  const Date& first, const Date& last, const Period& main,
+                                  const DashboardOptions& options = {});
 
 }  // namespace tally::analytics

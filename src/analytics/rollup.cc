@@ -53,11 +53,16 @@ Totals totals_of(const store::AggregateRow& row, bool standard_speed) {
 
 store::RecordFilter make_filter(const ReportQuery& query, const Zone& zone) {
   store::RecordFilter f;
-  if (query.since) {
-    f.since = zone.start_of(*query.since);
-  }
-  if (query.until) {
-    f.until = zone.start_of(add_days(*query.until, 1));
+  if (query.exact) {
+    f.since = query.since_ms;
+    f.until = query.until_ms;
+  } else {
+    if (query.since) {
+      f.since = zone.start_of(*query.since);
+    }
+    if (query.until) {
+      f.until = zone.start_of(add_days(*query.until, 1));
+    }
   }
   f.agent = query.agent;
   f.project = query.project;

@@ -30,9 +30,14 @@ struct ReportQuery {
   std::string session;  // id prefix
   // What-if: price fast and priority usage at standard rates (`--speed standard`).
   bool standard_speed = false;
+  // Exact bounds in ms (a rolling window, analytics/period.h): when `exact` is set they
+  // replace the local days above.
+  bool exact = false;
+  std::optional<TimeMs> since_ms;  // inclusive
+  std::optional<TimeMs> until_ms;  // exclusive
 };
 
-// Converts the query's local days to a UTC filter in `zone`.
+// Converts the query's local days (or exact bounds) to a UTC filter in `zone`.
 store::RecordFilter make_filter(const ReportQuery& query, const Zone& zone);
 
 // Builds the report for `grouping`, with its pricing warnings (unpriced and agent-reported

@@ -11,17 +11,17 @@
 namespace tally::analytics {
 namespace {
 
-Result<ReportRow> period_row(store::Ledger& ledger, store::RecordFilter filter, std::string name,
-                             TimeMs since, TimeMs until, bool standard_speed) {
-  filter.since = since;
-  filter.until = until;
+Result<ReportRow> period_row(store::Ledger& ledger, const store::RecordFilter& filter,
+                             const Period& period, bool standard_speed) {
   store::GroupBy group;
   group.agent = true;
   group.model = true;
-  auto rows = ledger.aggregate(filter, group);
+  auto rows = ledger.aggregate(within(filter, period), group);
   TALLY_TRY(rows);
   ReportRow row;
-  row.keys = {{"period", std::move(name)}};
+  row.keys = {{"period", period.name},
+              {"since", period.since ? format_iso8601(*period.since) : ""},
+              {"until", format_iso8601(period.until)}};
   std::set<std::string> agents;
   std::set<std::string> models;
   for (const store::AggregateRow& r : *rows) {
@@ -45,39 +45,38 @@ void keep_top(Report& report, size_t top) {
   }
 }
 
-constexpr TimeMs kDayMs = 24LL * 60 * 60 * 1000;
+const Totals* totals_named(const Summary& s, std::string_view name) {
+  for (size_t i = 0; i < s.spans.size(); ++i) {
+    if (s.spans[i].name == name) {
+      return &s.periods.rows[i].totals;
+    }
+  }
+  return nullptr;
+}
 
 Status add_rolling(store::Ledger& ledger, const store::RecordFilter& filter, TimeMs now,
-                   bool standard_speed, RollingSummary& r) {
-  r.since_24h = window_start(now, kDayMs);
-  r.since_7d = window_start(now, 7 * kDayMs);
-  r.since_30d = window_start(now, 30 * kDayMs);
-  // The end of now's bucket keeps every query on the rollup; nothing is later than now.
-  const TimeMs end = window_start(now, 0) + store::kBucketMs;
-  auto day = totals_between(ledger, filter, r.since_24h, end, standard_speed);
-  TALLY_TRY(day);
-  r.last_24h = *day;
-  auto week = totals_between(ledger, filter, r.since_7d, end, standard_speed);
-  TALLY_TRY(week);
-  r.last_7d = *week;
-  auto month = totals_between(ledger, filter, r.since_30d, end, standard_speed);
-  TALLY_TRY(month);
-  r.last_30d = *month;
-  auto previous = totals_between(ledger, filter, r.since_30d, r.since_24h, standard_speed);
+                   bool standard_speed, Summary& s) {
+  RollingSummary r;
+  auto previous = totals_between(ledger, filter, now - 30 * kDayMs, now - kDayMs, standard_speed);
   TALLY_TRY(previous);
   r.previous_29d = *previous;
+  const Totals* day = totals_named(s, "last 24 h");
+  const Totals* month = totals_named(s, "last 30 d");
+  if (day == nullptr || month == nullptr) {
+    return ok();  // not the summary's own periods: nothing to compare
+  }
   const auto tokens = [](const Totals& t) { return static_cast<double>(t.tokens.total()); };
-  r.share_of_30d_cost = ratio(r.last_24h.cost_usd, r.last_30d.cost_usd);
-  r.share_of_30d_tokens = ratio(tokens(r.last_24h), tokens(r.last_30d));
-  r.ratio_to_previous_29d_cost = ratio(r.last_24h.cost_usd, r.previous_29d.cost_usd);
-  r.ratio_to_previous_29d_tokens = ratio(tokens(r.last_24h), tokens(r.previous_29d));
+  r.share_of_30d_cost = ratio(day->cost_usd, month->cost_usd);
+  r.share_of_30d_tokens = ratio(tokens(*day), tokens(*month));
+  r.ratio_to_previous_29d_cost = ratio(day->cost_usd, r.previous_29d.cost_usd);
+  r.ratio_to_previous_29d_tokens = ratio(tokens(*day), tokens(r.previous_29d));
+  s.rolling = r;
   return ok();
 }
 
 Status add_daily(store::Ledger& ledger, store::RecordFilter filter, const Zone& zone,
-                 const Date& today, bool standard_speed, DailyByModel& daily) {
-  const long last = days_from_civil(today);
-  for (long d = last - 29; d <= last; ++d) {
+                 long first, long last, bool standard_speed, DailyByModel& daily) {
+  for (long d = first; d <= last; ++d) {
     daily.days.push_back(civil_from_days(d));
   }
   filter.since = zone.start_of(daily.days.front());
@@ -85,6 +84,7 @@ Status add_daily(store::Ledger& ledger, store::RecordFilter filter, const Zone& 
   store::GroupBy group;
   group.time_bucket = true;
   group.model = true;
+  group.local_days = zone;
   auto rows = ledger.aggregate(filter, group);
   TALLY_TRY(rows);
   std::map<std::string, Totals> per_model;
@@ -132,75 +132,86 @@ Status add_daily(store::Ledger& ledger, store::RecordFilter filter, const Zone& 
   return ok();
 }
 
+// The first day of a range that starts at its first record: that record's day.
+Result<long> first_active_day(store::Ledger& ledger, const store::RecordFilter& filter,
+                              const Zone& zone, long fallback) {
+  store::GroupBy none;
+  auto rows = ledger.aggregate(filter, none);
+  TALLY_TRY(rows);
+  std::optional<TimeMs> first;
+  for (const store::AggregateRow& r : *rows) {
+    first = first ? std::min(*first, r.first_ts) : r.first_ts;
+  }
+  return first ? days_from_civil(zone.local_date(*first)) : fallback;
+}
+
 }  // namespace
 
 Result<Summary> build_summary(store::Ledger& ledger, const ReportQuery& query, const Zone& zone,
                               TimeMs now, size_t top) {
   Summary s;
+  s.now = now;
+  s.range = query.since.has_value() || query.until.has_value();
   ReportQuery base = query;
   base.since.reset();
   base.until.reset();
+  base.exact = false;
   const store::RecordFilter filter = make_filter(base, zone);
-  const Date today = zone.local_date(now);
-  auto day = [&](long back) { return civil_from_days(days_from_civil(today) - back); };
-  const TimeMs today_start = zone.start_of(today);
-  const TimeMs tomorrow_start = zone.start_of(day(-1));
-
-  s.periods.title = fmt::format("Spend as of {} ({})", format_date(today), zone.name());
-  s.periods.key_names = {"period"};
-  struct Period {
-    const char* name;
-    TimeMs since;
-    TimeMs until;
-  };
-  const Period periods[] = {
-      {"today", today_start, tomorrow_start},
-      {"yesterday", zone.start_of(day(1)), today_start},
-      {"last 7 days", zone.start_of(day(6)), tomorrow_start},
-      {"last 30 days", zone.start_of(day(29)), tomorrow_start},
-  };
-  for (const Period& p : periods) {
-    auto row = period_row(ledger, filter, p.name, p.since, p.until, query.standard_speed);
+  if (s.range) {
+    s.main = range_period(zone, query.since, query.until, now);
+    s.spans = {s.main};
+    s.periods.title = fmt::format("Spend {} ({})", s.main.name, zone.name());
+  } else {
+    s.spans = summary_periods(zone, now);
+    s.main = s.spans.back();  // last 30 d
+    s.periods.title =
+        fmt::format("Spend as of {} ({})", format_local_time(now, zone), zone.name());
+  }
+  s.periods.key_names = {"period", "since", "until"};
+  for (const Period& p : s.spans) {
+    auto row = period_row(ledger, filter, p, query.standard_speed);
     TALLY_TRY(row);
     s.periods.rows.push_back(std::move(*row));
   }
-  // The periods overlap, so the report's totals are the widest period and tables show no
+  // The periods overlap, so the report's totals are the main period's and tables show no
   // TOTAL row.
   s.periods.totals = s.periods.rows.back().totals;
   s.periods.show_totals = false;
 
-  ReportQuery month = base;
-  month.since = day(29);
-  month.until = today;
-  auto models = build_report(ledger, Grouping::model, month, zone);
+  ReportQuery main = base;
+  main.exact = true;
+  main.since_ms = s.main.since;
+  main.until_ms = s.main.until;
+  auto models = build_report(ledger, Grouping::model, main, zone);
   TALLY_TRY(models);
   s.models = std::move(*models);
-  s.models.title = "Top models, last 30 days";
-  // The summary warns once, above everything, for the 30 days it covers.
+  s.models.title = fmt::format("Top models, {}", s.main.name);
+  // The summary warns once, above everything, for the period it covers.
   s.periods.warnings = std::move(s.models.warnings);
   s.models.warnings.clear();
   keep_top(s.models, top);
-  auto projects = build_report(ledger, Grouping::project, month, zone);
+  auto projects = build_report(ledger, Grouping::project, main, zone);
   TALLY_TRY(projects);
   s.projects = std::move(*projects);
-  s.projects.title = "Top projects, last 30 days";
+  s.projects.title = fmt::format("Top projects, {}", s.main.name);
   s.projects.warnings.clear();
   keep_top(s.projects, top);
 
-  s.now = now;
-  auto so_far = totals_between(ledger, filter, today_start, now + 1, query.standard_speed);
-  TALLY_TRY(so_far);
-  s.today_so_far = *so_far;
-  // The same local clock time yesterday; on a DST change day that is 23 or 25 hours back.
-  const TimeMs yesterday_start = zone.start_of(day(1));
-  const TimeMs back = now - kDayMs + (zone.utc_offset(now) - zone.utc_offset(now - kDayMs)) * 1000;
-  s.yesterday_until = std::clamp(back, yesterday_start, today_start);
-  auto same_time =
-      totals_between(ledger, filter, yesterday_start, s.yesterday_until, query.standard_speed);
-  TALLY_TRY(same_time);
-  s.yesterday_same_time = *same_time;
-  TALLY_TRY(add_rolling(ledger, filter, now, query.standard_speed, s.rolling));
-  TALLY_TRY(add_daily(ledger, filter, zone, today, query.standard_speed, s.daily));
+  const long last = days_from_civil(last_day(s.main, zone));
+  long first = last - 29;
+  if (s.range) {
+    auto start = query.since ? Result<long>(days_from_civil(*query.since))
+                             : first_active_day(ledger, within(filter, s.main), zone, last);
+    TALLY_TRY(start);
+    first = std::min(*start, last);
+    if (last - first + 1 > kMaxChartDays) {
+      first = last - kMaxChartDays + 1;
+      s.daily.cut = true;
+    }
+  } else {
+    TALLY_TRY(add_rolling(ledger, filter, now, query.standard_speed, s));
+  }
+  TALLY_TRY(add_daily(ledger, filter, zone, first, last, query.standard_speed, s.daily));
   return s;
 }
 

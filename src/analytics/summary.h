@@ -1,22 +1,20 @@
 #pragma once
 
 // The view `tally` prints with no subcommand: what was spent today, yesterday, and over
-// the last 7 and 30 days, and where it went (top models and projects of the last 30 days).
+// the last 24 h, 7 and 30 days, and where it went (top models and projects, a daily chart).
+// With --since/--until it covers that range instead.
 //
-// Two kinds of period, both kept:
-// * Calendar periods (`periods`, the original JSON contract): local days in the zone;
-//   "last 7 days" is today and the 6 days before it.
-// * Rolling windows (`rolling`, windows.h): the last 24 h, 7 d, 30 d ending now, at the
-//   15-minute precision of the ledger's rollup, and the last 24 h against the 30 days and
-//   against the 29 days before it.
-// "Today so far" is exact to the millisecond: today's start is a bucket boundary, and the
-// ledger answers "yesterday until the same local clock time" (not on a boundary) from the
-// records themselves.
+// Every period is an analytics::Period (period.h), the one definition every view and
+// format shares: the terminal table, the JSON `periods` and `windows`, the CSV and the
+// HTML cards are the same rows with the same bounds, so they agree to the cent. The top
+// models and projects cover the summary's main period ("last 30 d", or the range), so
+// their totals equal that row. The daily chart is made of calendar days and says so.
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "analytics/period.h"
 #include "analytics/report.h"
 #include "analytics/rollup.h"
 #include "core/result.h"
@@ -25,46 +23,46 @@
 
 namespace tally::analytics {
 
-// The rolling windows and how the last 24 h compare.
+// The last 24 h against the rolling 30 d and the 29 days before the last 24 h.
 struct RollingSummary {
-  TimeMs since_24h = 0;
-  TimeMs since_7d = 0;
-  TimeMs since_30d = 0;
-  Totals last_24h;
-  Totals last_7d;
-  Totals last_30d;
-  Totals previous_29d;  // [since_30d, since_24h): the 30 days without the last 24 h
-  // last_24h / last_30d and last_24h / previous_29d, by cost and by tokens; nullopt when
-  // the denominator is 0.
+  Totals previous_29d;  // [now - 30 d, now - 24 h)
+  // last 24 h / last 30 d and last 24 h / previous 29 d, by cost and by tokens; nullopt
+  // when the denominator is 0.
   std::optional<double> share_of_30d_cost;
   std::optional<double> share_of_30d_tokens;
   std::optional<double> ratio_to_previous_29d_cost;
   std::optional<double> ratio_to_previous_29d_tokens;
 };
 
-// The last 30 local days, per model: the summary's bar chart.
+// Calendar days per model: the summary's bar chart.
 struct DailyByModel {
-  std::vector<Date> days;                   // 30 days, oldest first, ending today
-  std::vector<std::string> models;          // by 30-day cost, then tokens, descending
+  std::vector<Date> days;                   // consecutive local days, oldest first
+  std::vector<std::string> models;          // by cost over the days, then tokens, descending
   std::vector<std::vector<Totals>> values;  // values[day][model]
   std::optional<size_t> peak_cost_day;      // index into days; nullopt when all are 0
   std::optional<size_t> peak_tokens_day;
+  bool cut = false;  // the range had more days than the chart shows (the latest are kept)
 };
+
+// The most days the chart draws for a range; a longer range keeps its latest days.
+inline constexpr long kMaxChartDays = 92;
 
 struct Summary {
-  Report periods;   // rows keyed by "period": today, yesterday, last 7 days, last 30 days
-  Report models;    // top models, last 30 days
-  Report projects;  // top projects, last 30 days
   TimeMs now = 0;
-  Totals today_so_far;         // [start of today, now]
-  Totals yesterday_same_time;  // [start of yesterday, yesterday_until)
-  TimeMs yesterday_until = 0;  // the same local clock time as now, yesterday
-  RollingSummary rolling;
-  DailyByModel daily;
+  bool range = false;       // built for a --since/--until range
+  Period main;              // what models, projects and pricing warnings cover
+  std::vector<Period> spans;  // periods.rows[i] covers spans[i]
+  // Keys: period, since, until (ISO-8601 UTC, until exclusive). Rows overlap: no TOTAL.
+  Report periods;
+  Report models;    // top models over `main`
+  Report projects;  // top projects over `main`
+  std::optional<RollingSummary> rolling;  // nullopt for a range
+  DailyByModel daily;  // the 30 calendar days ending today, or the range's days
 };
 
-// Builds the summary as of `now` in `zone`, restricted by `query`'s agent/project filters
-// (its dates are ignored). `top` limits the model and project lists.
+// Builds the summary as of `now` in `zone`, restricted by `query`'s agent/project filters;
+// with query.since or query.until set, for that range of local days. `top` limits the
+// model and project lists.
 Result<Summary> build_summary(store::Ledger& ledger, const ReportQuery& query, const Zone& zone,
                               TimeMs now, size_t top = 5);
 

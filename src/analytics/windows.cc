@@ -60,10 +60,6 @@ Result<std::vector<WindowSpec>> parse_windows(std::string_view list) {
     const std::string_view item = list.substr(pos, comma - pos);
     auto d = parse_duration(item);
     TALLY_TRY(d);
-    if (*d % store::kBucketMs != 0) {
-      return fail(Errc::invalid_argument,
-                  fmt::format("window '{}' is not a whole number of 15-minute buckets", item));
-    }
     if (!seen.insert(*d).second) {
       return fail(Errc::invalid_argument, fmt::format("window '{}' is listed twice", item));
     }
@@ -73,11 +69,7 @@ Result<std::vector<WindowSpec>> parse_windows(std::string_view list) {
   return specs;
 }
 
-TimeMs window_start(TimeMs now, TimeMs duration) {
-  const TimeMs t = now - duration;
-  const TimeMs r = t % store::kBucketMs;
-  return r < 0 ? t - r - store::kBucketMs : t - r;
-}
+TimeMs window_start(TimeMs now, TimeMs duration) { return now - duration; }
 
 Result<Totals> totals_between(store::Ledger& ledger, store::RecordFilter filter, TimeMs since,
                               TimeMs until, bool standard_speed) {
@@ -101,11 +93,8 @@ Result<std::vector<WindowTotals>> build_windows(store::Ledger& ledger,
     WindowTotals w;
     w.spec = spec;
     w.since = window_start(now, spec.duration);
-    // The window ends at `now`, but nothing after now is in the ledger unless a clock was
-    // wrong; the exclusive end one bucket later keeps the query on the rollup.
     w.until = now;
-    auto totals = totals_between(ledger, filter, w.since, window_start(now, 0) + store::kBucketMs,
-                                 standard_speed);
+    auto totals = totals_between(ledger, filter, w.since, now + 1, standard_speed);
     TALLY_TRY(totals);
     w.totals = *totals;
     auto previous =

@@ -2,11 +2,9 @@
 
 // Rolling windows: "the last 24 hours", "the last 7 days", ending now.
 //
-// Every window boundary is at the 15-minute precision of the ledger's rollup: a window of
-// duration D as of `now` covers [floor15(now - D), now], so it reaches back between D and
-// D + 15 min (never less than D), and a record exactly on the start boundary is inside.
-// Durations must therefore be whole multiples of 15 minutes. Counting up to `now` itself
-// needs no rounding: the ledger holds nothing later than the last ingest.
+// A window of duration D as of `now` is exact to the millisecond: it covers
+// [now - D, now], both ends inside. The ledger answers the whole 15-minute buckets in its
+// middle from its rollup and the ragged edges from the records (store/exact_range.h).
 //
 // The window before a window ("previous 24 h") is [start - D, start), so the two never
 // overlap and together span 2D exactly.
@@ -33,11 +31,11 @@ struct WindowSpec {
 // or w (weeks): "15m", "5h", "2d", "1w". invalid_argument otherwise.
 Result<TimeMs> parse_duration(std::string_view text);
 
-// Parses a comma-separated list of durations ("24h,7d,30d"), each a positive multiple of
-// 15 minutes. invalid_argument on an empty list, a bad duration or a duplicate.
+// Parses a comma-separated list of durations ("24h,7d,30d"). invalid_argument on an empty
+// list, a bad duration or a duplicate.
 Result<std::vector<WindowSpec>> parse_windows(std::string_view list);
 
-// floor15(now - duration): the start of the rolling window.
+// now - duration: the start of the rolling window (inside it).
 TimeMs window_start(TimeMs now, TimeMs duration);
 
 // Sums every record of `filter` within [since, until) (its own since/until are replaced);
@@ -48,7 +46,7 @@ Result<Totals> totals_between(store::Ledger& ledger, store::RecordFilter filter,
 struct WindowTotals {
   WindowSpec spec;
   TimeMs since = 0;  // window_start(now, duration)
-  TimeMs until = 0;  // now
+  TimeMs until = 0;  // now (inside the window)
   Totals totals;
   Totals previous;  // [since - duration, since)
 };

@@ -110,7 +110,8 @@ constexpr std::string_view kFooterTail =
     R"(  Ledger       $TALLY_DATA_DIR, else $XDG_DATA_HOME/tally, else ~/.local/share/tally
 
 Examples:
-  tally                          today, yesterday, 7 and 30 days, top models and projects
+  tally                          today, yesterday, last 24 h / 7 d / 30 d, top models, projects
+  tally --since 2026-11-01 --until 2026-11-30 --format html -o nov.html   November, charted
   tally daily --since 2026-11-01 --timezone Europe/Berlin
   tally models --json            tokens and cost per agent and model, for scripts
   tally sessions --agent codex --csv > sessions.csv

@@ -1,6 +1,8 @@
 // `tally` with no subcommand: the summary (render/views.h draws it), or with --format html
 // the dashboard page (render/dashboard_page.h).
 
+#include <fmt/format.h>
+
 #include <memory>
 
 #include "analytics/dashboard.h"
@@ -36,16 +38,21 @@ int run_summary(const ReportOptions& options) {
   if (!warned) {
     return error_exit(warned.error());
   }
-  const Date today = ctx->zone->local_date(*now);
+  // Plans are priced per calendar day: the chart's days, named as such.
+  const analytics::DailyByModel& days = summary->daily;
   auto planned = analytics::add_plan_notes(
       *ctx->ledger, ctx->plans, analytics::make_filter(*query, *ctx->zone), *ctx->zone,
-      civil_from_days(days_from_civil(today) - 29), today, "last 30 days", summary->periods);
+      days.days.front(), days.days.back(),
+      fmt::format("calendar days {} to {}", format_date(days.days.front()),
+                  format_date(days.days.back())),
+      summary->periods);
   if (!planned) {
     return error_exit(planned.error());
   }
   const render::Format format = format_of(options);
   if (format == render::Format::html) {
-    auto dashboard = analytics::build_dashboard(*ctx->ledger, *query, *ctx->zone, *now);
+    auto dashboard = analytics::build_dashboard(*ctx->ledger, *query, *ctx->zone,
+                                                days.days.front(), days.days.back(), summary->main);
     if (!dashboard) {
       return error_exit(dashboard.error());
     }

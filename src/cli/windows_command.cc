@@ -18,10 +18,10 @@ namespace tally::cli {
 namespace {
 
 constexpr std::string_view kHelp = R"(
-A window of duration D covers the records from floor15(now - D) up to now: window starts are
-on the ledger's 15-minute buckets, so a window reaches back between D and D + 15 minutes, and
-a record exactly on the start is inside. Durations: a whole number of m (minutes), h, d (24 h)
-or w (weeks), each a multiple of 15 minutes: 90m, 5h, 24h, 2d, 7d, 30d.
+A window of duration D covers the records from now - D up to now, exact to the millisecond:
+a record exactly on the start is inside. (The ledger answers the whole 15-minute buckets in
+the middle from its rollup and the two ragged edges from the records.) Durations: a whole
+number of m (minutes), h, d (24 h) or w (weeks): 90m, 5h, 24h, 2d, 7d, 30d.
 
 Each window is compared with the window of the same length just before it ([start - D,
 start)), and with the widest window listed (its share of it).
@@ -34,9 +34,9 @@ JSON: {"as_of": ISO time, "timezone": ..., "windows": {"title", "rows": [{"windo
 "notes"}}. Times are ISO-8601 UTC; shares and ratios are fractions (0.5 = 50%), null when
 the denominator is 0. CSV: the same row fields.
 
-`tally` with no command shows the 24 h, 7 d and 30 d windows the same way; its "today so
-far" and "yesterday, same time" rows are exact to the millisecond instead (read from the
-records, with yesterday cut at the same local clock time, DST included).
+`tally` with no command shows the same 24 h, 7 d and 30 d windows, by the same definition,
+next to "today", "yesterday, same time" (cut at the same local clock time, DST included) and
+"yesterday".
 TALLY_NOW=2026-11-23T14:00:00Z pins "now" for reproducible output.
 
 Examples:

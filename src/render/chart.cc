@@ -83,6 +83,9 @@ void render_bar_chart(const BarChart& chart, const ChartOptions& options, std::s
     label_width = std::max(label_width, display_width(labels.back()));
     spelled.push_back(chart.format_value ? chart.format_value(totals[b])
                                          : format_compact(totals[b]));
+    if (b < chart.marks.size()) {
+      spelled.back() += terminal_safe(chart.marks[b]);
+    }
     value_width = std::max(value_width, display_width(spelled.back()));
   }
   // label, " │", bar, " ", value, peak marker (kept for every line, so widths agree).
@@ -144,6 +147,8 @@ void render_bar_chart(const BarChart& chart, const ChartOptions& options, std::s
     if (b == peak) {
       line += kPeak;
     }
+    // A bar without a value (a day without usage) ends at its axis: no trailing blanks.
+    line.erase(line.find_last_not_of(' ') + 1);
     out += line;
     out += '\n';
   }
@@ -158,7 +163,8 @@ void render_bar_chart(const BarChart& chart, const ChartOptions& options, std::s
     if (options.color) {
       legend += kColorOff;
     }
-    legend += " " + terminal_safe(names[s]);
+    legend += ' ';
+    legend += terminal_safe(names[s]);
   }
   out += legend + "\n";
 }

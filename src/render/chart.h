@@ -26,6 +26,9 @@ struct BarChart {
   std::vector<std::vector<double>> values;
   // Spells a bar's total at its right ("$1,234.57", "1.4B").
   std::function<std::string(double)> format_value;
+  // Optional, per bar: a mark after its value (" ?" when part of the bar has no price and
+  // the value is a floor). Missing entries mark nothing.
+  std::vector<std::string> marks;
 };
 
 struct ChartOptions {

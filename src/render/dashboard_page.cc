@@ -101,12 +101,15 @@ std::string concurrency_chart(const analytics::Dashboard& d, const Zone& zone) {
 std::string dashboard_page(const analytics::Summary& summary, const analytics::Dashboard& d,
                            const Zone& zone, bool demo) {
   std::string body;
-  body += fmt::format("<h1>tally: usage as of {} ({})</h1>\n", format_date(d.last_day),
-                      escape_html(zone.name()));
-  body += fmt::format("<p class=\"sub\">Last {} days, {} to {}: {} tokens, {} in {} requests</p>\n",
-                      d.daily.days.size(), format_date(d.first_day), format_date(d.last_day),
-                      format_count(d.totals.tokens.total()), escape_html(cost_text(d.totals)),
-                      format_count(d.totals.requests));
+  // The title and cards follow the summary's periods: "as of" now, or the range.
+  const std::string heading =
+      summary.range ? fmt::format("usage {}", summary.main.name)
+                    : fmt::format("usage as of {}", format_local_time(summary.now, zone));
+  body += fmt::format("<h1>tally: {} ({})</h1>\n", escape_html(heading), escape_html(zone.name()));
+  body += fmt::format(
+      "<p class=\"sub\">Calendar days {} to {}: {} tokens, {} in {} requests</p>\n",
+      format_date(d.first_day), format_date(d.last_day), format_count(d.totals.tokens.total()),
+      escape_html(cost_text(d.totals)), format_count(d.totals.requests));
   if (demo) {
     body +=
         "<ul class=\"warnings\"><li>DEMO DATA: synthetic usage from `tally demo`, not "
@@ -129,12 +132,24 @@ std::string dashboard_page(const analytics::Summary& summary, const analytics::D
   }
   body += "<div class=\"cards\">\n";
   for (const analytics::ReportRow& row : summary.periods.rows) {
+    // Each card is one row of `tally --json` "periods": its name, cost and tokens, with the
+    // exact bounds in data attributes (the browser test compares them).
     const std::string name = row.keys.empty() ? "" : row.keys.front().second;
+    std::string since, until;
+    for (const auto& [key, value] : row.keys) {
+      if (key == "since") {
+        since = value;
+      } else if (key == "until") {
+        until = value;
+      }
+    }
     body += fmt::format(
-        "<div class=\"card\"><div class=\"name\">{}</div><div class=\"cost\">{}</div>"
-        "<div class=\"tokens\">{} tokens</div></div>\n",
-        escape_html(name), escape_html(cost_text(row.totals)),
-        format_count(row.totals.tokens.total()));
+        "<div class=\"card\" data-period=\"{}\" data-since=\"{}\" data-until=\"{}\" "
+        "data-usd=\"{}\" data-tokens=\"{}\"><div class=\"name\">{}</div>"
+        "<div class=\"cost\">{}</div><div class=\"tokens\">{} tokens</div></div>\n",
+        escape_html(name), escape_html(since), escape_html(until),
+        format_decimal(row.totals.cost_usd), row.totals.tokens.total(), escape_html(name),
+        escape_html(cost_text(row.totals)), format_count(row.totals.tokens.total()));
   }
   body += "</div>\n";
   if (d.totals.unpriced_requests > 0) {
@@ -148,12 +163,13 @@ std::string dashboard_page(const analytics::Summary& summary, const analytics::D
         "table)</p>\n";
   }
 
-  body += fmt::format("<h2>Daily cost by model, last {} days</h2>\n", d.daily.days.size());
+  body += fmt::format("<h2>Daily cost by model, calendar days {} to {}</h2>\n",
+                      format_date(d.first_day), format_date(d.last_day));
   body += daily_chart(d);
-  body += fmt::format("<h2>Cost by project, last {} days</h2>\n", d.daily.days.size());
+  body += fmt::format("<h2>Cost by project, {}</h2>\n", escape_html(summary.main.name));
   body += projects_chart(d);
-  body +=
-      fmt::format("<h2>Sessions in flight, last {} days (peak per hour)</h2>\n", d.timeline_days);
+  body += fmt::format("<h2>Sessions in flight, {} days to {} (peak per hour)</h2>\n",
+                      d.timeline_days, format_date(d.last_day));
   body += concurrency_chart(d, zone);
   body += fmt::format(
       "<p class=\"note\">Peak: {} at once. A session is in flight from its first to "
@@ -165,7 +181,7 @@ std::string dashboard_page(const analytics::Summary& summary, const analytics::D
   render_html_section(periods, body, /*chart=*/false);
   render_html_section(summary.models, body, /*chart=*/false);
   render_html_section(summary.projects, body, /*chart=*/false);
-  return html_page("tally: usage as of " + format_date(d.last_day), body);
+  return html_page("tally: " + heading, body);
 }
 
 }  // namespace tally::render

@@ -48,6 +48,23 @@ GridCell percent_cell(double ratio) {
   return {fmt::format("{:.1f}%", ratio * 100), format_decimal(ratio)};
 }
 
+GridCell marked_usd_cell(const analytics::Totals& t) {
+  GridCell cell = usd_cell(t.cost_usd);
+  if (t.requests == 0) {
+    cell.text.clear();  // nothing happened: "-", not "$0.0000"
+  } else if (t.unpriced_requests > 0) {
+    cell.text += " ?";
+  } else if (t.reported_requests > 0) {
+    cell.text += " ~";
+  }
+  return cell;
+}
+
+GridCell short_time_cell(TimeMs t, const Zone& zone) {
+  const std::string full = format_local_time(t, zone);
+  return GridCell{full.substr(5), full};
+}
+
 GridCell null_cell() { return {"", ""}; }
 
 GridCell ratio_cell(double a, double b) { return b == 0 ? null_cell() : percent_cell(a / b); }

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analytics/report.h"
 #include "core/time.h"
 #include "render/renderer.h"
 
@@ -54,6 +55,12 @@ GridCell number_cell(double v, int decimals);
 GridCell rounded_count_cell(double v);  // text: rounded, with separators; value: exact
 GridCell percent_cell(double ratio);
 GridCell null_cell();
+// A cost with the marker of the weakest source in `t`: "$1.40 ?" when some requests have
+// no price (the figure is a floor), "~" when some are the agent's own figure; "-" in the
+// table when there were no requests. The value is the plain cost.
+GridCell marked_usd_cell(const analytics::Totals& t);
+// "12-06 14:03": a local time short enough for 80 columns (the value: the full local time).
+GridCell short_time_cell(TimeMs t, const Zone& zone);
 // a / b as a percentage; null when b is 0 (a share of nothing is undefined, not 0 or
 // infinity).
 GridCell ratio_cell(double a, double b);

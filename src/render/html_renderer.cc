@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -41,6 +42,7 @@ p.sub, p.note, p.empty { color: var(--muted); margin: 4px 0; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-nums; }
 th, td { padding: 3px 10px; border-bottom: 1px solid var(--line); white-space: nowrap; }
+td.text { white-space: normal; overflow-wrap: anywhere; min-width: 6em; max-width: 22em; }
 th { text-align: left; font-weight: 600; }
 td.num, th.num { text-align: right; }
 tfoot td { font-weight: 600; border-top: 2px solid var(--line); }
@@ -53,6 +55,13 @@ ul.legend { list-style: none; padding: 0; margin: 4px 0; display: flex; flex-wra
   gap: 4px 16px; font-size: 12px; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
   margin-right: 6px; vertical-align: baseline; }
+@media print {
+  main { max-width: none; padding: 0; }
+  .scroll { overflow: visible; }
+  table { font-size: 9pt; }
+  th, td { padding: 1px 4px; white-space: normal; }
+  .card, .warnings { break-inside: avoid; }
+}
 )";
 
 constexpr std::string_view kReportedMarker = "~";
@@ -86,22 +95,24 @@ std::pair<std::string, std::string_view> cost_cell(const analytics::Totals& t) {
   return {nothing_priced ? "unpriced" : format_usd(t.cost_usd), kUnpricedMarker};
 }
 
-constexpr std::array<std::string_view, 9> kNumberHeaders = {
-    "Requests",   "Input", "Cache read", "Cache write", "Output", "Reasoning", "Total tokens",
-    "Cost (USD)", ""};
+// Cost comes first, right after the keys, so that it is on screen at 1024 px and on paper
+// however wide the token columns and model lists are.
+constexpr std::array<std::string_view, 8> kNumberHeaders = {
+    "Cost (USD)", "Requests", "Input", "Cache read", "Cache write", "Output", "Reasoning",
+    "Total tokens"};
 
 void append_number_cells(const analytics::Totals& t, std::string& out, bool& used_reported,
                          bool& used_unpriced) {
+  const auto [amount, marker] = cost_cell(t);
+  used_reported = used_reported || marker == kReportedMarker;
+  used_unpriced = used_unpriced || marker == kUnpricedMarker;
+  out += fmt::format("<td class=\"num cost\">{}<span class=\"marker\">{}</span></td>",
+                     escape_html(amount), marker);
   const TokenCounts& k = t.tokens;
   for (const std::int64_t n :
        {t.requests, k.input, k.cache_read, k.cache_write, k.output, k.reasoning, k.total()}) {
     out += fmt::format("<td class=\"num\">{}</td>", format_count(n));
   }
-  const auto [amount, marker] = cost_cell(t);
-  used_reported = used_reported || marker == kReportedMarker;
-  used_unpriced = used_unpriced || marker == kUnpricedMarker;
-  out += fmt::format("<td class=\"num\">{}<span class=\"marker\">{}</span></td>",
-                     escape_html(amount), marker);
 }
 
 bool time_grouped(const Report& report) {
@@ -140,26 +151,43 @@ void append_table(const Report& report, std::string& out) {
   for (const std::string& key : report.key_names) {
     out += fmt::format("<th>{}</th>", escape_html(key_header(key)));
   }
-  out += "<th>Agent</th><th>Model(s)</th>";
+  // A report keyed by model has no key columns: its agent and model lead instead.
+  const bool names_lead = report.key_names.empty();
+  const auto names = [&](const analytics::ReportRow& row) {
+    return fmt::format("<td>{}</td><td class=\"text\">{}</td>", escape_html(row.agent),
+                       escape_html(row.model));
+  };
+  if (names_lead) {
+    out += "<th>Agent</th><th>Model(s)</th>";
+  }
   for (const std::string_view h : kNumberHeaders) {
-    if (!h.empty()) {
-      out += fmt::format("<th class=\"num\">{}</th>", h);
-    }
+    out += fmt::format("<th class=\"num\">{}</th>", h);
+  }
+  if (!names_lead) {
+    out += "<th>Agent</th><th>Model(s)</th>";
   }
   out += "</tr></thead>\n<tbody>\n";
   for (const analytics::ReportRow& row : report.rows) {
     out += "<tr>";
     for (std::size_t i = 0; i < report.key_names.size(); ++i) {
-      out += fmt::format("<td>{}</td>", escape_html(row_key(row, report.key_names[i], i)));
+      out += fmt::format("<td class=\"text\">{}</td>",
+                         escape_html(row_key(row, report.key_names[i], i)));
     }
-    out += fmt::format("<td>{}</td><td>{}</td>", escape_html(row.agent), escape_html(row.model));
+    if (names_lead) {
+      out += names(row);
+    }
     append_number_cells(row.totals, out, used_reported, used_unpriced);
+    if (!names_lead) {
+      out += names(row);
+    }
     out += "</tr>\n";
   }
   out += "</tbody>\n";
   if (report.show_totals) {
-    out += fmt::format("<tfoot><tr><td colspan=\"{}\">TOTAL</td>", report.key_names.size() + 2);
+    out += fmt::format("<tfoot><tr><td colspan=\"{}\">TOTAL</td>",
+                       names_lead ? 2 : report.key_names.size());
     append_number_cells(report.totals, out, used_reported, used_unpriced);
+    out += names_lead ? "" : "<td></td><td></td>";
     out += "</tr></tfoot>\n";
   }
   out += "</table></div>\n";

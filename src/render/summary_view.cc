@@ -1,11 +1,12 @@
 // The summary (`tally` with no subcommand): today so far against yesterday at the same time,
-// yesterday, the rolling 24 h / 7 d / 30 d, a 30-day bar chart stacked by model, the top
-// models and projects, and the plan notes.
+// yesterday, the rolling 24 h / 7 d / 30 d (or one --since/--until range), a bar chart of
+// calendar days stacked by model, the top models and projects, and the plan notes.
 //
-// JSON keeps the original members ("periods", "models", "projects": calendar periods as
-// Reports) and adds "as_of", "timezone", "windows" (a grid of the rows the table shows),
-// "last_24h" (the 24 h share of the 30 d and ratio to the previous 29 d) and "daily"
-// (per day and model, the chart's data). CSV stays the calendar periods, as before.
+// JSON: "periods" (a Report: one row per period, keys period, since, until in ISO-8601
+// UTC, until exclusive), "models", "projects", "as_of", "timezone", "windows" (the grid the
+// table shows: the same rows in local time), "last_24h" (the 24 h share of the 30 d and ratio
+// to the previous 29 d; null for a range) and "daily" (per day and model, the chart's data).
+// CSV is "periods". Every format prints the same periods (analytics/period.h).
 
 #include <fmt/format.h>
 
@@ -27,34 +28,41 @@ std::string percent_text(const std::optional<double>& r) {
   return r ? fmt::format("{:.1f}%", *r * 100) : "n/a";
 }
 
-void add_totals_row(Grid& grid, std::string period, TimeMs since, TimeMs until,
-                    const analytics::Totals& t, const Zone& zone) {
-  grid.rows.push_back({text_cell(period), text_cell(format_local_time(since, zone)),
-                       text_cell(format_local_time(until, zone)), count_cell(t.requests),
-                       count_cell(t.tokens.total()), usd_cell(t.cost_usd),
-                       text_cell(cost_source_name(t.cost_source))});
-}
-
+// The periods as the table shows them; JSON "windows" is the same grid. The priced column
+// is JSON/CSV only: the table marks the cost instead.
 Grid windows_grid(const analytics::Summary& s, const Zone& zone) {
   Grid grid;
-  grid.title = fmt::format("Spend as of {} ({})", format_local_time(s.now, zone), zone.name());
-  grid.columns = {
-      {"period", "Period", CellType::string},        {"since", "Since", CellType::string},
-      {"until", "Until", CellType::string},          {"requests", "Requests", CellType::integer},
-      {"total_tokens", "Tokens", CellType::integer}, {"cost_usd", "Cost (USD)", CellType::number},
-      {"cost_source", "Priced", CellType::string}};
-  const Date today = zone.local_date(s.now);
-  const TimeMs today_start = zone.start_of(today);
-  const TimeMs yesterday_start = zone.start_of(civil_from_days(days_from_civil(today) - 1));
-  add_totals_row(grid, "today so far", today_start, s.now, s.today_so_far, zone);
-  add_totals_row(grid, "yesterday, same time", yesterday_start, s.yesterday_until,
-                 s.yesterday_same_time, zone);
-  if (s.periods.rows.size() > 1) {
-    add_totals_row(grid, "yesterday", yesterday_start, today_start, s.periods.rows[1].totals, zone);
+  grid.title = s.periods.title;
+  grid.columns = {{"period", "Period", CellType::string},
+                  {"since", "From", CellType::string},
+                  {"until", "To", CellType::string},
+                  {"requests", "Requests", CellType::integer},
+                  {"total_tokens", "Tokens", CellType::integer},
+                  {"cost_usd", "Cost (USD)", CellType::number},
+                  {"cost_source", "Priced", CellType::string, /*in_table=*/false}};
+  for (size_t i = 0; i < s.spans.size() && i < s.periods.rows.size(); ++i) {
+    const analytics::Period& p = s.spans[i];
+    const analytics::Totals& t = s.periods.rows[i].totals;
+    // The last millisecond inside: "to 14:03" for a window ending now.
+    const TimeMs last = p.until - 1;
+    GridCell since = p.since ? short_time_cell(*p.since, zone) : GridCell{"first record", ""};
+    grid.rows.push_back({text_cell(p.name), since,
+                         short_time_cell(last, zone),
+                         count_cell(t.requests), count_cell(t.tokens.total()),
+                         marked_usd_cell(t), text_cell(cost_source_name(t.cost_source))});
   }
-  add_totals_row(grid, "last 24 h", s.rolling.since_24h, s.now, s.rolling.last_24h, zone);
-  add_totals_row(grid, "last 7 d", s.rolling.since_7d, s.now, s.rolling.last_7d, zone);
-  add_totals_row(grid, "last 30 d", s.rolling.since_30d, s.now, s.rolling.last_30d, zone);
+  bool unpriced = false;
+  bool reported = false;
+  for (const analytics::ReportRow& row : s.periods.rows) {
+    unpriced = unpriced || row.totals.unpriced_requests > 0;
+    reported = reported || row.totals.reported_requests > 0;
+  }
+  if (unpriced) {
+    grid.notes.push_back("? partial: some requests have no price and count $0 (see warnings)");
+  }
+  if (reported) {
+    grid.notes.push_back("~ includes the agent's own cost figure for models tally cannot price");
+  }
   return grid;
 }
 
@@ -71,9 +79,16 @@ Grid last_24h_grid(const analytics::RollingSummary& r) {
   return grid;
 }
 
+// "2026-11-07 to 2026-12-06": the chart's calendar days.
+std::string days_span(const analytics::DailyByModel& d) {
+  return d.days.empty() ? std::string()
+                        : fmt::format("{} to {}", format_date(d.days.front()),
+                                      format_date(d.days.back()));
+}
+
 Grid daily_grid(const analytics::DailyByModel& d) {
   Grid grid;
-  grid.title = "Daily usage by model, last 30 days";
+  grid.title = fmt::format("Daily usage by model, calendar days {}", days_span(d));
   grid.columns = {{"date", "Date", CellType::string},
                   {"model", "Model", CellType::string},
                   {"requests", "Requests", CellType::integer},
@@ -100,7 +115,7 @@ Grid daily_grid(const analytics::DailyByModel& d) {
   return grid;
 }
 
-// The chart shows cost; when nothing in the 30 days is priced, tokens.
+// The chart shows cost; when nothing in its days is priced, tokens.
 void render_daily_chart(const analytics::DailyByModel& d, const RenderOptions& options,
                         std::string& out) {
   bool any_cost = false;
@@ -113,8 +128,8 @@ void render_daily_chart(const analytics::DailyByModel& d, const RenderOptions& o
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   static constexpr const char* kDays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
   BarChart chart;
-  chart.title = any_cost ? "Daily cost, last 30 days, stacked by model"
-                         : "Daily tokens, last 30 days, stacked by model";
+  chart.title = fmt::format("Daily {}, calendar days {}, stacked by model",
+                            any_cost ? "cost" : "tokens", days_span(d));
   chart.series = d.models;
   for (size_t i = 0; i < d.days.size(); ++i) {
     const Date& day = d.days[i];
@@ -126,8 +141,19 @@ void render_daily_chart(const analytics::DailyByModel& d, const RenderOptions& o
     }
     chart.values.push_back(std::move(values));
   }
+  // A day without usage prints no figure, not "$0.0000"; a day with unpriced requests is
+  // marked "?" (its cost is a floor), one with the agent's own figures "~".
   if (any_cost) {
-    chart.format_value = [](double v) { return format_usd(v); };
+    chart.format_value = [](double v) { return v == 0 ? std::string() : format_usd(v); };
+    for (const auto& day : d.values) {
+      analytics::Totals t;
+      for (const analytics::Totals& m : day) {
+        t.add(m);
+      }
+      chart.marks.push_back(t.unpriced_requests > 0   ? " ?"
+                            : t.reported_requests > 0 ? " ~"
+                                                      : "");
+    }
   }
   ChartOptions co;
   co.color = options.color;
@@ -159,9 +185,12 @@ std::string render_summary(const analytics::Summary& s, const Zone& zone, Format
     renderer->render(s.periods, periods);
     renderer->render(s.models, models);
     renderer->render(s.projects, projects);
-    std::string windows, last_24h, daily;
+    std::string windows, last_24h = "null", daily;
     render_grid_json(windows_grid(s, zone), false, 0, windows);
-    render_grid_json(last_24h_grid(s.rolling), false, 0, last_24h);
+    if (s.rolling) {
+      last_24h.clear();
+      render_grid_json(last_24h_grid(*s.rolling), false, 0, last_24h);
+    }
     render_grid_json(daily_grid(s.daily), false, 0, daily);
     // Each member is a document of its own, starting on its own line, not indented.
     const std::pair<std::string_view, std::string> members[] = {
@@ -188,12 +217,15 @@ std::string render_summary(const analytics::Summary& s, const Zone& zone, Format
     return out;
   }
   render_grid_table(windows_grid(s, zone), options, out);
-  const analytics::RollingSummary& r = s.rolling;
-  out += fmt::format(
-      "last 24 h: {} of the rolling 30 d and {} of the previous 29 d by cost "
-      "({} and {} by tokens)\n",
-      percent_text(r.share_of_30d_cost), percent_text(r.ratio_to_previous_29d_cost),
-      percent_text(r.share_of_30d_tokens), percent_text(r.ratio_to_previous_29d_tokens));
+  if (s.rolling) {
+    // Two lines of at most 80 columns.
+    const analytics::RollingSummary& r = *s.rolling;
+    out += fmt::format("last 24 h: {} of the last 30 d by cost ({} by tokens);\n",
+                       percent_text(r.share_of_30d_cost), percent_text(r.share_of_30d_tokens));
+    out += fmt::format("           {} of the 29 days before it by cost ({} by tokens)\n",
+                       percent_text(r.ratio_to_previous_29d_cost),
+                       percent_text(r.ratio_to_previous_29d_tokens));
+  }
   out += "\n";
   render_daily_chart(s.daily, options, out);
   auto renderer = make_renderer(format, options);
@@ -203,9 +235,7 @@ std::string render_summary(const analytics::Summary& s, const Zone& zone, Format
   renderer->render(s.projects, out);
   out += "\n";
   append_warnings_and_notes(s.periods, out);
-  out +=
-      "More: tally windows | blocks | concurrency | daily | sessions | models | projects   "
-      "(tally --help)\n";
+  out += "More: tally windows | blocks | daily | sessions | models | projects (--help)\n";
   return out;
 }
 

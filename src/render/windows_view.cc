@@ -12,7 +12,7 @@ Grid windows_grid(const std::vector<analytics::WindowTotals>& windows, const Zon
   grid.title = "Rolling windows";
   grid.columns = {{"window", "Window", CellType::string},
                   {"duration_minutes", "Minutes", CellType::integer, false},
-                  {"since", "Since", CellType::string},
+                  {"since", "From", CellType::string},
                   {"until", "Until", CellType::string, false},
                   {"requests", "Requests", CellType::integer},
                   {"input_tokens", "Input", CellType::integer, false},
@@ -21,14 +21,14 @@ Grid windows_grid(const std::vector<analytics::WindowTotals>& windows, const Zon
                   {"output_tokens", "Output", CellType::integer, false},
                   {"total_tokens", "Tokens", CellType::integer},
                   {"cost_usd", "Cost (USD)", CellType::number},
-                  {"cost_source", "Priced", CellType::string},
-                  {"share_of_widest_cost", "Share of widest", CellType::number},
+                  {"cost_source", "Priced", CellType::string, false},
+                  {"share_of_widest_cost", "Share", CellType::number},
                   {"share_of_widest_tokens", "Token share", CellType::number, false},
                   {"previous_since", "Previous since", CellType::string, false},
                   {"previous_requests", "Previous requests", CellType::integer, false},
-                  {"previous_total_tokens", "Previous tokens", CellType::integer},
-                  {"previous_cost_usd", "Previous cost", CellType::number},
-                  {"vs_previous_cost", "vs previous", CellType::number},
+                  {"previous_total_tokens", "Previous tokens", CellType::integer, false},
+                  {"previous_cost_usd", "Previous", CellType::number},
+                  {"vs_previous_cost", "vs prev.", CellType::number},
                   {"vs_previous_tokens", "Tokens vs previous", CellType::number, false}};
   const analytics::WindowTotals* widest = nullptr;
   for (const analytics::WindowTotals& w : windows) {
@@ -36,7 +36,10 @@ Grid windows_grid(const std::vector<analytics::WindowTotals>& windows, const Zon
       widest = &w;
     }
   }
-  auto time = [&](TimeMs t) { return GridCell{format_local_time(t, zone), format_iso8601(t)}; };
+  // The table: a short local time (80 columns); JSON and CSV: ISO-8601 UTC.
+  auto time = [&](TimeMs t) {
+    return GridCell{short_time_cell(t, zone).text, format_iso8601(t)};
+  };
   const auto tokens = [](const analytics::Totals& t) {
     return static_cast<double>(t.tokens.total());
   };
@@ -53,14 +56,14 @@ Grid windows_grid(const std::vector<analytics::WindowTotals>& windows, const Zon
                          count_cell(t.tokens.cache_write),
                          count_cell(t.tokens.output),
                          count_cell(t.tokens.total()),
-                         usd_cell(t.cost_usd),
+                         marked_usd_cell(t),
                          text_cell(cost_source_name(t.cost_source)),
                          ratio_cell(t.cost_usd, widest->totals.cost_usd),
                          ratio_cell(tokens(t), tokens(widest->totals)),
                          time(w.since - w.spec.duration),
                          count_cell(p.requests),
                          count_cell(p.tokens.total()),
-                         usd_cell(p.cost_usd),
+                         marked_usd_cell(p),
                          ratio_cell(t.cost_usd, p.cost_usd),
                          ratio_cell(tokens(t), tokens(p))});
   }
@@ -73,7 +76,7 @@ std::string render_windows(const std::vector<analytics::WindowTotals>& windows, 
                            const Zone& zone, Format format, const RenderOptions& options) {
   const Grid grid = windows_grid(windows, zone);
   return render_grid_view(grid, "windows", now, zone, format, options,
-                          "; windows start on 15-minute boundaries");
+                          "; windows are exact to the millisecond");
 }
 
 }  // namespace tally::render

@@ -10,6 +10,7 @@
 #include <set>
 #include <utility>
 
+#include "store/exact_range.h"
 #include "store/reconcile.h"
 
 namespace tally::store {
@@ -296,7 +297,7 @@ class AccountingLedger final : public Ledger {
 
   Result<std::vector<AggregateRow>> aggregate(const RecordFilter& filter,
                                               const GroupBy& group) override {
-    return backend_->aggregate(filter, group);
+    return aggregate_exact(*backend_, filter, group);
   }
 
   Result<std::vector<UsageEvent>> events(const RecordFilter& filter) override {

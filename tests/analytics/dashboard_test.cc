@@ -58,7 +58,11 @@ class DashboardTest : public ::testing::Test {
   }
 
   Dashboard build(const DashboardOptions& options = {}) {
-    auto d = build_dashboard(*ledger_, {}, *zone_, now_, options);
+    // The summary's default: the 30 calendar days ending today.
+    const Date last = zone_->local_date(now_);
+    const Date first = civil_from_days(days_from_civil(last) - 29);
+    const Period main = calendar_period(*zone_, first, last, now_, "30 days");
+    auto d = build_dashboard(*ledger_, {}, *zone_, first, last, main, options);
     EXPECT_TRUE(d) << d.error().message;
     return d ? *d : Dashboard{};
   }

@@ -153,11 +153,13 @@ TEST_F(RollupTest, SummaryPeriodsCountFromNowInTheZone) {
   ASSERT_TRUE(utc);
   auto s = build_summary(*ledger_, {}, *utc, at("2026-11-23T12:00:00Z"));
   ASSERT_TRUE(s) << s.error().message;
-  ASSERT_EQ(s->periods.rows.size(), 4u);
+  ASSERT_EQ(s->periods.rows.size(), 6u);
   EXPECT_EQ(s->periods.rows[0].totals.tokens.input, 1);              // today
-  EXPECT_EQ(s->periods.rows[1].totals.tokens.input, 2);              // yesterday
-  EXPECT_EQ(s->periods.rows[2].totals.tokens.input, 1 + 2 + 4);      // 17th..23rd
-  EXPECT_EQ(s->periods.rows[3].totals.tokens.input, 1 + 2 + 4 + 8);  // 25 Oct..23 Nov
+  EXPECT_EQ(s->periods.rows[1].totals.tokens.input, 2);              // yesterday to 12:00
+  EXPECT_EQ(s->periods.rows[2].totals.tokens.input, 2);              // yesterday
+  EXPECT_EQ(s->periods.rows[3].totals.tokens.input, 1);              // last 24 h
+  EXPECT_EQ(s->periods.rows[4].totals.tokens.input, 1 + 2 + 4);      // from 16 Nov 12:00
+  EXPECT_EQ(s->periods.rows[5].totals.tokens.input, 1 + 2 + 4 + 8);  // from 24 Oct 12:00
   EXPECT_FALSE(s->periods.show_totals);
 }
 

@@ -80,16 +80,27 @@ TEST_F(ViewsCliTest, SummaryJsonKeepsItsShapeAndAddsTheRollingViews) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   ASSERT_EQ(parser.parse(r.out).get(root), simdjson::SUCCESS) << r.out;
-  // The original contract.
-  EXPECT_EQ(root["periods"]["rows"].get_array().size(), 4u);
-  EXPECT_EQ(std::string_view(root["periods"]["rows"].at(0)["period"]), "today");
-  EXPECT_TRUE(root["models"]["rows"].is_array());
-  EXPECT_TRUE(root["projects"]["rows"].is_array());
-  // The additions: everything happened today, within the last 24 h.
-  EXPECT_EQ(std::string_view(root["as_of"]), "2026-11-22T23:00:00.000Z");
+  // One definition of every period: "periods" and "windows" are the same rows, with their
+  // bounds, and the top models cover "last 30 d" exactly.
+  simdjson::dom::array periods = root["periods"]["rows"];
   simdjson::dom::array windows = root["windows"]["rows"];
+  ASSERT_EQ(periods.size(), 6u);
   ASSERT_EQ(windows.size(), 6u);
-  EXPECT_EQ(std::string_view(windows.at(0)["period"]), "today so far");
+  const char* names[] = {"today",     "yesterday, same time", "yesterday",
+                         "last 24 h", "last 7 d",             "last 30 d"};
+  for (size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(std::string_view(periods.at(i)["period"]), names[i]);
+    EXPECT_EQ(std::string_view(windows.at(i)["period"]), names[i]);
+    EXPECT_EQ(int64_t(periods.at(i)["total_tokens"]), int64_t(windows.at(i)["total_tokens"]));
+    EXPECT_EQ(double(periods.at(i)["cost_usd"]), double(windows.at(i)["cost_usd"]));
+  }
+  EXPECT_EQ(std::string_view(periods.at(5)["since"]), "2026-10-23T23:00:00.000Z");
+  EXPECT_EQ(std::string_view(periods.at(5)["until"]), "2026-11-22T23:00:00.001Z");
+  EXPECT_EQ(double(root["models"]["totals"]["cost_usd"]), double(periods.at(5)["cost_usd"]));
+  EXPECT_EQ(std::string_view(root["models"]["title"]), "Top models, last 30 d");
+  EXPECT_TRUE(root["projects"]["rows"].is_array());
+  // Everything happened today, within the last 24 h.
+  EXPECT_EQ(std::string_view(root["as_of"]), "2026-11-22T23:00:00.000Z");
   EXPECT_EQ(int64_t(windows.at(0)["total_tokens"]), tokens);
   EXPECT_EQ(int64_t(windows.at(0)["requests"]), requests);
   EXPECT_EQ(int64_t(windows.at(1)["total_tokens"]), 0);       // yesterday, same time
@@ -106,15 +117,67 @@ TEST_F(ViewsCliTest, SummaryJsonKeepsItsShapeAndAddsTheRollingViews) {
   EXPECT_EQ(daily_tokens, tokens);
 }
 
+TEST_F(ViewsCliTest, SummaryAndHtmlFollowSinceAndUntil) {
+  const auto [tokens, requests] = ledger_totals();
+  // A range without the fixtures' day: nothing, and the range is named.
+  const Output before = tally("--json -q --since 2026-11-01 --until 2026-11-21");
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(before.out);
+  simdjson::dom::array rows = root["periods"]["rows"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(std::string_view(rows.at(0)["period"]), "2026-11-01 to 2026-11-21");
+  EXPECT_EQ(int64_t(rows.at(0)["total_tokens"]), 0);
+  EXPECT_TRUE(root["last_24h"].is_null());
+  EXPECT_EQ(root["daily"]["title"].get_string().value(),
+            "Daily usage by model, calendar days 2026-11-01 to 2026-11-21");
+  // Relative forms: "yesterday" is empty, "today" holds everything.
+  const Output today = tally("--json -q --no-ingest --since today");
+  ASSERT_EQ(today.exit_code, 0) << today.err;
+  simdjson::dom::element t = parser.parse(today.out);
+  EXPECT_EQ(std::string_view(t["periods"]["rows"].at(0)["period"]), "since 2026-11-22");
+  EXPECT_EQ(int64_t(t["periods"]["rows"].at(0)["total_tokens"]), tokens);
+  EXPECT_EQ(int64_t(t["models"]["totals"]["requests"]), requests);
+  // The HTML report's title and card follow the range.
+  const fs::path page = dir_ / "range.html";
+  const Output html = tally(fmt::format("--format html -q --no-ingest --since 2026-11-20 "
+                                        "--until 2026-11-22 -o '{}'",
+                                        page.string()));
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  std::ifstream in(page);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  EXPECT_NE(text.find("<title>tally: usage 2026-11-20 to 2026-11-22</title>"), std::string::npos);
+  EXPECT_EQ(text.find("Last 30 days"), std::string::npos);
+  EXPECT_NE(text.find(fmt::format("data-period=\"2026-11-20 to 2026-11-22\" "
+                                  "data-since=\"2026-11-20T00:00:00.000Z\" "
+                                  "data-until=\"2026-11-22T23:00:00.001Z\"")),
+            std::string::npos)
+      << text.substr(0, 3000);
+  EXPECT_NE(text.find(fmt::format("data-tokens=\"{}\"", tokens)), std::string::npos);
+}
+
 TEST_F(ViewsCliTest, SummaryTableHasTheChartAndNoEscapesWhenNotATerminal) {
   const Output r = tally("-q");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Spend as of 2026-11-22 23:00 (UTC)"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("today so far"), std::string::npos);
+  EXPECT_NE(r.out.find("yesterday, same time"), std::string::npos);
   EXPECT_NE(r.out.find("stacked by model"), std::string::npos);
   EXPECT_NE(r.out.find("Sun Nov 22 \u2502"), std::string::npos);
   EXPECT_NE(r.out.find("\u25c0 peak"), std::string::npos);
   EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+  // Fits 80 columns, and a day without usage prints no "$0.0000".
+  std::istringstream lines(r.out.substr(0, r.out.find("Top models")));
+  for (std::string line; std::getline(lines, line);) {
+    // Every character here is one column wide: count UTF-8 lead bytes.
+    size_t columns = 0;
+    for (const char c : line) {
+      columns += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    }
+    EXPECT_LE(columns, 80u) << line;
+  }
+  EXPECT_EQ(r.out.find("$0.0000"), std::string::npos) << r.out;
 }
 
 TEST_F(ViewsCliTest, WindowsMatchTheLedgerAndRejectBadDurations) {
@@ -125,7 +188,7 @@ TEST_F(ViewsCliTest, WindowsMatchTheLedgerAndRejectBadDurations) {
   simdjson::dom::array rows = parser.parse(r.out)["windows"]["rows"];
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(std::string_view(rows.at(0)["window"]), "5h");
-  EXPECT_EQ(std::string_view(rows.at(0)["since"]), "2026-11-22T18:00:00.000Z");
+  EXPECT_EQ(std::string_view(rows.at(0)["since"]), "2026-11-22T18:00:00.000Z");  // exact
   for (simdjson::dom::element row : rows) {
     EXPECT_EQ(int64_t(row["total_tokens"]), tokens);
     EXPECT_EQ(int64_t(row["requests"]), requests);
@@ -135,9 +198,9 @@ TEST_F(ViewsCliTest, WindowsMatchTheLedgerAndRejectBadDurations) {
   ASSERT_EQ(early.exit_code, 0) << early.err;
   EXPECT_EQ(int64_t(parser.parse(early.out)["windows"]["rows"].at(0)["total_tokens"]), 0);
 
-  const Output bad = tally("windows --window 10m -q");
+  const Output bad = tally("windows --window 10x -q");
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("15-minute"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("is not a duration"), std::string::npos) << bad.err;
   const Output csv = tally("windows --csv -q --no-ingest");
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_EQ(csv.out.rfind("window,duration_minutes,since,", 0), 0u) << csv.out;

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <simdjson.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +33,7 @@
 #include "core/time.h"
 #include "pricing/factory.h"
 #include "render/dashboard_page.h"
+#include "render/views.h"
 #include "store/sqlite/sqlite_backend.h"
 #include "support/shell.h"
 
@@ -78,14 +80,15 @@ struct BrowserRun {
 };
 
 // Loads `page` in headless chromium and returns the DOM after load, and chromium's log.
+// `flags` adds chromium flags (a window size).
 BrowserRun load_in_chromium(const std::string& chromium, const fs::path& page,
-                            const fs::path& work) {
+                            const fs::path& work, const std::string& flags = "") {
   const fs::path log = work / (page.stem().string() + ".log");
   const std::string cmd = fmt::format(
       "timeout 120 '{}' --headless=new --no-sandbox --disable-gpu --no-first-run "
-      "--user-data-dir='{}' --enable-logging=stderr --v=0 --virtual-time-budget=5000 "
+      "--user-data-dir='{}' --enable-logging=stderr --v=0 --virtual-time-budget=5000 {} "
       "--dump-dom 'file://{}' 2>'{}'",
-      chromium, (work / "profile").string(), page.string(), log.string());
+      chromium, (work / "profile").string(), flags, page.string(), log.string());
   BrowserRun run;
   const test::ShellRun shell = test::run_shell(cmd);
   run.dom = shell.out;
@@ -156,6 +159,49 @@ int result_field(const std::string& dom, const std::string& name) {
   return std::stoi(m[1].str());
 }
 
+// `page` with `script` appended and its Content-Security-Policy widened to let that one
+// inline script run.
+std::string with_script(const std::string& page, const std::string& script) {
+  const std::string csp = "content=\"default-src 'none'; style-src 'unsafe-inline'\"";
+  std::string checked = page;
+  const std::size_t csp_at = checked.find(csp);
+  if (csp_at == std::string::npos) {
+    ADD_FAILURE() << "the page lost its Content-Security-Policy";
+    return checked;
+  }
+  checked.replace(csp_at, csp.size(),
+                  "content=\"default-src 'none'; style-src 'unsafe-inline'; script-src "
+                  "'unsafe-inline'\"");
+  checked.insert(checked.rfind("</body>"), script);
+  return checked;
+}
+
+// What the second script reads from the laid-out page: each card (period, data-usd,
+// data-tokens, the cost as printed) and, for every table's "Cost (USD)" header and cells,
+// how many end past the right edge of the window.
+constexpr const char* kCardScript = R"(<script>
+window.addEventListener('load', function () {
+  var out = 'RESULT';
+  document.querySelectorAll('.card').forEach(function (c) {
+    out += '\nCARD\t' + c.dataset.period + '\t' + c.dataset.usd + '\t' + c.dataset.tokens +
+        '\t' + c.querySelector('.cost').textContent;
+  });
+  var costs = 0, hidden = 0;
+  document.querySelectorAll('th, td.cost').forEach(function (cell) {
+    if (cell.tagName === 'TH' && cell.textContent !== 'Cost (USD)') { return; }
+    costs++;
+    var b = cell.getBoundingClientRect();
+    if (b.right > window.innerWidth || b.width === 0) { hidden++; }
+  });
+  out += '\nCOSTS\t' + costs + '\t' + hidden + '\twidth=' + window.innerWidth + '\nEND';
+  var pre = document.createElement('pre');
+  pre.id = 'tally-check';
+  pre.textContent = out;
+  document.body.appendChild(pre);
+});
+</script>
+)";
+
 UsageRecord record(int n, const std::string& ts, const std::string& model,
                    const std::string& project) {
   UsageRecord r;
@@ -225,7 +271,8 @@ TEST(HtmlBrowserTest, DashboardLoadsCleanlyAndDrawsTheExpectedBars) {
   ASSERT_TRUE(zone);
   auto summary = analytics::build_summary(*ledger, {}, *zone, now);
   ASSERT_TRUE(summary) << summary.error().message;
-  auto dashboard = analytics::build_dashboard(*ledger, {}, *zone, now);
+  auto dashboard = analytics::build_dashboard(*ledger, {}, *zone, summary->daily.days.front(),
+                                              summary->daily.days.back(), summary->main);
   ASSERT_TRUE(dashboard) << dashboard.error().message;
   const std::string page = render::dashboard_page(*summary, *dashboard, *zone);
 
@@ -280,6 +327,113 @@ TEST(HtmlBrowserTest, DashboardLoadsCleanlyAndDrawsTheExpectedBars) {
   EXPECT_EQ(result_field(line, "concurrency_all"), static_cast<int>(busy_hours.size()));
   for (const std::string& l : page_problems(second.log)) {
     ADD_FAILURE() << "chromium reported: " << l;
+  }
+  fs::remove_all(work);
+}
+
+TEST(HtmlBrowserTest, CardsEqualTheJsonForTheSameRangeAndCostIsVisibleAt1024Px) {
+  const std::string chromium = find_chromium();
+  if (chromium.empty()) {
+    GTEST_SKIP() << "SKIPPED: no `chromium` on PATH (Debian: apt-get install chromium, or "
+                    "scripts/deps.sh); the HTML report was NOT checked in a browser";
+  }
+  // Ten days of usage in long-named projects, one model without a price (its days and the
+  // range's card carry "?").
+  std::vector<UsageRecord> records;
+  for (int i = 0; i < 40; ++i) {
+    UsageRecord r = record(i, fmt::format("2026-11-{:02}T{:02}:17:00Z", 10 + i % 10, 8 + i % 9),
+                           i % 7 == 0 ? "house-model-x" : i % 2 ? "claude-opus-4-8"
+                                                                : "claude-sonnet-5",
+                           fmt::format("/home/me/src/a-project-with-a-long-name-{}/{}", i % 6,
+                                       std::string(static_cast<std::size_t>(i % 3 * 20), 'w')));
+    r.tokens.cache_read = 1234567 * (i + 1);
+    records.push_back(std::move(r));
+  }
+  auto opened = store::open_sqlite_ledger(":memory:");
+  ASSERT_TRUE(opened) << opened.error().message;
+  std::unique_ptr<store::Ledger> ledger = std::move(*opened);
+  const auto pricer = pricing::make_builtin_pricer();
+  std::vector<store::WriteBatch> batches(1);
+  batches[0].cursor.path = "/logs/x.jsonl";
+  batches[0].records = records;
+  ASSERT_TRUE(ledger->commit(batches, *pricer));
+  auto zone = Zone::use("UTC");
+  ASSERT_TRUE(zone);
+
+  const fs::path work =
+      fs::temp_directory_path() / fmt::format("tally-html-cards-{}", getpid());
+  fs::remove_all(work);
+  fs::create_directories(work);
+  const TimeMs now = *parse_iso8601("2026-11-23T18:00:00Z");
+  struct Case {
+    const char* name;
+    std::optional<Date> since;
+    std::optional<Date> until;
+  };
+  for (const Case& c : {Case{"as-of", std::nullopt, std::nullopt},
+                        Case{"range", Date{2026, 11, 12}, Date{2026, 11, 17}}}) {
+    SCOPED_TRACE(c.name);
+    analytics::ReportQuery query;
+    query.since = c.since;
+    query.until = c.until;
+    auto summary = analytics::build_summary(*ledger, query, *zone, now);
+    ASSERT_TRUE(summary) << summary.error().message;
+    auto dashboard = analytics::build_dashboard(*ledger, query, *zone, summary->daily.days.front(),
+                                                summary->daily.days.back(), summary->main);
+    ASSERT_TRUE(dashboard) << dashboard.error().message;
+    const std::string json =
+        render::render_summary(*summary, *zone, render::Format::json, render::RenderOptions{});
+    const std::string page = render::dashboard_page(*summary, *dashboard, *zone);
+    const fs::path file = work / fmt::format("{}.html", c.name);
+    write_file(file, with_script(page, kCardScript));
+    const BrowserRun run = load_in_chromium(chromium, file, work, "--window-size=1024,768");
+    ASSERT_EQ(run.status, 0) << "chromium failed:\n" << run.log;
+    const std::string marker = "<pre id=\"tally-check\">";
+    const std::size_t at = run.dom.find(marker);
+    ASSERT_NE(at, std::string::npos) << "the checking script did not run:\n" << run.log;
+    std::stringstream lines(
+        run.dom.substr(at + marker.size(), run.dom.find("</pre>", at) - at - marker.size()));
+    std::vector<std::vector<std::string>> cards;
+    std::vector<std::string> costs;
+    for (std::string line; std::getline(lines, line);) {
+      std::vector<std::string> fields;
+      std::stringstream f(line);
+      for (std::string field; std::getline(f, field, '\t');) {
+        fields.push_back(field);
+      }
+      if (!fields.empty() && fields[0] == "CARD") {
+        cards.push_back(fields);
+      } else if (!fields.empty() && fields[0] == "COSTS") {
+        costs = fields;
+      }
+    }
+    // The cards are `tally --json`'s periods, row for row, to the cent and the token.
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    ASSERT_EQ(parser.parse(json).get(root), simdjson::SUCCESS) << json;
+    simdjson::dom::array rows = root["periods"]["rows"];
+    ASSERT_EQ(cards.size(), rows.size());
+    ASSERT_GE(cards.size(), 1u);
+    size_t i = 0;
+    for (simdjson::dom::element row : rows) {
+      ASSERT_EQ(cards[i].size(), 5u);
+      EXPECT_EQ(cards[i][1], std::string_view(row["period"]));
+      EXPECT_EQ(std::stod(cards[i][2]), double(row["cost_usd"]));
+      EXPECT_EQ(std::stoll(cards[i][3]), int64_t(row["total_tokens"]));
+      // Unpriced requests in the period: the card's cost says so.
+      const bool unpriced = std::string_view(row["cost_source"]) == "unpriced";
+      EXPECT_EQ(cards[i][4].find('?') != std::string::npos, unpriced) << cards[i][4];
+      ++i;
+    }
+    if (c.since) {
+      EXPECT_EQ(cards[0][1], "2026-11-12 to 2026-11-17");
+    }
+    // Every Cost header and cell of every table is inside the 1024-pixel window.
+    ASSERT_EQ(costs.size(), 4u);
+    EXPECT_GT(std::stoi(costs[1]), 6) << costs[3];
+    EXPECT_EQ(costs[2], "0") << costs[1] << " cost cells, " << costs[2] << " past the edge, "
+                             << costs[3];
+    EXPECT_EQ(costs[3], "width=1024");
   }
   fs::remove_all(work);
 }

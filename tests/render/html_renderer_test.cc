@@ -64,9 +64,10 @@ TEST(HtmlRendererTest, IsOneSelfContainedPage) {
 TEST(HtmlRendererTest, EscapesEveryStringFromTheReport) {
   const std::string page = render_html(fixtures::escaping_report());
   // The project `/home/me/café ☕, "the" app` and the model `gpt-5, "mini"`.
-  EXPECT_NE(page.find("<td>/home/me/caf\xc3\xa9 \xe2\x98\x95, &quot;the&quot; app</td>"),
+  EXPECT_NE(page.find("<td class=\"text\">/home/me/caf\xc3\xa9 \xe2\x98\x95, &quot;the&quot; "
+                      "app</td>"),
             std::string::npos);
-  EXPECT_NE(page.find("<td>gpt-5, &quot;mini&quot;</td>"), std::string::npos);
+  EXPECT_NE(page.find("<td class=\"text\">gpt-5, &quot;mini&quot;</td>"), std::string::npos);
   EXPECT_EQ(page.find('\x1b'), std::string::npos);
   EXPECT_EQ(page.find('\x07'), std::string::npos);
   EXPECT_EQ(page.find('\x7f'), std::string::npos);
@@ -90,8 +91,10 @@ TEST(HtmlRendererTest, TimeGroupedReportsGetABarPerRow) {
   EXPECT_EQ(count(page, "<svg id=\"cost-per-date\""), 1u);
   EXPECT_EQ(count(page, "<rect class=\"bar\""), daily.rows.size());
   EXPECT_EQ(count(page, "<tbody>"), 1u);
-  EXPECT_EQ(count(page, "<tr><td>"), daily.rows.size());
-  EXPECT_NE(page.find("<tfoot><tr><td colspan=\"3\">TOTAL</td>"), std::string::npos);
+  EXPECT_EQ(count(page, "<tr><td class=\"text\">"), daily.rows.size());
+  // The date, then the cost: Cost is the first column after the keys (visible at 1024 px).
+  EXPECT_NE(page.find("<tfoot><tr><td colspan=\"1\">TOTAL</td><td class=\"num cost\">"),
+            std::string::npos);
 }
 
 TEST(HtmlRendererTest, OtherReportsGetOnlyTheTable) {

@@ -437,6 +437,73 @@ TEST_P(ConformanceTest, GroupsByWhoAndByLocalDay) {
                                                           {1795305600000 + 86400 * 1000, 4}}));
 }
 
+TEST_P(ConformanceTest, AnyRangeIsExactToTheMillisecondWhateverItsGrain) {
+  // Records spread over 3 days at odd milliseconds, many near bucket edges; two models and
+  // two projects so that grouped rows merge across the range's parts.
+  const TimeMs t0 = 1795305600000;  // 2026-11-22T00:00Z
+  std::vector<UsageRecord> records;
+  std::uint64_t seed = 12345;
+  auto next = [&] {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::int64_t>(seed >> 33);
+  };
+  for (int i = 0; i < 400; ++i) {
+    const TimeMs bucket = t0 + (next() % (3 * 96)) * kBucketMs;
+    const TimeMs offset = i % 3 == 0 ? (next() % 3) : i % 3 == 1 ? kBucketMs - 1 - next() % 3
+                                                                 : next() % kBucketMs;
+    UsageRecord r = record(fmt::format("x{}", i), bucket + offset, 1 + next() % 50, next() % 9,
+                           fmt::format("s{}", i % 7), i % 2 == 0 ? "opus" : "sonnet");
+    r.project = i % 5 == 0 ? "/w/a" : "/w/b";
+    records.push_back(std::move(r));
+  }
+  commit({batch(cursor_at("/x.jsonl", 10), std::nullopt, records)});
+  auto utc = Zone::use("UTC");
+  ASSERT_TRUE(utc);
+  for (int trial = 0; trial < 60; ++trial) {
+    TimeMs since = t0 + next() % (3 * 86400 * 1000LL);
+    TimeMs until = since + next() % (2 * 86400 * 1000LL);
+    if (trial % 10 == 0) {
+      until = since + next() % kBucketMs;  // within a bucket or two
+    }
+    RecordFilter f;
+    f.since = since;
+    f.until = until;
+    std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>> want;
+    std::int64_t want_requests = 0;
+    for (const UsageRecord& r : records) {
+      if (r.ts >= since && r.ts < until) {
+        auto& [n, input] = want[{r.model, r.project}];
+        ++n;
+        input += r.tokens.input;
+        ++want_requests;
+      }
+    }
+    std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::int64_t>> got;
+    for (const AggregateRow& r : rows(GroupBy{.model = true, .project = true, .local_days = {}}, f)) {
+      auto& [n, input] = got[{r.model, r.project}];
+      n += r.requests;
+      input += r.tokens.input;
+    }
+    EXPECT_EQ(got, want) << "range [" << since << ", " << until << ")";
+    // By local day (the grain a backend may coarsen to): the same sums per day, and every
+    // row's bucket a day start.
+    std::map<std::int64_t, std::int64_t> per_day;
+    for (const AggregateRow& r : rows(GroupBy{.time_bucket = true, .local_days = *utc}, f)) {
+      per_day[utc->start_of(utc->local_date(r.bucket))] += r.requests;
+    }
+    std::int64_t day_sum = 0;
+    for (const auto& [day, n] : per_day) {
+      day_sum += n;
+      std::int64_t direct = 0;
+      for (const UsageRecord& r : records) {
+        direct += r.ts >= std::max<TimeMs>(since, day) && r.ts < std::min<TimeMs>(until, day + 86400 * 1000LL);
+      }
+      EXPECT_EQ(n, direct) << "day " << day;
+    }
+    EXPECT_EQ(day_sum, want_requests);
+  }
+}
+
 TEST_P(ConformanceTest, FiltersEventsProblemsAndSessionFacts) {
   UsageRecord sub = record("c", 3000, 4, 4, "s1/agent-1");
   sub.parent_session_id = "s1";
