@@ -46,6 +46,9 @@ struct Warning {
 struct Report {
   std::string title;                   // "Daily usage", ...
   std::vector<std::string> key_names;  // the grouping keys every row has, in order
+  // The keys a terminal table shows, in order (a subset of key_names); empty: all of them.
+  // JSON and CSV always carry every key.
+  std::vector<std::string> table_keys;
   std::vector<ReportRow> rows;
   Totals totals;
   // Tables print a TOTAL row unless the rows overlap (the summary's periods) and a sum

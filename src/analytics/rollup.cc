@@ -1,5 +1,7 @@
 #include "analytics/rollup.h"
 
+#include "analytics/session_list.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -209,6 +211,7 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
                      [](const ReportRow& a, const ReportRow& b) {
                        return a.keys.back().second < b.keys.back().second;
                      });
+    TALLY_TRY(add_titles_and_short_ids(ledger, report));
   } else if (grouping == Grouping::model || grouping == Grouping::project) {
     std::stable_sort(report.rows.begin(), report.rows.end(),
                      [](const ReportRow& a, const ReportRow& b) {

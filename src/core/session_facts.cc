@@ -63,6 +63,51 @@ bool parse_int(std::string_view s, std::int64_t& out) {
 
 }  // namespace
 
+std::string prompt_title(std::string_view text) {
+  // The first line with anything but blanks on it.
+  std::string_view line;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    if (line.find_first_not_of(" \t\r\f\v") != std::string_view::npos) {
+      break;
+    }
+    line = {};
+  }
+  std::string out;
+  size_t chars = 0;
+  bool space = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c == ' ' || c == '\t') {
+      space = !out.empty();
+      continue;
+    }
+    if (c < 0x20 || c == 0x7f) {
+      continue;  // control characters never reach a title
+    }
+    // One character: a lead byte and its continuation bytes.
+    size_t len = 1;
+    while (i + len < line.size() && (static_cast<unsigned char>(line[i + len]) & 0xC0) == 0x80) {
+      ++len;
+    }
+    if (chars + (space ? 1 : 0) + 1 > kTitleChars - 1) {
+      out += "\u2026";
+      return out;
+    }
+    if (space) {
+      out += ' ';
+      ++chars;
+      space = false;
+    }
+    out.append(line.substr(i, len));
+    ++chars;
+    i += len - 1;
+  }
+  return out;
+}
+
 void merge_session_facts(SessionFacts& into, const SessionFacts& from) {
   if (into.parent_session_id.empty()) {
     into.parent_session_id = from.parent_session_id;

@@ -30,6 +30,8 @@ struct SessionFacts {
   std::string parent_session_id;
   std::string file_key;
   std::string project;
+  // The agent's own title for the session where it records one (Claude's ai-title), else
+  // the first prompt the user typed, shortened by prompt_title(). Stays on this machine.
   std::string title;
   TimeMs first_ts = 0;
   TimeMs last_ts = 0;
@@ -67,6 +69,14 @@ void merge_session_facts(SessionFacts& into, const SessionFacts& from);
 // the list is full and does not hold `path`: the caller then counts it in
 // files_touched_more if it has not seen it before (it alone can remember that).
 bool add_file_touched(SessionFacts& facts, std::string_view path);
+
+// The longest title prompt_title() makes, in characters (the "…" included).
+inline constexpr std::size_t kTitleChars = 72;
+
+// A session title from a typed prompt: its first non-blank line, runs of white space made
+// one space, control characters dropped; past kTitleChars - 1 characters it is cut there
+// (on a UTF-8 boundary) and ends in "…". "" for a prompt of white space.
+std::string prompt_title(std::string_view text);
 
 // Text encodings of the list-valued facts, for storage (ledger columns, parser state).
 // Each is lossless and never contains '\x1e', so encoded values can be joined with it.

@@ -131,10 +131,38 @@ Column make_column(std::string header, Align align, int drop_rank, bool in_compa
 // 16 code points still tell most model names apart.
 constexpr std::size_t kShortModelWidth = 16;
 
+// The key columns a table shows (Report::table_keys, else every key), as indexes into
+// key_names.
+std::vector<std::size_t> shown_keys(const Report& report) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < report.key_names.size(); ++i) {
+    const std::string& key = report.key_names[i];
+    if (report.table_keys.empty() ||
+        std::find(report.table_keys.begin(), report.table_keys.end(), key) !=
+            report.table_keys.end()) {
+      out.push_back(i);
+    }
+  }
+  return out;
+}
+
 std::vector<Column> build_columns(const Report& report) {
   std::vector<Column> cols;
-  for (const std::string& key : report.key_names) {
+  const std::vector<std::size_t> keys = shown_keys(report);
+  for (const std::size_t k : keys) {
+    const std::string& key = report.key_names[k];
     cols.push_back(make_column(key_header(key), Align::left, 0, true));
+    // On a narrow terminal a path and a title narrow after the token detail is gone
+    // (ranks below) and before Requests goes.
+    if (key == "title") {
+      cols.back().shrink_rank = 35;
+      cols.back().min_width = 16;
+    } else if (key == "project") {
+      cols.back().shrink_rank = 34;
+      cols.back().min_width = 16;
+    } else if (key == "last_activity") {
+      cols.back().drop_rank = 36;
+    }
   }
   const bool has_keys = !cols.empty();
   // Without keys the TOTAL label lives in Agent, so Agent must stay.
@@ -151,14 +179,14 @@ std::vector<Column> build_columns(const Report& report) {
   cols.push_back(make_column("Total tokens", Align::right, 0, true));
   cols.push_back(make_column("Cost (USD)", Align::right, 0, true));
 
-  const auto first_value_col = cols.begin() + static_cast<std::ptrdiff_t>(report.key_names.size());
+  const auto first_value_col = cols.begin() + static_cast<std::ptrdiff_t>(keys.size());
   for (const analytics::ReportRow& row : report.rows) {
-    for (std::size_t i = 0; i < report.key_names.size(); ++i) {
-      cols[i].cells.push_back(terminal_safe(row_key(row, report.key_names[i], i)));
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      cols[i].cells.push_back(terminal_safe(row_key(row, report.key_names[keys[i]], keys[i])));
     }
     add_cells(row.agent, row.model, row.totals, first_value_col);
   }
-  for (std::size_t i = 0; i < report.key_names.size(); ++i) {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
     cols[i].cells.emplace_back();
   }
   add_cells("", "", report.totals, first_value_col);

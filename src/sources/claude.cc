@@ -198,6 +198,7 @@ struct ClaudeLine {
   bool has_usage = false;
   ClaudeUsage usage;
   UserContent user_content = UserContent::none;
+  std::string user_text;           // a typed prompt's text (the start of it)
   std::vector<ToolUse> tool_uses;  // assistant content
   std::int64_t pre_tokens = 0;     // compact_boundary: compactMetadata.preTokens
   // cost-state
@@ -244,7 +245,7 @@ simdjson::error_code read_message(object message, ClaudeLine& line) {
         return err;
       }
     } else if (key == "content") {
-      if (auto err = read_user_content(v, line.user_content); err != SUCCESS) {
+      if (auto err = read_user_content(v, line.user_content, line.user_text); err != SUCCESS) {
         return err;
       }
     }
@@ -419,6 +420,7 @@ class ClaudeParser final : public FileParser {
     facts_.parent_session_id = bag->get("parent");
     facts_.project = bag->get("project");
     facts_.title = bag->get("title");
+    first_prompt_ = bag->get("first_prompt");
     facts_.first_ts = bag->get_int("first_ts");
     facts_.last_ts = bag->get_int("facts_last_ts");
     facts_.user_prompts = bag->get_int("prompts");
@@ -438,6 +440,7 @@ class ClaudeParser final : public FileParser {
     bag.set("parent", facts_.parent_session_id);
     bag.set("project", facts_.project);
     bag.set("title", facts_.title);
+    bag.set("first_prompt", first_prompt_);
     bag.set_int("first_ts", facts_.first_ts);
     bag.set_int("facts_last_ts", facts_.last_ts);
     bag.set_int("prompts", facts_.user_prompts);
@@ -513,6 +516,9 @@ class ClaudeParser final : public FileParser {
     }
     if (!facts_.session_id.empty()) {
       SessionFacts facts = facts_;
+      if (facts.title.empty()) {
+        facts.title = first_prompt_;  // no ai-title (yet): the first typed prompt
+      }
       facts.agent = Agent::claude;
       facts.file_key = file_key_;
       tools_.fill(facts);
@@ -554,6 +560,9 @@ class ClaudeParser final : public FileParser {
       const bool typed = !l.is_sidechain && !l.is_meta && !l.is_compact_summary;
       if (typed && l.user_content == UserContent::typed_text) {
         ++facts_.user_prompts;
+        if (first_prompt_.empty()) {
+          first_prompt_ = prompt_title(l.user_text);
+        }
       } else if (typed && l.user_content == UserContent::command) {
         tools_.command();
       }
@@ -694,6 +703,7 @@ class ClaudeParser final : public FileParser {
   TimeMs last_ts_ = 0;
   size_t pending_from_ = SIZE_MAX;
   SessionFacts facts_;
+  std::string first_prompt_;  // prompt_title() of the first typed prompt
   ToolFacts tools_;
   std::string last_response_id_;
   std::string last_tool_id_;

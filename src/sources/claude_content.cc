@@ -32,7 +32,7 @@ UserContent classify_text(std::string_view text) {
   return text.empty() ? UserContent::none : UserContent::typed_text;
 }
 
-simdjson::error_code read_user_content(value content, UserContent& out) {
+simdjson::error_code read_user_content(value content, UserContent& out, std::string& typed) {
   json_type type;
   if (auto err = content.type().get(type); err != SUCCESS) {
     return err;
@@ -43,6 +43,9 @@ simdjson::error_code read_user_content(value content, UserContent& out) {
       return err;
     }
     out = classify_text(text);
+    if (out == UserContent::typed_text) {
+      typed.assign(text.substr(0, kMaxPromptCopy));
+    }
     return SUCCESS;
   }
   if (type != json_type::array) {
@@ -86,6 +89,9 @@ simdjson::error_code read_user_content(value content, UserContent& out) {
     }
     if (block_type == "text" && out == UserContent::none) {
       out = classify_text(text);
+      if (out == UserContent::typed_text) {
+        typed.assign(text.substr(0, kMaxPromptCopy));
+      }
     }
   }
   return SUCCESS;

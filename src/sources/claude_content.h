@@ -22,8 +22,11 @@ enum class UserContent { none, typed_text, command, tool_result, other };
 UserContent classify_text(std::string_view text);
 
 // Classifies `content` (a string or an array of blocks) into `out`; a tool_result block
-// makes the whole line a tool result. Fails only on malformed JSON.
-simdjson::error_code read_user_content(simdjson::ondemand::value content, UserContent& out);
+// makes the whole line a tool result. A typed prompt's text goes to `text` (at most
+// kMaxPromptCopy bytes: enough for a title). Fails only on malformed JSON.
+inline constexpr std::size_t kMaxPromptCopy = 1024;
+simdjson::error_code read_user_content(simdjson::ondemand::value content, UserContent& out,
+                                       std::string& text);
 
 // A tool_use block of an assistant reply: the tool's name and the file it edits, if any.
 struct ToolUse {

@@ -209,6 +209,7 @@ struct CodexState {
   TimeMs last_ts = 0;
   std::int64_t user_message_events = 0;
   std::int64_t user_message_items = 0;
+  std::string first_prompt;  // prompt_title() of the first typed prompt
   std::int64_t errors = 0;
   std::int64_t context_tokens = 0;  // the last response's input + output: the context size
   ToolFacts tools;
@@ -239,6 +240,7 @@ struct CodexState {
     bag.set_int("last_ts", last_ts);
     bag.set_int("user_message_events", user_message_events);
     bag.set_int("user_message_items", user_message_items);
+    bag.set("first_prompt", first_prompt);
     bag.set_int("errors", errors);
     bag.set_int("context_tokens", context_tokens);
     tools.save(bag);
@@ -267,6 +269,7 @@ struct CodexState {
     s.last_ts = bag.get_int("last_ts");
     s.user_message_events = bag.get_int("user_message_events");
     s.user_message_items = bag.get_int("user_message_items");
+    s.first_prompt = bag.get("first_prompt");
     s.errors = bag.get_int("errors");
     s.context_tokens = bag.get_int("context_tokens");
     return s;
@@ -601,16 +604,45 @@ void CodexParser::on_usage_record(object payload, const Line& line, TimeMs ts, P
   }
 }
 
+// The first {"type": "text", "text": ...} block of a message item's "content" (the start
+// of it: enough for a title); "" when there is none.
+static std::string first_text(object item) {
+  value content;
+  simdjson::ondemand::array blocks;
+  if (item.find_field_unordered("content").get(content) != simdjson::SUCCESS ||
+      content.get_array().get(blocks) != simdjson::SUCCESS) {
+    return "";
+  }
+  for (auto element : blocks) {
+    object block;
+    if (element.get_object().get(block) != simdjson::SUCCESS) {
+      return "";  // a failed lookup ends the use of this array
+    }
+    if (str_field(block, "type") == "text") {
+      std::string text = str_field(block, "text");
+      text.resize(std::min<size_t>(text.size(), 1024));
+      return text;
+    }
+  }
+  return "";
+}
+
 void CodexParser::on_event(object payload, const Line& line, TimeMs ts, ParseOutput& out) {
   const std::string kind = str_field(payload, "type");
   if (kind == "token_count") {
     on_token_count(payload, line, ts, out);
   } else if (kind == "user_message") {
     ++state_.user_message_events;
+    if (state_.first_prompt.empty()) {
+      state_.first_prompt = prompt_title(str_field(payload, "message"));
+    }
   } else if (kind == "item_completed") {
     if (std::optional<object> item = object_field(payload, "item")) {
       if (str_field(*item, "type") == "UserMessage") {
         ++state_.user_message_items;
+        if (state_.first_prompt.empty()) {
+          state_.first_prompt = prompt_title(first_text(*item));
+        }
       }
     }
   } else if (kind == "error") {
@@ -713,6 +745,7 @@ void CodexParser::finish(ParseOutput& out) {
   facts.first_ts = state_.first_ts;
   facts.last_ts = state_.last_ts;
   facts.user_prompts = std::max(state_.user_message_events, state_.user_message_items);
+  facts.title = state_.first_prompt;  // Codex records no title of its own
   facts.errors = state_.errors;
   state_.tools.fill(facts);
   out.sessions.push_back(std::move(facts));

@@ -136,7 +136,7 @@ bool is_injected_context(std::string_view text) {
 
 // True when a user message's `content` is text the user typed: a non-empty string, or parts
 // with at least one `text` and no `functionResponse` (a tool result sent back to the model).
-bool is_typed_prompt(object msg) {
+bool is_typed_prompt(object msg, std::string& typed) {
   value content;
   json_type type;
   if (msg.find_field_unordered("content").get(content) != simdjson::SUCCESS ||
@@ -145,8 +145,12 @@ bool is_typed_prompt(object msg) {
   }
   if (type == json_type::string) {
     std::string_view text;
-    return content.get_string().get(text) == simdjson::SUCCESS && !text.empty() &&
-           !is_injected_context(text);
+    if (content.get_string().get(text) == simdjson::SUCCESS && !text.empty() &&
+        !is_injected_context(text)) {
+      typed.assign(text.substr(0, 1024));
+      return true;
+    }
+    return false;
   }
   array parts;
   if (type != json_type::array || content.get_array().get(parts) != simdjson::SUCCESS) {
@@ -171,6 +175,9 @@ bool is_typed_prompt(object msg) {
       std::string_view text;
       if (key == "text" && f.value().get_string().get(text) == simdjson::SUCCESS && !text.empty() &&
           !is_injected_context(text)) {
+        if (!has_text) {
+          typed.assign(text.substr(0, 1024));
+        }
         has_text = true;
       }
     }
@@ -197,6 +204,7 @@ struct GeminiState {
   TimeMs header_first_ts = 0;
   TimeMs header_last_ts = 0;
   std::int64_t user_prompts = 0;
+  std::string first_prompt;  // prompt_title() of the first typed prompt
   std::int64_t errors = 0;
   std::string last_tools_id;  // the response whose toolCalls were counted last
   ToolFacts tools;
@@ -213,6 +221,7 @@ struct GeminiState {
     bag.set_int("header_first_ts", header_first_ts);
     bag.set_int("header_last_ts", header_last_ts);
     bag.set_int("user_prompts", user_prompts);
+    bag.set("first_prompt", first_prompt);
     bag.set_int("errors", errors);
     bag.set("last_tools", last_tools_id);
     tools.save(bag);
@@ -230,6 +239,7 @@ struct GeminiState {
     s.header_first_ts = bag.get_int("header_first_ts");
     s.header_last_ts = bag.get_int("header_last_ts");
     s.user_prompts = bag.get_int("user_prompts");
+    s.first_prompt = bag.get("first_prompt");
     s.errors = bag.get_int("errors");
     s.last_tools_id = bag.get("last_tools");
     return s;
@@ -429,8 +439,12 @@ void GeminiParser::on_message(object msg, std::string_view type, const Line& lin
     fold_time(*parsed_ts, state_.first_ts, state_.last_ts);
   }
   if (type == "user") {
-    if (is_typed_prompt(msg)) {
+    std::string typed;
+    if (is_typed_prompt(msg, typed)) {
       ++state_.user_prompts;
+      if (state_.first_prompt.empty()) {
+        state_.first_prompt = prompt_title(typed);
+      }
     }
     return;
   }
@@ -524,6 +538,7 @@ void GeminiParser::finish(ParseOutput& out) {
   facts.first_ts = has_messages ? state_.first_ts : state_.header_first_ts;
   facts.last_ts = has_messages ? state_.last_ts : state_.header_last_ts;
   facts.user_prompts = state_.user_prompts;
+  facts.title = state_.first_prompt;  // Gemini CLI records no title of its own
   facts.errors = state_.errors;
   state_.tools.fill(facts);
   out.sessions.push_back(std::move(facts));

@@ -190,6 +190,43 @@ TEST_F(SessionCliTest, AmbiguousPrefixIsAUsageErrorListingTheCandidates) {
   EXPECT_NE(run.err.find("01a2054e-4b70-7b32-8469-63fa5300ffc9"), std::string::npos) << run.err;
 }
 
+TEST_F(SessionCliTest, SessionsListTitlesAndShortIdsThatSessionAccepts) {
+  const TallyRun r = tally("sessions --json -q");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  simdjson::dom::parser parser;
+  simdjson::dom::array rows = parser.parse(r.out)["rows"];
+  ASSERT_GT(rows.size(), 10u);
+  size_t titled = 0;
+  for (simdjson::dom::element row : rows) {
+    const std::string id{std::string_view(row["session_id"])};
+    const std::string short_id{std::string_view(row["session"])};
+    SCOPED_TRACE(id);
+    EXPECT_GE(short_id.size(), 8u);
+    EXPECT_EQ(id.rfind(short_id, 0), 0u);  // a prefix of the full id
+    titled += std::string_view(row["title"]).empty() ? 0u : 1u;
+    // `tally session <short id>` finds exactly this session.
+    const TallyRun one = tally(fmt::format("session {} --json -q --no-ingest", short_id));
+    ASSERT_EQ(one.exit_code, 0) << one.err;
+    simdjson::dom::parser p2;
+    EXPECT_EQ(std::string_view(p2.parse(one.out)["session_id"]), id);
+  }
+  // Every session in the fixtures starts with a typed prompt (scrubbed text).
+  EXPECT_EQ(titled, rows.size());
+  // Codex ids are UUIDv7: siblings share their first 8 characters, so some short ids are
+  // longer. The table shows the short ids instead of the full ones.
+  size_t longer = 0;
+  const TallyRun table = tally("sessions -q --no-ingest");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  for (simdjson::dom::element row : rows) {
+    const std::string_view short_id(row["session"]);
+    longer += short_id.size() > 8 ? 1u : 0u;
+    EXPECT_NE(table.out.find(fmt::format("\n{} ", short_id)), std::string::npos) << short_id;
+    EXPECT_EQ(table.out.find(std::string_view(row["session_id"])), std::string::npos);
+  }
+  EXPECT_GT(longer, 0u);
+  EXPECT_NE(table.out.find("Title"), std::string::npos);
+}
+
 TEST_F(SessionCliTest, UnknownIdFailsClearly) {
   const TallyRun run = tally("session zzz -q");
   EXPECT_EQ(run.exit_code, 1);

@@ -429,5 +429,51 @@ TEST(SessionFactsCodecTest, MergeAddsCountsUnitesFilesAndWidensTheSpan) {
   EXPECT_EQ(a.title, "t");
 }
 
+// --- Titles -------------------------------------------------------------------------------
+
+TEST(SessionTitleTest, PromptTitleIsTheFirstLineShortenedAndClean) {
+  EXPECT_EQ(prompt_title("  \n\t \n  Fix the   flaky\ttest\r\nand more lines"), "Fix the flaky test");
+  EXPECT_EQ(prompt_title(" \n \t "), "");
+  EXPECT_EQ(prompt_title("evil \x1b]0;title\x07 here"), "evil ]0;title here");
+  const std::string long_prompt(200, 'x');
+  const std::string cut = prompt_title(long_prompt);
+  EXPECT_EQ(cut, std::string(kTitleChars - 1, 'x') + "\u2026");
+  // Cut on a character, never inside one: 100 two-byte characters.
+  std::string accents;
+  for (int i = 0; i < 100; ++i) {
+    accents += "\xc3\xa9";
+  }
+  const std::string t = prompt_title(accents);
+  EXPECT_EQ(t.size(), (kTitleChars - 1) * 2 + 3);
+  EXPECT_EQ(t.substr(t.size() - 3), "\u2026");
+}
+
+// The derived fixtures carry scrubbed prompts ("scrubbed <hash>", tests/data/real-logs):
+// the title is the first typed one, whatever came before it.
+TEST(SessionTitleTest, EachAgentsFirstTypedPromptOnTheRealFixtures) {
+  EXPECT_EQ(file_facts(*make_claude_adapter(), kS3).title, "scrubbed 74527afb");
+  EXPECT_EQ(file_facts(*make_codex_adapter(), kC2).title, "scrubbed 9ec20060");
+  EXPECT_EQ(file_facts(*make_gemini_adapter(), kG2).title, "scrubbed 9ec20060");
+  // Tool results, reminders and a sub-agent's notification are not typed prompts.
+  EXPECT_EQ(file_facts(*make_claude_adapter(), kS4).title, "scrubbed 19416aaa");
+}
+
+const std::vector<std::string> kTitledLines = {
+    claude_user(R"("<command-name>/model</command-name>")"),
+    claude_user(R"([{"type":"text","text":"\n  Why does   the parser\tdrop line 1?\nstack..."}])"),
+    claude_user(R"("second prompt")"),
+    R"({"type":"ai-title","aiTitle":"Parser drops the first line",)"
+    R"("sessionId":"11111111-2222-3333-4444-555555555555"})",
+};
+
+TEST(SessionTitleTest, TheAgentsOwnTitleWinsOverTheFirstPromptAcrossRuns) {
+  const std::vector<std::string> untitled(kTitledLines.begin(), kTitledLines.end() - 1);
+  EXPECT_EQ(facts_of(*make_claude_adapter(), kClaudePath, join_lines(untitled)).title,
+            "Why does the parser drop line 1?");
+  EXPECT_EQ(facts_of(*make_claude_adapter(), kClaudePath, join_lines(kTitledLines)).title,
+            "Parser drops the first line");
+  expect_resumable(*make_claude_adapter(), kClaudePath, join_lines(kTitledLines));
+}
+
 }  // namespace
 }  // namespace tally::sources
