@@ -20,7 +20,8 @@ void finish(Block& b, const std::set<std::string>& models, TimeMs now) {
   b.active = b.start <= now && now < b.end;
   const TimeMs span_end = b.active ? std::max(now, b.last_ts) : b.last_ts;
   const TimeMs span = span_end - b.first_ts;
-  if (span < kMinuteMs) {
+  if (span < kMinRateSpanMs) {
+    b.too_early = b.active;
     return;
   }
   const double minutes = static_cast<double>(span) / static_cast<double>(kMinuteMs);
@@ -31,6 +32,10 @@ void finish(Block& b, const std::set<std::string>& models, TimeMs now) {
     const double left = static_cast<double>(b.end - now) / static_cast<double>(kMinuteMs);
     b.projected_tokens = tokens + *b.tokens_per_minute * left;
     b.projected_cost_usd = b.cost_usd + *b.cost_per_hour * left / 60.0;
+    // The block's average since its start: never above the burn rate (start <= first_ts).
+    const double since_start = static_cast<double>(span_end - b.start) / static_cast<double>(kMinuteMs);
+    b.projected_tokens_low = tokens + tokens / since_start * left;
+    b.projected_cost_low_usd = b.cost_usd + b.cost_usd / since_start * left;
   }
 }
 

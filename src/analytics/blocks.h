@@ -13,9 +13,12 @@
 // * Burn rate: tokens per minute and dollars per hour over the block's elapsed active span,
 //   from its first record to its last record, or to `now` for the active block (time spent
 //   idle inside an active block lowers the rate, as it lowers the real burn). A span under
-//   one minute gives no rate (nullopt), rather than a division by a near-zero span.
-// * Projection (active block only): what the block holds plus the burn rate times the time
-//   left until its end; finished blocks have no projection.
+//   kMinRateSpanMs gives no rate (nullopt) and an active block says `too_early`: a burst of
+//   responses a minute apart is not an hourly rate (24 of them once read "$236/h ·
+//   projected $1073").
+// * Projection (active block only): a range. High: what the block holds plus the burn rate
+//   times the time left until its end. Low: the same at the block's average since its
+//   start (the rate if the quiet start of the block repeats). Finished blocks have none.
 // Sub-agents' and unlogged (reconciled) records count like any other record: they are spend
 // inside the window.
 
@@ -30,6 +33,8 @@
 namespace tally::analytics {
 
 inline constexpr TimeMs kBlockMs = 5LL * 60 * 60 * 1000;
+// The least span of records a burn rate or a projection is made from.
+inline constexpr TimeMs kMinRateSpanMs = 30LL * 60 * 1000;
 
 struct Block {
   TimeMs start = 0;     // floored to the UTC hour
@@ -42,12 +47,17 @@ struct Block {
   double cost_usd = 0;  // priced part; unpriced records add 0 (see unpriced_requests)
   std::int64_t unpriced_requests = 0;
   std::vector<std::string> models;  // sorted, distinct
-  // Burn over [first_ts, active ? now : last_ts]; nullopt when that span is under a minute.
+  // Burn over [first_ts, active ? now : last_ts]; nullopt when that span is under
+  // kMinRateSpanMs.
   std::optional<double> tokens_per_minute;
   std::optional<double> cost_per_hour;
-  // Active block only: totals extrapolated to `end` at the burn rate.
+  // Active block only: totals extrapolated to `end` at the burn rate (the high end) and at
+  // the block's average since its start (the low end).
   std::optional<double> projected_tokens;
   std::optional<double> projected_cost_usd;
+  std::optional<double> projected_tokens_low;
+  std::optional<double> projected_cost_low_usd;
+  bool too_early = false;  // active, with under kMinRateSpanMs of records: no rate yet
 };
 
 // Cuts `events` (any order; typically Ledger::events(), oldest first) into blocks, oldest

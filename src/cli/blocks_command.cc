@@ -21,16 +21,19 @@ and lasts 5 hours (the usual Claude session-limit window). A gap of more than 5 
 records leaves no block. The block containing now is marked active.
 
 Burn rate: tokens per minute and dollars per hour over the block's elapsed active span, from
-its first record to its last record (to now for the active block). A span under a minute
-has no rate ("-", JSON null). Projection (active block only): the block's totals plus the
-burn rate times the time left until the block ends.
+its first record to its last record (to now for the active block). A span under 30 minutes
+has no rate ("-", JSON null; the active block says "too early"): a burst of responses is
+not an hourly rate. Projection (active block only), a range: the block's totals plus the
+time left until the block ends at the block's average since its start (low) and at the
+burn rate (high).
 
 All records count, sub-agents and reconciled unlogged spend included. Times are shown in
 --timezone; --since/--until pick blocks by their start day.
 
 JSON: {"as_of": ISO time, "timezone": ..., "blocks": {"title", "rows": [{"start", "end",
 "first", "last", "active", "requests", "total_tokens", "cost_usd", "models",
-"tokens_per_minute", "usd_per_hour", "projected_tokens", "projected_usd"}], "notes"}}.
+"tokens_per_minute", "usd_per_hour", "projected_tokens", "projected_tokens_low",
+"projected_usd_low", "projected_usd", "too_early"}], "notes"}}.
 Times are ISO-8601 UTC; numbers that do not exist are null. CSV: the same row fields.
 
 TALLY_NOW=2026-11-23T14:00:00Z pins "now" for reproducible output.

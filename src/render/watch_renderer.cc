@@ -56,17 +56,24 @@ std::string panel_text(const WatchPanel& p, const Zone& zone, bool demo, bool co
                  p.today_requests);
   if (p.block) {
     const Block& b = *p.block;
-    fmt::format_to(it, "{:<11}{}–{} · {} so far · {} tokens", "Block", local_hm(zone, b.start),
+    // Two lines, each well inside 80 columns.
+    fmt::format_to(it, "{:<11}{}–{} · {} so far · {} tokens\n", "Block", local_hm(zone, b.start),
                    local_hm(zone, b.end), short_money(b.cost_usd), short_tokens(b.tokens.total()));
-    if (b.cost_per_hour && b.tokens_per_minute) {
-      fmt::format_to(it, " · {}/h · {} tokens/min", short_money(*b.cost_per_hour),
+    if (b.too_early) {
+      fmt::format_to(it, "{:<11}too early: under {} min of records in this block\n", "Burn",
+                     analytics::kMinRateSpanMs / 60000);
+    } else if (b.cost_per_hour && b.tokens_per_minute) {
+      fmt::format_to(it, "{:<11}{}/h · {} tokens/min", "Burn", short_money(*b.cost_per_hour),
                      short_tokens(static_cast<std::int64_t>(*b.tokens_per_minute)));
+      if (b.projected_cost_usd) {
+        fmt::format_to(it, " · projected {}{} by {}",
+                       b.projected_cost_low_usd
+                           ? short_money(*b.projected_cost_low_usd) + "–"
+                           : std::string(),
+                       short_money(*b.projected_cost_usd), local_hm(zone, b.end));
+      }
+      out += "\n";
     }
-    if (b.projected_cost_usd) {
-      fmt::format_to(it, " · projected {} by {}", short_money(*b.projected_cost_usd),
-                     local_hm(zone, b.end));
-    }
-    out += "\n";
   } else {
     fmt::format_to(it, "{:<11}none active (no usage in the last 5 hours)\n", "Block");
   }
@@ -127,6 +134,10 @@ std::string panel_json(const WatchPanel& p, bool demo) {
     fixed("tokens_per_minute", b.tokens_per_minute);
     fixed("projected_cost_usd", b.projected_cost_usd);
     fixed("projected_tokens", b.projected_tokens);
+    fixed("projected_cost_low_usd", b.projected_cost_low_usd);
+    fixed("projected_tokens_low", b.projected_tokens_low);
+    w.member("too_early");
+    w.boolean(b.too_early);
     w.close('}');
   } else {
     w.null();

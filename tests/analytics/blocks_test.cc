@@ -52,6 +52,12 @@ TEST(BlocksTest, ActiveBlockBurnRateAndProjection) {
   EXPECT_DOUBLE_EQ(*b.projected_tokens, 7000.0);
   ASSERT_TRUE(b.projected_cost_usd);
   EXPECT_DOUBLE_EQ(*b.projected_cost_usd, 14.0);
+  // The low end: the block's average since its start (10:00, 140 min ago) for 160 minutes.
+  ASSERT_TRUE(b.projected_cost_low_usd);
+  EXPECT_DOUBLE_EQ(*b.projected_cost_low_usd, 6.0 + 6.0 / 140.0 * 160.0);
+  EXPECT_DOUBLE_EQ(*b.projected_tokens_low, 3000.0 + 3000.0 / 140.0 * 160.0);
+  EXPECT_LE(*b.projected_cost_low_usd, *b.projected_cost_usd);
+  EXPECT_FALSE(b.too_early);
   EXPECT_EQ(active_block(blocks), &blocks[0]);
 }
 
@@ -68,13 +74,42 @@ TEST(BlocksTest, FinishedBlockBurnsOverFirstToLastRecordAndHasNoProjection) {
   EXPECT_EQ(active_block(blocks), nullptr);
 }
 
-TEST(BlocksTest, ASpanUnderAMinuteHasNoRate) {
+TEST(BlocksTest, ASpanUnderThirtyMinutesHasNoRate) {
   const std::vector<store::UsageEvent> events = {event("2026-11-20T10:00:00Z", 1000, 1.0),
-                                                 event("2026-11-20T10:00:59.999Z", 1000, 1.0)};
+                                                 event("2026-11-20T10:29:59.999Z", 1000, 1.0)};
   const std::vector<Block> blocks = build_blocks(events, at("2026-11-21T00:00:00Z"));
   ASSERT_EQ(blocks.size(), 1u);
   EXPECT_FALSE(blocks[0].tokens_per_minute);
   EXPECT_FALSE(blocks[0].cost_per_hour);
+  EXPECT_FALSE(blocks[0].too_early);  // finished: there is nothing to be early for
+}
+
+TEST(BlocksTest, ABurstOfResponsesIsTooEarlyForARateOrAProjection) {
+  // 24 responses a minute apart from 01:10, now a minute after the last: once "$236.23/h ·
+  // projected $1073 by 02:00" in `tally watch`.
+  std::vector<store::UsageEvent> events;
+  for (int i = 0; i < 24; ++i) {
+    store::UsageEvent e = event("2026-11-20T01:10:00Z", 1000, 4.0);
+    e.ts += i * 60 * 1000;
+    events.push_back(e);
+  }
+  std::vector<Block> blocks = build_blocks(events, at("2026-11-20T01:34:00Z"));
+  ASSERT_EQ(blocks.size(), 1u);
+  EXPECT_TRUE(blocks[0].active);
+  EXPECT_TRUE(blocks[0].too_early);
+  EXPECT_FALSE(blocks[0].cost_per_hour);
+  EXPECT_FALSE(blocks[0].projected_cost_usd);
+  EXPECT_FALSE(blocks[0].projected_cost_low_usd);
+  // Thirty minutes after the first record: a rate, and a projection as a range whose low
+  // end is the block's average since 01:00.
+  blocks = build_blocks(events, at("2026-11-20T01:40:00Z"));
+  EXPECT_FALSE(blocks[0].too_early);
+  ASSERT_TRUE(blocks[0].cost_per_hour);
+  EXPECT_DOUBLE_EQ(*blocks[0].cost_per_hour, 96.0 / 0.5);
+  ASSERT_TRUE(blocks[0].projected_cost_low_usd);
+  EXPECT_DOUBLE_EQ(*blocks[0].projected_cost_usd, 96.0 + 192.0 * 260.0 / 60.0);  // 4 h 20 left
+  EXPECT_DOUBLE_EQ(*blocks[0].projected_cost_low_usd, 96.0 + 96.0 / 40.0 * 260.0);
+  EXPECT_LT(*blocks[0].projected_cost_low_usd, *blocks[0].projected_cost_usd);
 }
 
 TEST(BlocksTest, ARecordExactlyAtTheEndOpensTheNextBlock) {

@@ -57,6 +57,8 @@ class WatchRendererTest : public ::testing::Test {
     b.tokens_per_minute = 6000;
     b.projected_cost_usd = 20;
     b.projected_tokens = 1'800'000;
+    b.projected_cost_low_usd = 16;
+    b.projected_tokens_low = 1'440'000;
     panel_.block = b;
     panel_.in_flight.push_back(
         {"0123456789abcdef", Agent::codex, "/w/app", at("2026-11-20T12:25:00Z")});
@@ -72,8 +74,8 @@ TEST_F(WatchRendererTest, TextShowsTodayTheBlockAndTheSessions) {
             "tally watch  as of 2026-11-20 12:30 · updates when the logs change · Ctrl-C quits\n"
             "\n"
             "Today      $12.50 · 1.2M tokens · 40 requests\n"
-            "Block      10:00–15:00 · $10.00 so far · 900k tokens · $4.00/h · 6k tokens/min · "
-            "projected $20.00 by 15:00\n"
+            "Block      10:00–15:00 · $10.00 so far · 900k tokens\n"
+            "Burn       $4.00/h · 6k tokens/min · projected $16.00–$20.00 by 15:00\n"
             "In flight  1 session with a record in the last 15 min\n"
             "  01234567  codex   app                          last 12:25\n"
             "\n"
@@ -90,7 +92,8 @@ TEST_F(WatchRendererTest, JsonIsOneObjectPerSnapshot) {
             "{\"start\": \"2026-11-20T10:00:00.000Z\", \"end\": \"2026-11-20T15:00:00.000Z\", "
             "\"cost_usd\": 10.000000, \"tokens\": 900000, \"cost_per_hour\": 4.000000, "
             "\"tokens_per_minute\": 6000.000000, \"projected_cost_usd\": 20.000000, "
-            "\"projected_tokens\": 1800000.000000}, \"in_flight\": [{\"session\": "
+            "\"projected_tokens\": 1800000.000000, \"projected_cost_low_usd\": 16.000000, "
+            "\"projected_tokens_low\": 1440000.000000, \"too_early\": false}, \"in_flight\": [{\"session\": "
             "\"0123456789abcdef\", \"agent\": \"codex\", \"project\": \"/w/app\", \"last\": "
             "\"2026-11-20T12:25:00.000Z\"}], \"recent\": [{\"session\": \"sess-1\", \"project\": "
             "\"/w/api\", \"cost_usd\": 3.500000, \"tokens\": 4200, \"last\": "
@@ -98,6 +101,18 @@ TEST_F(WatchRendererTest, JsonIsOneObjectPerSnapshot) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   EXPECT_EQ(parser.parse(json).get(root), simdjson::SUCCESS);
+
+  // Too early for a rate: said so, on its own line.
+  analytics::Block early = *panel_.block;
+  early.too_early = true;
+  early.cost_per_hour.reset();
+  early.tokens_per_minute.reset();
+  early.projected_cost_usd.reset();
+  early.projected_cost_low_usd.reset();
+  panel_.block = early;
+  EXPECT_NE(panel_text(panel_, *zone_, false, false)
+                .find("Burn       too early: under 30 min of records in this block\n"),
+            std::string::npos);
 
   panel_.block.reset();
   panel_.in_flight.clear();
