@@ -274,17 +274,24 @@ Status add_warnings(store::Ledger& ledger, const store::RecordFilter& filter,
     TALLY_TRY(rows);
     add_pricing_warnings(*rows, report);
   }
-  auto problems = ledger.problems(kWarningLines);
+  // Acknowledged problems (tally problems --ack) stay out until new ones appear.
+  auto problems = ledger.new_problems(kWarningLines);
   TALLY_TRY(problems);
   for (const ParseProblem& p : problems->first) {
     report.warnings.push_back(Warning{"malformed-line", p.what, p.file, p.line});
   }
   if (problems->total > static_cast<std::int64_t>(problems->first.size())) {
-    report.warnings.push_back(
-        Warning{"malformed-line",
-                fmt::format("... and {} more unusable lines (tally problems lists them all)",
-                            problems->total - static_cast<std::int64_t>(problems->first.size())),
-                "", 0});
+    report.warnings.push_back(Warning{
+        "malformed-line",
+        fmt::format("... and {} more unusable lines (tally problems lists them all; tally "
+                    "problems --ack hides them from reports)",
+                    problems->total - static_cast<std::int64_t>(problems->first.size())),
+        "", 0});
+  }
+  if (problems->acknowledged > 0) {
+    report.notes.push_back(fmt::format("{} acknowledged unusable line{} not shown (tally problems)",
+                                       problems->acknowledged,
+                                       problems->acknowledged == 1 ? "" : "s"));
   }
   for (const ParseProblem& p : file_errors) {
     report.warnings.push_back(Warning{"unreadable-file", p.what, p.file, 0});

@@ -62,6 +62,12 @@ class ExplainedLedger final : public store::Ledger {
   Result<store::ProblemSummary> problems(std::int64_t limit) override {
     return explained(inner_->problems(limit));
   }
+  Result<std::int64_t> acknowledge_problems() override {
+    return explained(inner_->acknowledge_problems());
+  }
+  Result<store::ProblemSummary> new_problems(std::int64_t limit) override {
+    return explained(inner_->new_problems(limit));
+  }
   Result<std::vector<SessionFacts>> sessions(const std::string& prefix) override {
     return explained(inner_->sessions(prefix));
   }

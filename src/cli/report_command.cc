@@ -89,7 +89,7 @@ int run_report(analytics::Grouping grouping, const ReportOptions& options) {
 
 // The ledger's problems (lines, from every run), then the files this run could not read.
 // Table, JSON or CSV (render/problems_renderer.h); -o writes a file like the reports.
-int run_problems(const ReportOptions& options) {
+int run_problems(const ReportOptions& options, bool ack) {
   const render::Format format = format_of(options);
   if (format == render::Format::html) {
     return error_exit(
@@ -98,6 +98,20 @@ int run_problems(const ReportOptions& options) {
   auto ctx = app::prepare(context_options(options), terminal_observer(options.quiet));
   if (!ctx) {
     return error_exit(ctx.error());
+  }
+  if (ack) {
+    if (ctx->ledger->read_only()) {
+      return error_exit(Error{Errc::invalid_argument,
+                              "the ledger is read-only here: problems cannot be acknowledged"});
+    }
+    auto n = ctx->ledger->acknowledge_problems();
+    if (!n) {
+      return error_exit(n.error());
+    }
+    fmt::print("acknowledged {} unusable line{}: reports warn again only when new ones appear "
+               "(tally problems still lists them all)\n",
+               *n, *n == 1 ? "" : "s");
+    return 0;
   }
   auto problems = ctx->ledger->problems(1000000);
   if (!problems) {
@@ -121,8 +135,12 @@ Runner setup_report(CLI::App& sub, analytics::Grouping grouping) {
 
 Runner setup_problems(CLI::App& sub) {
   auto options = std::make_shared<ReportOptions>();
+  auto ack = std::make_shared<bool>(false);
   add_report_options(sub, *options);
-  return [options] { return run_problems(*options); };
+  sub.add_flag("--ack", *ack,
+               "acknowledge every problem listed now: reports stop warning about them and warn "
+               "again only when new ones appear");
+  return [options, ack] { return run_problems(*options, *ack); };
 }
 
 }  // namespace tally::cli

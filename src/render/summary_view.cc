@@ -164,7 +164,12 @@ void render_daily_chart(const analytics::DailyByModel& d, const RenderOptions& o
 // Warnings quote model names and paths from the logs: escaped, like every table string.
 void append_warnings_and_notes(const analytics::Report& report, std::string& out) {
   for (const analytics::Warning& w : report.warnings) {
-    out += "! " + terminal_safe(w.message) + "\n";
+    out += "! " + terminal_safe(w.message);
+    if (!w.file.empty()) {
+      out += " (" + terminal_safe(w.file);
+      out += w.line > 0 ? fmt::format(":{})", w.line) : std::string(")");
+    }
+    out += "\n";
   }
   for (const std::string& note : report.notes) {
     out += "note: " + terminal_safe(note) + "\n";

@@ -18,6 +18,49 @@ namespace {
 
 const std::string kLocalMachine;  // this machine's files are keyed by an empty machine
 
+// Acknowledged problems (Ledger::acknowledge_problems): their keys, sorted, one per line,
+// in one meta value. Every problem a ledger holds fits in kAllProblems.
+const std::string kProblemsAckKey = "problems_acknowledged";
+constexpr std::int64_t kAllProblems = 10'000'000;
+
+// A problem's key: FNV-1a 64 of file, line and what, in hex. Stable across builds.
+std::string problem_key(const ParseProblem& p) {
+  std::uint64_t h = 14695981039346656037ULL;
+  auto add = [&](std::string_view text) {
+    for (const char c : text) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ULL;
+    }
+    h ^= 0xff;  // a separator no UTF-8 text holds
+    h *= 1099511628211ULL;
+  };
+  add(p.file);
+  add(std::to_string(p.line));
+  add(p.what);
+  return fmt::format("{:016x}", h);
+}
+
+std::set<std::string> split_keys(std::string_view text) {
+  std::set<std::string> keys;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    if (nl != 0) {
+      keys.emplace(text.substr(0, nl));
+    }
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+  }
+  return keys;
+}
+
+std::string join_keys(const std::set<std::string>& keys) {
+  std::string out;
+  for (const std::string& k : keys) {
+    out += k;
+    out += '\n';
+  }
+  return out;
+}
+
 SessionKey root_key(const UsageRecord& r) { return SessionKey{r.agent, root_session_of(r)}; }
 
 bool same_cursor(const std::optional<FileCursor>& stored, const std::optional<FileCursor>& base) {
@@ -316,6 +359,45 @@ class AccountingLedger final : public Ledger {
   }
 
   Result<ProblemSummary> problems(std::int64_t limit) override { return backend_->problems(limit); }
+
+  Result<std::int64_t> acknowledge_problems() override {
+    auto all = backend_->problems(kAllProblems);
+    TALLY_TRY(all);
+    auto acked = backend_->meta(kProblemsAckKey);
+    TALLY_TRY(acked);
+    std::set<std::string> keys = split_keys(*acked);
+    for (const ParseProblem& p : all->first) {
+      keys.insert(problem_key(p));
+    }
+    auto w = backend_->begin_write();
+    TALLY_TRY(w);
+    TALLY_TRY((*w)->put_meta(kProblemsAckKey, join_keys(keys)));
+    TALLY_TRY((*w)->commit());
+    return static_cast<std::int64_t>(all->first.size());
+  }
+
+  Result<ProblemSummary> new_problems(std::int64_t limit) override {
+    auto acked = backend_->meta(kProblemsAckKey);
+    TALLY_TRY(acked);
+    if (acked->empty()) {
+      return backend_->problems(limit);  // nothing acknowledged: the cheap query
+    }
+    const std::set<std::string> keys = split_keys(*acked);
+    auto all = backend_->problems(kAllProblems);
+    TALLY_TRY(all);
+    ProblemSummary out;
+    for (ParseProblem& p : all->first) {
+      if (keys.count(problem_key(p)) != 0) {
+        ++out.acknowledged;
+        continue;
+      }
+      ++out.total;
+      if (static_cast<std::int64_t>(out.first.size()) < limit) {
+        out.first.push_back(std::move(p));
+      }
+    }
+    return out;
+  }
 
   Result<std::vector<SessionFacts>> sessions(const std::string& prefix) override {
     // Per-file rows, merged here: tool counts, file lists and compaction sizes are lists

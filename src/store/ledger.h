@@ -197,6 +197,7 @@ inline constexpr std::int64_t kBucketMs = 15 * 60 * 1000;
 struct ProblemSummary {
   std::int64_t total = 0;
   std::vector<ParseProblem> first;  // the earliest few, for warnings
+  std::int64_t acknowledged = 0;    // new_problems(): how many were left out as acknowledged
 };
 
 // Per (agent, model): how its records were priced, for `tally prices check`.
@@ -265,6 +266,13 @@ class Ledger {
   virtual Result<std::vector<TreeCost>> session_tree_costs(Agent agent,
                                                            const std::string& root_session) = 0;
   virtual Result<ProblemSummary> problems(std::int64_t limit) = 0;
+  // `tally problems --ack`: remembers every problem stored now (by file, line and what),
+  // so that new_problems() leaves them out; returns how many. A problem that goes away
+  // and comes back later is still acknowledged. Writes: fails on a read-only ledger.
+  virtual Result<std::int64_t> acknowledge_problems() = 0;
+  // problems() without the acknowledged ones (their count in `acknowledged`): what
+  // reports warn about.
+  virtual Result<ProblemSummary> new_problems(std::int64_t limit) = 0;
   // Facts of sessions whose id starts with `prefix` (all when empty), merged per session.
   virtual Result<std::vector<SessionFacts>> sessions(const std::string& prefix) = 0;
   virtual Result<std::int64_t> record_count() = 0;
