@@ -113,6 +113,16 @@ Result<Config> load_config() {
         set(c, field, key, *value, origin);
       }
     }
+    if (const toml::node* node = t.get("money_decimals")) {
+      const std::optional<std::int64_t> n = node->value<std::int64_t>();
+      if (!n || *n < 0 || *n > 6) {
+        return fail(Errc::parse, fmt::format("{}:{}: 'money_decimals' must be a whole number "
+                                             "from 0 to 6",
+                                             path, node->source().begin.line));
+      }
+      c.money_decimals = static_cast<int>(*n);
+      c.origin["money_decimals"] = origin;
+    }
   } else if (std::filesystem::exists(path)) {
     return fail(Errc::io, fmt::format("cannot read config {}: {}", path, std::strerror(errno)));
   }
@@ -129,6 +139,14 @@ Result<Config> load_config() {
     if (!value.empty()) {
       set(c, field, key, value, fmt::format("env {}", var));
     }
+  }
+  if (const std::string value = env("TALLY_MONEY_DECIMALS"); !value.empty()) {
+    if (value.size() != 1 || value[0] < '0' || value[0] > '6') {
+      return fail(Errc::invalid_argument,
+                  fmt::format("TALLY_MONEY_DECIMALS='{}' must be a whole number from 0 to 6", value));
+    }
+    c.money_decimals = value[0] - '0';
+    c.origin["money_decimals"] = "env TALLY_MONEY_DECIMALS";
   }
   return c;
 }

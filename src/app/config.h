@@ -30,6 +30,7 @@ struct Config {
   std::string user;         // default: $USER
   std::string machine;      // default: host name
   std::string team;         // default: ""
+  int money_decimals = 2;   // decimals of money in tables, charts and pages (0 to 6)
   std::string config_path;  // the file read (may not exist)
   std::string config_text;  // its contents, for the [pricing] table
   // key -> where its value came from ("default", "config file", "env TALLY_TZ", "flag").

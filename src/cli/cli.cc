@@ -12,9 +12,11 @@
 #include <utility>
 #include <vector>
 
+#include "app/config.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/agent.h"
+#include "render/number_format.h"
 #include "render/utf8.h"
 
 namespace tally::cli {
@@ -165,6 +167,12 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
+  }
+
+  // One money format for every view: the config's decimals. A config that does not load
+  // is reported by the command itself (app::prepare), with its own exit status.
+  if (auto config = app::load_config()) {
+    render::set_money_decimals(config->money_decimals);
   }
 
   try {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string_view>
 
@@ -32,19 +33,32 @@ std::string format_count(std::int64_t n) {
   return out;
 }
 
+namespace {
+int g_money_decimals = 2;  // set once at startup (set_money_decimals), read by every view
+}  // namespace
+
+void set_money_decimals(int decimals) { g_money_decimals = std::clamp(decimals, 0, 6); }
+
+int money_decimals() { return g_money_decimals; }
+
 std::string format_usd(double usd) {
   if (!std::isfinite(usd)) {
     return "n/a";
   }
-  std::string digits = fmt::format("{:.4f}", std::fabs(usd));
-  if (digits[0] != '0') {
-    digits = fmt::format("{:.2f}", std::fabs(usd));
-  }
+  const int decimals = g_money_decimals;
+  std::string digits = fmt::format("{:.{}f}", std::fabs(usd), decimals);
   const std::size_t dot = digits.find('.');
   std::string out = group_digits(std::string_view(digits).substr(0, dot));
-  out += std::string_view(digits).substr(dot);
+  if (dot != std::string::npos) {
+    out += std::string_view(digits).substr(dot);
+  }
   if (out.find_first_not_of("0.,") == std::string::npos) {
-    return usd > 0 ? "<$0.0001" : "$0.0000";
+    // Rounds to zero: "<$0.01" when there is something, "$0.00" when not (or negative).
+    const std::string zero = decimals == 0 ? "0" : "0." + std::string(static_cast<size_t>(decimals), '0');
+    if (usd > 0) {
+      return decimals == 0 ? "<$1" : "<$0." + std::string(static_cast<size_t>(decimals - 1), '0') + "1";
+    }
+    return "$" + zero;
   }
   return (usd < 0 ? "-$" : "$") + out;
 }
@@ -67,7 +81,7 @@ std::string short_money(double usd) {
   if (std::fabs(usd) >= 1000) {
     return fmt::format("${:.0f}", usd);
   }
-  return fmt::format("${:.2f}", usd);
+  return format_usd(usd);
 }
 
 // 122k, 1M, 1.2M: short enough for a status line, exact enough to judge the context.

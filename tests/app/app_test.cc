@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/atomic_file.h"
+#include "app/config.h"
 #include "app/context.h"
 #include "app/explained_ledger.h"
 #include "app/ledger_lock.h"
@@ -130,6 +131,31 @@ TEST_F(AppTest, PrepareIngestsTheLogsUnderHomeAndTellsTheObserver) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, Errc::not_found);
   EXPECT_TRUE(notes.empty());
+}
+
+TEST_F(AppTest, MoneyDecimalsComeFromTheConfigOrTheEnvironmentAndAreChecked) {
+  ::setenv("TALLY_CONFIG", path("config.toml").c_str(), 1);
+  ::unsetenv("TALLY_MONEY_DECIMALS");
+  std::ofstream(path("config.toml")) << "money_decimals = 4\n";
+  auto c = load_config();
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->money_decimals, 4);
+  ::setenv("TALLY_MONEY_DECIMALS", "0", 1);  // the environment wins over the file
+  c = load_config();
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->money_decimals, 0);
+  EXPECT_EQ(c->origin["money_decimals"], "env TALLY_MONEY_DECIMALS");
+  ::setenv("TALLY_MONEY_DECIMALS", "7", 1);
+  EXPECT_FALSE(load_config());
+  ::unsetenv("TALLY_MONEY_DECIMALS");
+  for (const char* bad : {"money_decimals = 9\n", "money_decimals = \"2\"\n",
+                          "money_decimals = -1\n"}) {
+    std::ofstream(path("config.toml")) << bad;
+    auto r = load_config();
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message.find("money_decimals"), std::string::npos);
+  }
+  ::unsetenv("TALLY_CONFIG");
 }
 
 }  // namespace

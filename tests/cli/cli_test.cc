@@ -394,7 +394,9 @@ namespace {
 
 TEST(CliPricesTest, CheckComparesTallysPriceWithTheAgentsOwnFigure) {
   TempDir data;
-  Result run = run_tally(kFixtures + "/home", data.str(), "prices check -q");
+  // Four decimals (the user's setting) show the small figures these fixtures have.
+  Result run = run_tally(kFixtures + "/home", data.str(), "prices check -q",
+                         "TALLY_MONEY_DECIMALS=4");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   // claude-haiku-4-5 is in the table and Claude Code reported its cost: they agree.
   EXPECT_NE(run.out.find("claude-haiku-4-5 (claude)"), std::string::npos) << run.out;
@@ -416,7 +418,8 @@ TEST(CliPricesTest, AnAliasRepricesHistoryAndShowsTheDifference) {
   Result before = run_tally(home, data.str(), "models --json");
   ASSERT_EQ(before.exit_code, 0) << before.err;
   Result after =
-      run_tally(home, data.str(), "prices check -q", fmt::format("TALLY_CONFIG='{}'", config));
+      run_tally(home, data.str(), "prices check -q",
+                fmt::format("TALLY_CONFIG='{}' TALLY_MONEY_DECIMALS=4", config));
   ASSERT_EQ(after.exit_code, 0) << after.err;
   // Priced as opus-4-8 ($5/$25) the 17 requests cost $0.6056 against $0.4606 reported.
   EXPECT_NE(after.out.find("$0.6056"), std::string::npos) << after.out;
