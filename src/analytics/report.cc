@@ -22,6 +22,7 @@ void Totals::add(const Totals& o) {
   requests += o.requests;
   tokens += o.tokens;
   cost_usd += o.cost_usd;
+  standard_cost_usd += o.standard_cost_usd;
   unpriced_requests += o.unpriced_requests;
   reported_requests += o.reported_requests;
   if (was_empty || severity(o.cost_source) > severity(cost_source)) {

@@ -17,6 +17,9 @@ struct Totals {
   std::int64_t requests = 0;
   TokenCounts tokens;
   double cost_usd = 0;  // the priced part; unpriced records add 0
+  // The same requests with fast-mode and priority-tier requests at standard rates: next to
+  // cost_usd, what fast mode cost (equal when none ran fast).
+  double standard_cost_usd = 0;
   // The weakest source in the set: unpriced > agent-reported > computed.
   CostSource cost_source = CostSource::computed;
   std::int64_t unpriced_requests = 0;

@@ -44,6 +44,7 @@ Totals totals_of(const store::AggregateRow& row, bool standard_speed) {
   t.requests = row.requests;
   t.tokens = row.tokens;
   t.cost_usd = standard_speed ? row.standard_cost_usd : row.cost_usd;
+  t.standard_cost_usd = row.standard_cost_usd;
   t.cost_source = row.cost_source;
   if (row.cost_source == CostSource::unpriced) {
     t.unpriced_requests = row.requests;

@@ -25,6 +25,8 @@ void append_totals(const analytics::Totals& t, std::vector<Field>& out) {
   out.push_back(Field{"cost_usd", FieldType::number, format_decimal(t.cost_usd)});
   out.push_back(
       Field{"cost_source", FieldType::string, std::string(cost_source_name(t.cost_source))});
+  out.push_back(
+      Field{"standard_cost_usd", FieldType::number, format_decimal(t.standard_cost_usd)});
 }
 
 }  // namespace

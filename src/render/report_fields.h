@@ -29,7 +29,8 @@ struct Field {
   std::string text;  // raw (not yet escaped) string, or the number's spelling
 };
 
-inline constexpr std::array<std::string_view, 12> kRowFieldNames = {
+// standard_cost_usd comes last so that CSV columns before it keep their places.
+inline constexpr std::array<std::string_view, 13> kRowFieldNames = {
     "agent",
     "model",
     "requests",
@@ -42,6 +43,7 @@ inline constexpr std::array<std::string_view, 12> kRowFieldNames = {
     "total_tokens",
     "cost_usd",
     "cost_source",
+    "standard_cost_usd",
 };
 
 // The value of the grouping key `name` in `row`, or "" when the row lacks it. `index` (the

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -105,13 +106,16 @@ CostCell cost_cell(const analytics::Totals& t) {
 
 // Appends the cells of one row (or the TOTAL row) to the columns after the key columns.
 void add_cells(std::string_view agent, std::string_view model, const analytics::Totals& t,
-               std::vector<Column>::iterator col) {
+               bool with_standard, std::vector<Column>::iterator col) {
   const TokenCounts& k = t.tokens;
   (col++)->cells.push_back(terminal_safe(agent));
   (col++)->cells.push_back(terminal_safe(model));
   for (const std::int64_t n :
        {t.requests, k.input, k.cache_read, k.cache_write, k.output, k.reasoning, k.total()}) {
     (col++)->cells.push_back(format_count(n));
+  }
+  if (with_standard) {
+    (col++)->cells.push_back(format_usd(t.standard_cost_usd));
   }
   CostCell cost = cost_cell(t);
   col->cells.push_back(std::move(cost.amount));
@@ -177,6 +181,16 @@ std::vector<Column> build_columns(const Report& report) {
   cols.push_back(make_column("Output", Align::right, 60, true));
   cols.push_back(make_column("Reasoning", Align::right, 10, false));
   cols.push_back(make_column("Total tokens", Align::right, 0, true));
+  // Fast mode side by side: where any request ran fast or at priority, what the same
+  // requests cost at standard speed, next to what they cost.
+  bool with_standard = false;
+  for (const analytics::ReportRow& row : report.rows) {
+    with_standard = with_standard ||
+                    std::fabs(row.totals.standard_cost_usd - row.totals.cost_usd) > 5e-7;
+  }
+  if (with_standard) {
+    cols.push_back(make_column("At std speed", Align::right, 55, true));
+  }
   cols.push_back(make_column("Cost (USD)", Align::right, 0, true));
 
   const auto first_value_col = cols.begin() + static_cast<std::ptrdiff_t>(keys.size());
@@ -184,12 +198,12 @@ std::vector<Column> build_columns(const Report& report) {
     for (std::size_t i = 0; i < keys.size(); ++i) {
       cols[i].cells.push_back(terminal_safe(row_key(row, report.key_names[keys[i]], keys[i])));
     }
-    add_cells(row.agent, row.model, row.totals, first_value_col);
+    add_cells(row.agent, row.model, row.totals, with_standard, first_value_col);
   }
   for (std::size_t i = 0; i < keys.size(); ++i) {
     cols[i].cells.emplace_back();
   }
-  add_cells("", "", report.totals, first_value_col);
+  add_cells("", "", report.totals, with_standard, first_value_col);
   cols[0].cells.back() = "TOTAL";
 
   for (Column& col : cols) {

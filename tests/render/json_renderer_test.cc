@@ -80,7 +80,8 @@ void expect_round_trip(const analytics::Report& report, bool compact) {
     std::vector<std::string> names = report.key_names;
     names.insert(names.end(), {"agent", "model", "requests", "input_tokens", "cache_read_tokens",
                                "cache_write_tokens", "cache_write_1h_tokens", "output_tokens",
-                               "reasoning_tokens", "total_tokens", "cost_usd", "cost_source"});
+                               "reasoning_tokens", "total_tokens", "cost_usd", "cost_source",
+                               "standard_cost_usd"});
     EXPECT_EQ(member_names(object), names);
     std::string_view agent;
     ASSERT_EQ(row["agent"].get_string().get(agent), simdjson::SUCCESS);

@@ -191,5 +191,18 @@ TEST(TableRendererTest, WarningsShowFileAndLine) {
       << table;
 }
 
+TEST(TableRendererTest, FastModeShowsTheStandardSpeedCostBesideTheCost) {
+  analytics::Report report = fixtures::daily_report();
+  const std::string plain = render_table(report);
+  EXPECT_EQ(plain.find("At std speed"), std::string::npos);  // nothing ran fast
+  // Day one ran partly in fast mode: $3.46 actual, $1.73 had it all run at standard speed.
+  report.rows[0].totals.standard_cost_usd = 1.7284;
+  report.totals.standard_cost_usd = 1.7284 + report.rows[1].totals.cost_usd;
+  const std::string table = render_table(report);
+  ASSERT_NE(table.find("At std speed"), std::string::npos) << table;
+  const std::string day = table.substr(table.find("2026-11-21"));
+  EXPECT_LT(day.find("$1.73"), day.find("$3.46")) << table;  // beside the cost, before it
+}
+
 }  // namespace
 }  // namespace tally::render

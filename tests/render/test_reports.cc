@@ -13,6 +13,7 @@ Totals make_totals(std::int64_t requests, TokenCounts tokens, double cost_usd,
   t.requests = requests;
   t.tokens = tokens;
   t.cost_usd = cost_usd;
+  t.standard_cost_usd = cost_usd;  // nothing ran fast (fast_mode_report() has some)
   t.reported_requests = reported;
   t.unpriced_requests = unpriced;
   t.cost_source = unpriced > 0   ? CostSource::unpriced

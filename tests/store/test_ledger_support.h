@@ -39,12 +39,14 @@ class FakePricer final : public pricing::Pricer {
     if (r.model.rfind("unknown", 0) == 0) {
       if (r.reported_cost_usd) {
         c.usd = *r.reported_cost_usd;
+        c.standard_usd = c.usd;
         c.source = CostSource::agent_reported;
       }
       return c;
     }
     c.usd = usd_per_input_ * static_cast<double>(r.tokens.input) +
             10 * usd_per_input_ * static_cast<double>(r.tokens.output);
+    c.standard_usd = c.usd;  // nothing here runs fast
     c.source = CostSource::computed;
     c.priced_as = r.model;
     return c;
