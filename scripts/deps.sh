@@ -11,6 +11,8 @@ packages=(
 if [ "${1:-}" = "--test" ]; then
   # tests/render/html_browser_test loads the HTML report in headless Chromium.
   packages+=(chromium)
+  # Worktree tests make real repositories and worktrees with git.
+  packages+=(git)
   # The fuzz pass (fuzz/run.sh): clang with libFuzzer; llvm-symbolizer for readable stacks.
   packages+=(clang libclang-rt-14-dev llvm-14)
 fi

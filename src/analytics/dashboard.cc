@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "analytics/concurrency.h"
+#include "sources/git_worktree.h"
 
 namespace tally::analytics {
 namespace {
@@ -82,8 +83,16 @@ Status add_projects(store::Ledger& ledger, const store::RecordFilter& filter, bo
   auto rows = ledger.aggregate(filter, group);
   TALLY_TRY(rows);
   std::map<std::string, Amount> per_project;
+  std::map<std::string, std::string> repository_of;  // worktrees roll into their repository
   for (const store::AggregateRow& row : *rows) {
-    Amount& a = per_project[row.project];
+    auto it = repository_of.find(row.project);
+    if (it == repository_of.end()) {
+      it = repository_of
+               .emplace(row.project,
+                        sources::worktree_repository(row.project).value_or(row.project))
+               .first;
+    }
+    Amount& a = per_project[it->second];
     a.usd += totals_of(row, standard_speed).cost_usd;
     a.tokens += row.tokens.total();
   }

@@ -1,6 +1,7 @@
 #include "analytics/rollup.h"
 
 #include "analytics/session_list.h"
+#include "sources/git_worktree.h"
 
 #include <fmt/format.h>
 
@@ -17,6 +18,7 @@ constexpr std::int64_t kWarningLines = 10;
 
 struct Accumulator {
   std::vector<std::pair<std::string, std::string>> keys;
+  std::set<std::string, std::less<>> worktrees;  // project rows: worktree paths rolled in
   std::set<std::string, std::less<>> agents;
   std::set<std::string, std::less<>> models;
   Totals totals;
@@ -130,6 +132,17 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
     return it->second;
   };
 
+  // A linked worktree's directory rolls into its repository (sources/git_worktree.h), once
+  // per distinct path.
+  std::map<std::string, std::string, std::less<>> repository_of;
+  auto project_of = [&](const std::string& path) -> const std::string& {
+    auto it = repository_of.find(path);
+    if (it == repository_of.end()) {
+      it = repository_of.emplace(path, sources::worktree_repository(path).value_or(path)).first;
+    }
+    return it->second;
+  };
+
   std::map<std::vector<std::string>, Accumulator> groups;
   // A daily report sees thousands of rollup rows but a few dozen groups: the group of a
   // time bucket is found once per bucket, not once per row.
@@ -163,7 +176,7 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
         keys = {{"agent", std::string(agent_name(row.agent))}, {"model", row.model}};
         break;
       case Grouping::project:
-        keys = {{"project", row.project}};
+        keys = {{"project", project_of(row.project)}};
         break;
     }
     std::vector<std::string> id;
@@ -190,6 +203,9 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
     }
     acc.totals.add(totals_of(row, query.standard_speed));
     acc.last_ts = std::max(acc.last_ts, row.last_ts);
+    if (grouping == Grouping::project && project_of(row.project) != row.project) {
+      acc.worktrees.insert(row.project);
+    }
   }
 
   for (auto& [id, acc] : groups) {
@@ -203,9 +219,26 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
     if (r.model.empty()) {
       r.model = "(unknown)";
     }
+    if (grouping == Grouping::project) {
+      r.keys.emplace_back("worktrees", join(acc.worktrees));
+    }
     r.totals = acc.totals;
     report.totals.add(acc.totals);
     report.rows.push_back(std::move(r));
+  }
+  if (grouping == Grouping::project) {
+    // The worktrees a row rolls in are a detail: JSON and CSV list them, the table notes them.
+    report.key_names = {"project", "worktrees"};
+    report.table_keys = {"project"};
+    std::size_t rolled = 0;
+    for (const auto& [path, repo] : repository_of) {
+      rolled += path != repo ? 1 : 0;
+    }
+    if (rolled > 0) {
+      report.notes.push_back(fmt::format(
+          "{} git worktree director{} counted with {} repository (JSON and CSV: worktrees)",
+          rolled, rolled == 1 ? "y" : "ies", rolled == 1 ? "its" : "their"));
+    }
   }
   if (grouping == Grouping::session) {
     std::stable_sort(report.rows.begin(), report.rows.end(),

@@ -3,7 +3,12 @@
 
 #include "analytics/rollup.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+#include <cstdlib>
+#include <fstream>
+#include <filesystem>
 
 #include <memory>
 
@@ -177,6 +182,40 @@ TEST_F(RollupTest, PlanNotesCompareApiEquivalentWithTheProratedPlan) {
   const std::string& note = report->notes[1];
   EXPECT_NE(note.find("2026-11 API-equivalent $200.00 vs plan $200.00 = 1.0x"), std::string::npos)
       << note;
+}
+
+TEST_F(RollupTest, WorktreesRollIntoTheirRepositoryAsOneProject) {
+  if (std::system("git --version >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "SKIPPED: no git on PATH; worktree roll-up was NOT checked";
+  }
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / fmt::format("tally-rollup-wt-{}", ::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "repo");
+  const std::string repo = (dir / "repo").string();
+  const std::string git = fmt::format("git -C '{}' -c user.name=t -c user.email=t@t ", repo);
+  std::ofstream(dir / "repo/a.txt") << "a\n";
+  ASSERT_EQ(std::system((git + "init -q && " + git + "add a.txt && " + git + "commit -qm one && " +
+                         git + "worktree add -q .worktrees/wt4 >/dev/null 2>&1")
+                            .c_str()),
+            0);
+  add({make("main", "2026-11-23T09:00:00Z", 1, 0, "claude-opus-4-8", Agent::claude, repo),
+       make("wt", "2026-11-23T10:00:00Z", 2, 0, "claude-opus-4-8", Agent::codex,
+            repo + "/.worktrees/wt4"),
+       make("other", "2026-11-23T11:00:00Z", 4, 0, "claude-opus-4-8", Agent::claude, "/w/else")});
+  auto utc = Zone::use("UTC");
+  ASSERT_TRUE(utc);
+  auto report = build_report(*ledger_, Grouping::project, {}, *utc);
+  ASSERT_TRUE(report) << report.error().message;
+  ASSERT_EQ(report->rows.size(), 2u);
+  const ReportRow& r = report->rows[0].keys[0].second == repo ? report->rows[0] : report->rows[1];
+  EXPECT_EQ(r.keys[0].second, repo);
+  EXPECT_EQ(r.totals.tokens.input, 3);  // the main checkout and the worktree
+  EXPECT_EQ(r.agent, "claude,codex");
+  ASSERT_EQ(r.keys.size(), 2u);
+  EXPECT_EQ(r.keys[1], (std::pair<std::string, std::string>{"worktrees", repo + "/.worktrees/wt4"}));
+  EXPECT_EQ(report->table_keys, (std::vector<std::string>{"project"}));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

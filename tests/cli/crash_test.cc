@@ -135,6 +135,12 @@ class Tally {
     std::vector<std::string> env = {"HOME=" + home, "TALLY_DATA_DIR=" + data_dir, "TZ=UTC",
                                     "PATH=/usr/bin:/bin"};
     env.insert(env.end(), extra_env.begin(), extra_env.end());
+    // A pinned clock: runs compared with each other print the same "as of" and windows
+    // whenever the minute turns between them (the windows are exact to the millisecond).
+    if (std::none_of(extra_env.begin(), extra_env.end(),
+                     [](const std::string& e) { return e.rfind("TALLY_NOW=", 0) == 0; })) {
+      env.push_back("TALLY_NOW=2026-11-23T12:00:00Z");
+    }
     std::vector<std::string> argv = {binary()};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<char*> cargv;
