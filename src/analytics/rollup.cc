@@ -232,7 +232,7 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
     report.table_keys = {"project"};
     std::size_t rolled = 0;
     for (const auto& [path, repo] : repository_of) {
-      rolled += path != repo ? 1 : 0;
+      rolled += path != repo ? 1u : 0u;
     }
     if (rolled > 0) {
       report.notes.push_back(fmt::format(
