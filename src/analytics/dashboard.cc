@@ -83,16 +83,9 @@ Status add_projects(store::Ledger& ledger, const store::RecordFilter& filter, bo
   auto rows = ledger.aggregate(filter, group);
   TALLY_TRY(rows);
   std::map<std::string, Amount> per_project;
-  std::map<std::string, std::string> repository_of;  // worktrees roll into their repository
+  sources::ProjectRoots roots;  // worktrees roll into their repository
   for (const store::AggregateRow& row : *rows) {
-    auto it = repository_of.find(row.project);
-    if (it == repository_of.end()) {
-      it = repository_of
-               .emplace(row.project,
-                        sources::worktree_repository(row.project).value_or(row.project))
-               .first;
-    }
-    Amount& a = per_project[it->second];
+    Amount& a = per_project[roots.of(row.project)];
     a.usd += totals_of(row, standard_speed).cost_usd;
     a.tokens += row.tokens.total();
   }

@@ -132,16 +132,9 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
     return it->second;
   };
 
-  // A linked worktree's directory rolls into its repository (sources/git_worktree.h), once
-  // per distinct path.
-  std::map<std::string, std::string, std::less<>> repository_of;
-  auto project_of = [&](const std::string& path) -> const std::string& {
-    auto it = repository_of.find(path);
-    if (it == repository_of.end()) {
-      it = repository_of.emplace(path, sources::worktree_repository(path).value_or(path)).first;
-    }
-    return it->second;
-  };
+  // A linked worktree's directory rolls into its repository (sources/git_worktree.h).
+  sources::ProjectRoots roots;
+  auto project_of = [&](const std::string& path) -> const std::string& { return roots.of(path); };
 
   std::map<std::vector<std::string>, Accumulator> groups;
   // A daily report sees thousands of rollup rows but a few dozen groups: the group of a
@@ -231,7 +224,7 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
     report.key_names = {"project", "worktrees"};
     report.table_keys = {"project"};
     std::size_t rolled = 0;
-    for (const auto& [path, repo] : repository_of) {
+    for (const auto& [path, repo] : roots.seen()) {
       rolled += path != repo ? 1u : 0u;
     }
     if (rolled > 0) {

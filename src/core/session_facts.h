@@ -70,6 +70,9 @@ void merge_session_facts(SessionFacts& into, const SessionFacts& from);
 // files_touched_more if it has not seen it before (it alone can remember that).
 bool add_file_touched(SessionFacts& facts, std::string_view path);
 
+// How much of a typed prompt an adapter keeps for prompt_title(): its start is enough.
+inline constexpr std::size_t kPromptCopyBytes = 1024;
+
 // The longest title prompt_title() makes, in characters (the "…" included).
 inline constexpr std::size_t kTitleChars = 72;
 

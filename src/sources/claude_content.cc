@@ -1,5 +1,7 @@
 #include "sources/claude_content.h"
 
+#include "core/session_facts.h"
+
 #include <array>
 #include <utility>
 
@@ -44,7 +46,7 @@ simdjson::error_code read_user_content(value content, UserContent& out, std::str
     }
     out = classify_text(text);
     if (out == UserContent::typed_text) {
-      typed.assign(text.substr(0, kMaxPromptCopy));
+      typed.assign(text.substr(0, kPromptCopyBytes));
     }
     return SUCCESS;
   }
@@ -90,7 +92,7 @@ simdjson::error_code read_user_content(value content, UserContent& out, std::str
     if (block_type == "text" && out == UserContent::none) {
       out = classify_text(text);
       if (out == UserContent::typed_text) {
-        typed.assign(text.substr(0, kMaxPromptCopy));
+        typed.assign(text.substr(0, kPromptCopyBytes));
       }
     }
   }

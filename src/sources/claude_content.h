@@ -23,8 +23,7 @@ UserContent classify_text(std::string_view text);
 
 // Classifies `content` (a string or an array of blocks) into `out`; a tool_result block
 // makes the whole line a tool result. A typed prompt's text goes to `text` (at most
-// kMaxPromptCopy bytes: enough for a title). Fails only on malformed JSON.
-inline constexpr std::size_t kMaxPromptCopy = 1024;
+// kPromptCopyBytes, core/session_facts.h). Fails only on malformed JSON.
 simdjson::error_code read_user_content(simdjson::ondemand::value content, UserContent& out,
                                        std::string& text);
 

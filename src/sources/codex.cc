@@ -620,7 +620,7 @@ static std::string first_text(object item) {
     }
     if (str_field(block, "type") == "text") {
       std::string text = str_field(block, "text");
-      text.resize(std::min<size_t>(text.size(), 1024));
+      text.resize(std::min(text.size(), kPromptCopyBytes));
       return text;
     }
   }

@@ -147,7 +147,7 @@ bool is_typed_prompt(object msg, std::string& typed) {
     std::string_view text;
     if (content.get_string().get(text) == simdjson::SUCCESS && !text.empty() &&
         !is_injected_context(text)) {
-      typed.assign(text.substr(0, 1024));
+      typed.assign(text.substr(0, kPromptCopyBytes));
       return true;
     }
     return false;
@@ -176,7 +176,7 @@ bool is_typed_prompt(object msg, std::string& typed) {
       if (key == "text" && f.value().get_string().get(text) == simdjson::SUCCESS && !text.empty() &&
           !is_injected_context(text)) {
         if (!has_text) {
-          typed.assign(text.substr(0, 1024));
+          typed.assign(text.substr(0, kPromptCopyBytes));
         }
         has_text = true;
       }

@@ -8,6 +8,7 @@
 // <dir> is <common>/worktrees/<name>). Reports roll such directories into their repository
 // as one project (issue 17); the worktree stays a detail.
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -19,5 +20,23 @@ namespace tally::sources {
 // checkout, a submodule, no repository), or when it is gone or unreadable: then the path
 // stays its own project, as before. Reads at most a few small files per directory level.
 std::optional<std::string> worktree_repository(const std::string& path);
+
+// The project a report counts `path` under: its repository when it is a linked worktree,
+// else the path itself. Looks each distinct path up once (a report has many rows per path).
+class ProjectRoots {
+ public:
+  const std::string& of(const std::string& path) {
+    auto it = roots_.find(path);
+    if (it == roots_.end()) {
+      it = roots_.emplace(path, worktree_repository(path).value_or(path)).first;
+    }
+    return it->second;
+  }
+  // Every path looked up so far, with its project.
+  const std::map<std::string, std::string>& seen() const { return roots_; }
+
+ private:
+  std::map<std::string, std::string> roots_;
+};
 
 }  // namespace tally::sources
