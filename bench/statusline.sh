@@ -11,6 +11,8 @@
 #   idle     nothing new: the statusline finds its session's files unchanged
 #   append   before every run, one new assistant response is appended to the transcript
 #            (a refresh right after the model answered; the statusline reads just that)
+#   other    before every run, one new response in another session's transcript, which
+#            the statusline reads too (it looks at every log written in the last hours)
 #   report   for comparison: `tally daily` on the same ledger (a full, stat-only discovery
 #            of every log file, then a report)
 # Per case the script prints the median and 90th percentile of wall time and the median CPU
@@ -90,6 +92,25 @@ else
   "$gen" --out "$corpus" --mb "$mb" --seed "$seed" >/dev/null
 fi
 run_tally() { env -i HOME="$corpus" TALLY_DATA_DIR="$ledger" TZ=UTC PATH=/usr/bin:/bin "$tally" "$@"; }
+# The generator writes every log now; agents leave each at the time of its last line. A
+# refresh looks at the logs written in the last hours, so the mtimes must be real ones.
+python3 - "$corpus" <<'PY'
+import os, re, sys
+stamp = re.compile(rb'"timestamp":\s*"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)')
+import calendar
+for top in ('.claude', '.codex', '.gemini'):
+    for d, _, names in os.walk(os.path.join(sys.argv[1], top)):
+        for n in names:
+            if not (n.endswith('.jsonl') or n.endswith('.json')):
+                continue
+            p = os.path.join(d, n)
+            with open(p, 'rb') as f:
+                f.seek(max(0, os.path.getsize(p) - (1 << 16)))
+                found = stamp.findall(f.read())
+            if found:
+                t = calendar.timegm(tuple(int(x) for x in found[-1]))
+                os.utime(p, (t, t))
+PY
 run_tally daily -q >/dev/null
 
 # The largest main transcript (not a sub-agent's): the heaviest session to look up.
@@ -102,6 +123,11 @@ printf '{"hook_event_name":"Status","session_id":"%s","transcript_path":"%s","cw
   "$session" "$transcript" >"$hook"
 template=$(grep '"type":"assistant"' "$transcript" | grep '"usage"' | tail -1)
 [[ -n $template ]] || die "no assistant line in $transcript"
+# Another session's transcript, the most recently written: the "other" case grows it.
+other=$(find "$corpus/.claude/projects" -mindepth 2 -maxdepth 2 -name '*.jsonl' \
+  ! -path "$transcript" -printf '%T@ %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
+other_template=$(grep '"type":"assistant"' "$other" | grep '"usage"' | tail -1)
+[[ -n $other_template ]] || die "no assistant line in $other"
 echo "session: $session ($(du -h "$transcript" | cut -f1)), line: $(run_tally statusline --color never <"$hook")" >&2
 
 # measure NAME PREP CMD...: runs CMD (after PREP) 1 + $runs times; prints the median and
@@ -138,10 +164,19 @@ append_response() {
     sed -E "s/\"id\":\"msg_[A-Za-z0-9]+\"/\"id\":\"msg_bench$1x$RANDOM\"/; s/\"requestId\":\"req_[A-Za-z0-9]+\"/\"requestId\":\"req_bench$1x$RANDOM\"/" \
       >>"$transcript"
 }
+append_other() {
+  printf '%s\n' "$other_template" |
+    sed -E "s/\"id\":\"msg_[A-Za-z0-9]+\"/\"id\":\"msg_other$1x$RANDOM\"/; s/\"requestId\":\"req_[A-Za-z0-9]+\"/\"requestId\":\"req_other$1x$RANDOM\"/" \
+      >>"$other"
+}
 statusline() { run_tally statusline --color never <"$hook"; }
 report() { run_tally daily -q; }
 
 echo "files: $(find "$corpus" -name '*.json*' | wc -l), runs per case: $runs" >&2
 measure idle nothing statusline
 measure append append_response statusline
+before=$(run_tally daily --json --no-ingest | grep -o '"requests": *[0-9]*' | tail -1)
+measure other append_other statusline
+after=$(run_tally daily --json --no-ingest | grep -o '"requests": *[0-9]*' | tail -1)
+echo "other: ledger $before -> $after after $((runs + 1)) responses in another session" >&2
 measure report nothing report

@@ -64,14 +64,21 @@ Status add_daily(store::Ledger& ledger, const store::RecordFilter& filter, const
     d.daily.days.push_back(civil_from_days(day));
   }
   d.daily.usd.assign(d.daily.days.size(), std::vector<double>(d.daily.models.size(), 0.0));
+  d.daily.unpriced_requests.assign(d.daily.days.size(), 0);
+  d.daily.unpriced_model.assign(d.daily.models.size(), false);
   for (const store::AggregateRow& row : *rows) {
     // Zone offsets are whole quarter hours, so a 15-minute bucket lies within one local day.
     const long index = days_from_civil(zone.local_date(row.bucket)) - first;
     if (index < 0 || index >= static_cast<long>(d.daily.days.size())) {
       continue;
     }
-    d.daily.usd[static_cast<std::size_t>(index)][series_of[row.model]] +=
-        totals_of(row, standard_speed).cost_usd;
+    const Totals t = totals_of(row, standard_speed);
+    const std::size_t series = series_of[row.model];
+    d.daily.usd[static_cast<std::size_t>(index)][series] += t.cost_usd;
+    d.daily.unpriced_requests[static_cast<std::size_t>(index)] += t.unpriced_requests;
+    if (t.unpriced_requests > 0) {
+      d.daily.unpriced_model[series] = true;
+    }
   }
   return ok();
 }

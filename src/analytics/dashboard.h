@@ -42,6 +42,10 @@ struct DailyModelCost {
   std::vector<Date> days;                // consecutive local days, oldest first
   std::vector<std::string> models;       // series, most expensive first; "other" last if any
   std::vector<std::vector<double>> usd;  // usd[day][model]
+  // Requests with no price per day (their cost counts $0, so the day's bar is short), and
+  // whether each series holds any: the chart marks both (issue 17).
+  std::vector<std::int64_t> unpriced_requests;  // [day]
+  std::vector<bool> unpriced_model;             // [model]
 };
 
 struct ProjectCost {

@@ -42,6 +42,7 @@ std::vector<Period> summary_periods(const Zone& zone, TimeMs now) {
       calendar_period(zone, today, today, now, "today"),
       Period{"yesterday, same time", PeriodKind::same_time, yesterday_start, same_time},
       calendar_period(zone, yesterday, yesterday, now, "yesterday"),
+      calendar_period(zone, Date{today.year, today.month, 1}, today, now, "month to date"),
       rolling_period(now, kDayMs, "last 24 h"),
       rolling_period(now, 7 * kDayMs, "last 7 d"),
       rolling_period(now, 30 * kDayMs, "last 30 d"),

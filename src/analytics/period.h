@@ -42,8 +42,8 @@ Period rolling_period(TimeMs now, TimeMs duration, std::string name);
 Period calendar_period(const Zone& zone, std::optional<Date> first, const Date& last, TimeMs now,
                        std::string name);
 
-// The summary's periods as of `now`: today, yesterday same time, yesterday, last 24 h,
-// last 7 d, last 30 d.
+// The summary's periods as of `now`: today, yesterday same time, yesterday, month to date
+// (the local calendar month so far), last 24 h, last 7 d, last 30 d (always the last).
 std::vector<Period> summary_periods(const Zone& zone, TimeMs now);
 
 // The period of a --since/--until range ("2026-11-01 to 2026-11-30", "since 2026-11-01",

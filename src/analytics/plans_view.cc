@@ -53,7 +53,9 @@ Status add_plan_notes(store::Ledger& ledger, std::span<const pricing::Plan> plan
 }
 
 Status add_monthly_plan_notes(store::Ledger& ledger, std::span<const pricing::Plan> plans,
-                              const store::RecordFilter& base, const Zone& zone, Report& report) {
+                              const store::RecordFilter& base, const Zone& zone, TimeMs now,
+                              Report& report) {
+  const Date today = zone.local_date(now);
   for (const ReportRow& row : report.rows) {
     if (row.keys.empty()) {
       continue;
@@ -67,6 +69,14 @@ Status add_monthly_plan_notes(store::Ledger& ledger, std::span<const pricing::Pl
     next.month = first->month == 12 ? 1 : first->month + 1;
     next.year = first->month == 12 ? first->year + 1 : first->year;
     const Date last = civil_from_days(days_from_civil(next) - 1);
+    if (days_from_civil(*first) <= days_from_civil(today) &&
+        days_from_civil(today) < days_from_civil(last)) {
+      TALLY_TRY(add_plan_notes(ledger, plans, base, zone, *first, today,
+                               fmt::format("{} to date ({} days)", month,
+                                           days_from_civil(today) - days_from_civil(*first) + 1),
+                               report));
+      continue;
+    }
     TALLY_TRY(add_plan_notes(ledger, plans, base, zone, *first, last, month, report));
   }
   return ok();

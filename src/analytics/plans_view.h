@@ -22,8 +22,11 @@ Status add_plan_notes(store::Ledger& ledger, std::span<const pricing::Plan> plan
                       const store::RecordFilter& base, const Zone& zone, const Date& first,
                       const Date& last, const std::string& period, Report& report);
 
-// For a monthly report: one note per month row that has usage and per plan.
+// For a monthly report: one note per month row that has usage and per plan. The month
+// holding `now` is compared to date: its usage so far against the plan price prorated to
+// its days so far (issue 17: a 6-day-old month against a whole month's price said "0.0x").
 Status add_monthly_plan_notes(store::Ledger& ledger, std::span<const pricing::Plan> plans,
-                              const store::RecordFilter& base, const Zone& zone, Report& report);
+                              const store::RecordFilter& base, const Zone& zone, TimeMs now,
+                              Report& report);
 
 }  // namespace tally::analytics

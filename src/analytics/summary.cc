@@ -74,6 +74,26 @@ Status add_rolling(store::Ledger& ledger, const store::RecordFilter& filter, Tim
   return ok();
 }
 
+void add_month(const Zone& zone, TimeMs now, Summary& s) {
+  const Totals* so_far = totals_named(s, "month to date");
+  const Totals* week = totals_named(s, "last 7 d");
+  if (so_far == nullptr || week == nullptr) {
+    return;
+  }
+  MonthProjection m;
+  const Date today = zone.local_date(now);
+  m.first = Date{today.year, today.month, 1};
+  const Date next{today.month == 12 ? today.year + 1 : today.year,
+                  today.month == 12 ? 1 : today.month + 1, 1};
+  m.last = civil_from_days(days_from_civil(next) - 1);
+  m.so_far = *so_far;
+  m.pace_usd_per_day = week->cost_usd / 7;
+  m.remaining_days = static_cast<double>(zone.start_of(next) - now) / kDayMs;
+  m.projected_usd = m.so_far.cost_usd + m.pace_usd_per_day * m.remaining_days;
+  m.partial = so_far->unpriced_requests > 0 || week->unpriced_requests > 0;
+  s.month = m;
+}
+
 Status add_daily(store::Ledger& ledger, store::RecordFilter filter, const Zone& zone,
                  long first, long last, bool standard_speed, DailyByModel& daily) {
   for (long d = first; d <= last; ++d) {
@@ -210,6 +230,7 @@ Result<Summary> build_summary(store::Ledger& ledger, const ReportQuery& query, c
     }
   } else {
     TALLY_TRY(add_rolling(ledger, filter, now, query.standard_speed, s));
+    add_month(zone, now, s);
   }
   TALLY_TRY(add_daily(ledger, filter, zone, first, last, query.standard_speed, s.daily));
   return s;

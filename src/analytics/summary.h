@@ -34,6 +34,18 @@ struct RollingSummary {
   std::optional<double> ratio_to_previous_29d_tokens;
 };
 
+// Month to date and where it is heading: the month so far plus the rest of the month at
+// the pace of the last 7 days (rolling), a plain extrapolation a reader can redo by hand.
+struct MonthProjection {
+  Date first;               // the month's first day
+  Date last;                // its last day
+  Totals so_far;            // the "month to date" period
+  double pace_usd_per_day = 0;  // "last 7 d" cost / 7
+  double remaining_days = 0;    // from now to the end of the last day, fractional
+  double projected_usd = 0;     // so_far.cost_usd + pace * remaining_days
+  bool partial = false;  // unpriced requests in the month or the pace: both are floors
+};
+
 // Calendar days per model: the summary's bar chart.
 struct DailyByModel {
   std::vector<Date> days;                   // consecutive local days, oldest first
@@ -57,6 +69,7 @@ struct Summary {
   Report models;    // top models over `main`
   Report projects;  // top projects over `main`
   std::optional<RollingSummary> rolling;  // nullopt for a range
+  std::optional<MonthProjection> month;   // nullopt for a range
   DailyByModel daily;  // the 30 calendar days ending today, or the range's days
 };
 

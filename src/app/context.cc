@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "app/explained_ledger.h"
+#include "ingest/refresh.h"
 #include "pricing/config.h"
 #include "pricing/table_format.h"
 #include "sources/adapter.h"
@@ -35,9 +36,15 @@ Result<ingest::IngestStats> ingest_logs(store::Ledger& ledger, const pricing::Pr
                                         const Config& config, bool demo, const Observer& observer) {
   ingest::IngestOptions io = ingest_options(config, demo);
   io.progress = observer.progress;
+  const std::int64_t started = ingest::realtime_ns();
   auto stats = ingest::run_ingest(ledger, pricer, sources::all_adapters(), io);
   if (observer.progress && observer.done) {
     observer.done();
+  }
+  if (stats) {
+    // Every root was walked and what it held is committed: quick refreshes (a statusline)
+    // may look at the recent files only for a while (ingest/refresh.h).
+    ingest::mark_walk(ledger_path(config), started);
   }
   return stats;
 }

@@ -23,7 +23,9 @@ class ExplainedLedger final : public store::Ledger {
   Result<std::optional<store::FileCursor>> cursor(const std::string& path) override {
     return explained(inner_->cursor(path));
   }
-  Result<std::vector<store::FileCursor>> cursors() override { return explained(inner_->cursors()); }
+  Result<std::vector<store::FileCursor>> cursors(std::int64_t min_mtime_ns) override {
+    return explained(inner_->cursors(min_mtime_ns));
+  }
   Result<std::int64_t> stream_sequence(const std::string& machine,
                                        const std::string& source) override {
     return explained(inner_->stream_sequence(machine, source));

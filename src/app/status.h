@@ -3,10 +3,11 @@
 // The facts of Claude Code's status bar for one session (`tally statusline`), fast enough
 // for every refresh.
 //
-// A refresh does not look for new logs everywhere. It reads only the session's own files
-// (the transcript and its sub-agent transcripts) from their cursors, and answers "today"
-// and the burn rate from the ledger as it is; any other tally command brings the whole
-// ledger up to date.
+// A refresh reads what changed across every session, but does not walk every log the
+// agents ever wrote: it looks at the session's own files (the transcript and its sub-agent
+// transcripts) and at the files written in the last hours, and walks everything only when
+// a log directory changed or the last full walk is over 10 minutes old
+// (ingest/refresh.h). "Today" and the burn rate then come from the ledger.
 
 #include "analytics/status.h"
 #include "core/result.h"

@@ -11,6 +11,7 @@
 #include "analytics/plans_view.h"
 #include "analytics/rollup.h"
 #include "analytics/row_order.h"
+#include "app/clock.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "render/problems_renderer.h"
@@ -74,7 +75,8 @@ int run_report(analytics::Grouping grouping, const ReportOptions& options) {
   }
   if (grouping == analytics::Grouping::month) {
     auto planned = analytics::add_monthly_plan_notes(
-        *ctx->ledger, ctx->plans, analytics::make_filter(*query, *ctx->zone), *ctx->zone, *report);
+        *ctx->ledger, ctx->plans, analytics::make_filter(*query, *ctx->zone), *ctx->zone,
+        app::now_ms(), *report);
     if (!planned) {
       return error_exit(planned.error());
     }

@@ -4,7 +4,7 @@
 // the session's cost from tally's ledger (sub-agents and unlogged calls included), today's
 // cost in the local zone, the active 5-hour block's burn rate and the context in use.
 //
-// app/status.h gathers the facts, reading only this session's own files for speed. A
+// app/status.h gathers the facts, reading what changed in the recent logs only. A
 // statusline must never spam errors or hang: bad input gives a short plain line and exit
 // status 0, and stdin is read with a size cap and a timeout.
 
@@ -90,9 +90,11 @@ Runner setup_statusline(CLI::App& sub) {
       "block (tally blocks); ctx: the last response's input + cache tokens against the\n"
       "model's context window (no percentage when tally does not know the window).\n"
       "\"+?\" marks spend with no price (see tally prices check).\n\n"
-      "For speed it reads only this session's own log files; today and the burn rate\n"
-      "come from the ledger as it is, which every other tally command (e.g. `tally`)\n"
-      "brings fully up to date.\n\n"
+      "Every refresh reads what is new in this session's files and in every log written\n"
+      "in the last 6 hours (other sessions and agents included). It looks for new log\n"
+      "files in the directories of those logs, and walks every log directory at least\n"
+      "every 10 minutes. Until then it misses only lines added to logs idle for over 6\n"
+      "hours, and new files where no recent log is.\n\n"
       "Set it up in ~/.claude/settings.json:\n"
       "  \"statusLine\": {\"type\": \"command\", \"command\": \"tally statusline --color "
       "always\"}\n\n"

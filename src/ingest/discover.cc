@@ -78,7 +78,7 @@ Result<std::vector<Found>> discover(store::Ledger& ledger,
   auto all_cursors = [&]() -> Result<std::vector<store::FileCursor>> {
     const PhaseTimer cursors_timer("(cursors)");
     if (options.only_files.empty()) {
-      return ledger.cursors();
+      return ledger.cursors(store::kAllCursors);
     }
     // A statusline refresh names its session's few files: their cursors, not the thousands
     // of the whole history.
@@ -124,9 +124,7 @@ Result<std::vector<ToScan>> match(store::Ledger& ledger, std::vector<Found>&& fo
     ++stats.files_found;
     auto it = stored.find(f.file.path);
     if (it != stored.end()) {
-      const store::FileCursor& c = *it->second;
-      if (c.device == st.device && c.inode == st.inode && c.size == st.size &&
-          c.mtime_ns == st.mtime_ns) {
+      if (unchanged(*it->second, st)) {
         ++stats.files_unchanged;
         continue;
       }

@@ -27,6 +27,12 @@ struct ToScan {
   std::optional<store::FileCursor> cursor;  // with its parser state; nullopt: from the start
 };
 
+// Whether a file is as its cursor left it: same device, inode, size and mtime.
+inline bool unchanged(const store::FileCursor& c, const sources::FileStat& st) {
+  return c.device == st.device && c.inode == st.inode && c.size == st.size &&
+         c.mtime_ns == st.mtime_ns;
+}
+
 // Discovers every adapter's files (or just options.only_files), stat'ed, sorted by path,
 // while this machine's cursors load from the ledger beside it (two threads: on a run with
 // nothing new they are the whole cost). Directories that cannot be listed go to

@@ -146,6 +146,8 @@ class FileScan {
   // Returns false when there is nothing new to read (only metadata changed). Fails when the
   // head cannot be read.
   Result<bool> start(const std::optional<store::FileCursor>& stored);
+  // After start() returned false: the stored cursor with the file's new size and mtime.
+  ScanResult metadata_only() const;
   // Parses a whole-document file (older Gemini *.json) as one line. Fails when it cannot be
   // read.
   Status read_document();
@@ -211,11 +213,10 @@ Result<bool> FileScan::start(const std::optional<store::FileCursor>& stored) {
     TALLY_TRY(got);
     if (*got == head.size() && fingerprint(head) == stored->head_hash &&
         parser_->restore_state(stored->parser_state)) {
-      if (f_.size == stored->offset) {
-        // Only metadata changed (or an incomplete line is still being written at the end).
-        return false;
-      }
       base_ = stored;
+      if (f_.size == stored->offset) {
+        return false;  // only metadata changed: metadata_only()
+      }
       consumed_to_ = stored->offset;
       line_no_ = stored->lines;
       return true;
@@ -435,6 +436,21 @@ Result<store::WriteBatch> FileScan::take_batch(bool part) {
   return batch;
 }
 
+// Only metadata changed (a touch, a copy that kept the bytes): the cursor takes the file's
+// stat, so the next run finds the file unchanged without opening it, and a quick refresh
+// (refresh.h) sees when it was really written.
+ScanResult FileScan::metadata_only() const {
+  ScanResult r;
+  store::WriteBatch b;
+  b.base = base_;
+  b.cursor = *base_;
+  b.cursor.machine.clear();  // this machine's, as every batch a scan makes
+  b.cursor.size = f_.size;
+  b.cursor.mtime_ns = f_.mtime_ns;
+  r.batch = std::move(b);
+  return r;
+}
+
 Result<ScanResult> FileScan::finish() {
   parser_->finish(out_);
   auto batch = take_batch(/*part=*/false);
@@ -466,7 +482,7 @@ Result<ScanResult> scan_file(const sources::SourceFile& file, const sources::Ada
   auto more = scan.start(stored);
   TALLY_TRY(more);
   if (!*more) {
-    return ScanResult{};
+    return scan.metadata_only();
   }
   TALLY_TRY(file.whole_document ? scan.read_document() : scan.read_lines());
   return scan.finish();

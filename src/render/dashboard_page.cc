@@ -56,7 +56,33 @@ std::string daily_chart(const analytics::Dashboard& d) {
   o.series_attr = "model";
   o.value_attr = "usd";
   std::string out = stacked_bar_chart(data, o);
-  out += chart_legend(d.daily.models);
+  // A series or day with unpriced requests draws short: the legend and a note say so.
+  std::vector<std::string> legend = d.daily.models;
+  for (std::size_t m = 0; m < legend.size() && m < d.daily.unpriced_model.size(); ++m) {
+    if (d.daily.unpriced_model[m]) {
+      legend[m] += " ? (no price: counts $0)";
+    }
+  }
+  out += chart_legend(legend);
+  std::vector<std::string> short_days;
+  for (std::size_t i = 0; i < n && i < d.daily.unpriced_requests.size(); ++i) {
+    if (d.daily.unpriced_requests[i] > 0) {
+      short_days.push_back(format_date(d.daily.days[i]));
+    }
+  }
+  if (!short_days.empty()) {
+    std::string list;
+    for (std::size_t i = 0; i < short_days.size() && i < 10; ++i) {
+      list += (i == 0 ? "" : ", ") + short_days[i];
+    }
+    if (short_days.size() > 10) {
+      list += fmt::format(" and {} more", short_days.size() - 10);
+    }
+    out += fmt::format(
+        "<p class=\"note\" id=\"daily-unpriced\">? partial days (requests with no price count "
+        "$0, so their bars are short): {}</p>\n",
+        list);
+  }
   return out;
 }
 
@@ -152,6 +178,16 @@ std::string dashboard_page(const analytics::Summary& summary, const analytics::D
         escape_html(cost_text(row.totals)), format_count(row.totals.tokens.total()));
   }
   body += "</div>\n";
+  if (summary.month) {
+    const analytics::MonthProjection& m = *summary.month;
+    body += fmt::format(
+        "<p class=\"note\" id=\"month\" data-projected-usd=\"{}\">Month to date {}{}: about "
+        "{} by {} at the last 7 days' pace ({} a day){}.</p>\n",
+        format_decimal(m.projected_usd), escape_html(format_usd(m.so_far.cost_usd)),
+        m.partial ? "?" : "", escape_html(format_usd(m.projected_usd)), format_date(m.last),
+        escape_html(format_usd(m.pace_usd_per_day)),
+        m.partial ? ", at least: some requests have no price" : "");
+  }
   if (d.totals.unpriced_requests > 0) {
     body +=
         "<p class=\"note\">? cost incomplete: requests with no known price count as $0 (see "

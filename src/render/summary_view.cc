@@ -5,7 +5,9 @@
 // JSON: "periods" (a Report: one row per period, keys period, since, until in ISO-8601
 // UTC, until exclusive), "models", "projects", "as_of", "timezone", "windows" (the grid the
 // table shows: the same rows in local time), "last_24h" (the 24 h share of the 30 d and ratio
-// to the previous 29 d; null for a range) and "daily" (per day and model, the chart's data).
+// to the previous 29 d; null for a range), "month" (month to date and its projection to
+// month end at the last 7 d's pace; null for a range) and "daily" (per day and model, the
+// chart's data).
 // CSV is "periods". Every format prints the same periods (analytics/period.h).
 
 #include <fmt/format.h>
@@ -77,6 +79,33 @@ Grid last_24h_grid(const analytics::RollingSummary& r) {
   grid.rows.push_back({text_cell("tokens"), optional_percent(r.share_of_30d_tokens),
                        optional_percent(r.ratio_to_previous_29d_tokens)});
   return grid;
+}
+
+// Month to date and its projection; JSON "month" (null for a range).
+Grid month_grid(const analytics::MonthProjection& m) {
+  Grid grid;
+  grid.title = "Month to date, projected to month end at the last 7 d's pace";
+  grid.columns = {{"first_day", "From", CellType::string},
+                  {"last_day", "Month end", CellType::string},
+                  {"cost_usd", "So far", CellType::number},
+                  {"pace_usd_per_day", "Pace a day", CellType::number},
+                  {"remaining_days", "Days left", CellType::number},
+                  {"projected_cost_usd", "Projected", CellType::number},
+                  {"partial", "Partial", CellType::string}};
+  grid.rows.push_back({text_cell(format_date(m.first)), text_cell(format_date(m.last)),
+                       usd_cell(m.so_far.cost_usd), usd_cell(m.pace_usd_per_day),
+                       number_cell(m.remaining_days, 2), usd_cell(m.projected_usd),
+                       text_cell(m.partial ? "yes" : "no")});
+  return grid;
+}
+
+// Two lines of at most 80 columns under the periods table.
+std::string month_lines(const analytics::MonthProjection& m) {
+  return fmt::format(
+      "month to date: {}{}; at the last 7 d's pace ({} a day)\n"
+      "               about {} by {}{}\n",
+      format_usd(m.so_far.cost_usd), m.partial ? "?" : "", format_usd(m.pace_usd_per_day),
+      format_usd(m.projected_usd), format_date(m.last), m.partial ? " (at least: ? unpriced)" : "");
 }
 
 // "2026-11-07 to 2026-12-06": the chart's calendar days.
@@ -190,11 +219,15 @@ std::string render_summary(const analytics::Summary& s, const Zone& zone, Format
     renderer->render(s.periods, periods);
     renderer->render(s.models, models);
     renderer->render(s.projects, projects);
-    std::string windows, last_24h = "null", daily;
+    std::string windows, last_24h = "null", month = "null", daily;
     render_grid_json(windows_grid(s, zone), false, 0, windows);
     if (s.rolling) {
       last_24h.clear();
       render_grid_json(last_24h_grid(*s.rolling), false, 0, last_24h);
+    }
+    if (s.month) {
+      month.clear();
+      render_grid_json(month_grid(*s.month), false, 0, month);
     }
     render_grid_json(daily_grid(s.daily), false, 0, daily);
     // Each member is a document of its own, starting on its own line, not indented.
@@ -206,6 +239,7 @@ std::string render_summary(const analytics::Summary& s, const Zone& zone, Format
         {"timezone", json_string(zone.name())},
         {"windows", windows},
         {"last_24h", last_24h},
+        {"month", month},
         {"daily", daily}};
     JsonWriter w(out, JsonLayout::flat);
     w.open('{');
@@ -230,6 +264,9 @@ std::string render_summary(const analytics::Summary& s, const Zone& zone, Format
     out += fmt::format("           {} of the 29 days before it by cost ({} by tokens)\n",
                        percent_text(r.ratio_to_previous_29d_cost),
                        percent_text(r.ratio_to_previous_29d_tokens));
+  }
+  if (s.month) {
+    out += month_lines(*s.month);
   }
   out += "\n";
   render_daily_chart(s.daily, options, out);

@@ -115,6 +115,13 @@ class Adapter {
   virtual std::vector<std::string> roots(const DiscoveryEnv& env) const = 0;
   // Appends every log file under `roots(env)` to `out`; missing roots are not errors.
   virtual void discover(const DiscoveryEnv& env, std::vector<SourceFile>& out) const = 0;
+  // The file discover() would give for `path`, a log of this adapter's read before (a
+  // stored cursor's path), without walking the roots: a quick refresh (ingest/refresh.h)
+  // reads the files written lately this way. The default is a JSONL log keyed by its base
+  // name.
+  virtual SourceFile file_at(const std::string& path) const {
+    return SourceFile{agent(), path, base_name(path), false, std::nullopt};
+  }
   // A fresh parser for `file`, positioned at its start.
   virtual std::unique_ptr<FileParser> open(const SourceFile& file) const = 0;
 };

@@ -581,6 +581,12 @@ class GeminiAdapter final : public Adapter {
     }
   }
 
+  SourceFile file_at(const std::string& path) const override {
+    std::string name = base_name(path);
+    const bool document = ends_with(name, ".json");  // older chats are one JSON document
+    return SourceFile{Agent::gemini, path, std::move(name), document, std::nullopt};
+  }
+
   std::unique_ptr<FileParser> open(const SourceFile& file) const override {
     return std::make_unique<GeminiParser>(file, project_for(file.path));
   }

@@ -289,8 +289,8 @@ class AccountingLedger final : public Ledger {
     return backend_->file_cursor(kLocalMachine, path);
   }
 
-  Result<std::vector<FileCursor>> cursors() override {
-    return backend_->file_cursors(kLocalMachine);
+  Result<std::vector<FileCursor>> cursors(std::int64_t min_mtime_ns) override {
+    return backend_->file_cursors(kLocalMachine, min_mtime_ns);
   }
 
   Result<std::int64_t> stream_sequence(const std::string& machine,

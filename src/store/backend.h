@@ -125,8 +125,9 @@ class Backend {
   // Reads of the latest committed state, without the write lock.
   virtual Result<std::optional<FileCursor>> file_cursor(const std::string& machine,
                                                         const std::string& path) = 0;
-  // Every cursor of `machine`, without parser state.
-  virtual Result<std::vector<FileCursor>> file_cursors(const std::string& machine) = 0;
+  // Every cursor of `machine` whose mtime_ns >= min_mtime_ns, without parser state.
+  virtual Result<std::vector<FileCursor>> file_cursors(const std::string& machine,
+                                                       std::int64_t min_mtime_ns) = 0;
   virtual Result<std::int64_t> stream_sequence(const std::string& machine,
                                                const std::string& source) = 0;
   virtual Result<bool> any_dirty() = 0;

@@ -24,6 +24,7 @@
 // * Nothing is ever deleted because a source file disappeared.
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -216,16 +217,20 @@ struct PriceCheckRow {
   double reported_only_usd = 0;  // the agent's cost where tally has no price
 };
 
+// Ledger::cursors() of every file, whatever its mtime.
+inline constexpr std::int64_t kAllCursors = std::numeric_limits<std::int64_t>::min();
+
 class Ledger {
  public:
   virtual ~Ledger() = default;
 
   // The stored cursor for this machine's file `path`, or nullopt if it was never read.
   virtual Result<std::optional<FileCursor>> cursor(const std::string& path) = 0;
-  // Every stored cursor of this machine (one query, for a whole ingest run), without
+  // The stored cursors of this machine whose file's mtime at its last read is at least
+  // `min_mtime_ns` (kAllCursors: every one; one query, for a whole ingest run), without
   // parser_state: the unchanged-file check needs none, and cursor() gives it for the files
-  // that changed.
-  virtual Result<std::vector<FileCursor>> cursors() = 0;
+  // that changed. A quick refresh asks for the files written lately (ingest/refresh.h).
+  virtual Result<std::vector<FileCursor>> cursors(std::int64_t min_mtime_ns) = 0;
   // How far a stream has been applied: its highest sequence, 0 when none (StreamPosition).
   virtual Result<std::int64_t> stream_sequence(const std::string& machine,
                                                const std::string& source) = 0;

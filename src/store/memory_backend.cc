@@ -259,11 +259,12 @@ class MemoryBackend final : public Backend {
     return it == s->files.end() ? std::optional<FileCursor>() : std::optional(it->second);
   }
 
-  Result<std::vector<FileCursor>> file_cursors(const std::string& machine) override {
+  Result<std::vector<FileCursor>> file_cursors(const std::string& machine,
+                                               std::int64_t min_mtime_ns) override {
     auto s = store_->committed();
     std::vector<FileCursor> out;
     for (const auto& [key, c] : s->files) {
-      if (key.first == machine) {
+      if (key.first == machine && c.mtime_ns >= min_mtime_ns) {
         out.push_back(c);
         out.back().parser_state.clear();
       }

@@ -158,14 +158,23 @@ TEST_F(RollupTest, SummaryPeriodsCountFromNowInTheZone) {
   ASSERT_TRUE(utc);
   auto s = build_summary(*ledger_, {}, *utc, at("2026-11-23T12:00:00Z"));
   ASSERT_TRUE(s) << s.error().message;
-  ASSERT_EQ(s->periods.rows.size(), 6u);
+  ASSERT_EQ(s->periods.rows.size(), 7u);
   EXPECT_EQ(s->periods.rows[0].totals.tokens.input, 1);              // today
   EXPECT_EQ(s->periods.rows[1].totals.tokens.input, 2);              // yesterday to 12:00
   EXPECT_EQ(s->periods.rows[2].totals.tokens.input, 2);              // yesterday
-  EXPECT_EQ(s->periods.rows[3].totals.tokens.input, 1);              // last 24 h
-  EXPECT_EQ(s->periods.rows[4].totals.tokens.input, 1 + 2 + 4);      // from 16 Nov 12:00
-  EXPECT_EQ(s->periods.rows[5].totals.tokens.input, 1 + 2 + 4 + 8);  // from 24 Oct 12:00
+  EXPECT_EQ(s->periods.rows[3].totals.tokens.input, 1 + 2 + 4);      // month to date
+  EXPECT_EQ(s->periods.rows[4].totals.tokens.input, 1);              // last 24 h
+  EXPECT_EQ(s->periods.rows[5].totals.tokens.input, 1 + 2 + 4);      // from 16 Nov 12:00
+  EXPECT_EQ(s->periods.rows[6].totals.tokens.input, 1 + 2 + 4 + 8);  // from 24 Oct 12:00
   EXPECT_FALSE(s->periods.show_totals);
+  // The month so far plus 7 days to go (from 12:00 on the 23rd to the 30th's end: 7.5
+  // days) at the last 7 d's pace.
+  ASSERT_TRUE(s->month);
+  EXPECT_EQ(format_date(s->month->last), "2026-11-30");
+  EXPECT_DOUBLE_EQ(s->month->remaining_days, 7.5);
+  EXPECT_DOUBLE_EQ(s->month->pace_usd_per_day, s->periods.rows[5].totals.cost_usd / 7);
+  EXPECT_DOUBLE_EQ(s->month->projected_usd,
+                   s->periods.rows[3].totals.cost_usd + s->month->pace_usd_per_day * 7.5);
 }
 
 TEST_F(RollupTest, PlanNotesCompareApiEquivalentWithTheProratedPlan) {
@@ -177,10 +186,31 @@ TEST_F(RollupTest, PlanNotesCompareApiEquivalentWithTheProratedPlan) {
   ASSERT_TRUE(plans) << plans.error().message;
   auto report = build_report(*ledger_, Grouping::month, {}, *utc);
   ASSERT_TRUE(report);
-  ASSERT_TRUE(add_monthly_plan_notes(*ledger_, *plans, {}, *utc, *report));
+  ASSERT_TRUE(
+      add_monthly_plan_notes(*ledger_, *plans, {}, *utc, at("2026-12-06T12:00:00Z"), *report));
   ASSERT_EQ(report->notes.size(), 2u);
   const std::string& note = report->notes[1];
   EXPECT_NE(note.find("2026-11 API-equivalent $200.00 vs plan $200.00 = 1.0x"), std::string::npos)
+      << note;
+}
+
+// Issue 17: the month in progress is compared to date, against the plan prorated to its
+// days so far, not against a whole month's price.
+TEST_F(RollupTest, TheMonthInProgressIsComparedToDate) {
+  // $5 per MTok input: 8 MTok = $40 in the first 6 days of a 30-day month = $40 of plan.
+  add({make("a", "2026-11-03T10:00:00Z", 8000000, 0)});
+  auto utc = Zone::use("UTC");
+  ASSERT_TRUE(utc);
+  auto plans = pricing::parse_plans_config("plan = \"claude-max-20x\"\n", "test");
+  ASSERT_TRUE(plans) << plans.error().message;
+  auto report = build_report(*ledger_, Grouping::month, {}, *utc);
+  ASSERT_TRUE(report);
+  ASSERT_TRUE(
+      add_monthly_plan_notes(*ledger_, *plans, {}, *utc, at("2026-11-06T12:00:00Z"), *report));
+  ASSERT_EQ(report->notes.size(), 2u);
+  const std::string& note = report->notes[1];
+  EXPECT_NE(note.find("2026-11 to date (6 days) API-equivalent $40.00 vs plan $40.00 = 1.0x"),
+            std::string::npos)
       << note;
 }
 

@@ -140,8 +140,12 @@ TEST_F(WindowsTest, OneDefinitionOfEveryPeriod) {
     names.push_back(p.name);
   }
   EXPECT_EQ(names, (std::vector<std::string>{"today", "yesterday, same time", "yesterday",
-                                             "last 24 h", "last 7 d", "last 30 d"}));
-  ASSERT_EQ(s->periods.rows.size(), 6u);
+                                             "month to date", "last 24 h", "last 7 d",
+                                             "last 30 d"}));
+  ASSERT_EQ(s->periods.rows.size(), 7u);
+  // The calendar month from its first local midnight: 8 + 16 (Nov 19 and 20).
+  EXPECT_EQ(row_named(*s, "month to date").totals.tokens.input, 24);
+  EXPECT_EQ(row_named(*s, "month to date").keys[1].second, "2026-11-01T00:00:00.000Z");
   EXPECT_EQ(row_named(*s, "last 30 d").totals.tokens.input, 30);
   EXPECT_EQ(row_named(*s, "last 24 h").totals.tokens.input, 24);
   EXPECT_EQ(row_named(*s, "today").totals.tokens.input, 16);

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -45,14 +46,15 @@ struct RunResult {
   std::string err;
 };
 
-// Runs tally with a clean environment (HOME, TALLY_DATA_DIR, TZ=UTC), stdin from `input`.
+// Runs tally with a clean environment (HOME, TALLY_DATA_DIR, TZ=UTC, and `env`: "NAME=value
+// ..."), stdin from `input`.
 RunResult run_tally(const std::string& home, const std::string& data_dir, const std::string& args,
-                    const std::string& input_file = "/dev/null") {
+                    const std::string& input_file = "/dev/null", const std::string& env = "") {
   const fs::path err_file =
       fs::temp_directory_path() / fmt::format("tally-live-{}.err", ::getpid());
   const std::string cmd = fmt::format(
-      "env -i HOME='{}' TALLY_DATA_DIR='{}' TZ=UTC PATH=/usr/bin:/bin '{}' {} <'{}' 2>'{}'", home,
-      data_dir, TALLY_BINARY, args, input_file, err_file.string());
+      "env -i HOME='{}' TALLY_DATA_DIR='{}' TZ=UTC PATH=/usr/bin:/bin {} '{}' {} <'{}' 2>'{}'",
+      home, data_dir, env, TALLY_BINARY, args, input_file, err_file.string());
   RunResult run;
   const tally::test::ShellRun shell = tally::test::run_shell(cmd);
   run.out = shell.out;
@@ -108,7 +110,7 @@ TEST_F(LiveCliTest, StatuslineSessionCostMatchesTheSessionsReport) {
         "version":"2.1.330","cost":{{"total_cost_usd":0.5}},"exceeds_200k_tokens":false}})",
                        kS4Id, transcript));
 
-  // On an empty ledger: the statusline reads only this session's files.
+  // On a ledger no full walk has filled, the statusline walks every log once.
   const RunResult line = run_tally(home(), data(), "statusline --json", hook);
   ASSERT_EQ(line.exit_code, 0) << line.err;
   simdjson::dom::parser parser;
@@ -119,14 +121,14 @@ TEST_F(LiveCliTest, StatuslineSessionCostMatchesTheSessionsReport) {
   EXPECT_EQ(int64_t(facts["context_window"]), 1'000'000);  // claude-opus-4-8
   EXPECT_GT(int64_t(facts["context_tokens"]), 0);
 
-  const RunResult only = run_tally(home(), data(), "sessions --json --no-ingest");
-  ASSERT_EQ(only.exit_code, 0) << only.err;
-  simdjson::dom::parser p2;
-  EXPECT_EQ(p2.parse(only.out)["rows"].get_array().size(), 1u) << only.out;
-
-  // A full ingest agrees on the session's cost, sub-agent included.
+  const RunResult walked = run_tally(home(), data(), "sessions --json --no-ingest");
+  ASSERT_EQ(walked.exit_code, 0) << walked.err;
+  // A full ingest agrees on every session, and on this one's cost, sub-agent included.
   const RunResult sessions = run_tally(home(), data(), "sessions --json");
   ASSERT_EQ(sessions.exit_code, 0) << sessions.err;
+  EXPECT_EQ(walked.out, sessions.out);
+  simdjson::dom::parser p2;
+  EXPECT_GT(p2.parse(sessions.out)["rows"].get_array().size(), 1u) << sessions.out;
   EXPECT_NEAR(statusline_cost, session_cost_from_sessions_json(sessions.out, kS4Id), 1e-6);
 
   const RunResult plain = run_tally(home(), data(), "statusline", hook);
@@ -135,6 +137,94 @@ TEST_F(LiveCliTest, StatuslineSessionCostMatchesTheSessionsReport) {
   EXPECT_NE(plain.out.find(" session · $0.00 today · ctx "), std::string::npos) << plain.out;
   EXPECT_EQ(plain.out.find('\033'), std::string::npos);  // not a terminal: no colour
   EXPECT_EQ(std::count(plain.out.begin(), plain.out.end(), '\n'), 1);
+}
+
+// One more response in s1's transcript: its last assistant line under new ids.
+std::string another_response(const std::string& transcript, int n) {
+  std::ifstream in(transcript);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (line.find("\"type\":\"assistant\"") != std::string::npos &&
+        line.find("\"usage\"") != std::string::npos) {
+      last = line;
+    }
+  }
+  EXPECT_FALSE(last.empty()) << transcript;
+  last = std::regex_replace(last, std::regex(R"("id":"msg_[A-Za-z0-9]+")"),
+                            fmt::format(R"("id":"msg_refresh{}")", n));
+  return std::regex_replace(last, std::regex(R"("requestId":"req_[A-Za-z0-9]+")"),
+                            fmt::format(R"("requestId":"req_refresh{}")", n)) +
+         "\n";
+}
+
+// The fixture copy is seconds old, and a directory changed within seconds before a walk
+// counts as changed after it (ingest/refresh.h, kTimestampSlackNs): the logs' directories
+// get an hour-old mtime, as they have between sessions.
+void age_directories(const std::string& home) {
+  const auto hour_ago = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  for (const auto& entry : fs::recursive_directory_iterator(home)) {
+    if (entry.is_directory()) {
+      fs::last_write_time(entry.path(), hour_ago);
+    }
+  }
+  fs::last_write_time(home, hour_ago);
+}
+
+std::int64_t requests_in_ledger(const std::string& home, const std::string& data) {
+  const RunResult daily = run_tally(home, data, "daily --json --no-ingest");
+  EXPECT_EQ(daily.exit_code, 0) << daily.err;
+  simdjson::dom::parser parser;
+  return int64_t(parser.parse(daily.out)["totals"]["requests"]);
+}
+
+// Issue 17: the statusline of one session reads what another session wrote, without a full
+// run; it walks every log directory when one changed or the last walk is 10 minutes old.
+TEST_F(LiveCliTest, StatuslineReadsOtherSessionsAndNewLogs) {
+  const std::string s4 = home() + kS4Dir + "/" + kS4Id + ".jsonl";
+  const std::string hook = file(
+      "hook.json", fmt::format(R"({{"session_id":"{}","transcript_path":"{}"}})", kS4Id, s4));
+  const std::string s1 = home() + kS1File;
+  age_directories(home());
+  // s1 is old news: read once, then untouched for two days.
+  fs::last_write_time(s1, fs::file_time_type::clock::now() - std::chrono::hours(48));
+  ASSERT_EQ(run_tally(home(), data(), "daily -q").exit_code, 0);
+  const std::int64_t before = requests_in_ledger(home(), data());
+  // TALLY_TIMING says which way the refresh went: "recent file(s)" or "full walk".
+  auto statusline = [&](std::string_view how) {
+    const RunResult r =
+        run_tally(home(), data(), "statusline --color never", hook, "TALLY_TIMING=1");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find(how), std::string::npos) << r.err;
+  };
+
+  // Another session written lately: its new response reaches the ledger through s4's
+  // statusline.
+  std::ofstream(s1, std::ios::app) << another_response(s1, 1);
+  ASSERT_EQ(run_tally(home(), data(), "daily -q").exit_code, 0);  // s1's mtime is now recent
+  const std::int64_t with_one = requests_in_ledger(home(), data());
+  EXPECT_EQ(with_one, before + 1);
+  std::ofstream(s1, std::ios::app) << another_response(s1, 2);
+  statusline("recent file(s), 1 changed");
+  EXPECT_EQ(requests_in_ledger(home(), data()), with_one + 1) << "a recent log of another session";
+
+  // A new log in a known directory: the directory's mtime sends the refresh to a full walk.
+  const std::string fresh = fs::path(s1).parent_path() / "0a0a0a0a-new-session.jsonl";
+  std::ofstream(fresh) << another_response(s1, 3);
+  statusline("full walk (a log directory changed");
+  EXPECT_EQ(requests_in_ledger(home(), data()), with_one + 2) << "a new log file";
+
+  // A log idle for days that grows is left to the next walk, at most 10 minutes away.
+  age_directories(home());  // the new file came an hour ago
+  fs::last_write_time(s1, fs::file_time_type::clock::now() - std::chrono::hours(48));
+  ASSERT_EQ(run_tally(home(), data(), "daily -q").exit_code, 0);  // its cursor is old now
+  std::ofstream(s1, std::ios::app) << another_response(s1, 4);
+  statusline("recent file(s), 0 changed");
+  EXPECT_EQ(requests_in_ledger(home(), data()), with_one + 2) << "idle for days: not yet";
+  const fs::path mark = fs::path(data()) / "ledger.db.walked";
+  ASSERT_TRUE(fs::exists(mark));
+  fs::last_write_time(mark, fs::file_time_type::clock::now() - std::chrono::minutes(11));
+  statusline("full walk (the last full walk is over 10 minutes old)");
+  EXPECT_EQ(requests_in_ledger(home(), data()), with_one + 3) << "the walk every 10 minutes";
 }
 
 TEST_F(LiveCliTest, StatuslineBadInputGivesOnePlainLineAndExitZero) {

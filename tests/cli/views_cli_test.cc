@@ -84,19 +84,19 @@ TEST_F(ViewsCliTest, SummaryJsonKeepsItsShapeAndAddsTheRollingViews) {
   // bounds, and the top models cover "last 30 d" exactly.
   simdjson::dom::array periods = root["periods"]["rows"];
   simdjson::dom::array windows = root["windows"]["rows"];
-  ASSERT_EQ(periods.size(), 6u);
-  ASSERT_EQ(windows.size(), 6u);
-  const char* names[] = {"today",     "yesterday, same time", "yesterday",
+  ASSERT_EQ(periods.size(), 7u);
+  ASSERT_EQ(windows.size(), 7u);
+  const char* names[] = {"today",     "yesterday, same time", "yesterday", "month to date",
                          "last 24 h", "last 7 d",             "last 30 d"};
-  for (size_t i = 0; i < 6; ++i) {
+  for (size_t i = 0; i < 7; ++i) {
     EXPECT_EQ(std::string_view(periods.at(i)["period"]), names[i]);
     EXPECT_EQ(std::string_view(windows.at(i)["period"]), names[i]);
     EXPECT_EQ(int64_t(periods.at(i)["total_tokens"]), int64_t(windows.at(i)["total_tokens"]));
     EXPECT_EQ(double(periods.at(i)["cost_usd"]), double(windows.at(i)["cost_usd"]));
   }
-  EXPECT_EQ(std::string_view(periods.at(5)["since"]), "2026-10-23T23:00:00.000Z");
-  EXPECT_EQ(std::string_view(periods.at(5)["until"]), "2026-11-22T23:00:00.001Z");
-  EXPECT_EQ(double(root["models"]["totals"]["cost_usd"]), double(periods.at(5)["cost_usd"]));
+  EXPECT_EQ(std::string_view(periods.at(6)["since"]), "2026-10-23T23:00:00.000Z");
+  EXPECT_EQ(std::string_view(periods.at(6)["until"]), "2026-11-22T23:00:00.001Z");
+  EXPECT_EQ(double(root["models"]["totals"]["cost_usd"]), double(periods.at(6)["cost_usd"]));
   EXPECT_EQ(std::string_view(root["models"]["title"]), "Top models, last 30 d");
   EXPECT_TRUE(root["projects"]["rows"].is_array());
   // Everything happened today, within the last 24 h.
@@ -104,8 +104,18 @@ TEST_F(ViewsCliTest, SummaryJsonKeepsItsShapeAndAddsTheRollingViews) {
   EXPECT_EQ(int64_t(windows.at(0)["total_tokens"]), tokens);
   EXPECT_EQ(int64_t(windows.at(0)["requests"]), requests);
   EXPECT_EQ(int64_t(windows.at(1)["total_tokens"]), 0);       // yesterday, same time
-  EXPECT_EQ(int64_t(windows.at(3)["total_tokens"]), tokens);  // last 24 h
-  EXPECT_EQ(int64_t(windows.at(5)["total_tokens"]), tokens);  // last 30 d
+  EXPECT_EQ(int64_t(windows.at(3)["total_tokens"]), tokens);  // month to date
+  EXPECT_EQ(int64_t(windows.at(4)["total_tokens"]), tokens);  // last 24 h
+  EXPECT_EQ(int64_t(windows.at(6)["total_tokens"]), tokens);  // last 30 d
+  // Month to date and its projection: the rest of the month at the last 7 d's pace.
+  simdjson::dom::element month = root["month"]["rows"].at(0);
+  EXPECT_NEAR(double(month["cost_usd"]), double(periods.at(3)["cost_usd"]), 1e-6);
+  EXPECT_NEAR(double(month["pace_usd_per_day"]), double(periods.at(5)["cost_usd"]) / 7, 1e-6);
+  EXPECT_NEAR(double(month["projected_cost_usd"]),
+              double(month["cost_usd"]) +
+                  double(month["pace_usd_per_day"]) * double(month["remaining_days"]),
+              1e-3);
+  EXPECT_GT(double(month["projected_cost_usd"]), double(month["cost_usd"]));
   simdjson::dom::array last = root["last_24h"]["rows"];
   EXPECT_EQ(double(last.at(0)["share_of_30d"]), 1.0);
   EXPECT_TRUE(last.at(0)["ratio_to_previous_29d"].is_null());  // nothing before: no ratio

@@ -217,11 +217,65 @@ TEST_P(ConformanceTest, CursorRoundTripsWithItsStateAndTheListLeavesTheStateOut)
   EXPECT_EQ((*c)->offset, 120);
   EXPECT_EQ((*c)->lines, 3);
   EXPECT_EQ((*c)->parser_state, cursor_at("/a.jsonl", 120).parser_state);
-  auto all = ledger_->cursors();
+  auto all = ledger_->cursors(kAllCursors);
   ASSERT_TRUE(all);
   ASSERT_EQ(all->size(), 1U);
   EXPECT_EQ(all->front().path, "/a.jsonl");
   EXPECT_TRUE(all->front().parser_state.empty());
+}
+
+// A quick refresh asks for the files written lately: cursors by the mtime of the last read.
+TEST_P(ConformanceTest, CursorsSinceAnMtimeAreThoseWrittenThenOrLater) {
+  // cursor_at's mtime is offset * 1000 ns.
+  commit({batch(cursor_at("/old.jsonl", 100, 1, 1), std::nullopt),
+          batch(cursor_at("/edge.jsonl", 200, 1, 2), std::nullopt),
+          batch(cursor_at("/new.jsonl", 300, 1, 3), std::nullopt)});
+  auto recent = ledger_->cursors(200'000);
+  ASSERT_TRUE(recent);
+  std::set<std::string> paths;
+  for (const FileCursor& c : *recent) {
+    paths.insert(c.path);
+    EXPECT_TRUE(c.parser_state.empty());
+  }
+  EXPECT_EQ(paths, (std::set<std::string>{"/edge.jsonl", "/new.jsonl"}));
+  auto none = ledger_->cursors(300'001);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->empty());
+}
+
+// `tally problems --ack`: acknowledged problems leave new_problems() until new ones come;
+// problems() still counts them all.
+TEST_P(ConformanceTest, AcknowledgedProblemsStayOutUntilNewOnesAppear) {
+  WriteBatch first = batch(cursor_at("/a.jsonl", 10), std::nullopt);
+  first.problems.push_back(ParseProblem{"/a.jsonl", 2, 5, "malformed"});
+  first.problems.push_back(ParseProblem{"/a.jsonl", 4, 9, "malformed"});
+  commit({first});
+  auto acked = ledger_->acknowledge_problems();
+  ASSERT_TRUE(acked) << acked.error().message;
+  EXPECT_EQ(*acked, 2);
+  auto fresh = ledger_->new_problems(10);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->total, 0);
+  EXPECT_EQ(fresh->acknowledged, 2);
+  EXPECT_TRUE(fresh->first.empty());
+  WriteBatch more = batch(cursor_at("/a.jsonl", 20), cursor_at("/a.jsonl", 10));
+  more.problems.push_back(ParseProblem{"/a.jsonl", 7, 15, "malformed"});
+  commit({more});
+  fresh = ledger_->new_problems(10);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->total, 1);
+  EXPECT_EQ(fresh->acknowledged, 2);
+  ASSERT_EQ(fresh->first.size(), 1U);
+  EXPECT_EQ(fresh->first[0].line, 7);
+  auto all = ledger_->problems(10);
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->total, 3);
+  // Another handle (another process) sees the same acknowledgement.
+  auto other = open();
+  ASSERT_NE(other, nullptr);
+  auto seen = other->new_problems(10);
+  ASSERT_TRUE(seen);
+  EXPECT_EQ(seen->total, 1);
 }
 
 TEST_P(ConformanceTest, StaleBatchesAreDroppedAndTheOthersApply) {
@@ -279,7 +333,7 @@ TEST_P(ConformanceTest, AStreamBatchIsAppliedOnceBySequence) {
   auto none = ledger_->stream_sequence("", "otlp:claude-1");
   ASSERT_TRUE(none);
   EXPECT_EQ(*none, 0) << "a stream is keyed by machine too";
-  auto cursors = ledger_->cursors();
+  auto cursors = ledger_->cursors(kAllCursors);
   ASSERT_TRUE(cursors);
   EXPECT_TRUE(cursors->empty()) << "a stream leaves no file cursor";
 }

@@ -63,8 +63,9 @@ class SqliteBackend final : public Backend {
     return read_file_cursor(db_, machine, path, /*with_state=*/true);
   }
 
-  Result<std::vector<FileCursor>> file_cursors(const std::string& machine) override {
-    return read_file_cursors(db_, machine, "", /*with_state=*/false);
+  Result<std::vector<FileCursor>> file_cursors(const std::string& machine,
+                                               std::int64_t min_mtime_ns) override {
+    return read_file_cursors(db_, machine, min_mtime_ns);
   }
 
   Result<std::int64_t> stream_sequence(const std::string& machine,

@@ -243,17 +243,24 @@ Result<SessionFacts> read_facts(const Statement& s) {
   return f;
 }
 
-Result<std::vector<FileCursor>> read_file_cursors(Database& db, const std::string& machine,
-                                                  const std::string& path, bool with_state) {
+namespace {
+
+// Cursors of `machine` selected by `path` (when not empty) or by min_mtime_ns; parser_state
+// is read only `with_state`.
+Result<std::vector<FileCursor>> select_cursors(Database& db, const std::string& machine,
+                                               const std::string& path, std::int64_t min_mtime_ns,
+                                               bool with_state) {
   // The covering index files_cursor answers the scan of every cursor alone.
   auto stmt = db.prepare_cached(
       std::string("SELECT path, agent, device, inode, size, mtime_ns, read_offset, lines, "
                   "head_hash, head_len, ") +
       (with_state ? "parser_state" : "''") + " FROM files WHERE machine = ?1" +
-      (path.empty() ? "" : " AND path = ?2"));
+      (path.empty() ? " AND mtime_ns >= ?2" : " AND path = ?2"));
   TALLY_TRY(stmt);
   stmt->bind(1, machine);
-  if (!path.empty()) {
+  if (path.empty()) {
+    stmt->bind(2, min_mtime_ns);
+  } else {
     stmt->bind(2, path);
   }
   std::vector<FileCursor> out;
@@ -281,12 +288,19 @@ Result<std::vector<FileCursor>> read_file_cursors(Database& db, const std::strin
   return out;
 }
 
+}  // namespace
+
+Result<std::vector<FileCursor>> read_file_cursors(Database& db, const std::string& machine,
+                                                  std::int64_t min_mtime_ns) {
+  return select_cursors(db, machine, "", min_mtime_ns, /*with_state=*/false);
+}
+
 Result<std::optional<FileCursor>> read_file_cursor(Database& db, const std::string& machine,
                                                    const std::string& path, bool with_state) {
   if (path.empty()) {
     return std::optional<FileCursor>();
   }
-  auto found = read_file_cursors(db, machine, path, with_state);
+  auto found = select_cursors(db, machine, path, 0, with_state);
   TALLY_TRY(found);
   if (found->empty()) {
     return std::optional<FileCursor>();

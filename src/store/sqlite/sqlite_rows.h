@@ -59,10 +59,9 @@ void bind_facts(Statement& s, const SessionFacts& f, const std::string& machine,
 // encoded list or an unknown agent.
 Result<SessionFacts> read_facts(const Statement& s);
 
-// The stored cursors of `machine` (of its file `path` only, when not empty); parser_state
-// is read only `with_state`.
+// The stored cursors of `machine` whose mtime_ns >= min_mtime_ns, without parser_state.
 Result<std::vector<FileCursor>> read_file_cursors(Database& db, const std::string& machine,
-                                                  const std::string& path, bool with_state);
+                                                  std::int64_t min_mtime_ns);
 // The stored cursor of (machine, path), or nullopt when the file was never read.
 Result<std::optional<FileCursor>> read_file_cursor(Database& db, const std::string& machine,
                                                    const std::string& path, bool with_state);
