@@ -13,6 +13,7 @@
 
 #include "core/time.h"
 #include "pricing/factory.h"
+#include "render/dashboard_page.h"
 #include "store/sqlite/sqlite_backend.h"
 
 namespace tally::analytics {
@@ -126,6 +127,30 @@ TEST_F(DashboardTest, DailyCostCoversThirtyDaysAndMatchesTheReports) {
     EXPECT_GT(sum, 0) << d.daily.models[m] << " must be priced for this test";
   }
   EXPECT_NEAR(d.totals.cost_usd, days->totals.cost_usd, 1e-9);
+}
+
+// Issue 17: a model with no price draws no bar; the chart's legend and a note say which
+// model and which days are short.
+TEST_F(DashboardTest, UnpricedModelsAndDaysAreMarked) {
+  add({make("a", "2026-11-23T09:00:00Z", "claude-opus-4-8", "/w/one"),
+       make("b", "2026-11-21T10:00:00Z", "gpt-nobody-knows", "/w/one"),
+       make("c", "2026-11-20T10:00:00Z", "claude-opus-4-8", "/w/one")});
+  const Dashboard d = build();
+  ASSERT_EQ(d.daily.unpriced_requests.size(), d.daily.days.size());
+  ASSERT_EQ(d.daily.unpriced_model.size(), d.daily.models.size());
+  for (std::size_t i = 0; i < d.daily.days.size(); ++i) {
+    EXPECT_EQ(d.daily.unpriced_requests[i], format_date(d.daily.days[i]) == "2026-11-21" ? 1 : 0)
+        << format_date(d.daily.days[i]);
+  }
+  for (std::size_t m = 0; m < d.daily.models.size(); ++m) {
+    EXPECT_EQ(d.daily.unpriced_model[m], d.daily.models[m] == "gpt-nobody-knows");
+  }
+  const std::string page = render::dashboard_page(Summary{}, d, *zone_, false);
+  EXPECT_NE(page.find("gpt-nobody-knows ? (no price: counts $0)"), std::string::npos);
+  EXPECT_NE(page.find("? partial days (requests with no price count $0, so their bars are "
+                      "short): 2026-11-21</p>"),
+            std::string::npos);
+  EXPECT_EQ(page.find("claude-opus-4-8 ?"), std::string::npos);
 }
 
 TEST_F(DashboardTest, FoldsModelsAndProjectsPastTheTopIntoOther) {
