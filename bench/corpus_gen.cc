@@ -2,7 +2,7 @@
 // Gemini CLI logs under a fake HOME, and prints the exact usage it wrote.
 //
 //   tally_corpus_gen --out DIR --mb N [--seed S] [--days D] [--end TIME] [--unpriced-share F]
-//                    [--force]
+//                    [--profile benchmark|heavy-user] [--force]
 //   tally_corpus_gen --out DIR --append-percent P [--end TIME]
 //
 // The profile follows issue 5: heavy-tailed file sizes (most files 30-300 kB, median about
@@ -33,7 +33,7 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: tally_corpus_gen --out DIR --mb N [--seed S] [--days D] [--end TIME]\n"
-    "                        [--unpriced-share F] [--force]\n"
+    "                        [--unpriced-share F] [--profile P] [--force]\n"
     "       tally_corpus_gen --out DIR --append-percent P [--end TIME]\n"
     "  --out DIR            the fake HOME to write (.claude, .codex, .gemini, .corpus)\n"
     "  --mb N               corpus size in MiB\n"
@@ -43,6 +43,8 @@ constexpr std::string_view kUsage =
     "                       (default: the current hour, so reruns within an hour agree)\n"
     "  --unpriced-share F   share (0..1) of Claude sessions on claude-opus-5-5, a model no\n"
     "                       price list knows, priced from the logs' own costUSD (default 0)\n"
+    "  --profile P          benchmark (default: the corpus of docs/PERFORMANCE.md) or\n"
+    "                       heavy-user (the month of `tally demo`: ~$10k at 128 MiB)\n"
     "  --force              replace an existing corpus in DIR\n"
     "  --append-percent P   append new turns to P% of the files of an existing corpus\n";
 
@@ -69,6 +71,17 @@ bool parse_args(int argc, char** argv, Args& o) {
     } else if (a == "-h" || a == "--help") {
       o.help = true;
       return true;
+    } else if (a == "--profile") {
+      if (!value(v)) {
+        return false;
+      }
+      if (v == "benchmark" || v == "heavy-user") {
+        o.corpus.profile =
+            v == "benchmark" ? tally::demo::Profile::benchmark : tally::demo::Profile::heavy_user;
+      } else {
+        fmt::print(stderr, "tally_corpus_gen: --profile is benchmark or heavy-user, not '{}'\n", v);
+        return false;
+      }
     } else if (a == "--out" || a == "--mb" || a == "--seed" || a == "--days" || a == "--end" ||
                a == "--append-percent" || a == "--unpriced-share") {
       if (!value(v)) {

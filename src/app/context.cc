@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/demo.h"
 #include "app/explained_ledger.h"
 #include "ingest/refresh.h"
 #include "pricing/config.h"
@@ -98,7 +99,9 @@ Result<Context> prepare(const ContextOptions& options, const Observer& observer)
   auto pricer = load_pricer(ctx.config);
   TALLY_TRY(pricer);
   ctx.pricer = std::move(*pricer);
-  auto plans = pricing::parse_plans_config(ctx.config.config_text, ctx.config.config_path);
+  auto plans = ctx.demo
+                   ? pricing::parse_plans_config(kDemoPlans, "the demo's plans")
+                   : pricing::parse_plans_config(ctx.config.config_text, ctx.config.config_path);
   TALLY_TRY(plans);
   ctx.plans = std::move(*plans);
 

@@ -40,8 +40,12 @@ Status write_logs(const std::string& logs, const DemoRequest& request, const Obs
   co.mb = request.mb;
   co.seed = request.seed;
   co.days = request.days;
-  // A month ending now (to the minute), so "today" and the active block have data.
-  co.end = request.end != 0 ? request.end : now_ms() / 60'000 * 60'000;
+  co.profile = demo::Profile::heavy_user;
+  // A month ending now (to the minute), so "today" and the active block have data; TALLY_NOW
+  // pins it, as it pins the reports, so a demo can be reproduced.
+  auto now = view_now();
+  TALLY_TRY(now);
+  co.end = request.end != 0 ? request.end : *now / 60'000 * 60'000;
   if (writing.progress) {
     co.progress = [&writing](std::uint64_t done, std::uint64_t total) {
       writing.progress(static_cast<std::int64_t>(done), static_cast<std::int64_t>(total));

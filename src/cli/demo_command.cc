@@ -21,7 +21,7 @@ struct DemoOptions {
   bool reset = false;
   bool json = false;
   bool quiet = false;
-  std::uint64_t mb = 40;
+  std::uint64_t mb = app::kDefaultDemoMb;
   std::uint64_t seed = 1;
   std::uint64_t days = 30;
 };
@@ -116,16 +116,21 @@ Runner setup_demo(CLI::App& sub) {
   auto options = std::make_shared<DemoOptions>();
   sub.add_flag("--reset", options->reset,
                "delete the demo ledger and logs and generate a fresh month ending now");
-  sub.add_option("--mb", options->mb, "size of the synthetic logs in MiB (default 40)")
+  sub.add_option("--mb", options->mb,
+                 fmt::format("size of the synthetic logs in MiB (default {}: a heavy user's "
+                             "month, about $10k)",
+                             app::kDefaultDemoMb))
       ->check(CLI::Range(1, 2048));
   sub.add_option("--seed", options->seed, "random seed (default 1): same seed, same data");
   sub.add_flag("--json", options->json, "print where the demo lives and what to try, as JSON");
   sub.add_flag("-q,--quiet", options->quiet, "no progress output on stderr");
   sub.footer(
       "The demo lives in <data dir>/demo (ledger.db and logs/, a fake HOME), apart from\n"
-      "your own ledger. It holds made-up Claude Code, Codex CLI and Gemini CLI sessions\n"
-      "over the last 30 days: several projects, sub-agents, compactions, overlapping\n"
-      "sessions. Reports on it print a DEMO DATA note.\n\n"
+      "your own ledger. It holds a heavy user's made-up month of Claude Code, Codex CLI\n"
+      "and Gemini CLI sessions (about $10k, 11B tokens, most of them cache reads): several\n"
+      "projects, one with git worktrees; sub-agents, compactions; busy days with 10-15\n"
+      "sessions in flight; fast-mode days; plans (Claude Max 20x, ChatGPT Pro, Google AI\n"
+      "Pro). Reports on it print a DEMO DATA note.\n\n"
       "Examples:\n"
       "  tally demo                 create it (or show what to try when it exists)\n"
       "  tally daily --demo         any report, on the demo ledger\n"

@@ -18,6 +18,8 @@
 #include <string_view>
 
 #include "demo/claude_transcript.h"
+#include "demo/schedule.h"
+#include "demo/workspace.h"
 
 namespace tally::corpus {
 namespace {
@@ -26,6 +28,12 @@ namespace {
 constexpr uint64_t kEstTurnBytes = 90'000;
 // Rough bytes per response, attachments included, to keep small sessions small.
 constexpr uint64_t kEstResponseBytes = 30'000;
+// The same for the heavy profile's short lines.
+constexpr uint64_t kHeavyTurnBytes = 30'000;
+constexpr uint64_t kHeavyResponseBytes = 3'000;
+// Median tokens a tool result adds to a Claude context (heavy profile).
+constexpr double kHeavyResultTokens = 10'000;
+constexpr uint64_t kHeavyResultMax = 60'000;
 
 // The default model of the newest Claude Code versions, which no price list knows yet (as
 // in tests/data/real-logs): its cost can come only from cost-state's costUSD.
@@ -44,6 +52,36 @@ std::string pick_model(Rng& rng, double unpriced_share) {
     return "claude-sonnet-4-6";
   }
   return "claude-haiku-4-5";
+}
+
+// A heavy user runs Opus most of the time.
+std::string pick_heavy_model(Rng& rng, double unpriced_share) {
+  if (unpriced_share > 0 && rng.unit() < unpriced_share) {
+    return std::string(kUnpricedModel);
+  }
+  const double u = rng.unit();
+  if (u < 0.62) {
+    return "claude-opus-4-8";
+  }
+  if (u < 0.92) {
+    return "claude-sonnet-4-6";
+  }
+  return "claude-haiku-4-5";
+}
+
+// Claude Code's tools by how often a heavy user's sessions call them (per 100 calls).
+std::string_view pick_heavy_tool(Rng& rng) {
+  static constexpr std::array<std::string_view, 8> kNames = {
+      "Read", "Bash", "Edit", "Grep", "Glob", "Write", "TodoWrite", "WebFetch"};
+  static constexpr std::array<uint64_t, 8> kWeights = {25, 25, 20, 10, 5, 5, 5, 5};
+  uint64_t u = rng.range(0, 99);
+  for (size_t i = 0; i < kNames.size(); ++i) {
+    if (u < kWeights[i]) {
+      return kNames[i];
+    }
+    u -= kWeights[i];
+  }
+  return kNames[0];
 }
 
 std::string slug_of(std::string_view cwd) {
@@ -85,7 +123,10 @@ void Transcript::add_usage(const std::string& model, const Resp& r, bool unlogge
   u.cache_write += r.cache_write;
   (h1 ? u.cache_write_1h : u.cache_write_5m) += r.cache_write;
   const Price p = price_for(model);
-  u.cost += (static_cast<double>(r.input) * p.input + static_cast<double>(r.output) * p.output +
+  // Fast mode bills Opus 4.8 at twice the price (pricing.md rule 4).
+  const double speed = fast_ && model == model_ ? 2.0 : 1.0;
+  u.cost += speed *
+            (static_cast<double>(r.input) * p.input + static_cast<double>(r.output) * p.output +
              static_cast<double>(r.cache_read) * p.cache_read +
              static_cast<double>(r.cache_write) * (h1 ? p.cache_write_1h : p.cache_write_5m)) /
             1e6;
@@ -98,6 +139,7 @@ void Transcript::add_usage(const std::string& model, const Resp& r, bool unlogge
 }
 
 void Transcript::turn(Millis gap, uint64_t subagent_bytes, bool title, uint64_t bytes_left) {
+  const bool heavy = g_.heavy();
   if (s_.turn > 0 || t_ > s_.start) {
     advance(static_cast<Millis>(
         rng_.lognormal(static_cast<double>(gap), 0.9, 5 * kSecond, 8 * 60 * kMinute)));
@@ -107,24 +149,29 @@ void Transcript::turn(Millis gap, uint64_t subagent_bytes, bool title, uint64_t 
   // A sub-agent is spawned by a tool call, so that turn needs a second response. A short
   // session stops early rather than overshoot its planned size by a whole turn.
   const uint64_t min_resp = subagent_bytes > 0 ? 2 : 1;
+  // A heavy user's turns run longer chains of tool calls.
   const uint64_t n_resp =
-      std::max(min_resp, std::min(rng_.lognormal(3.0, 0.7, 1, 14), bytes_left / kEstResponseBytes));
-  const size_t expected_other = n_resp * 5'000;
-  const size_t prompt_bytes = rng_.lognormal(260, 1.0, 8, 12'000);
+      heavy ? std::max(min_resp,
+                       std::min(rng_.lognormal(6.0, 0.8, 1, 40), bytes_left / kHeavyResponseBytes))
+            : std::max(min_resp,
+                       std::min(rng_.lognormal(3.0, 0.7, 1, 14), bytes_left / kEstResponseBytes));
+  const size_t expected_other = n_resp * (heavy ? 2'000 : 5'000);
+  const size_t prompt_bytes =
+      heavy ? rng_.lognormal(100, 0.8, 8, 2'000) : rng_.lognormal(260, 1.0, 8, 12'000);
 
   queue_op(true, "scrubbed " + hex_id(rng_, 8));
   queue_op(false, "");
   advance(static_cast<Millis>(rng_.range(20, 120)));
   const std::string prompt_uuid = user_prompt(prompt_bytes);
   if (fresh_context_) {
-    initial_attachments(attach_deficit(expected_other) / 2);
+    initial_attachments(heavy ? 1'500 : attach_deficit(expected_other) / 2);
     fresh_context_ = false;
   }
   if (huge_lines_ && s_.turn > 3 && rng_.chance(0.004)) {
     // A big file read in one line: some real lines are megabytes long.
     attachment("file", rng_.range(1u << 20, 4u << 20));
   }
-  attachment("prompt_snapshot", attach_deficit(expected_other) / (n_resp + 1) + 300);
+  attachment("prompt_snapshot", heavy ? 600 : attach_deficit(expected_other) / (n_resp + 1) + 300);
   file_history_snapshot(prompt_uuid);
   if (s_.turn == 0) {
     api_request_shape();
@@ -139,6 +186,10 @@ void Transcript::turn(Millis gap, uint64_t subagent_bytes, bool title, uint64_t 
                      kTools[rng_.range(4, 7)]));
 
   uint64_t new_tokens = prompt_bytes / 4 + rng_.range(20, 400);
+  if (heavy && ctx_ == 0) {
+    // Claude Code's system prompt, tool definitions and memory files.
+    new_tokens += rng_.range(18'000, 30'000);
+  }
   bool spawn = subagent_bytes > 0;
   for (uint64_t i = 0; i < n_resp; ++i) {
     advance(static_cast<Millis>(rng_.lognormal(4000, 0.8, 400, 120'000)));
@@ -151,20 +202,23 @@ void Transcript::turn(Millis gap, uint64_t subagent_bytes, bool title, uint64_t 
       }
       advance(static_cast<Millis>(rng_.range(600, 3000)));
     }
-    const bool final = i + 1 == n_resp || ctx_ > 185'000;
+    const bool final = i + 1 == n_resp || ctx_ > ctx_limit();
     const Resp r = next_resp(new_tokens, cold && i == 0);
     std::string tool_id;
-    const std::string_view tool = spawn ? "Agent" : kTools[rng_.range(0, kTools.size() - 1)];
+    const std::string_view tool = spawn   ? "Agent"
+                                  : heavy ? pick_heavy_tool(rng_)
+                                          : kTools[rng_.range(0, kTools.size() - 1)];
     const std::string asst = respond(r, !final, tool, tool_id);
     if (final) {
       break;
     }
-    size_t bulk = rng_.lognormal(1'400, 1.3, 30, 80'000);
+    size_t bulk = heavy ? heavy_result_bytes(rng_) : rng_.lognormal(1'400, 1.3, 30, 80'000);
     if (spawn) {
       const std::string agent_id = hex_id(rng_, 17);
-      const std::string dir = ".claude/projects/" + slug_of(s_.cwd) + "/" + s_.session_id +
-                              "/subagents/agent-" + agent_id;
-      const std::string sub_model = rng_.chance(0.3) ? "claude-haiku-4-5" : model_;
+      // Beside the main transcript: <project dir>/<session id>/subagents/.
+      const std::string dir =
+          s_.path.substr(0, s_.path.rfind(".jsonl")) + "/subagents/agent-" + agent_id;
+      const std::string sub_model = rng_.chance(heavy ? 0.15 : 0.3) ? "claude-haiku-4-5" : model_;
       OutFile sub_out;
       if (sub_out.open(g_.root + "/" + dir + ".jsonl", false)) {
         Transcript sub(g_, s_, rng_, sub_out, sub_model, true, agent_id, t_, clamp_);
@@ -188,11 +242,15 @@ void Transcript::turn(Millis gap, uint64_t subagent_bytes, bool title, uint64_t 
     } else {
       advance(static_cast<Millis>(rng_.lognormal(1500, 1.2, 50, 600'000)));
       tool_result(tool_id, asst, bulk);
-      new_tokens = bulk * 2 / 7 + rng_.range(20, 200);
+      // The heavy profile logs a short excerpt of what the tool returned to the model.
+      new_tokens = heavy ? heavy_result_tokens(rng_, kHeavyResultTokens, kHeavyResultMax)
+                         : bulk * 2 / 7 + rng_.range(20, 200);
     }
-    attachment("prompt_snapshot",
-               attach_deficit(expected_other * (n_resp - i - 1) / n_resp) / (n_resp - i) + 300);
-    api_request();
+    if (!heavy) {  // the heavy profile keeps one of each per turn
+      attachment("prompt_snapshot",
+                 attach_deficit(expected_other * (n_resp - i - 1) / n_resp) / (n_resp - i) + 300);
+      api_request();
+    }
   }
   system_line(
       fmt::format("\"subtype\":\"turn_duration\",\"durationMs\":{},\"messageCount\":{},"
@@ -202,7 +260,8 @@ void Transcript::turn(Millis gap, uint64_t subagent_bytes, bool title, uint64_t 
   s_.lines_added += rng_.range(0, 80);
   s_.lines_removed += rng_.range(0, 30);
   if (title) {
-    simple("\"type\":\"ai-title\",\"aiTitle\":\"" + g_.filler->phrase(30, rng_) + "\"");
+    simple("\"type\":\"ai-title\",\"aiTitle\":\"" +
+           (task_.empty() ? g_.filler->phrase(30, rng_) : task_) + "\"");
     Resp t;
     t.input = rng_.range(300, 1200);
     t.output = rng_.range(6, 30);
@@ -229,6 +288,10 @@ void Transcript::compaction() {
   add_usage(model_, r, true);
   advance(static_cast<Millis>(rng_.range(15, 90) * kSecond));
   ctx_ = rng_.range(12'000, 30'000);
+  if (g_.heavy()) {
+    // The system prompt, and the files the work needs again, after the summary.
+    ctx_ += rng_.range(60'000, 140'000);
+  }
   parent_.clear();
   system_line(
       fmt::format("\"subtype\":\"compact_boundary\",\"content\":\"Conversation "
@@ -243,7 +306,7 @@ void Transcript::compaction() {
                  "\"content\":\"This session is being continued from a previous conversation "
                  "that ran out of context. ",
                  uuid4(rng_));
-  filler(r.output * 4);
+  filler(g_.heavy() ? 600 : r.output * 4);
   fmt::format_to(std::back_inserter(b()),
                  "\"}},\"isVisibleInTranscriptOnly\":true,\"isCompactSummary\":true,"
                  "\"uuid\":\"{}\"",
@@ -260,10 +323,11 @@ void Transcript::compaction() {
 }
 
 void Transcript::subagent_body(uint64_t bytes) {
-  ctx_ = rng_.range(6'000, 16'000);
-  user_prompt(rng_.range(400, 3000));
-  initial_attachments(attach_deficit(20'000) / 2);
-  attachment("prompt_snapshot", attach_deficit(20'000) / 2 + 300);
+  const bool heavy = g_.heavy();
+  ctx_ = heavy ? rng_.range(12'000, 24'000) : rng_.range(6'000, 16'000);
+  user_prompt(heavy ? rng_.range(150, 600) : rng_.range(400, 3000));
+  initial_attachments(heavy ? 1'500 : attach_deficit(20'000) / 2);
+  attachment("prompt_snapshot", heavy ? 600 : attach_deficit(20'000) / 2 + 300);
   api_request_shape();
   api_request_blob(800);
   api_request();
@@ -275,21 +339,25 @@ void Transcript::subagent_body(uint64_t bytes) {
     const Resp r = next_resp(new_tokens, first);
     first = false;
     std::string tool_id;
-    const std::string asst = respond(r, !final, kTools[rng_.range(0, 5)], tool_id);
+    const std::string asst =
+        respond(r, !final, heavy ? pick_heavy_tool(rng_) : kTools[rng_.range(0, 5)], tool_id);
     if (final) {
       break;
     }
     advance(static_cast<Millis>(rng_.lognormal(1200, 1.2, 50, 300'000)));
-    const size_t bulk = rng_.lognormal(1'400, 1.3, 30, 60'000);
+    const size_t bulk = heavy ? heavy_result_bytes(rng_) : rng_.lognormal(1'400, 1.3, 30, 60'000);
     tool_result(tool_id, asst, bulk);
-    new_tokens = bulk * 2 / 7 + rng_.range(20, 200);
-    if (ctx_ > 150'000) {
+    new_tokens = heavy ? heavy_result_tokens(rng_, kHeavyResultTokens, kHeavyResultMax)
+                       : bulk * 2 / 7 + rng_.range(20, 200);
+    if (ctx_ > (big_window_ ? 400'000 : 150'000)) {
       // Context management cleared old tool results; the next request writes a new prefix.
-      ctx_ = rng_.range(20'000, 40'000);
+      ctx_ = big_window_ ? rng_.range(60'000, 120'000) : rng_.range(20'000, 40'000);
       first = true;
     }
-    attachment("prompt_snapshot", attach_deficit(8'000) + 200);
-    api_request();
+    if (!heavy) {  // the heavy profile keeps one of each per turn
+      attachment("prompt_snapshot", attach_deficit(8'000) + 200);
+      api_request();
+    }
   }
 }
 
@@ -315,27 +383,52 @@ SessionClock plan_clock(const GenContext& g, uint64_t est_turns, Rng& rng) {
   return c;
 }
 
+SessionClock slot_clock(const GenContext& g, Millis start, uint64_t est_turns) {
+  SessionClock c;
+  // A heavy user answers quickly: most turns find the prompt cache still warm.
+  c.turn_gap = 2 * kMinute;
+  const Millis duration = 2 * static_cast<Millis>(est_turns) * c.turn_gap;
+  c.start = std::max(g.end - g.span, std::min(start, g.end - duration - 30 * kMinute));
+  return c;
+}
+
 ClaudeSessionState write_claude_session(const GenContext& g, const ClaudePlan& plan, Rng& rng) {
   static constexpr std::array<std::string_view, 6> kBranches = {
       "main", "main", "develop", "feature/ingest", "fix/parser", "HEAD"};
   static constexpr std::array<std::string_view, 3> kEfforts = {"medium", "high", "low"};
   ClaudeSessionState s;
   s.session_id = uuid4(rng);
-  s.cwd = fmt::format("/home/dev/src/project-{:02}", rng.range(1, 40));
-  if (rng.chance(0.2)) {
-    s.cwd += "/.worktrees/wt" + std::to_string(rng.range(1, 5));
-  }
-  s.model = pick_model(rng, g.unpriced_share);
-  s.effort = std::string(kEfforts[rng.range(0, 2)]);
-  s.branch = std::string(kBranches[rng.range(0, kBranches.size() - 1)]);
-  s.ttl_1h = rng.chance(0.2);
-  s.path = ".claude/projects/" + slug_of(s.cwd) + "/" + s.session_id + ".jsonl";
-
   uint64_t total = plan.main_bytes;
   for (const uint64_t b : plan.subagent_bytes) {
     total += b;
   }
-  const SessionClock clock = plan_clock(g, total / kEstTurnBytes + 1, rng);
+  SessionClock clock;
+  if (g.heavy()) {
+    s.cwd = plan.project->cwd_json;
+    s.model = pick_heavy_model(rng, g.unpriced_share);
+    s.effort = std::string(kEfforts[rng.range(0, 2)]);
+    s.branch = plan.project->branch;
+    s.ttl_1h = rng.chance(0.25);
+    s.path = ".claude/projects/" + slug_of(plan.project->cwd) + "/" + s.session_id + ".jsonl";
+    clock = slot_clock(g, plan.start, total / kHeavyTurnBytes + 1);
+    // On a fast-mode day most sessions turn it on (`/fast`); it applies to Opus only.
+    s.fast = g.month->fast(clock.start) && rng.chance(0.6);
+    if (rng.chance(0.3)) {
+      // `claude --continue`: the session starts from an earlier conversation's context.
+      s.ctx = rng.range(150'000, 450'000);
+    }
+  } else {
+    s.cwd = fmt::format("/home/dev/src/project-{:02}", rng.range(1, 40));
+    if (rng.chance(0.2)) {
+      s.cwd += "/.worktrees/wt" + std::to_string(rng.range(1, 5));
+    }
+    s.model = pick_model(rng, g.unpriced_share);
+    s.effort = std::string(kEfforts[rng.range(0, 2)]);
+    s.branch = std::string(kBranches[rng.range(0, kBranches.size() - 1)]);
+    s.ttl_1h = rng.chance(0.2);
+    s.path = ".claude/projects/" + slug_of(s.cwd) + "/" + s.session_id + ".jsonl";
+    clock = plan_clock(g, total / kEstTurnBytes + 1, rng);
+  }
   s.start = clock.start;
   s.last_ts = 0;
 
@@ -347,9 +440,16 @@ ClaudeSessionState write_claude_session(const GenContext& g, const ClaudePlan& p
   if (plan.main_bytes >= (16u << 20)) {
     tr.allow_huge_lines();
   }
-  const bool title = rng.chance(0.4);
+  const bool title = rng.chance(g.heavy() ? 0.85 : 0.4);
+  if (g.heavy()) {
+    tr.set_task(task_prompt(*plan.project, rng));
+  }
   size_t next_sub = 0;
-  const uint64_t compact_at = rng.range(140'000, 175'000);
+  // Auto-compaction near the model's window: 200k tokens, or 1M for the heavy user's Opus
+  // and Sonnet.
+  const bool big_window = g.heavy() && s.model.find("haiku") == std::string::npos;
+  const uint64_t compact_at =
+      big_window ? rng.range(600'000, 820'000) : rng.range(140'000, 175'000);
   do {
     const uint64_t sub =
         next_sub < plan.subagent_bytes.size() ? plan.subagent_bytes[next_sub++] : 0;

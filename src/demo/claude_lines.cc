@@ -35,7 +35,11 @@ std::string Transcript::user_prompt(size_t text_bytes) {
                  "\"promptId\":\"{}\",\"type\":\"user\",\"message\":{{\"role\":\"user\","
                  "\"content\":\"",
                  uuid4(rng_));
-  filler(text_bytes);
+  if (!task_.empty() && !sidechain_ && s_.turn == 0) {
+    b().append(task_);  // the session's first prompt says what it is for
+  } else {
+    filler(text_bytes);
+  }
   fmt::format_to(std::back_inserter(b()), "\"}},\"uuid\":\"{}\"", uuid);
   ts();
   if (!sidechain_) {
@@ -237,10 +241,12 @@ std::string Transcript::respond(const Resp& r, bool tool_use, std::string_view t
   const bool h1 = s_.ttl_1h;
   std::array<int, 3> blocks{};  // 0 thinking, 1 text, 2 tool_use
   size_t n = 0;
-  if (r.thinking > 0) {
+  // The heavy profile writes fewer lines per response (its bytes go to more responses): a
+  // third of the thinking blocks (the tokens are in the usage either way), fewer texts.
+  if (r.thinking > 0 && (!g_.heavy() || rng_.chance(0.33))) {
     blocks[n++] = 0;
   }
-  if (!tool_use || rng_.chance(0.6)) {
+  if (!tool_use || rng_.chance(g_.heavy() ? 0.2 : 0.6)) {
     blocks[n++] = 1;
   }
   if (tool_use) {
@@ -259,12 +265,17 @@ std::string Transcript::respond(const Resp& r, bool tool_use, std::string_view t
                    msg_id, model_);
     if (blocks[i] == 0) {
       b().append("{\"type\":\"thinking\",\"thinking\":\"");
-      filler(r.thinking * 3 + 1);
+      filler(short_text(r.thinking * 3 + 1));
       fmt::format_to(it, "\",\"signature\":\"{}\"}}", base62_id(rng_, 88));
     } else if (blocks[i] == 1) {
       b().append("{\"type\":\"text\",\"text\":\"");
-      filler((r.output - r.thinking) * 2 + 1);
+      filler(short_text((r.output - r.thinking) * 2 + 1));
       b().append("\"}");
+    } else if (project_ != nullptr && tool_name != "Agent") {
+      fmt::format_to(it, "{{\"type\":\"tool_use\",\"id\":\"{}\",\"name\":\"{}\",\"input\":{{",
+                     tool_id, tool_name);
+      tool_input(tool_name);
+      b().append("}}");
     } else {
       fmt::format_to(it,
                      "{{\"type\":\"tool_use\",\"id\":\"{}\",\"name\":\"{}\",\"input\":{{"
@@ -272,7 +283,7 @@ std::string Transcript::respond(const Resp& r, bool tool_use, std::string_view t
                      tool_id, tool_name);
       filler(40);
       b().append(tool_name == "Agent" ? "\",\"prompt\":\"" : "\",\"command\":\"");
-      filler(tool_name == "Agent" ? 1200 : 80);
+      filler(tool_name == "Agent" ? short_text(1200) : 80);
       b().append("\"}}");
     }
     fmt::format_to(it,
@@ -283,13 +294,14 @@ std::string Transcript::respond(const Resp& r, bool tool_use, std::string_view t
                    "\"web_search_requests\":0,\"web_fetch_requests\":0}},\"service_tier\":"
                    "\"standard\",\"cache_creation\":{{\"ephemeral_1h_input_tokens\":{},"
                    "\"ephemeral_5m_input_tokens\":{}}},\"inference_geo\":\"\",\"iterations\":[],"
-                   "\"speed\":\"standard\",\"fallback_credit\":null}},\"stop_details\":null}},"
+                   "\"speed\":\"{}\",\"fallback_credit\":null}},\"stop_details\":null}},"
                    "\"apiBlockIndex\":{},\"requestId\":\"{}\",\"requestRef\":\"{}\","
                    "\"requestedModel\":\"{}\",\"promptCacheRequested\":\"{}\",\"type\":"
                    "\"assistant\",\"uuid\":\"{}\"",
                    tool_use ? "tool_use" : "end_turn", r.input, r.cache_write, r.cache_read,
-                   r.output, r.thinking, h1 ? r.cache_write : 0, h1 ? 0 : r.cache_write, i, req_id,
-                   last_request_, model_, h1 ? "1h" : "5m", uuid);
+                   r.output, r.thinking, h1 ? r.cache_write : 0, h1 ? 0 : r.cache_write,
+                   fast_ ? "fast" : "standard", i, req_id, last_request_, model_, h1 ? "1h" : "5m",
+                   uuid);
     ts();
     fmt::format_to(it, ",\"effort\":\"{0}\",\"perTurnEffort\":\"{0}\",\"madeBy\":\"model\"",
                    s_.effort);
@@ -307,6 +319,40 @@ std::string Transcript::respond(const Resp& r, bool tool_use, std::string_view t
   add_usage(model_, r, false);
   last_resp_t_ = t_;
   return uuid;
+}
+
+void Transcript::tool_input(std::string_view tool_name) {
+  auto it = std::back_inserter(b());
+  const Project& p = *project_;
+  if (tool_name == "Read" || tool_name == "Edit" || tool_name == "Write") {
+    fmt::format_to(it, "\"file_path\":\"{}/{}\"", p.cwd_json, source_file(p, rng_));
+    if (tool_name == "Edit") {
+      b().append(",\"old_string\":\"");
+      filler(rng_.range(20, 120));
+      b().append("\",\"new_string\":\"");
+      filler(rng_.range(20, 160));
+      b().push_back('"');
+    } else if (tool_name == "Write") {
+      b().append(",\"content\":\"");
+      filler(rng_.range(100, 400));
+      b().push_back('"');
+    }
+  } else if (tool_name == "Bash") {
+    fmt::format_to(it, "\"command\":\"{}\",\"description\":\"", shell_command(p, rng_));
+    filler(rng_.range(10, 40));
+    b().push_back('"');
+  } else if (tool_name == "Grep" || tool_name == "Glob") {
+    fmt::format_to(it, "\"pattern\":\"{}\",\"path\":\"{}\"",
+                   tool_name == "Grep" ? "TODO|FIXME" : "**/*", p.cwd_json);
+  } else if (tool_name == "WebFetch") {
+    b().append("\"url\":\"https://docs.example.com/guide\",\"prompt\":\"");
+    filler(rng_.range(20, 80));
+    b().push_back('"');
+  } else {
+    b().append("\"todos\":[{\"content\":\"");
+    filler(rng_.range(20, 60));
+    b().append("\",\"status\":\"in_progress\",\"activeForm\":\"Working\"}]");
+  }
 }
 
 void Transcript::tool_result(const std::string& tool_id, const std::string& asst_uuid,

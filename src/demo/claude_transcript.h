@@ -5,12 +5,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "demo/workspace.h"
 #include "demo/writers.h"
 
 namespace tally::corpus::claude {
@@ -42,8 +44,15 @@ class Transcript {
         agent_id_(std::move(agent_id)),
         t_(t),
         clamp_(clamp) {
-    // Attachments are ~80% of Claude bytes overall; files vary around that.
-    ratio_ = 0.74 + 0.12 * rng_.unit();
+    // Attachments are ~80% of Claude bytes overall; files vary around that. A heavy user's
+    // month keeps them short: its bytes go to more responses instead.
+    const double u = rng_.unit();
+    ratio_ = g_.heavy() ? 0.2 + 0.1 * u : 0.74 + 0.12 * u;
+    if (g_.heavy()) {
+      project_ = g_.workspace->find(s_.cwd);
+      big_window_ = model_.find("haiku") == std::string::npos;
+      fast_ = s_.fast && model_.find("opus") != std::string::npos;
+    }
     if (!sidechain_) {
       parent_ = s_.last_uuid;
       ctx_ = s_.ctx;
@@ -56,6 +65,8 @@ class Transcript {
   void allow_huge_lines() { huge_lines_ = true; }
   uint64_t ctx() const { return ctx_; }
   const std::string& parent() const { return parent_; }
+  // Heavy profile: what the user asks for; the first prompt and the session's title.
+  void set_task(std::string task) { task_ = std::move(task); }
 
   // One user prompt and its responses; `subagent_bytes` (may be 0) spawns a sub-agent.
   void turn(Millis gap, uint64_t subagent_bytes, bool title, uint64_t bytes_left);
@@ -116,6 +127,12 @@ class Transcript {
   void queue_op(bool enqueue, std::string_view content);
   void simple(std::string_view json_without_brace);  // `{"type":...,"sessionId":...}` lines
   std::string user_prompt(size_t text_bytes);
+  // Heavy profile: a tool_use `input`'s members, naming the project's files.
+  void tool_input(std::string_view tool_name);
+  // The context size at which a turn stops calling tools: near the model's window.
+  uint64_t ctx_limit() const { return big_window_ ? 850'000 : 185'000; }
+  // Filler for text the heavy profile keeps short.
+  size_t short_text(size_t n) const { return g_.heavy() ? std::min<size_t>(n, 200) : n; }
   void attachment(std::string_view kind, size_t bulk);
   void initial_attachments(size_t bulk);
   void api_request_shape();
@@ -148,6 +165,11 @@ class Transcript {
   Millis last_resp_t_ = 0;
   bool fresh_context_ = true;  // next turn re-sends the initial attachments
   bool huge_lines_ = false;
+  // Heavy profile only.
+  const Project* project_ = nullptr;  // the session's project (file names)
+  bool big_window_ = false;           // a 1M-token context (Opus, Sonnet)
+  bool fast_ = false;                 // requests at fast speed
+  std::string task_;
 };
 
 }  // namespace tally::corpus::claude

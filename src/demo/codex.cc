@@ -16,6 +16,8 @@
 #include <iterator>
 #include <string_view>
 
+#include "demo/schedule.h"
+#include "demo/workspace.h"
 #include "demo/writers.h"
 
 namespace tally::corpus {
@@ -26,6 +28,12 @@ constexpr Millis kSecond = 1000;
 constexpr Millis kMinute = 60 * kSecond;
 constexpr uint64_t kEstTurnBytes = 60'000;
 constexpr uint64_t kEstResponseBytes = 12'000;
+// The same for the heavy profile's short lines.
+constexpr uint64_t kHeavyTurnBytes = 20'000;
+constexpr uint64_t kHeavyResponseBytes = 3'000;
+// Median tokens a tool result adds to a Codex context (heavy profile).
+constexpr double kHeavyResultTokens = 4'000;
+constexpr uint64_t kHeavyResultMax = 40'000;
 
 Tokens normalise(const CodexUsage& u) {
   return Tokens{1, u.input - u.cached, u.cached, 0, 0, u.output, u.reasoning};
@@ -34,9 +42,16 @@ Tokens normalise(const CodexUsage& u) {
 class Rollout {
  public:
   Rollout(const GenContext& g, CodexThreadState& s, Rng& rng, OutFile& out, Millis t, bool clamp)
-      : g_(g), s_(s), rng_(rng), out_(out), t_(t), clamp_(clamp) {}
+      : g_(g), s_(s), rng_(rng), out_(out), t_(t), clamp_(clamp) {
+    if (g_.heavy()) {
+      project_ = g_.workspace->find(s_.cwd);
+    }
+  }
 
   Millis now() const { return t_; }
+  // Heavy profile: turns at the priority tier (a fast-mode day), and the user's task.
+  void set_priority(bool priority) { priority_ = priority; }
+  void set_task(std::string task) { task_ = std::move(task); }
   void session_meta(const CodexPlan& plan);
   // One turn; `resumed` repeats the previous token_count first, as `exec resume` does.
   void turn(bool first, bool resumed, Millis gap, uint64_t bytes_left);
@@ -68,6 +83,8 @@ class Rollout {
     out_.maybe_flush();
   }
   void filler(size_t n) { g_.filler->append(b(), n, rng_); }
+  // Filler for text the heavy profile keeps short.
+  size_t short_text(size_t n) const { return g_.heavy() ? std::min<size_t>(n, 200) : n; }
   void usage_json(const CodexUsage& u) {
     fmt::format_to(std::back_inserter(b()),
                    "{{\"input_tokens\":{},\"cached_input_tokens\":{},\"cache_write_input_tokens\":"
@@ -76,9 +93,14 @@ class Rollout {
   }
   void token_count();
   void token_usage_record(const CodexUsage& u);
-  void item_completed(std::string_view item_type, std::string_view id, size_t bulk);
+  // An `item_completed` event; a message item holds `text`, or `bulk` bytes of filler.
+  void item_completed(std::string_view item_type, std::string_view id, size_t bulk,
+                      std::string_view text = {});
   CodexUsage next_usage(uint64_t new_tokens, bool cold);
   void respond(bool final);
+  // Heavy profile: the response `u` calls apply_patch (a freeform tool in 0.169: the patch
+  // is the call's raw `input`) on the project's files; then the tool's output.
+  void apply_patch(const CodexUsage& u);
   void compact();
 
   const GenContext& g_;
@@ -92,6 +114,10 @@ class Rollout {
   uint64_t prev_input_ = 0;
   uint64_t new_tokens_ = 0;
   Millis last_resp_t_ = 0;
+  // Heavy profile only.
+  const Project* project_ = nullptr;
+  bool priority_ = false;
+  std::string task_;
 };
 
 void Rollout::session_meta(const CodexPlan& plan) {
@@ -169,7 +195,8 @@ void Rollout::token_usage_record(const CodexUsage& u) {
   }
 }
 
-void Rollout::item_completed(std::string_view item_type, std::string_view id, size_t bulk) {
+void Rollout::item_completed(std::string_view item_type, std::string_view id, size_t bulk,
+                             std::string_view text) {
   auto it = std::back_inserter(b());
   open("event_msg");
   fmt::format_to(it,
@@ -191,7 +218,11 @@ void Rollout::item_completed(std::string_view item_type, std::string_view id, si
     b().append("\"],\"raw_content\":[]");
   } else {
     b().append("\"content\":[{\"type\":\"text\",\"text\":\"");
-    filler(bulk);
+    if (text.empty()) {
+      filler(bulk);
+    } else {
+      b().append(text);
+    }
     b().append("\"}]");
   }
   fmt::format_to(it, "}},\"started_at_ms\":{},\"completed_at_ms\":{}", t_ - 40, t_);
@@ -220,26 +251,30 @@ void Rollout::respond(bool final) {
   last_resp_t_ = t_;
   if (u.reasoning > 0) {
     const std::string rs = "rs_" + hex_id(rng_, 40);
-    item_completed("Reasoning", rs, rng_.range(40, 400));
+    if (project_ == nullptr) {  // the heavy profile keeps the item, not its event copy
+      item_completed("Reasoning", rs, rng_.range(40, 400));
+    }
     open("response_item");
     fmt::format_to(it,
                    "\"type\":\"reasoning\",\"id\":\"{}\",\"summary\":[{{\"type\":\"summary_text\","
                    "\"text\":\"scrubbed {}\"}}],\"content\":null,\"encrypted_content\":\"{}",
                    rs, hex_id(rng_, 8), base62_id(rng_, 32));
-    filler(u.reasoning * 4 + 200);
+    filler(short_text(u.reasoning * 4 + 200));
     fmt::format_to(it, "\",\"internal_chat_message_metadata_passthrough\":{{\"turn_id\":\"{}\"}}",
                    turn_id_);
     close_item();
   }
   if (final) {
     const std::string msg = "msg_" + hex_id(rng_, 40);
-    item_completed("AgentMessage", msg, (u.output - u.reasoning) * 3 + 20);
+    if (project_ == nullptr) {
+      item_completed("AgentMessage", msg, (u.output - u.reasoning) * 3 + 20);
+    }
     open("response_item");
     fmt::format_to(it,
                    "\"type\":\"message\",\"status\":\"completed\",\"id\":\"{}\",\"role\":"
                    "\"assistant\",\"content\":[{{\"type\":\"output_text\",\"text\":\"",
                    msg);
-    filler((u.output - u.reasoning) * 3 + 20);
+    filler(short_text((u.output - u.reasoning) * 3 + 20));
     fmt::format_to(it,
                    "\",\"annotations\":[]}}],\"internal_chat_message_metadata_passthrough\":{{"
                    "\"turn_id\":\"{}\"}}",
@@ -249,14 +284,22 @@ void Rollout::respond(bool final) {
     token_count();
     return;
   }
+  if (project_ != nullptr && rng_.chance(0.25)) {
+    apply_patch(u);
+    return;
+  }
   const std::string call = "call_" + hex_id(rng_, 24);
-  const bool patch = rng_.chance(0.25);
+  const bool patch = project_ == nullptr && rng_.chance(0.25);
   open("response_item");
   fmt::format_to(it,
                  "\"type\":\"function_call\",\"status\":\"completed\",\"id\":\"fc_{}\",\"name\":"
                  "\"{}\",\"arguments\":\"{{\\\"cmd\\\": \\\"",
                  hex_id(rng_, 40), patch ? "apply_patch" : "exec_command");
-  filler(patch ? rng_.lognormal(1500, 1.0, 100, 40'000) : rng_.range(20, 200));
+  if (project_ != nullptr) {
+    b().append(shell_command(*project_, rng_));
+  } else {
+    filler(patch ? rng_.lognormal(1500, 1.0, 100, 40'000) : rng_.range(20, 200));
+  }
   fmt::format_to(it,
                  "\\\", \\\"yield_time_ms\\\": 2000}}\",\"call_id\":\"{}\","
                  "\"internal_chat_message_metadata_passthrough\":{{\"turn_id\":\"{}\"}}",
@@ -264,7 +307,8 @@ void Rollout::respond(bool final) {
   close_item();
   token_usage_record(u);
   advance(static_cast<Millis>(rng_.lognormal(1200, 1.2, 30, 600'000)));
-  const size_t bulk = rng_.lognormal(1'800, 1.3, 40, 120'000);
+  const size_t bulk =
+      project_ != nullptr ? heavy_result_bytes(rng_) : rng_.lognormal(1'800, 1.3, 40, 120'000);
   item_completed("CommandExecution", call, bulk);
   open("response_item");
   fmt::format_to(it,
@@ -276,7 +320,37 @@ void Rollout::respond(bool final) {
                  turn_id_);
   close_item();
   token_count();
-  new_tokens_ = bulk * 2 / 7 + rng_.range(20, 300);
+  // The heavy profile logs a short excerpt of what the command printed to the model.
+  new_tokens_ = project_ != nullptr ? heavy_result_tokens(rng_, kHeavyResultTokens, kHeavyResultMax)
+                                    : bulk * 2 / 7 + rng_.range(20, 300);
+}
+
+void Rollout::apply_patch(const CodexUsage& u) {
+  auto it = std::back_inserter(b());
+  const std::string call = "call_" + hex_id(rng_, 24);
+  const Patch patch = make_patch(*project_, rng_);
+  open("response_item");
+  fmt::format_to(it,
+                 "\"type\":\"custom_tool_call\",\"status\":\"completed\",\"id\":\"ctc_{}\","
+                 "\"call_id\":\"{}\",\"name\":\"apply_patch\",\"input\":\"{}\","
+                 "\"internal_chat_message_metadata_passthrough\":{{\"turn_id\":\"{}\"}}",
+                 hex_id(rng_, 40), call, patch.body, turn_id_);
+  close_item();
+  token_usage_record(u);
+  advance(static_cast<Millis>(rng_.lognormal(400, 1.0, 30, 20'000)));
+  open("response_item");
+  fmt::format_to(it,
+                 "\"type\":\"custom_tool_call_output\",\"call_id\":\"{}\",\"output\":"
+                 "\"Success. Updated the following files:\\n",
+                 call);
+  for (const std::string_view file : patch.files) {
+    fmt::format_to(it, "M {}\\n", file);
+  }
+  fmt::format_to(it, "\",\"internal_chat_message_metadata_passthrough\":{{\"turn_id\":\"{}\"}}",
+                 turn_id_);
+  close_item();
+  token_count();
+  new_tokens_ = rng_.range(200, 1'500);  // the patch and its result in the next prompt
 }
 
 void Rollout::compact() {
@@ -358,6 +432,9 @@ void Rollout::turn(bool first, bool resumed, Millis gap, uint64_t bytes_left) {
                  "\"{3}\"}}}},\"summary\":\"auto\",\"sandbox_policy\":{{\"type\":"
                  "\"workspace-write\"}}",
                  turn_id_, s_.cwd, s_.model, rng_.chance(0.5) ? "medium" : "high");
+  if (priority_) {
+    b().append(",\"service_tier\":\"priority\"");
+  }
   close();
   const size_t prompt = rng_.lognormal(300, 1.0, 10, 10'000);
   open("response_item");
@@ -365,13 +442,21 @@ void Rollout::turn(bool first, bool resumed, Millis gap, uint64_t bytes_left) {
                  "\"type\":\"message\",\"id\":\"msg_{}\",\"role\":\"user\",\"content\":[{{"
                  "\"type\":\"input_text\",\"text\":\"",
                  uuid7(rng_, t_));
-  filler(prompt);
+  if (first && !task_.empty()) {
+    b().append(task_);  // the thread's first prompt says what it is for
+  } else {
+    filler(short_text(prompt));
+  }
   b().append("\"}]");
   close_item();
-  item_completed("UserMessage", uuid7(rng_, t_), prompt);
+  item_completed("UserMessage", uuid7(rng_, t_), short_text(prompt),
+                 first ? std::string_view(task_) : std::string_view());
   new_tokens_ = prompt / 4 + rng_.range(20, 300) + (first ? rng_.range(8'000, 14'000) : 0);
-  const uint64_t n = std::max<uint64_t>(
-      1, std::min(rng_.lognormal(4.0, 0.7, 1, 30), bytes_left / kEstResponseBytes));
+  // A heavy user's turns run longer chains of tool calls.
+  const uint64_t n = g_.heavy() ? std::max<uint64_t>(1, std::min(rng_.lognormal(6.0, 0.8, 1, 40),
+                                                                 bytes_left / kHeavyResponseBytes))
+                                : std::max<uint64_t>(1, std::min(rng_.lognormal(4.0, 0.7, 1, 30),
+                                                                 bytes_left / kEstResponseBytes));
   for (uint64_t i = 0; i < n; ++i) {
     const bool final = i + 1 == n || s_.ctx > 200'000;
     respond(final);
@@ -398,11 +483,14 @@ std::string pick_codex_model(Rng& rng) { return rng.chance(0.7) ? "gpt-5.5" : "g
 CodexThreadState write_codex_thread(const GenContext& g, const CodexPlan& plan, Rng& rng) {
   CodexThreadState s;
   s.is_subagent = !plan.parent_thread.empty();
-  s.model = pick_codex_model(rng);
-  SessionClock clock = plan_clock(g, plan.bytes / kEstTurnBytes + 1, rng);
+  s.model = g.heavy() ? (rng.chance(0.85) ? "gpt-5.5" : "gpt-5.4") : pick_codex_model(rng);
+  SessionClock clock = g.heavy() ? slot_clock(g, plan.start, plan.bytes / kHeavyTurnBytes + 1)
+                                 : plan_clock(g, plan.bytes / kEstTurnBytes + 1, rng);
   if (s.is_subagent) {
     clock.start = plan.parent_time + static_cast<Millis>(rng.range(10, 600)) * kSecond;
     s.cwd = plan.parent_cwd;
+  } else if (g.heavy()) {
+    s.cwd = plan.project->cwd_json;
   } else {
     s.cwd = fmt::format("/home/dev/src/project-{:02}", rng.range(1, 40));
   }
@@ -415,6 +503,12 @@ CodexThreadState write_codex_thread(const GenContext& g, const CodexPlan& plan, 
     return s;
   }
   Rollout r(g, s, rng, out, clock.start, true);
+  if (g.heavy()) {
+    r.set_priority(g.month->fast(clock.start));
+    if (!s.is_subagent) {
+      r.set_task(task_prompt(*plan.project, rng));
+    }
+  }
   r.session_meta(plan);
   bool first = true;
   do {

@@ -14,13 +14,16 @@
 #include <exception>
 #include <filesystem>
 #include <iterator>
-#include <set>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "demo/common.h"
+#include "demo/schedule.h"
 #include "demo/state.h"
+#include "demo/workspace.h"
 #include "demo/writers.h"
 
 namespace tally::demo {
@@ -119,6 +122,9 @@ std::string manifest_json(const CorpusState& st, const Survey& sv, const Ledger*
                  "{{\n  \"generator\": \"tally_corpus_gen\",\n  \"seed\": {},\n  \"mb\": {},\n"
                  "  \"days\": {},\n  \"end\": \"{}\",\n  \"append_round\": {},\n",
                  st.seed, st.mb, st.days, iso_ms(st.end), st.round);
+  if (st.heavy) {
+    out.append("  \"profile\": \"heavy_user\",\n");
+  }
   uint64_t files = 0, bytes = 0;
   out.append("  \"files\": {");
   for (const auto& [agent, n] : sv.files) {
@@ -184,6 +190,12 @@ bool write_text(const std::string& path, const std::string& text) {
 
 Result<std::string> generate_impl(const CorpusOptions& o) {
   const std::string state_path = o.out + "/.corpus/state.tsv";
+  const bool heavy = o.profile == Profile::heavy_user;
+  const std::string src = o.out + "/src";  // the heavy user's checkouts (workspace.h)
+  if (heavy && fs::exists(src) && !fs::exists(state_path)) {
+    return fail(Errc::invalid_argument,
+                fmt::format("refusing to write into {}: tally_corpus_gen did not make it", src));
+  }
   if (fs::exists(state_path) || fs::exists(o.out + "/.claude") || fs::exists(o.out + "/.codex") ||
       fs::exists(o.out + "/.gemini")) {
     if (!o.force) {
@@ -197,9 +209,20 @@ Result<std::string> generate_impl(const CorpusOptions& o) {
                               "tally_corpus_gen did not write",
                               o.out));
     }
+    CorpusState old;
+    std::string error;
+    const bool old_heavy = load_state(state_path, old, error) && old.heavy;
+    if (heavy && fs::exists(src) && !old_heavy) {
+      return fail(Errc::invalid_argument,
+                  fmt::format("refusing to write into {}: tally_corpus_gen did not make it", src));
+    }
     for (const char* sub : {".claude", ".codex", ".gemini", ".corpus"}) {
       std::error_code ec;
       fs::remove_all(fs::path(o.out) / sub, ec);
+    }
+    if (old_heavy) {
+      std::error_code ec;
+      fs::remove_all(src, ec);
     }
   }
   CorpusState st;
@@ -215,8 +238,21 @@ Result<std::string> generate_impl(const CorpusOptions& o) {
   g.end = st.end;
   g.span = static_cast<Millis>(o.days) * 86'400'000;
   g.unpriced_share = o.unpriced_share;
+  st.heavy = heavy;
 
   Rng rng(o.seed);
+  // The heavy profile draws from its own source, so the benchmark's draws stay as they were.
+  Rng heavy_rng(o.seed ^ 0x4ea7f00dULL);
+  const Workspace workspace(o.out);
+  std::optional<Month> month;
+  if (heavy) {
+    if (!workspace.create()) {
+      return fail(Errc::io, fmt::format("cannot write the demo's projects in {}", src));
+    }
+    month.emplace(g.end, g.span, heavy_rng);
+    g.workspace = &workspace;
+    g.month = &*month;
+  }
   // Sessions end on a turn boundary and so overshoot their planned size a little; plan 95%
   // so the corpus lands near --mb.
   const uint64_t total = o.mb * kMiB / 100 * 95;
@@ -225,14 +261,26 @@ Result<std::string> generate_impl(const CorpusOptions& o) {
   const auto giant_lo = static_cast<uint64_t>(52.0 * scale * kMiB);
   const auto giant_hi = static_cast<uint64_t>(90.0 * scale * kMiB);
   const uint64_t body_max = 20 * kMiB;
-  std::vector<uint64_t> claude_sizes =
-      plan_sizes(total * 70 / 100, 5, giant_lo, giant_hi, 100'000, 1.35, 6'000, body_max, rng);
-  std::vector<uint64_t> codex_sizes =
-      plan_sizes(total * 25 / 100, 1, giant_lo, giant_hi, 100'000, 1.25, 8'000, body_max, rng);
-  std::vector<uint64_t> gemini_sizes =
-      plan_sizes(total * 5 / 100, 0, 0, 0, 60'000, 1.0, 4'000, 4 * kMiB, rng);
+  std::vector<uint64_t> claude_sizes, codex_sizes, gemini_sizes;
+  if (heavy) {
+    // A heavy user's few hundred sessions, long enough for contexts to grow; no giants.
+    claude_sizes = plan_sizes(total * 85 / 100, 0, 0, 0, 300'000, 0.7, 40'000, 2 * kMiB, rng);
+    codex_sizes = plan_sizes(total * 13 / 100, 0, 0, 0, 160'000, 0.9, 15'000, kMiB, rng);
+    gemini_sizes = plan_sizes(total * 2 / 100, 0, 0, 0, 60'000, 0.8, 8'000, kMiB / 2, rng);
+  } else {
+    claude_sizes =
+        plan_sizes(total * 70 / 100, 5, giant_lo, giant_hi, 100'000, 1.35, 6'000, body_max, rng);
+    codex_sizes =
+        plan_sizes(total * 25 / 100, 1, giant_lo, giant_hi, 100'000, 1.25, 8'000, body_max, rng);
+    gemini_sizes = plan_sizes(total * 5 / 100, 0, 0, 0, 60'000, 1.0, 4'000, 4 * kMiB, rng);
+  }
 
   const uint64_t planned = claude_sizes.size() + codex_sizes.size() + gemini_sizes.size();
+  // Heavy profile: a start per file, more than there are sessions (sub-agents take files but
+  // no start); any prefix of them spreads over the days as they all do (schedule.h).
+  const std::vector<Millis> starts =
+      heavy ? month->starts(planned, heavy_rng) : std::vector<Millis>{};
+  size_t next_start = 0;
   const auto report = [&o, planned](uint64_t done) {
     if (o.progress) {
       o.progress(done, planned);
@@ -243,13 +291,17 @@ Result<std::string> generate_impl(const CorpusOptions& o) {
     ClaudePlan plan;
     plan.main_bytes = claude_sizes[i++];
     Rng plan_rng = rng.fork(i);
-    if (plan.main_bytes < giant_lo && plan_rng.chance(0.2)) {
+    if (plan.main_bytes < giant_lo && plan_rng.chance(heavy ? 0.12 : 0.2)) {
       const uint64_t n = plan_rng.range(1, 3);
       for (uint64_t k = 0; k < n && i < claude_sizes.size(); ++k) {
         plan.subagent_bytes.push_back(claude_sizes[i++]);
       }
     }
     Rng file_rng = rng.fork(0xc1a0de + i);
+    if (heavy) {
+      plan.project = &workspace.pick(heavy_rng);
+      plan.start = starts[next_start++];
+    }
     st.claude.push_back(write_claude_session(g, plan, file_rng));
     report(i);
   }
@@ -268,6 +320,9 @@ Result<std::string> generate_impl(const CorpusOptions& o) {
       plan.parent_thread = p.thread;
       plan.parent_cwd = p.cwd;
       plan.parent_time = p.time;
+    } else if (heavy) {
+      plan.project = &workspace.pick(heavy_rng);
+      plan.start = starts[next_start++];
     }
     CodexThreadState s = write_codex_thread(g, plan, file_rng);
     if (!s.is_subagent) {
@@ -276,20 +331,26 @@ Result<std::string> generate_impl(const CorpusOptions& o) {
     st.codex.push_back(std::move(s));
     report(claude_sizes.size() + i + 1);
   }
-  // Gemini: projects are registered by name in projects.json.
-  std::set<std::string> projects;
+  // Gemini: projects are registered by name in projects.json (cwd -> name).
+  std::map<std::string, std::string> projects;
   for (size_t i = 0; i < gemini_sizes.size(); ++i) {
     Rng file_rng = rng.fork(0x6e31 + i);
-    const std::string project = fmt::format("project-{:02}", file_rng.range(1, 40));
-    projects.insert(project);
-    st.gemini.push_back(write_gemini_chat(g, gemini_sizes[i], project, file_rng));
+    if (heavy) {
+      const Project& p = workspace.pick(heavy_rng);
+      projects[p.cwd_json] = p.name;
+      st.gemini.push_back(
+          write_gemini_chat(g, gemini_sizes[i], p.name, file_rng, &p, starts[next_start++]));
+    } else {
+      const std::string project = fmt::format("project-{:02}", file_rng.range(1, 40));
+      projects["/home/dev/src/" + project] = project;
+      st.gemini.push_back(write_gemini_chat(g, gemini_sizes[i], project, file_rng));
+    }
     report(claude_sizes.size() + codex_sizes.size() + i + 1);
   }
   std::string pj = "{\"projects\": {";
   bool first = true;
-  for (const std::string& p : projects) {
-    fmt::format_to(std::back_inserter(pj), "{}\"/home/dev/src/{}\": \"{}\"", first ? "" : ", ", p,
-                   p);
+  for (const auto& [cwd, name] : projects) {
+    fmt::format_to(std::back_inserter(pj), "{}\"{}\": \"{}\"", first ? "" : ", ", cwd, name);
     first = false;
   }
   pj.append("}}\n");
@@ -320,6 +381,11 @@ Result<std::string> append_impl(const CorpusOptions& o, double percent) {
   g.ledger = &delta;
   g.end = o.end != 0 ? o.end : default_end();
   g.span = static_cast<Millis>(st.days) * 86'400'000;
+  // Appended turns keep their session's project (file names) and run at standard speed.
+  const Workspace workspace(o.out);
+  if (st.heavy) {
+    g.workspace = &workspace;
+  }
 
   const Survey before = survey(o.out);
   uint64_t files = 0;

@@ -10,6 +10,13 @@
 // those of tests/data/real-logs (the writers are src/demo/*.cc, which share no code
 // with the adapters they exercise, so a bug cannot hide on both sides). Output is a pure
 // function of the options: the same options give byte-identical files.
+//
+// That is the benchmark profile. `tally demo` uses the heavy-user profile (issue 17): the
+// same line shapes, fewer lines per response and short text, with a heavy user's month in
+// them: in 128 MiB about 35,000 requests, 11B tokens (94% cache reads) and $9-10k; busy
+// days with 10-15 sessions in flight, fast-mode days, a few projects, one with git worktrees,
+// files named in edits and patches (writers.h, schedule.h, workspace.h). Tokens, cost and
+// sessions grow with the size; the time pattern does not.
 
 #include <cstdint>
 #include <functional>
@@ -18,6 +25,11 @@
 #include "core/result.h"
 
 namespace tally::demo {
+
+enum class Profile {
+  benchmark,   // byte-identical per seed across versions of the generator
+  heavy_user,  // the demo's month; also writes the projects' git files under out/src
+};
 
 struct CorpusOptions {
   std::string out;       // the fake HOME to write (.claude, .codex, .gemini, .corpus)
@@ -30,6 +42,7 @@ struct CorpusOptions {
   // Share (0..1) of Claude sessions on a model no price list knows, priced only from the
   // agent's reported cost (the mix of re-issued genuine logs); 0 keeps the classic profile.
   double unpriced_share = 0;
+  Profile profile = Profile::benchmark;
   bool force = false;  // replace a corpus this generator wrote earlier in `out`
   // Called now and then with (files written, files planned); may be empty.
   std::function<void(std::uint64_t, std::uint64_t)> progress;

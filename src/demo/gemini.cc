@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "demo/workspace.h"
 #include "demo/writers.h"
 
 namespace tally::corpus {
@@ -23,6 +24,12 @@ constexpr Millis kSecond = 1000;
 constexpr Millis kMinute = 60 * kSecond;
 constexpr uint64_t kEstTurnBytes = 40'000;
 constexpr uint64_t kEstResponseBytes = 9'000;
+// The same for the heavy profile's short lines.
+constexpr uint64_t kHeavyTurnBytes = 12'000;
+constexpr uint64_t kHeavyResponseBytes = 2'500;
+// Median tokens a tool result adds to a Gemini context (heavy profile).
+constexpr double kHeavyResultTokens = 3'000;
+constexpr uint64_t kHeavyResultMax = 40'000;
 // Conversations longer than this are not replayed on resume: the copy would dominate the
 // file, and real resumes of huge chats are rare.
 constexpr uint64_t kMaxReplayBytes = 2u << 20;
@@ -42,6 +49,8 @@ class Chat {
       : g_(g), s_(s), rng_(rng), out_(out), t_(t), clamp_(clamp), keep_history_(keep_history) {}
 
   Millis now() const { return t_; }
+  // Heavy profile: what the user asks for, the chat's first prompt.
+  void set_task(std::string task) { task_ = std::move(task); }
   void header();
   void turn(Millis gap, bool first, uint64_t bytes_left);
   // `--resume`: a new header and the whole conversation replayed in `$set.messages`.
@@ -56,6 +65,8 @@ class Chat {
     }
   }
   void filler(std::string& out, size_t n) { g_.filler->append(out, n, rng_); }
+  // Filler for text the heavy profile keeps short.
+  size_t short_text(size_t n) const { return g_.heavy() ? std::min<size_t>(n, 200) : n; }
   void line(const std::string& message) {
     b().append(message);
     b().push_back('\n');
@@ -81,6 +92,7 @@ class Chat {
   std::vector<std::string> history_;  // message objects, for a resume replay
   std::vector<GeminiUsage> responses_;
   uint64_t prev_input_ = 0;
+  std::string task_;  // heavy profile only
 };
 
 void Chat::header() {
@@ -111,13 +123,18 @@ void Chat::turn(Millis gap, bool first, uint64_t bytes_left) {
       "{{\"id\":\"{}\",\"timestamp\":\"{}\",\"type\":\"user\",\"content\":[{{\"text\":\"",
       uuid4(rng_), ts());
   const size_t prompt = rng_.lognormal(250, 1.0, 10, 8'000);
-  filler(msg, prompt);
+  if (first && !task_.empty()) {
+    msg.append(task_);  // the chat's first prompt says what it is for
+  } else {
+    filler(msg, short_text(prompt));
+  }
   msg.append("\"}]}");
   line(msg);
   touch();
   uint64_t new_tokens = prompt / 4 + rng_.range(20, 300) + (first ? rng_.range(6'000, 12'000) : 0);
   const uint64_t n = std::max<uint64_t>(
-      1, std::min(rng_.lognormal(2.5, 0.7, 1, 16), bytes_left / kEstResponseBytes));
+      1, std::min(rng_.lognormal(2.5, 0.7, 1, 16),
+                  bytes_left / (g_.heavy() ? kHeavyResponseBytes : kEstResponseBytes)));
   for (uint64_t i = 0; i < n; ++i) {
     advance(static_cast<Millis>(rng_.lognormal(4000, 0.8, 300, 90'000)));
     GeminiUsage u;
@@ -137,11 +154,11 @@ void Chat::turn(Millis gap, bool first, uint64_t bytes_left) {
     const std::string id = uuid4(rng_);
     std::string head = fmt::format(
         "{{\"id\":\"{}\",\"timestamp\":\"{}\",\"type\":\"gemini\",\"content\":\"", id, ts());
-    filler(head, u.output * 3 + 10);
+    filler(head, short_text(u.output * 3 + 10));
     head.append("\",\"thoughts\":[");
     if (u.thoughts > 0) {
       head.append("{\"subject\":\"Planning\",\"description\":\"");
-      filler(head, u.thoughts * 3);
+      filler(head, short_text(u.thoughts * 3));
       fmt::format_to(std::back_inserter(head), "\",\"timestamp\":\"{}\"}}", ts());
     }
     fmt::format_to(std::back_inserter(head),
@@ -168,7 +185,8 @@ void Chat::turn(Millis gap, bool first, uint64_t bytes_left) {
         "[{{\"functionResponse\":{{\"id\":\"{}\",\"name\":\"run_shell_command\",\"response\":{{"
         "\"output\":\"",
         call);
-    const size_t bulk = rng_.lognormal(1'500, 1.3, 30, 100'000);
+    const size_t bulk =
+        g_.heavy() ? heavy_result_bytes(rng_) : rng_.lognormal(1'500, 1.3, 30, 100'000);
     filler(result, bulk);
     result.append("\"}}}]");
     std::string full = head;
@@ -181,7 +199,9 @@ void Chat::turn(Millis gap, bool first, uint64_t bytes_left) {
     line(fmt::format("{{\"id\":\"{}\",\"timestamp\":\"{}\",\"type\":\"user\",\"content\":{}}}",
                      uuid4(rng_), ts(), result));
     touch();
-    new_tokens = bulk * 2 / 7 + rng_.range(20, 200);
+    // The heavy profile logs a short excerpt of what the command printed to the model.
+    new_tokens = g_.heavy() ? heavy_result_tokens(rng_, kHeavyResultTokens, kHeavyResultMax)
+                            : bulk * 2 / 7 + rng_.range(20, 200);
   }
   s_.last_ts = t_;
 }
@@ -231,12 +251,14 @@ void Chat::resume() {
 }  // namespace
 
 GeminiChatState write_gemini_chat(const GenContext& g, uint64_t bytes,
-                                  const std::string& project_dir, Rng& rng) {
+                                  const std::string& project_dir, Rng& rng, const Project* project,
+                                  Millis start) {
   GeminiChatState s;
   s.session_id = uuid4(rng);
   s.project = project_dir;
   s.model = "gemini-3-pro-preview";
-  const SessionClock clock = plan_clock(g, bytes / kEstTurnBytes + 1, rng);
+  const SessionClock clock = project != nullptr ? slot_clock(g, start, bytes / kHeavyTurnBytes + 1)
+                                                : plan_clock(g, bytes / kEstTurnBytes + 1, rng);
   s.path = ".gemini/tmp/" + project_dir + "/chats/session-" + name_stamp_minutes(clock.start) +
            "-" + s.session_id.substr(0, 8) + ".jsonl";
   OutFile out;
@@ -245,6 +267,9 @@ GeminiChatState write_gemini_chat(const GenContext& g, uint64_t bytes,
   }
   const bool will_resume = bytes < kMaxReplayBytes && rng.chance(0.08);
   Chat chat(g, s, rng, out, clock.start, true, will_resume);
+  if (project != nullptr) {
+    chat.set_task(task_prompt(*project, rng));
+  }
   chat.header();
   bool first = true;
   bool resumed = false;

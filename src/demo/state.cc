@@ -44,6 +44,9 @@ bool save_state(const std::string& path, const CorpusState& st) {
   auto it = std::back_inserter(out);
   fmt::format_to(it, "seed\t{}\nmb\t{}\ndays\t{}\nround\t{}\nend\t{}\n", st.seed, st.mb, st.days,
                  st.round, st.end);
+  if (st.heavy) {
+    out.append("profile\theavy_user\n");  // absent for the benchmark: its file is unchanged
+  }
   for (const auto& [key, t] : st.ledger.totals) {
     fmt::format_to(it, "total\t{}\t{}", key.first, key.second);
     append_tokens(out, t);
@@ -124,6 +127,11 @@ bool load_state(const std::string& path, CorpusState& st, std::string& error) {
       } else {
         st.end = i64(f[1]);
       }
+    } else if (kind == "profile") {
+      if (!need(2)) {
+        return false;
+      }
+      st.heavy = f[1] == "heavy_user";
     } else if (kind == "total" || kind == "trap") {
       if (!need(10)) {
         return false;

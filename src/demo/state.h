@@ -19,6 +19,7 @@ struct CorpusState {
   uint64_t mb = 0;
   uint64_t days = 30;
   uint64_t round = 0;  // completed --append-percent runs
+  bool heavy = false;  // written with the heavy-user profile (corpus.h)
   Millis end = 0;      // --end of the initial generation
   Ledger ledger;
   std::vector<ClaudeSessionState> claude;

@@ -1,7 +1,8 @@
 // End to end, the real binary on generated histories (src/demo/corpus.h) with every share of
 // Claude sessions on a model no price list knows (tally_corpus_gen --unpriced-share, issue
 // 16): the tokens per model are exactly the generator's manifest, and the unknown model is
-// priced from the logs' own reported cost, never shown as a silent $0.
+// priced from the logs' own reported cost, never shown as a silent $0. The same holds for the
+// heavy-user profile of `tally demo` (issue 17), whose lines name real files and fast mode.
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -44,7 +45,8 @@ Usage read_usage(simdjson::dom::object o) {
   return u;
 }
 
-class CorpusCliTest : public ::testing::TestWithParam<double> {
+// A temporary directory for a corpus (home/) and a ledger (data/).
+class CorpusDirTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / fmt::format("tally-corpus-cli-{}", ::getpid());
@@ -58,14 +60,17 @@ class CorpusCliTest : public ::testing::TestWithParam<double> {
   fs::path dir_;
 };
 
-TEST_P(CorpusCliTest, TokensPerModelAreTheManifestsAndUnknownModelsUseTheReportedCost) {
-  tally::demo::CorpusOptions co;
-  co.out = (dir_ / "home").string();
-  co.mb = 3;
-  co.end = 1'795'000'000'000;
-  co.unpriced_share = GetParam();
+class CorpusCliTest : public CorpusDirTest, public ::testing::WithParamInterface<double> {};
+
+// Generates `co` and runs `tally models --json` on it: the tokens per agent and model must be
+// the manifest's. Returns tally's rows by "agent/model".
+std::map<std::string, Usage> check_models_against_manifest(const tally::demo::CorpusOptions& co,
+                                                           const fs::path& dir) {
   auto manifest_text = tally::demo::generate_corpus(co);
-  ASSERT_TRUE(manifest_text) << manifest_text.error().message;
+  EXPECT_TRUE(manifest_text) << manifest_text.error().message;
+  if (!manifest_text) {
+    return {};
+  }
 
   simdjson::dom::parser mp;
   simdjson::dom::element manifest = mp.parse(*manifest_text);
@@ -77,8 +82,11 @@ TEST_P(CorpusCliTest, TokensPerModelAreTheManifestsAndUnknownModelsUseTheReporte
   const tally::test::ShellRun run = tally::test::run_shell(fmt::format(
       "env -i HOME='{}' TALLY_DATA_DIR='{}' TZ=UTC PATH=/usr/bin:/bin '{}' models --json "
       "2>/dev/null",
-      co.out, (dir_ / "data").string(), TALLY_BINARY));
-  ASSERT_EQ(run.exit_code, 0);
+      co.out, (dir / "data").string(), TALLY_BINARY));
+  EXPECT_EQ(run.exit_code, 0);
+  if (run.exit_code != 0) {
+    return {};
+  }
   simdjson::dom::parser tp;
   simdjson::dom::element report = tp.parse(run.out);
   std::map<std::string, Usage> got;
@@ -92,10 +100,21 @@ TEST_P(CorpusCliTest, TokensPerModelAreTheManifestsAndUnknownModelsUseTheReporte
   }
 
   for (const auto& [key, u] : want) {
-    ASSERT_TRUE(got.count(key)) << key << " is missing from tally models";
+    EXPECT_TRUE(got.count(key)) << key << " is missing from tally models";
     EXPECT_EQ(got[key], u) << key << ": tally " << show(got[key]) << ", manifest " << show(u);
   }
   EXPECT_EQ(got.size(), want.size());
+  return got;
+}
+
+TEST_P(CorpusCliTest, TokensPerModelAreTheManifestsAndUnknownModelsUseTheReportedCost) {
+  tally::demo::CorpusOptions co;
+  co.out = (dir_ / "home").string();
+  co.mb = 3;
+  co.end = 1'795'000'000'000;
+  co.unpriced_share = GetParam();
+  std::map<std::string, Usage> got = check_models_against_manifest(co, dir_);
+  ASSERT_FALSE(got.empty());
   const bool unpriced = got.count("claude/claude-opus-5-5") != 0;
   EXPECT_EQ(unpriced, GetParam() > 0);
   if (unpriced) {
@@ -106,5 +125,23 @@ TEST_P(CorpusCliTest, TokensPerModelAreTheManifestsAndUnknownModelsUseTheReporte
 }
 
 INSTANTIATE_TEST_SUITE_P(UnpricedShares, CorpusCliTest, ::testing::Values(0.0, 0.3, 1.0));
+
+class HeavyCorpusCliTest : public CorpusDirTest {};
+
+TEST_F(HeavyCorpusCliTest, TokensPerModelAreTheManifestsInTheDemosProfile) {
+  tally::demo::CorpusOptions co;
+  co.out = (dir_ / "home").string();
+  co.mb = 6;
+  co.end = 1'795'000'000'000;
+  co.profile = tally::demo::Profile::heavy_user;
+  std::map<std::string, Usage> got = check_models_against_manifest(co, dir_);
+  ASSERT_FALSE(got.empty());
+  EXPECT_TRUE(got.count("claude/claude-opus-4-8"));
+  EXPECT_TRUE(got.count("codex/gpt-5.5"));
+  // The checkouts the sessions ran in, with a worktree's git files.
+  EXPECT_TRUE(fs::is_directory(dir_ / "home/src/webapp/.git"));
+  EXPECT_TRUE(fs::is_regular_file(dir_ / "home/src/webapp/.worktrees/wt2/.git"));
+  EXPECT_TRUE(fs::is_regular_file(dir_ / "home/src/webapp/.git/worktrees/wt2/commondir"));
+}
 
 }  // namespace
