@@ -28,6 +28,14 @@ struct Totals {
   void add(const Totals& o);
 };
 
+// One agent and model's part of a report row (--breakdown): e.g. claude-opus-4-8's requests,
+// tokens and cost on one day.
+struct ModelShare {
+  std::string agent;
+  std::string model;  // "(unknown)" when the logs named none
+  Totals totals;      // its cost_source marks it unpriced or agent-reported on its own
+};
+
 struct ReportRow {
   // Grouping keys in column order, e.g. {{"date", "2026-11-22"}} or
   // {{"session_id", "..."}, {"project", "/home/me/app"}}.
@@ -36,7 +44,12 @@ struct ReportRow {
   // the row spans several.
   std::string agent;
   std::string model;
+  // build_report sums a row per agent and model first and adds the shares up in `breakdown`
+  // order, so a breakdown adds up to its row exactly, to the last bit.
   Totals totals;
+  // With Report::breakdown: the row split per agent and model, costliest first (then most
+  // tokens, then by agent and model); empty otherwise.
+  std::vector<ModelShare> breakdown = {};
 };
 
 struct Warning {
@@ -57,6 +70,10 @@ struct Report {
   // Tables print a TOTAL row unless the rows overlap (the summary's periods) and a sum
   // would mislead. JSON always carries `totals`.
   bool show_totals = true;
+  // Rows carry their per-model shares (ReportRow::breakdown) and renderers print them under
+  // each row: indented lines in a table and in HTML, a `breakdown` array in JSON, extra lines
+  // with row_type "model" in CSV (render/report_fields.h).
+  bool breakdown = false;
   std::vector<Warning> warnings;
   std::vector<std::string> notes;  // informational lines (e.g. "timezone: Europe/Berlin")
 };

@@ -16,13 +16,31 @@ namespace {
 
 constexpr std::int64_t kWarningLines = 10;
 
+// One agent and model within a group.
+struct Share {
+  Agent agent;
+  std::string model;
+  Totals totals;
+};
+
 struct Accumulator {
   std::vector<std::pair<std::string, std::string>> keys;
   std::set<std::string, std::less<>> worktrees;  // project rows: worktree paths rolled in
-  std::set<std::string, std::less<>> agents;
-  std::set<std::string, std::less<>> models;
-  Totals totals;
+  // The group's usage per agent and model; the group's totals are their sum, so that a
+  // breakdown adds up to its row exactly. A group holds a handful of models: a linear search
+  // finds one without building a key per ledger row.
+  std::vector<Share> shares;
   TimeMs last_ts = 0;
+
+  Totals& share(Agent agent, const std::string& model) {
+    for (Share& s : shares) {
+      if (s.agent == agent && s.model == model) {
+        return s.totals;
+      }
+    }
+    shares.push_back(Share{agent, model, {}});
+    return shares.back().totals;
+  }
 };
 
 std::string join(const std::set<std::string, std::less<>>& items) {
@@ -38,6 +56,26 @@ std::string join(const std::set<std::string, std::less<>>& items) {
 }
 
 Date add_days(const Date& d, long n) { return civil_from_days(days_from_civil(d) + n); }
+
+// Orders `shares` costliest first (then most tokens, then by agent and model) and returns
+// their sum, added in that order: the order a reader of the breakdown adds them in.
+Totals sum_shares(std::vector<Share>& shares) {
+  std::sort(shares.begin(), shares.end(), [](const Share& a, const Share& b) {
+    if (a.totals.cost_usd != b.totals.cost_usd) {
+      return a.totals.cost_usd > b.totals.cost_usd;
+    }
+    if (a.totals.tokens.total() != b.totals.tokens.total()) {
+      return a.totals.tokens.total() > b.totals.tokens.total();
+    }
+    return std::pair(agent_name(a.agent), std::string_view(a.model)) <
+           std::pair(agent_name(b.agent), std::string_view(b.model));
+  });
+  Totals sum;
+  for (const Share& s : shares) {
+    sum.add(s.totals);
+  }
+  return sum;
+}
 
 }  // namespace
 
@@ -187,14 +225,7 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
   };
   for (const store::AggregateRow& row : *rows) {
     Accumulator& acc = group_of(row);
-    const std::string_view agent = agent_name(row.agent);
-    if (acc.agents.find(agent) == acc.agents.end()) {
-      acc.agents.emplace(agent);
-    }
-    if (acc.models.find(row.model) == acc.models.end()) {
-      acc.models.insert(row.model);
-    }
-    acc.totals.add(totals_of(row, query.standard_speed));
+    acc.share(row.agent, row.model).add(totals_of(row, query.standard_speed));
     acc.last_ts = std::max(acc.last_ts, row.last_ts);
     if (grouping == Grouping::project && project_of(row.project) != row.project) {
       acc.worktrees.insert(row.project);
@@ -207,18 +238,32 @@ Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const Repo
     if (grouping == Grouping::session) {
       r.keys.emplace_back("last_activity", format_date(zone.local_date(acc.last_ts)));
     }
-    r.agent = join(acc.agents);
-    r.model = join(acc.models);
+    std::set<std::string, std::less<>> agents;
+    std::set<std::string, std::less<>> models;
+    for (const Share& s : acc.shares) {
+      agents.emplace(agent_name(s.agent));
+      models.insert(s.model);
+    }
+    r.agent = join(agents);
+    r.model = join(models);
     if (r.model.empty()) {
       r.model = "(unknown)";
     }
     if (grouping == Grouping::project) {
       r.keys.emplace_back("worktrees", join(acc.worktrees));
     }
-    r.totals = acc.totals;
-    report.totals.add(acc.totals);
+    r.totals = sum_shares(acc.shares);
+    if (query.breakdown) {
+      for (Share& s : acc.shares) {
+        r.breakdown.push_back(ModelShare{std::string(agent_name(s.agent)),
+                                         s.model.empty() ? "(unknown)" : std::move(s.model),
+                                         s.totals});
+      }
+    }
+    report.totals.add(r.totals);
     report.rows.push_back(std::move(r));
   }
+  report.breakdown = query.breakdown;
   if (grouping == Grouping::project) {
     // The worktrees a row rolls in are a detail: JSON and CSV list them, the table notes them.
     report.key_names = {"project", "worktrees"};

@@ -35,6 +35,9 @@ struct ReportQuery {
   bool exact = false;
   std::optional<TimeMs> since_ms;  // inclusive
   std::optional<TimeMs> until_ms;  // exclusive
+  // Keep each row's per-model shares (ReportRow::breakdown, Report::breakdown). The rows are
+  // the same either way: a row is always the sum of its shares.
+  bool breakdown = false;
 };
 
 // Converts the query's local days (or exact bounds) to a UTC filter in `zone`.
@@ -43,6 +46,8 @@ store::RecordFilter make_filter(const ReportQuery& query, const Zone& zone);
 // Builds the report for `grouping`, with its pricing warnings (unpriced and agent-reported
 // models among its rows). Rows are ordered by their keys (time ascending), except
 // sessions (by last activity) and models/projects (by cost, then tokens, descending).
+// With `query.breakdown`, every row also carries its shares per agent and model; they come
+// from the same ledger query as the rows (grouped by local day, agent and model already).
 Result<Report> build_report(store::Ledger& ledger, Grouping grouping, const ReportQuery& query,
                             const Zone& zone);
 
