@@ -96,11 +96,16 @@ void CsvRenderer::render(const Report& report, std::string& out) const {
     separator();
     append_csv_field(name, out);
   }
+  // Last, so that every other column keeps its place with and without --breakdown.
+  if (report.breakdown) {
+    separator();
+    append_csv_field(kRowTypeField, out);
+  }
   out += kLineEnd;
 
-  for (const analytics::ReportRow& row : report.rows) {
+  auto line = [&](const std::vector<Field>& fields, std::string_view row_type) {
     first = true;
-    for (const Field& f : row_fields(row, report.key_names, key_fields)) {
+    for (const Field& f : fields) {
       separator();
       if (f.type == FieldType::string) {
         append_csv_field(f.text, out);
@@ -108,7 +113,19 @@ void CsvRenderer::render(const Report& report, std::string& out) const {
         append_csv_number(f.text, out);
       }
     }
+    if (report.breakdown) {
+      separator();
+      append_csv_field(row_type, out);
+    }
     out += kLineEnd;
+  };
+  for (const analytics::ReportRow& row : report.rows) {
+    line(row_fields(row, report.key_names, key_fields), kTotalRow);
+    if (report.breakdown) {
+      for (const analytics::ModelShare& share : row.breakdown) {
+        line(share_line_fields(row, share, report.key_names, key_fields), kModelRow);
+      }
+    }
   }
 }
 

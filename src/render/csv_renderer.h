@@ -19,6 +19,10 @@
 // There is deliberately no totals row: importers sum the column themselves, and a totals
 // record would be counted twice. Warnings and notes are not data; the CLI prints them to
 // stderr.
+//
+// With Report::breakdown (--breakdown) each row is followed by one line per agent and model,
+// its keys repeated, and a last column, row_type, says which is which: "total" for the row,
+// "model" for its lines. Sum one kind only: the model lines of a row add up to it exactly.
 
 #include <string>
 #include <string_view>

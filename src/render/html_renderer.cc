@@ -46,6 +46,8 @@ td.text { white-space: normal; overflow-wrap: anywhere; min-width: 6em; max-widt
 th { text-align: left; font-weight: 600; }
 td.num, th.num { text-align: right; }
 tfoot td { font-weight: 600; border-top: 2px solid var(--line); }
+tr.share td { color: var(--muted); border-bottom-style: dotted; white-space: nowrap; }
+tr.share td.share { padding-left: 1.6em; }
 .marker { color: var(--warn-line); font-weight: 600; }
 svg.chart { max-width: 100%; height: auto; display: block; margin: 8px 0; }
 svg.chart text { fill: var(--muted); font-size: 11px; }
@@ -101,11 +103,16 @@ constexpr std::array<std::string_view, 8> kNumberHeaders = {
     "Cost (USD)", "Requests", "Input", "Cache read", "Cache write", "Output", "Reasoning",
     "Total tokens"};
 
-void append_number_cells(const analytics::Totals& t, std::string& out, bool& used_reported,
-                         bool& used_unpriced) {
+// Which cost markers a table used, for its legend.
+struct MarkersUsed {
+  bool reported = false;
+  bool unpriced = false;
+};
+
+void append_number_cells(const analytics::Totals& t, std::string& out, MarkersUsed& used) {
   const auto [amount, marker] = cost_cell(t);
-  used_reported = used_reported || marker == kReportedMarker;
-  used_unpriced = used_unpriced || marker == kUnpricedMarker;
+  used.reported = used.reported || marker == kReportedMarker;
+  used.unpriced = used.unpriced || marker == kUnpricedMarker;
   out += fmt::format("<td class=\"num cost\">{}<span class=\"marker\">{}</span></td>",
                      escape_html(amount), marker);
   const TokenCounts& k = t.tokens;
@@ -113,6 +120,79 @@ void append_number_cells(const analytics::Totals& t, std::string& out, bool& use
        {t.requests, k.input, k.cache_read, k.cache_write, k.output, k.reasoning, k.total()}) {
     out += fmt::format("<td class=\"num\">{}</td>", format_count(n));
   }
+}
+
+// The Agent and Model(s) cells.
+std::string names(std::string_view agent, std::string_view model) {
+  return fmt::format("<td>{}</td><td class=\"text\">{}</td>", escape_html(agent),
+                     escape_html(model));
+}
+
+// A report keyed by model has no key columns: its agent and model lead instead of trailing.
+bool names_lead(const Report& report) { return report.key_names.empty(); }
+
+void append_head(const Report& report, std::string& out) {
+  out += "<thead><tr>";
+  for (const std::string& key : report.key_names) {
+    out += fmt::format("<th>{}</th>", escape_html(key_header(key)));
+  }
+  // With a breakdown a row's models are its lines, one model each (as in the terminal).
+  const std::string_view names_head =
+      report.breakdown ? "<th>Agent</th><th>Model</th>" : "<th>Agent</th><th>Model(s)</th>";
+  if (names_lead(report)) {
+    out += names_head;
+  }
+  for (const std::string_view h : kNumberHeaders) {
+    out += fmt::format("<th class=\"num\">{}</th>", h);
+  }
+  if (!names_lead(report)) {
+    out += names_head;
+  }
+  out += "</tr></thead>\n";
+}
+
+// A report row. With a breakdown its agents and models are named on its lines instead (a long
+// list in a narrow cell would only make the row tall).
+void append_row(const Report& report, const analytics::ReportRow& row, std::string& out,
+                MarkersUsed& used) {
+  const std::string row_names =
+      report.breakdown ? names("", "") : names(row.agent, row.model);
+  out += "<tr>";
+  for (std::size_t i = 0; i < report.key_names.size(); ++i) {
+    out += fmt::format("<td class=\"text\">{}</td>",
+                       escape_html(row_key(row, report.key_names[i], i)));
+  }
+  if (names_lead(report)) {
+    out += row_names;
+  }
+  append_number_cells(row.totals, out, used);
+  if (!names_lead(report)) {
+    out += row_names;
+  }
+  out += "</tr>\n";
+}
+
+// A breakdown line under its row, as the terminal table draws it ("├─ model", the last
+// "└─ model"). The model hangs from the row in the first column, where the row's key is (the
+// Agent and Model cells come last, past the numbers); the other keys are blank.
+void append_share(const Report& report, const analytics::ModelShare& share, bool last,
+                  std::string& out, MarkersUsed& used) {
+  const std::string label = fmt::format("<td class=\"text share\">{} {}</td>",
+                                        last ? "\u2514\u2500" : "\u251c\u2500",
+                                        escape_html(share.model));
+  out += "<tr class=\"share\">";
+  if (names_lead(report)) {
+    out += fmt::format("<td>{}</td>{}", escape_html(share.agent), label);
+    append_number_cells(share.totals, out, used);
+  } else {
+    out += label;
+    for (std::size_t i = 1; i < report.key_names.size(); ++i) {
+      out += "<td></td>";
+    }
+    append_number_cells(share.totals, out, used);
+    out += names(share.agent, share.model);
+  }
+  out += "</tr>\n";
 }
 
 bool time_grouped(const Report& report) {
@@ -145,59 +225,34 @@ std::string cost_chart(const Report& report) {
 }
 
 void append_table(const Report& report, std::string& out) {
-  bool used_reported = false;
-  bool used_unpriced = false;
-  out += "<div class=\"scroll\"><table>\n<thead><tr>";
-  for (const std::string& key : report.key_names) {
-    out += fmt::format("<th>{}</th>", escape_html(key_header(key)));
-  }
-  // A report keyed by model has no key columns: its agent and model lead instead.
-  const bool names_lead = report.key_names.empty();
-  const auto names = [&](const analytics::ReportRow& row) {
-    return fmt::format("<td>{}</td><td class=\"text\">{}</td>", escape_html(row.agent),
-                       escape_html(row.model));
-  };
-  if (names_lead) {
-    out += "<th>Agent</th><th>Model(s)</th>";
-  }
-  for (const std::string_view h : kNumberHeaders) {
-    out += fmt::format("<th class=\"num\">{}</th>", h);
-  }
-  if (!names_lead) {
-    out += "<th>Agent</th><th>Model(s)</th>";
-  }
-  out += "</tr></thead>\n<tbody>\n";
+  MarkersUsed used;
+  out += "<div class=\"scroll\"><table>\n";
+  append_head(report, out);
+  out += "<tbody>\n";
   for (const analytics::ReportRow& row : report.rows) {
-    out += "<tr>";
-    for (std::size_t i = 0; i < report.key_names.size(); ++i) {
-      out += fmt::format("<td class=\"text\">{}</td>",
-                         escape_html(row_key(row, report.key_names[i], i)));
+    append_row(report, row, out, used);
+    if (report.breakdown) {
+      for (std::size_t i = 0; i < row.breakdown.size(); ++i) {
+        append_share(report, row.breakdown[i], i + 1 == row.breakdown.size(), out, used);
+      }
     }
-    if (names_lead) {
-      out += names(row);
-    }
-    append_number_cells(row.totals, out, used_reported, used_unpriced);
-    if (!names_lead) {
-      out += names(row);
-    }
-    out += "</tr>\n";
   }
   out += "</tbody>\n";
   if (report.show_totals) {
     out += fmt::format("<tfoot><tr><td colspan=\"{}\">TOTAL</td>",
-                       names_lead ? 2 : report.key_names.size());
-    append_number_cells(report.totals, out, used_reported, used_unpriced);
-    out += names_lead ? "" : "<td></td><td></td>";
+                       names_lead(report) ? 2 : report.key_names.size());
+    append_number_cells(report.totals, out, used);
+    out += names_lead(report) ? "" : "<td></td><td></td>";
     out += "</tr></tfoot>\n";
   }
   out += "</table></div>\n";
-  if (used_reported) {
+  if (used.reported) {
     out += fmt::format(
         "<p class=\"note\"><span class=\"marker\">{}</span> cost reported by the agent (model "
         "not in tally's price table)</p>\n",
         kReportedMarker);
   }
-  if (used_unpriced) {
+  if (used.unpriced) {
     out += fmt::format(
         "<p class=\"note\"><span class=\"marker\">{}</span> cost incomplete: requests with no "
         "known price count as $0 (see warnings)</p>\n",

@@ -32,6 +32,21 @@ void write_strings(JsonWriter& w, std::string_view name, const std::vector<std::
   w.close(']');
 }
 
+// The row's per-model shares: one object each, with a row's fields minus its keys.
+void write_breakdown(JsonWriter& w, const std::vector<analytics::ModelShare>& shares) {
+  w.member(kBreakdownField);
+  w.open('[');
+  for (const analytics::ModelShare& share : shares) {
+    w.element();
+    w.open('{');
+    for (const Field& f : share_fields(share)) {
+      write_field(w, f);
+    }
+    w.close('}');
+  }
+  w.close(']');
+}
+
 }  // namespace
 
 void JsonRenderer::render(const Report& report, std::string& out) const {
@@ -49,6 +64,9 @@ void JsonRenderer::render(const Report& report, std::string& out) const {
     w.open('{');
     for (const Field& f : row_fields(row, report.key_names, key_fields)) {
       write_field(w, f);
+    }
+    if (report.breakdown) {
+      write_breakdown(w, row.breakdown);
     }
     w.close('}');
   }

@@ -9,7 +9,12 @@
 //                 "requests": 3, "input_tokens": 12285, "cache_read_tokens": 0,
 //                 "cache_write_tokens": 0, "cache_write_1h_tokens": 0, "output_tokens": 512,
 //                 "reasoning_tokens": 0, "total_tokens": 12797, "cost_usd": 0.0618,
-//                 "cost_source": "computed" } ],   // or "agent-reported", "unpriced"
+//                 "cost_source": "computed",      // or "agent-reported", "unpriced"
+//                 "standard_cost_usd": 0.0618,
+//                 "breakdown": [ { "agent": "claude", "model": "claude-sonnet-4-5",
+//                                  ... the row's members minus the keys } ] } ],
+//                 // breakdown: only with Report::breakdown (--breakdown); one object per
+//                 // agent and model, costliest first, summing to the row exactly
 //     "totals": { same members as a row minus the keys, "agent" and "model" },
 //     "warnings": [ { "kind": "...", "message": "...", "file": "...", "line": 12 } ],
 //     "notes": [ "..." ]

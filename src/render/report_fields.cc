@@ -29,6 +29,24 @@ void append_totals(const analytics::Totals& t, std::vector<Field>& out) {
       Field{"standard_cost_usd", FieldType::number, format_decimal(t.standard_cost_usd)});
 }
 
+// The row's keys, then `agent`, `model` and `totals`: a report row or one of its model lines.
+std::vector<Field> keyed_fields(const analytics::ReportRow& row,
+                                const std::vector<std::string>& key_names,
+                                const std::vector<std::string>& key_fields,
+                                const std::string& agent, const std::string& model,
+                                const analytics::Totals& totals) {
+  std::vector<Field> fields;
+  fields.reserve(key_fields.size() + kRowFieldNames.size());
+  for (std::size_t i = 0; i < key_fields.size() && i < key_names.size(); ++i) {
+    fields.push_back(
+        Field{key_fields[i], FieldType::string, std::string(row_key(row, key_names[i], i))});
+  }
+  fields.push_back(Field{"agent", FieldType::string, agent});
+  fields.push_back(Field{"model", FieldType::string, model});
+  append_totals(totals, fields);
+  return fields;
+}
+
 }  // namespace
 
 std::string_view row_key(const analytics::ReportRow& row, const std::string& name,
@@ -49,7 +67,8 @@ std::vector<std::string> key_field_names(const analytics::Report& report) {
   names.reserve(report.key_names.size());
   for (const std::string& key : report.key_names) {
     const bool collides =
-        std::find(kRowFieldNames.begin(), kRowFieldNames.end(), key) != kRowFieldNames.end();
+        std::find(kRowFieldNames.begin(), kRowFieldNames.end(), key) != kRowFieldNames.end() ||
+        key == kBreakdownField || key == kRowTypeField;
     names.push_back(collides ? "key_" + key : key);
   }
   return names;
@@ -58,16 +77,18 @@ std::vector<std::string> key_field_names(const analytics::Report& report) {
 std::vector<Field> row_fields(const analytics::ReportRow& row,
                               const std::vector<std::string>& key_names,
                               const std::vector<std::string>& key_fields) {
-  std::vector<Field> fields;
-  fields.reserve(key_fields.size() + kRowFieldNames.size());
-  for (std::size_t i = 0; i < key_fields.size() && i < key_names.size(); ++i) {
-    fields.push_back(
-        Field{key_fields[i], FieldType::string, std::string(row_key(row, key_names[i], i))});
-  }
-  fields.push_back(Field{"agent", FieldType::string, row.agent});
-  fields.push_back(Field{"model", FieldType::string, row.model});
-  append_totals(row.totals, fields);
-  return fields;
+  return keyed_fields(row, key_names, key_fields, row.agent, row.model, row.totals);
+}
+
+std::vector<Field> share_line_fields(const analytics::ReportRow& row,
+                                     const analytics::ModelShare& share,
+                                     const std::vector<std::string>& key_names,
+                                     const std::vector<std::string>& key_fields) {
+  return keyed_fields(row, key_names, key_fields, share.agent, share.model, share.totals);
+}
+
+std::vector<Field> share_fields(const analytics::ModelShare& share) {
+  return keyed_fields({}, {}, {}, share.agent, share.model, share.totals);
 }
 
 std::vector<Field> totals_fields(const analytics::Totals& totals) {

@@ -5,8 +5,9 @@
 // Report::key_names order, as strings) followed by exactly kRowFieldNames.
 //
 // A grouping key whose name equals one of the fixed fields (a report grouped by "model",
-// say) is emitted as "key_<name>", decided from key_names alone, so the schema depends on
-// the report's kind and never on its data, and no JSON object has a duplicate member.
+// say, or "breakdown" and "row_type" below) is emitted as "key_<name>", decided from
+// key_names alone, so the schema depends on the report's kind and never on its data, and no
+// JSON object has a duplicate member.
 
 #include <array>
 #include <string>
@@ -46,6 +47,14 @@ inline constexpr std::array<std::string_view, 13> kRowFieldNames = {
     "standard_cost_usd",
 };
 
+// With Report::breakdown: JSON rows end in a `breakdown` array of share_fields() objects, and
+// CSV gains a last column, row_type, that is kTotalRow on a report row and kModelRow on each
+// of its per-model lines, which follow it with the row's keys repeated.
+inline constexpr std::string_view kBreakdownField = "breakdown";
+inline constexpr std::string_view kRowTypeField = "row_type";
+inline constexpr std::string_view kTotalRow = "total";
+inline constexpr std::string_view kModelRow = "model";
+
 // The value of the grouping key `name` in `row`, or "" when the row lacks it. `index` (the
 // key's position in Report::key_names) is tried first, since rows normally follow that order.
 std::string_view row_key(const analytics::ReportRow& row, const std::string& name,
@@ -61,6 +70,16 @@ std::vector<std::string> key_field_names(const analytics::Report& report);
 std::vector<Field> row_fields(const analytics::ReportRow& row,
                               const std::vector<std::string>& key_names,
                               const std::vector<std::string>& key_fields);
+
+// A per-model line of `row` (CSV): the row's keys as row_fields() gives them, then the
+// share's agent, model and totals.
+std::vector<Field> share_line_fields(const analytics::ReportRow& row,
+                                     const analytics::ModelShare& share,
+                                     const std::vector<std::string>& key_names,
+                                     const std::vector<std::string>& key_fields);
+
+// A share's fields (a JSON breakdown entry): kRowFieldNames, "agent" and "model" first.
+std::vector<Field> share_fields(const analytics::ModelShare& share);
 
 // The totals' fields: kRowFieldNames without "agent" and "model".
 std::vector<Field> totals_fields(const analytics::Totals& totals);

@@ -21,6 +21,10 @@ constexpr std::string_view kGap = "  ";
 constexpr std::string_view kRule = "\u2500";  // ─
 constexpr std::string_view kEmpty = "no usage in this range";
 
+// A breakdown line's model hangs from its row: "├─ " for every line but the last, "└─ ".
+constexpr std::string_view kBranch = "\u251c\u2500 ";
+constexpr std::string_view kLastBranch = "\u2514\u2500 ";
+
 constexpr std::string_view kReportedMarker = "~";
 constexpr std::string_view kUnpricedMarker = "?";
 
@@ -48,7 +52,8 @@ struct Column {
   std::size_t min_width = 0;
   // Shown under RenderOptions::compact.
   bool in_compact = true;
-  // One cell per report row, then the TOTAL row's, already terminal-safe.
+  // One cell per line (a report row, or a line of its breakdown), then the TOTAL row's,
+  // already terminal-safe.
   std::vector<std::string> cells;
   // Cost markers, parallel to `cells`; empty for every other column.
   std::vector<std::string_view> markers;
@@ -104,6 +109,11 @@ CostCell cost_cell(const analytics::Totals& t) {
   return {nothing_priced ? "unpriced" : format_usd(t.cost_usd), kUnpricedMarker};
 }
 
+// Whether any of the requests ran fast or at priority (their standard cost differs).
+bool ran_fast(const analytics::Totals& t) {
+  return std::fabs(t.standard_cost_usd - t.cost_usd) > 5e-7;
+}
+
 // Appends the cells of one row (or the TOTAL row) to the columns after the key columns.
 void add_cells(std::string_view agent, std::string_view model, const analytics::Totals& t,
                bool with_standard, std::vector<Column>::iterator col) {
@@ -150,9 +160,25 @@ std::vector<std::size_t> shown_keys(const Report& report) {
   return out;
 }
 
-std::vector<Column> build_columns(const Report& report) {
+// Whether any row (or breakdown line) ran fast or at priority: then "At std speed" is shown.
+bool any_ran_fast(const Report& report) {
+  for (const analytics::ReportRow& row : report.rows) {
+    if (ran_fast(row.totals)) {
+      return true;
+    }
+    for (const analytics::ModelShare& share : row.breakdown) {
+      if (ran_fast(share.totals)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// The columns, without cells: the shown keys, then the fixed ones.
+std::vector<Column> make_columns(const Report& report, const std::vector<std::size_t>& keys,
+                                 bool with_standard) {
   std::vector<Column> cols;
-  const std::vector<std::size_t> keys = shown_keys(report);
   for (const std::size_t k : keys) {
     const std::string& key = report.key_names[k];
     cols.push_back(make_column(key_header(key), Align::left, 0, true));
@@ -171,9 +197,17 @@ std::vector<Column> build_columns(const Report& report) {
   const bool has_keys = !cols.empty();
   // Without keys the TOTAL label lives in Agent, so Agent must stay.
   cols.push_back(make_column("Agent", Align::left, has_keys ? 80 : 0, true));
-  cols.push_back(make_column("Model(s)", Align::left, 70, true));
-  cols.back().shrink_rank = 45;
-  cols.back().min_width = kShortModelWidth;
+  if (report.breakdown) {
+    // A breakdown's lines are named in Model, one model each: it stays, and narrows only
+    // after Input is gone, to as many code points of a name as a row's list gets.
+    cols.push_back(make_column("Model", Align::left, 0, true));
+    cols.back().shrink_rank = 55;
+    cols.back().min_width = kShortModelWidth + display_width(kLastBranch);
+  } else {
+    cols.push_back(make_column("Model(s)", Align::left, 70, true));
+    cols.back().shrink_rank = 45;
+    cols.back().min_width = kShortModelWidth;
+  }
   cols.push_back(make_column("Requests", Align::right, 40, false));
   cols.push_back(make_column("Input", Align::right, 50, true));
   cols.push_back(make_column("Cache read", Align::right, 30, false));
@@ -183,27 +217,52 @@ std::vector<Column> build_columns(const Report& report) {
   cols.push_back(make_column("Total tokens", Align::right, 0, true));
   // Fast mode side by side: where any request ran fast or at priority, what the same
   // requests cost at standard speed, next to what they cost.
-  bool with_standard = false;
-  for (const analytics::ReportRow& row : report.rows) {
-    with_standard = with_standard ||
-                    std::fabs(row.totals.standard_cost_usd - row.totals.cost_usd) > 5e-7;
-  }
   if (with_standard) {
     cols.push_back(make_column("At std speed", Align::right, 55, true));
   }
   cols.push_back(make_column("Cost (USD)", Align::right, 0, true));
+  return cols;
+}
 
+// Appends the cells of `row` and, with a breakdown, of its lines: "├─ model" under the row,
+// "└─ model" for the last, their key cells blank.
+void add_row_lines(const Report& report, const analytics::ReportRow& row,
+                   const std::vector<std::size_t>& keys, bool with_standard,
+                   std::vector<Column>& cols) {
   const auto first_value_col = cols.begin() + static_cast<std::ptrdiff_t>(keys.size());
-  for (const analytics::ReportRow& row : report.rows) {
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      cols[i].cells.push_back(terminal_safe(row_key(row, report.key_names[keys[i]], keys[i])));
-    }
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    cols[i].cells.push_back(terminal_safe(row_key(row, report.key_names[keys[i]], keys[i])));
+  }
+  if (!report.breakdown) {
     add_cells(row.agent, row.model, row.totals, with_standard, first_value_col);
+    return;
+  }
+  // The row's agents and models are its lines below: naming them twice would only widen
+  // Agent and Model.
+  add_cells("", "", row.totals, with_standard, first_value_col);
+  for (std::size_t s = 0; s < row.breakdown.size(); ++s) {
+    const analytics::ModelShare& share = row.breakdown[s];
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      cols[i].cells.emplace_back();
+    }
+    const std::string_view branch = s + 1 < row.breakdown.size() ? kBranch : kLastBranch;
+    add_cells(share.agent, std::string(branch) + share.model, share.totals, with_standard,
+              first_value_col);
+  }
+}
+
+std::vector<Column> build_columns(const Report& report) {
+  const std::vector<std::size_t> keys = shown_keys(report);
+  const bool with_standard = any_ran_fast(report);
+  std::vector<Column> cols = make_columns(report, keys, with_standard);
+  for (const analytics::ReportRow& row : report.rows) {
+    add_row_lines(report, row, keys, with_standard, cols);
   }
   for (std::size_t i = 0; i < keys.size(); ++i) {
     cols[i].cells.emplace_back();
   }
-  add_cells("", "", report.totals, with_standard, first_value_col);
+  add_cells("", "", report.totals, with_standard,
+            cols.begin() + static_cast<std::ptrdiff_t>(keys.size()));
   cols[0].cells.back() = "TOTAL";
 
   for (Column& col : cols) {
@@ -445,7 +504,8 @@ void TableRenderer::render(const Report& report, std::string& out) const {
     fit = fit_to_width(cols, max_width);
   }
   const std::size_t width = table_width(cols);
-  const std::size_t total_row = report.rows.size();
+  // Lines: the rows (each followed by its breakdown lines), then TOTAL.
+  const std::size_t total_row = cols.front().cells.size() - 1;
 
   w.table_line(cols, LineWriter::kHeader, kBold);
   w.rule(width);

@@ -36,6 +36,51 @@ void sum_totals(Report& report) {
                               sum.unpriced_requests);
 }
 
+namespace {
+
+// A row made of `shares`: its totals their sum, its agent and model lists theirs.
+ReportRow row_of(const std::string& date, std::vector<analytics::ModelShare> shares) {
+  ReportRow row;
+  row.keys = {{"date", date}};
+  Report sum;
+  for (const analytics::ModelShare& share : shares) {
+    sum.rows.push_back(ReportRow{{}, share.agent, share.model, share.totals});
+    row.agent += (row.agent.empty() ? "" : ",") + share.agent;
+    row.model += (row.model.empty() ? "" : ",") + share.model;
+  }
+  sum_totals(sum);
+  row.totals = sum.totals;
+  row.breakdown = std::move(shares);
+  return row;
+}
+
+}  // namespace
+
+Report breakdown_report(bool hostile) {
+  Report r;
+  r.title = "Daily usage";
+  r.key_names = {"date"};
+  r.breakdown = true;
+  r.rows.push_back(row_of(
+      "2026-11-21",
+      {{"claude", "claude-sonnet-4-5",
+        make_totals(37, TokenCounts{.input = 11000, .cache_read = 1200000, .output = 21000},
+                    3.1067)},
+       {"gemini", hostile ? "=HYPERLINK(\"http://x\",\"y\")" : "gemini-3-pro",
+        make_totals(5, TokenCounts{.input = 1285, .cache_read = 34567, .output = 2456}, 0.35,
+                    5)}}));
+  r.rows.push_back(row_of(
+      "2026-11-22",
+      {{"claude", hostile ? "sonnet \x1b[31m\"red\"" : "claude-sonnet-4-5",
+        make_totals(12, TokenCounts{.input = 900, .cache_read = 20480, .output = 1400}, 0.0618)},
+       {"codex", "gpt-6-sol",
+        make_totals(1, TokenCounts{.input = 80, .output = 100, .reasoning = 640}, 0.0, 0, 1)}}));
+  sum_totals(r);
+  r.warnings.push_back(Warning{
+      "unpriced-model", "unpriced model gpt-6-sol (codex): 1 request, cost not included", "", 0});
+  return r;
+}
+
 Report daily_report() {
   Report r;
   r.title = "Daily usage";

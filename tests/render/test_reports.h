@@ -19,6 +19,11 @@ analytics::Report warnings_report();
 // non-ASCII and invalid UTF-8.
 analytics::Report escaping_report();
 
+// Daily report with --breakdown: two days, each row the sum of its shares (claude, codex,
+// gemini; an agent-reported and an unpriced model among them). `hostile` names one share's
+// model "=HYPERLINK(...)" and another's with a control character and a quote.
+analytics::Report breakdown_report(bool hostile = false);
+
 // Builds a Totals; `reported`/`unpriced` are request counts and decide cost_source.
 analytics::Totals make_totals(std::int64_t requests, TokenCounts tokens, double cost_usd,
                               std::int64_t reported = 0, std::int64_t unpriced = 0);
