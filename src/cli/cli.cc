@@ -115,6 +115,7 @@ Examples:
   tally                          today, yesterday, last 24 h / 7 d / 30 d, top models, projects
   tally --since 2026-11-01 --until 2026-11-30 --format html -o nov.html   November, charted
   tally daily --since 2026-11-01 --timezone Europe/Berlin
+  tally daily --breakdown --since 7d   each day, then a line per model adding up to it
   tally models --json            tokens and cost per agent and model, for scripts
   tally sessions --agent codex --csv > sessions.csv
   tally monthly --speed standard  what the month would have cost without fast mode/priority

@@ -117,6 +117,7 @@ Result<analytics::ReportQuery> make_query(const ReportOptions& o) {
     }
     q.standard_speed = true;
   }
+  q.breakdown = o.breakdown;
   return q;
 }
 

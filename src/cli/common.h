@@ -35,6 +35,7 @@ struct ReportOptions {
   bool demo = false;       // the demo ledger and logs of `tally demo`, not the user's
   std::string sort;        // --sort: cost, tokens, requests or date ("" = the report's order)
   std::int64_t limit = 0;  // --limit/--top: rows shown (0 = all)
+  bool breakdown = false;  // --breakdown: each row's per-model lines (grouped reports)
 };
 
 inline constexpr int kExitOk = 0;
@@ -61,7 +62,8 @@ bool use_color();
 render::Format format_of(const ReportOptions& o);
 render::RenderOptions render_options(const ReportOptions& o);
 
-// --since/--until/--agent/--project/--speed as a query; invalid_argument on bad input.
+// --since/--until/--agent/--project/--speed/--breakdown as a query; invalid_argument on bad
+// input.
 Result<analytics::ReportQuery> make_query(const ReportOptions& o);
 
 // Writes a report's warnings to stderr (for formats that cannot carry them: CSV), with their

@@ -54,6 +54,32 @@ void add_order_options(CLI::App& app, ReportOptions& o) {
       ->check(CLI::NonNegativeNumber);
 }
 
+// What --help says of --breakdown, above the general help.
+constexpr std::string_view kBreakdownHelp = R"(
+--breakdown splits every row per agent and model, in every format, and the lines add up to
+their row exactly (tokens, requests and cost):
+
+  $ tally daily --breakdown --since 2026-11-21 --until 2026-11-21
+  Date        Agent   Model                 Requests  ...  Total tokens  Cost (USD)
+  2026-11-21                                      42  ...     1,315,986       $3.46 ~
+              claude  ├─ claude-sonnet-4-5        37  ...     1,212,000       $3.11
+              gemini  └─ gemini-3-pro              5  ...       103,986       $0.35 ~
+
+  JSON: each row gets "breakdown": [{"agent", "model", "requests", ..., "cost_usd",
+  "cost_source"}], the same members as the row without its keys.
+  CSV: each row's model lines follow it, its keys repeated, and a last column, row_type,
+  tells them apart: "total" for the row, "model" for a model's line. Sum one kind only.
+  A model without a price reads "unpriced ?" (cost_source "unpriced"), never $0.
+)";
+
+// --breakdown: the grouped reports whose rows can hold several models.
+void add_breakdown_option(CLI::App& app, ReportOptions& o) {
+  app.add_flag("--breakdown", o.breakdown,
+               "one line per model under each row, adding up to it (e.g. tally daily "
+               "--breakdown --since 7d: what each model cost each day); see below");
+  app.footer(std::string(kBreakdownHelp) + app.get_footer());
+}
+
 int run_report(analytics::Grouping grouping, const ReportOptions& options) {
   std::optional<analytics::ReportQuery> query;
   std::optional<app::Context> ctx;
@@ -132,6 +158,10 @@ Runner setup_report(CLI::App& sub, analytics::Grouping grouping) {
   auto options = std::make_shared<ReportOptions>();
   add_report_options(sub, *options);
   add_order_options(sub, *options);
+  // A models report's rows are one model each already.
+  if (grouping != analytics::Grouping::model) {
+    add_breakdown_option(sub, *options);
+  }
   return [options, grouping] { return run_report(grouping, *options); };
 }
 
