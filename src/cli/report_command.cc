@@ -60,10 +60,10 @@ constexpr std::string_view kBreakdownHelp = R"(
 their row exactly (tokens, requests and cost):
 
   $ tally daily --breakdown --since 2026-11-21 --until 2026-11-21
-  Date        Agent   Model                 Requests  ...  Total tokens  Cost (USD)
-  2026-11-21                                      42  ...     1,315,986       $3.46 ~
-              claude  ├─ claude-sonnet-4-5        37  ...     1,212,000       $3.11
-              gemini  └─ gemini-3-pro              5  ...       103,986       $0.35 ~
+  Date                    Agent   Requests  ...  Total tokens  Cost (USD)
+  2026-11-21                            42  ...     1,270,308       $3.46 ~
+    ├─ claude-sonnet-4-5  claude        37  ...     1,232,000       $3.11
+    └─ gemini-3-pro       gemini         5  ...        38,308       $0.35 ~
 
   JSON: each row gets "breakdown": [{"agent", "model", "requests", ..., "cost_usd",
   "cost_source"}], the same members as the row without its keys.

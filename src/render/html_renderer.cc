@@ -122,23 +122,29 @@ void append_number_cells(const analytics::Totals& t, std::string& out, MarkersUs
   }
 }
 
-// The Agent and Model(s) cells.
-std::string names(std::string_view agent, std::string_view model) {
-  return fmt::format("<td>{}</td><td class=\"text\">{}</td>", escape_html(agent),
-                     escape_html(model));
-}
-
 // A report keyed by model has no key columns: its agent and model lead instead of trailing.
 bool names_lead(const Report& report) { return report.key_names.empty(); }
+
+// With a breakdown the models are named on their own lines, under the keys (as in the
+// terminal): no Model(s) column, unless there are no keys to hang them from.
+bool model_column(const Report& report) { return !report.breakdown || names_lead(report); }
+
+// The Agent and Model(s) cells (Agent alone without a Model(s) column).
+std::string names(const Report& report, std::string_view agent, std::string_view model) {
+  std::string out = fmt::format("<td>{}</td>", escape_html(agent));
+  if (model_column(report)) {
+    out += fmt::format("<td class=\"text\">{}</td>", escape_html(model));
+  }
+  return out;
+}
 
 void append_head(const Report& report, std::string& out) {
   out += "<thead><tr>";
   for (const std::string& key : report.key_names) {
     out += fmt::format("<th>{}</th>", escape_html(key_header(key)));
   }
-  // With a breakdown a row's models are its lines, one model each (as in the terminal).
   const std::string_view names_head =
-      report.breakdown ? "<th>Agent</th><th>Model</th>" : "<th>Agent</th><th>Model(s)</th>";
+      model_column(report) ? "<th>Agent</th><th>Model(s)</th>" : "<th>Agent</th>";
   if (names_lead(report)) {
     out += names_head;
   }
@@ -151,12 +157,11 @@ void append_head(const Report& report, std::string& out) {
   out += "</tr></thead>\n";
 }
 
-// A report row. With a breakdown its agents and models are named on its lines instead (a long
-// list in a narrow cell would only make the row tall).
+// A report row. With a breakdown its agents and models are named on its lines instead.
 void append_row(const Report& report, const analytics::ReportRow& row, std::string& out,
                 MarkersUsed& used) {
   const std::string row_names =
-      report.breakdown ? names("", "") : names(row.agent, row.model);
+      report.breakdown ? names(report, "", "") : names(report, row.agent, row.model);
   out += "<tr>";
   for (std::size_t i = 0; i < report.key_names.size(); ++i) {
     out += fmt::format("<td class=\"text\">{}</td>",
@@ -172,25 +177,22 @@ void append_row(const Report& report, const analytics::ReportRow& row, std::stri
   out += "</tr>\n";
 }
 
-// A breakdown line under its row, as the terminal table draws it ("├─ model", the last
-// "└─ model"). The model hangs from the row in the first column, where the row's key is (the
-// Agent and Model cells come last, past the numbers); the other keys are blank.
+// A model line under its row, as the terminal table draws it ("├─ model", the last
+// "└─ model"), muted: the name spans the row's key columns, the agent is in Agent.
 void append_share(const Report& report, const analytics::ModelShare& share, bool last,
                   std::string& out, MarkersUsed& used) {
-  const std::string label = fmt::format("<td class=\"text share\">{} {}</td>",
-                                        last ? "\u2514\u2500" : "\u251c\u2500",
-                                        escape_html(share.model));
+  const std::string label = fmt::format(
+      "<td class=\"text share\" colspan=\"{}\">{} {}</td>",
+      std::max<std::size_t>(report.key_names.size(), 1), last ? "\u2514\u2500" : "\u251c\u2500",
+      escape_html(share.model));
   out += "<tr class=\"share\">";
   if (names_lead(report)) {
     out += fmt::format("<td>{}</td>{}", escape_html(share.agent), label);
     append_number_cells(share.totals, out, used);
   } else {
     out += label;
-    for (std::size_t i = 1; i < report.key_names.size(); ++i) {
-      out += "<td></td>";
-    }
     append_number_cells(share.totals, out, used);
-    out += names(share.agent, share.model);
+    out += names(report, share.agent, "");
   }
   out += "</tr>\n";
 }
@@ -242,7 +244,9 @@ void append_table(const Report& report, std::string& out) {
     out += fmt::format("<tfoot><tr><td colspan=\"{}\">TOTAL</td>",
                        names_lead(report) ? 2 : report.key_names.size());
     append_number_cells(report.totals, out, used);
-    out += names_lead(report) ? "" : "<td></td><td></td>";
+    if (!names_lead(report)) {
+      out += model_column(report) ? "<td></td><td></td>" : "<td></td>";
+    }
     out += "</tr></tfoot>\n";
   }
   out += "</table></div>\n";

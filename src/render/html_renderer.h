@@ -6,10 +6,10 @@
 //
 // A report renders as a <section>: its title, a bar chart of cost per row when the report is
 // grouped by time (date, week or month; see svg_chart.h), the table (the same columns as the
-// terminal table, never dropped: the page scrolls; with Report::breakdown each row is
-// followed by a muted line per model, "└─ model" in the first column), the cost-marker
-// legend, its warnings (visibly, in a box) and notes. Every string from the report is
-// escaped (html_escape.h).
+// terminal table, never dropped: the page scrolls; with Report::breakdown, as in the
+// terminal, each row is followed by a muted line per model, "└─ model" across the key
+// columns, and there is no Model(s) column), the cost-marker legend, its warnings (visibly,
+// in a box) and notes. Every string from the report is escaped (html_escape.h).
 //
 // The page is deterministic: the same report gives the same bytes, so golden files pin it.
 

@@ -21,9 +21,10 @@ constexpr std::string_view kGap = "  ";
 constexpr std::string_view kRule = "\u2500";  // ─
 constexpr std::string_view kEmpty = "no usage in this range";
 
-// A breakdown line's model hangs from its row: "├─ " for every line but the last, "└─ ".
-constexpr std::string_view kBranch = "\u251c\u2500 ";
-constexpr std::string_view kLastBranch = "\u2514\u2500 ";
+// A model line hangs from its row, indented under the row's key: "├─ " for every line but
+// the last, "└─ ".
+constexpr std::string_view kBranch = "  \u251c\u2500 ";
+constexpr std::string_view kLastBranch = "  \u2514\u2500 ";
 
 constexpr std::string_view kReportedMarker = "~";
 constexpr std::string_view kUnpricedMarker = "?";
@@ -114,12 +115,15 @@ bool ran_fast(const analytics::Totals& t) {
   return std::fabs(t.standard_cost_usd - t.cost_usd) > 5e-7;
 }
 
-// Appends the cells of one row (or the TOTAL row) to the columns after the key columns.
-void add_cells(std::string_view agent, std::string_view model, const analytics::Totals& t,
+// Appends the cells of one line (a row, a model line, TOTAL) to the columns after the key
+// columns. `model` is nullptr when the table has no Model(s) column (a breakdown).
+void add_cells(std::string_view agent, const std::string* model, const analytics::Totals& t,
                bool with_standard, std::vector<Column>::iterator col) {
   const TokenCounts& k = t.tokens;
   (col++)->cells.push_back(terminal_safe(agent));
-  (col++)->cells.push_back(terminal_safe(model));
+  if (model != nullptr) {
+    (col++)->cells.push_back(terminal_safe(*model));
+  }
   for (const std::int64_t n :
        {t.requests, k.input, k.cache_read, k.cache_write, k.output, k.reasoning, k.total()}) {
     (col++)->cells.push_back(format_count(n));
@@ -197,13 +201,8 @@ std::vector<Column> make_columns(const Report& report, const std::vector<std::si
   const bool has_keys = !cols.empty();
   // Without keys the TOTAL label lives in Agent, so Agent must stay.
   cols.push_back(make_column("Agent", Align::left, has_keys ? 80 : 0, true));
-  if (report.breakdown) {
-    // A breakdown's lines are named in Model, one model each: it stays, and narrows only
-    // after Input is gone, to as many code points of a name as a row's list gets.
-    cols.push_back(make_column("Model", Align::left, 0, true));
-    cols.back().shrink_rank = 55;
-    cols.back().min_width = kShortModelWidth + display_width(kLastBranch);
-  } else {
+  // With a breakdown the models are named on their own lines, under the keys.
+  if (!report.breakdown) {
     cols.push_back(make_column("Model(s)", Align::left, 70, true));
     cols.back().shrink_rank = 45;
     cols.back().min_width = kShortModelWidth;
@@ -224,51 +223,76 @@ std::vector<Column> make_columns(const Report& report, const std::vector<std::si
   return cols;
 }
 
-// Appends the cells of `row` and, with a breakdown, of its lines: "├─ model" under the row,
-// "└─ model" for the last, their key cells blank.
+// The columns and, with a breakdown, which lines are model lines. A model line's label
+// ("├─ model", in the first column's cells) spans the first `span` columns, blank on those
+// lines: the keys (or Agent, in a report without keys).
+struct Table {
+  std::vector<Column> cols;
+  std::vector<bool> model_line;  // per line: the rows with their model lines, then TOTAL
+  std::size_t span = 0;
+};
+
+// Appends the cells of `row` and, with a breakdown, of its model lines: "├─ model" under
+// the row, "└─ model" for the last, each with its agent and numbers. The row itself names no
+// agent or model then (its lines do).
 void add_row_lines(const Report& report, const analytics::ReportRow& row,
-                   const std::vector<std::size_t>& keys, bool with_standard,
-                   std::vector<Column>& cols) {
-  const auto first_value_col = cols.begin() + static_cast<std::ptrdiff_t>(keys.size());
+                   const std::vector<std::size_t>& keys, bool with_standard, Table& t) {
+  const auto first_value_col = t.cols.begin() + static_cast<std::ptrdiff_t>(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    cols[i].cells.push_back(terminal_safe(row_key(row, report.key_names[keys[i]], keys[i])));
+    t.cols[i].cells.push_back(terminal_safe(row_key(row, report.key_names[keys[i]], keys[i])));
   }
+  t.model_line.push_back(false);
   if (!report.breakdown) {
-    add_cells(row.agent, row.model, row.totals, with_standard, first_value_col);
+    add_cells(row.agent, &row.model, row.totals, with_standard, first_value_col);
     return;
   }
-  // The row's agents and models are its lines below: naming them twice would only widen
-  // Agent and Model.
-  add_cells("", "", row.totals, with_standard, first_value_col);
+  add_cells("", nullptr, row.totals, with_standard, first_value_col);
   for (std::size_t s = 0; s < row.breakdown.size(); ++s) {
     const analytics::ModelShare& share = row.breakdown[s];
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      cols[i].cells.emplace_back();
-    }
     const std::string_view branch = s + 1 < row.breakdown.size() ? kBranch : kLastBranch;
-    add_cells(share.agent, std::string(branch) + share.model, share.totals, with_standard,
-              first_value_col);
+    const std::string label = std::string(branch) + terminal_safe(share.model);
+    t.model_line.push_back(true);
+    if (keys.empty()) {
+      add_cells(label, nullptr, share.totals, with_standard, first_value_col);
+      continue;
+    }
+    t.cols[0].cells.push_back(label);
+    for (std::size_t i = 1; i < keys.size(); ++i) {
+      t.cols[i].cells.emplace_back();
+    }
+    add_cells(share.agent, nullptr, share.totals, with_standard, first_value_col);
   }
 }
 
-std::vector<Column> build_columns(const Report& report) {
-  const std::vector<std::size_t> keys = shown_keys(report);
-  const bool with_standard = any_ran_fast(report);
-  std::vector<Column> cols = make_columns(report, keys, with_standard);
-  for (const analytics::ReportRow& row : report.rows) {
-    add_row_lines(report, row, keys, with_standard, cols);
+// The display width of the first `span` visible columns with the gaps between them.
+std::size_t span_width(const std::vector<Column>& cols, std::size_t span) {
+  std::size_t width = 0;
+  std::size_t shown = 0;
+  for (std::size_t i = 0; i < span && i < cols.size(); ++i) {
+    if (cols[i].visible) {
+      width += cols[i].width();
+      ++shown;
+    }
   }
-  for (std::size_t i = 0; i < keys.size(); ++i) {
-    cols[i].cells.emplace_back();
-  }
-  add_cells("", "", report.totals, with_standard,
-            cols.begin() + static_cast<std::ptrdiff_t>(keys.size()));
-  cols[0].cells.back() = "TOTAL";
+  return shown == 0 ? 0 : width + (shown - 1) * kGap.size();
+}
 
-  for (Column& col : cols) {
+// Sets each column's width to its widest cell (and marker). Model labels count for the span
+// as a whole: the first column widens only when the span is narrower than the widest label.
+// A span of one column (a date, a project) may then narrow as a model list would without a
+// breakdown, never below its keys nor below a short model name.
+void measure(Table& t) {
+  std::size_t label_width = 0;
+  for (std::size_t c = 0; c < t.cols.size(); ++c) {
+    Column& col = t.cols[c];
     col.cell_width = display_width(col.header);
-    for (const std::string& cell : col.cells) {
-      col.cell_width = std::max(col.cell_width, display_width(cell));
+    for (std::size_t line = 0; line < col.cells.size(); ++line) {
+      const std::size_t w = display_width(col.cells[line]);
+      if (c < t.span && t.model_line[line]) {
+        label_width = std::max(label_width, w);
+      } else {
+        col.cell_width = std::max(col.cell_width, w);
+      }
     }
     for (const std::string_view marker : col.markers) {
       if (!marker.empty()) {
@@ -276,7 +300,43 @@ std::vector<Column> build_columns(const Report& report) {
       }
     }
   }
-  return cols;
+  const std::size_t natural = span_width(t.cols, t.span);
+  if (label_width <= natural) {
+    return;
+  }
+  Column& first = t.cols[0];
+  const std::size_t keys_width = first.cell_width;
+  first.cell_width += label_width - natural;
+  if (t.span == 1) {
+    const std::size_t room = std::min(label_width, kShortModelWidth + display_width(kBranch));
+    if (first.shrink_rank == 0) {
+      first.shrink_rank = 45;
+      first.min_width = std::max(keys_width, room);
+    } else {
+      first.min_width = std::max(first.min_width, room);
+    }
+  }
+}
+
+Table build_table(const Report& report) {
+  const std::vector<std::size_t> keys = shown_keys(report);
+  const bool with_standard = any_ran_fast(report);
+  Table t;
+  t.cols = make_columns(report, keys, with_standard);
+  t.span = report.breakdown ? std::max<std::size_t>(keys.size(), 1) : 0;
+  for (const analytics::ReportRow& row : report.rows) {
+    add_row_lines(report, row, keys, with_standard, t);
+  }
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    t.cols[i].cells.emplace_back();
+  }
+  const std::string no_model;
+  add_cells("", report.breakdown ? nullptr : &no_model, report.totals, with_standard,
+            t.cols.begin() + static_cast<std::ptrdiff_t>(keys.size()));
+  t.cols[0].cells.back() = "TOTAL";
+  t.model_line.push_back(false);
+  measure(t);
+  return t;
 }
 
 std::size_t table_width(const std::vector<Column>& cols) {
@@ -360,11 +420,19 @@ class LineWriter {
   }
 
   // The header (row == kHeader) or the cells at index `row`, each padded to its column, in
-  // `style` (which ends before the newline, so every line starts in the default style).
-  void table_line(const std::vector<Column>& cols, std::size_t row, Sgr style) {
+  // `style` (which ends before the newline, so every line starts in the default style). A
+  // model line's label fills the span (Table).
+  void table_line(const Table& t, std::size_t row, Sgr style) {
     begin(style);
+    std::size_t c = 0;
     bool first = true;
-    for (const Column& col : cols) {
+    if (row != kHeader && t.model_line[row] && t.span > 0) {
+      cell(t.cols[0].cells[row], span_width(t.cols, t.span), Align::left);
+      c = t.span;
+      first = false;
+    }
+    for (; c < t.cols.size(); ++c) {
+      const Column& col = t.cols[c];
       if (!col.visible) {
         continue;
       }
@@ -372,13 +440,7 @@ class LineWriter {
         out_ += kGap;
       }
       first = false;
-      std::string_view text = row == kHeader ? col.header : col.cells[row];
-      std::string cut;
-      if (display_width(text) > col.cell_width) {
-        cut = truncate_display(text, col.cell_width);
-        text = cut;
-      }
-      pad(text, col.cell_width, col.align, out_);
+      cell(row == kHeader ? col.header : col.cells[row], col.cell_width, col.align);
       if (col.marker_width > 0) {
         const std::string_view marker = row == kHeader ? "" : col.markers[row];
         out_.push_back(' ');
@@ -404,6 +466,16 @@ class LineWriter {
   static constexpr std::size_t kHeader = static_cast<std::size_t>(-1);
 
  private:
+  // `text` cut with "…" to `width` if wider, then padded to it.
+  void cell(std::string_view text, std::size_t width, Align align) {
+    std::string cut;
+    if (display_width(text) > width) {
+      cut = truncate_display(text, width);
+      text = cut;
+    }
+    pad(text, width, align, out_);
+  }
+
   std::string& out_;
   bool color_;
 };
@@ -493,31 +565,31 @@ void TableRenderer::render(const Report& report, std::string& out) const {
     return;
   }
 
-  std::vector<Column> cols = build_columns(report);
+  Table table = build_table(report);
   if (options_.compact) {
-    for (Column& col : cols) {
+    for (Column& col : table.cols) {
       col.visible = col.in_compact;
     }
   }
   Fit fit;
   if (max_width > 0) {
-    fit = fit_to_width(cols, max_width);
+    fit = fit_to_width(table.cols, max_width);
   }
-  const std::size_t width = table_width(cols);
-  // Lines: the rows (each followed by its breakdown lines), then TOTAL.
-  const std::size_t total_row = cols.front().cells.size() - 1;
+  const std::size_t width = table_width(table.cols);
+  // Lines: the rows (each followed by its model lines), then TOTAL.
+  const std::size_t total_row = table.model_line.size() - 1;
 
-  w.table_line(cols, LineWriter::kHeader, kBold);
+  w.table_line(table, LineWriter::kHeader, kBold);
   w.rule(width);
   for (std::size_t row = 0; row < total_row; ++row) {
-    w.table_line(cols, row, kNone);
+    w.table_line(table, row, kNone);
   }
   if (report.show_totals) {
     w.rule(width);
-    w.table_line(cols, total_row, kBold);
+    w.table_line(table, total_row, kBold);
   }
 
-  render_footer(report, cols, fit, max_width, w, out);
+  render_footer(report, table.cols, fit, max_width, w, out);
 }
 
 }  // namespace tally::render

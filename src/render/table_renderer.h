@@ -20,23 +20,26 @@
 // unpriced; a row with no priced request reads "unpriced ?", never "$0.0000").
 //
 // With Report::breakdown, each row is followed by one line per agent and model (costliest
-// first), its model hanging from the row, and the row itself leaves Agent and Model blank:
+// first), and the Model(s) column goes: a model line names its model under the row's keys,
+// which are blank on it (the name may run across all of them: a session's id, project and
+// title), and its agent in Agent; the row itself names neither.
 //
-//   Date        Agent   Model                 Requests  ...  Total tokens  Cost (USD)
-//   2026-11-21                                      42  ...     1,315,986       $3.46 ~
-//               claude  ├─ claude-sonnet-4-5        37  ...     1,212,000       $3.11
-//               gemini  └─ gemini-3-pro              5  ...       103,986       $0.35 ~
+//   Date                    Agent   Requests  ...  Total tokens  Cost (USD)
+//   2026-11-21                            42  ...     1,270,308       $3.46 ~
+//     ├─ claude-sonnet-4-5  claude        37  ...     1,232,000       $3.11
+//     └─ gemini-3-pro       gemini         5  ...        38,308       $0.35 ~
 //
 // Each line's cost carries its own marker, so an unpriced model reads "unpriced ?".
 //
 // When RenderOptions::width is set and the table is wider, space is given up in this order
 // until it fits: hide Reasoning, Cache write, Cache read, Requests; shorten Model(s) (to 16
 // code points, cut with "…"); hide Input, Output, Model(s), Agent (Agent only when there are
-// grouping keys). With a breakdown, Model (then a model name per line) is shortened only
-// after Input is hidden, and never hidden. Keys, Total tokens and Cost always stay; if the
-// table is still too wide it overflows rather than wraps. A note names what was hidden or
-// shortened. Report strings are shown through terminal_safe(), so control characters cannot
-// reach the terminal. An empty report prints "no usage in this range" instead of a table.
+// grouping keys). With a breakdown, a single key column widened for the model names (a
+// date) is shortened where Model(s) would be, never below its keys or 16 code points of a
+// name. Keys, Total tokens and Cost always stay; if the table is still too wide it overflows
+// rather than wraps. A note names what was hidden or shortened. Report strings are shown
+// through terminal_safe(), so control characters cannot reach the terminal. An empty report
+// prints "no usage in this range" instead of a table.
 
 #include <string>
 

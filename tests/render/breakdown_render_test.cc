@@ -46,23 +46,23 @@ TEST(BreakdownTableTest, EachRowIsFollowedByItsModelsWithTheirMarkers) {
       split_lines(render(fixtures::breakdown_report(), Format::table));
   // Title, header, rule, then row 1 and its two models, row 2 and its two.
   ASSERT_GE(lines.size(), 9u);
-  EXPECT_NE(lines[1].find("Model "), std::string::npos) << lines[1];
-  EXPECT_EQ(lines[1].find("Model(s)"), std::string::npos) << lines[1];
-  EXPECT_EQ(lines[3].rfind("2026-11-21", 0), 0u) << lines[3];
+  // The models are named on their lines, under the date: no Model(s) column.
+  EXPECT_EQ(lines[1].find("Model"), std::string::npos) << lines[1];
+  EXPECT_EQ(lines[3].rfind("2026-11-21  ", 0), 0u) << lines[3];
   EXPECT_EQ(lines[3].find("claude"), std::string::npos) << "the row names no model: " << lines[3];
-  EXPECT_NE(lines[4].find("claude  \u251c\u2500 claude-sonnet-4-5"), std::string::npos) << lines[4];
+  EXPECT_EQ(lines[4].rfind("  \u251c\u2500 claude-sonnet-4-5  claude ", 0), 0u) << lines[4];
   EXPECT_NE(lines[4].find("$3.11  "), std::string::npos) << lines[4];
-  EXPECT_NE(lines[5].find("gemini  \u2514\u2500 gemini-3-pro"), std::string::npos) << lines[5];
+  EXPECT_EQ(lines[5].rfind("  \u2514\u2500 gemini-3-pro       gemini ", 0), 0u) << lines[5];
   EXPECT_NE(lines[5].find("$0.35 ~"), std::string::npos) << lines[5];
-  EXPECT_EQ(lines[6].rfind("2026-11-22", 0), 0u) << lines[6];
+  EXPECT_EQ(lines[6].rfind("2026-11-22  ", 0), 0u) << lines[6];
   EXPECT_NE(lines[6].find("$0.06 ?"), std::string::npos) << lines[6];
-  EXPECT_NE(lines[8].find("codex   \u2514\u2500 gpt-6-sol"), std::string::npos) << lines[8];
+  EXPECT_EQ(lines[8].rfind("  \u2514\u2500 gpt-6-sol          codex ", 0), 0u) << lines[8];
   EXPECT_NE(lines[8].find("unpriced ?"), std::string::npos) << "never $0: " << lines[8];
 }
 
 TEST(BreakdownTableTest, FitsEveryWidthAndKeepsTheModels) {
   const analytics::Report report = fixtures::breakdown_report();
-  for (const int width : {200, 100, 80, 60}) {
+  for (const int width : {200, 100, 80, 60, 50}) {
     const std::string table =
         render(report, Format::table, RenderOptions{.color = false, .width = width});
     const std::vector<std::string> lines = split_lines(table);
@@ -74,14 +74,44 @@ TEST(BreakdownTableTest, FitsEveryWidthAndKeepsTheModels) {
     for (std::size_t i = 1; i <= body; ++i) {
       EXPECT_EQ(display_width(lines[i]), line_width) << lines[i];
     }
-    EXPECT_NE(lines[1].find("Model"), std::string::npos) << table;
-    EXPECT_NE(table.find("\u2514\u2500 gpt-6-sol"), std::string::npos) << table;
+    // Every model line keeps a name, cut to no less than 16 code points.
+    EXPECT_NE(table.find("\u251c\u2500 claude-sonnet-4"), std::string::npos) << table;
+    EXPECT_NE(table.find("\u2514\u2500 gpt-6-sol "), std::string::npos) << table;
   }
-  // At 80 columns Input goes before a model name is cut.
+  // At 80 columns the names are whole, and Input and Output stay.
   const std::string eighty =
       render(report, Format::table, RenderOptions{.color = false, .width = 80});
-  EXPECT_EQ(split_lines(eighty)[1].find("Input"), std::string::npos) << eighty;
+  EXPECT_NE(split_lines(eighty)[1].find("Input"), std::string::npos) << eighty;
+  EXPECT_NE(split_lines(eighty)[1].find("Output"), std::string::npos) << eighty;
   EXPECT_NE(eighty.find("\u251c\u2500 claude-sonnet-4-5  "), std::string::npos) << eighty;
+  EXPECT_EQ(eighty.find("shortened"), std::string::npos) << eighty;
+}
+
+TEST(BreakdownTableTest, ModelLinesSpanTheKeysOfASessionRow) {
+  // Sessions have three key columns, blank on a model line: a name longer than the first
+  // runs across them instead of widening it.
+  analytics::Report report = fixtures::breakdown_report();
+  report.key_names = {"session_id", "project", "title"};
+  for (analytics::ReportRow& row : report.rows) {
+    row.keys = {{"session_id", "5daf8a42"},
+                {"project", "/home/me/work/a-project-with-a-long-path"},
+                {"title", "fix"}};
+  }
+  report.rows[0].breakdown[0].model = "claude-sonnet-4-5-20260101-extended";
+  const std::vector<std::string> lines = split_lines(render(report, Format::table));
+  ASSERT_GE(lines.size(), line_count(report) + 5);
+  EXPECT_EQ(lines[1].rfind("Session id  Project ", 0), 0u) << lines[1];
+  EXPECT_EQ(lines[3].rfind("5daf8a42    /home/me/work/", 0), 0u) << lines[3];
+  EXPECT_EQ(lines[4].rfind("  \u251c\u2500 claude-sonnet-4-5-20260101-extended  ", 0), 0u)
+      << lines[4];
+  // The label ends where the keys end: Agent starts in the same column on every line.
+  const std::size_t agent_column = display_width(lines[1].substr(0, lines[1].find("Agent")));
+  EXPECT_EQ(display_width(lines[4].substr(0, lines[4].find(" claude ") + 1)), agent_column);
+  EXPECT_EQ(display_width(lines[5].substr(0, lines[5].find(" gemini ") + 1)), agent_column);
+  const std::size_t width = display_width(lines[1]);
+  for (std::size_t i = 1; i < line_count(report) + 5; ++i) {
+    EXPECT_EQ(display_width(lines[i]), width) << lines[i];
+  }
 }
 
 TEST(BreakdownTableTest, RowsWithSharesButNoBreakdownFlagPrintAsBefore) {
@@ -210,7 +240,7 @@ TEST(BreakdownHtmlTest, SharesAreIndentedRowsWithTheirMarkers) {
     ++shares;
   }
   EXPECT_EQ(shares, line_count(report) - report.rows.size());
-  EXPECT_NE(page.find("<tr class=\"share\"><td class=\"text share\">\u2514\u2500 "
+  EXPECT_NE(page.find("<tr class=\"share\"><td class=\"text share\" colspan=\"1\">\u2514\u2500 "
                       "=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)</td>"
                       "<td class=\"num cost\">$0.35<span class=\"marker\">~</span></td>"),
             std::string::npos)
@@ -220,6 +250,23 @@ TEST(BreakdownHtmlTest, SharesAreIndentedRowsWithTheirMarkers) {
             std::string::npos)
       << page;
   EXPECT_EQ(page.find('\x1b'), std::string::npos);
+}
+
+TEST(BreakdownHtmlTest, ModelLinesSpanEveryKeyColumnAndThereIsNoModelColumn) {
+  analytics::Report report = fixtures::breakdown_report();
+  report.key_names = {"session_id", "project", "title"};
+  for (analytics::ReportRow& row : report.rows) {
+    row.keys = {{"session_id", "5daf8a42"}, {"project", "/w/app"}, {"title", "fix"}};
+  }
+  const std::string page = render(report, Format::html);
+  EXPECT_NE(page.find("<tr class=\"share\"><td class=\"text share\" colspan=\"3\">\u251c\u2500 "
+                      "claude-sonnet-4-5</td><td class=\"num cost\">$3.11"),
+            std::string::npos)
+      << page;
+  EXPECT_NE(page.find("<th class=\"num\">Total tokens</th><th>Agent</th></tr></thead>"),
+            std::string::npos)
+      << page;
+  EXPECT_EQ(page.find("Model(s)"), std::string::npos) << page;
 }
 
 }  // namespace
