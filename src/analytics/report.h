@@ -3,6 +3,7 @@
 // A report: what every command builds and every renderer prints. Pure data, so renderers
 // are pure functions and golden tests are trivial.
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -77,5 +78,27 @@ struct Report {
   std::vector<Warning> warnings;
   std::vector<std::string> notes;  // informational lines (e.g. "timezone: Europe/Berlin")
 };
+
+// Whether any of the requests in `t` ran fast or at priority (their standard cost differs).
+// Inline, as Report is plain data that renderers use without linking analytics.
+inline bool ran_fast(const Totals& t) {
+  return std::fabs(t.standard_cost_usd - t.cost_usd) > 5e-7;
+}
+
+// Whether any row or breakdown line of `report` did: then every table format shows the
+// standard-speed cost beside the cost ("At std speed").
+inline bool any_ran_fast(const Report& report) {
+  for (const ReportRow& row : report.rows) {
+    if (ran_fast(row.totals)) {
+      return true;
+    }
+    for (const ModelShare& share : row.breakdown) {
+      if (ran_fast(share.totals)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
 
 }  // namespace tally::analytics

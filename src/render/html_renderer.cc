@@ -103,10 +103,12 @@ constexpr std::array<std::string_view, 8> kNumberHeaders = {
     "Cost (USD)", "Requests", "Input", "Cache read", "Cache write", "Output", "Reasoning",
     "Total tokens"};
 
-// Which cost markers a table used, for its legend.
+// Which cost markers a table used, for its legend; and whether it shows the cost at
+// standard speed ("At std speed" after Cost, when any request ran fast or at priority).
 struct MarkersUsed {
   bool reported = false;
   bool unpriced = false;
+  bool standard = false;
 };
 
 void append_number_cells(const analytics::Totals& t, std::string& out, MarkersUsed& used) {
@@ -115,6 +117,9 @@ void append_number_cells(const analytics::Totals& t, std::string& out, MarkersUs
   used.unpriced = used.unpriced || marker == kUnpricedMarker;
   out += fmt::format("<td class=\"num cost\">{}<span class=\"marker\">{}</span></td>",
                      escape_html(amount), marker);
+  if (used.standard) {
+    out += fmt::format("<td class=\"num std\">{}</td>", escape_html(format_usd(t.standard_cost_usd)));
+  }
   const TokenCounts& k = t.tokens;
   for (const std::int64_t n :
        {t.requests, k.input, k.cache_read, k.cache_write, k.output, k.reasoning, k.total()}) {
@@ -138,7 +143,7 @@ std::string names(const Report& report, std::string_view agent, std::string_view
   return out;
 }
 
-void append_head(const Report& report, std::string& out) {
+void append_head(const Report& report, bool standard, std::string& out) {
   out += "<thead><tr>";
   for (const std::string& key : report.key_names) {
     out += fmt::format("<th>{}</th>", escape_html(key_header(key)));
@@ -150,6 +155,9 @@ void append_head(const Report& report, std::string& out) {
   }
   for (const std::string_view h : kNumberHeaders) {
     out += fmt::format("<th class=\"num\">{}</th>", h);
+    if (standard && h == kNumberHeaders.front()) {
+      out += "<th class=\"num\">At std speed</th>";
+    }
   }
   if (!names_lead(report)) {
     out += names_head;
@@ -228,8 +236,9 @@ std::string cost_chart(const Report& report) {
 
 void append_table(const Report& report, std::string& out) {
   MarkersUsed used;
+  used.standard = analytics::any_ran_fast(report);
   out += "<div class=\"scroll\"><table>\n";
-  append_head(report, out);
+  append_head(report, used.standard, out);
   out += "<tbody>\n";
   for (const analytics::ReportRow& row : report.rows) {
     append_row(report, row, out, used);

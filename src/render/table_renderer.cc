@@ -110,11 +110,6 @@ CostCell cost_cell(const analytics::Totals& t) {
   return {nothing_priced ? "unpriced" : format_usd(t.cost_usd), kUnpricedMarker};
 }
 
-// Whether any of the requests ran fast or at priority (their standard cost differs).
-bool ran_fast(const analytics::Totals& t) {
-  return std::fabs(t.standard_cost_usd - t.cost_usd) > 5e-7;
-}
-
 // Appends the cells of one line (a row, a model line, TOTAL) to the columns after the key
 // columns. `model` is nullptr when the table has no Model(s) column (a breakdown).
 void add_cells(std::string_view agent, const std::string* model, const analytics::Totals& t,
@@ -162,21 +157,6 @@ std::vector<std::size_t> shown_keys(const Report& report) {
     }
   }
   return out;
-}
-
-// Whether any row (or breakdown line) ran fast or at priority: then "At std speed" is shown.
-bool any_ran_fast(const Report& report) {
-  for (const analytics::ReportRow& row : report.rows) {
-    if (ran_fast(row.totals)) {
-      return true;
-    }
-    for (const analytics::ModelShare& share : row.breakdown) {
-      if (ran_fast(share.totals)) {
-        return true;
-      }
-    }
-  }
-  return false;
 }
 
 // The columns, without cells: the shown keys, then the fixed ones.
@@ -320,7 +300,7 @@ void measure(Table& t) {
 
 Table build_table(const Report& report) {
   const std::vector<std::size_t> keys = shown_keys(report);
-  const bool with_standard = any_ran_fast(report);
+  const bool with_standard = analytics::any_ran_fast(report);
   Table t;
   t.cols = make_columns(report, keys, with_standard);
   t.span = report.breakdown ? std::max<std::size_t>(keys.size(), 1) : 0;

@@ -133,5 +133,21 @@ TEST_P(HtmlGoldenTest, MatchesGoldenFile) {
 
 INSTANTIATE_TEST_SUITE_P(Render, HtmlGoldenTest, ::testing::Values("daily", "escaping", "empty"));
 
+// Issue 17: fast mode side by side in HTML too: "At std speed" right after Cost, only when
+// some request ran fast or at priority.
+TEST(HtmlRendererTest, FastModeShowsTheStandardSpeedCostBesideTheCost) {
+  analytics::Report report = fixtures::daily_report();
+  EXPECT_EQ(render_html(report).find("At std speed"), std::string::npos);
+  report.rows[0].totals.standard_cost_usd = 1.7284;
+  report.totals.standard_cost_usd = 1.7284 + report.rows[1].totals.cost_usd;
+  const std::string page = render_html(report);
+  ASSERT_NE(page.find("<th class=\"num\">Cost (USD)</th><th class=\"num\">At std speed</th>"),
+            std::string::npos)
+      << page;
+  const std::string day = page.substr(page.find("<td class=\"text\">2026-11-21</td>"));
+  EXPECT_LT(day.find("$3.46"), day.find("<td class=\"num std\">$1.73</td>")) << page;
+  EXPECT_LT(day.find("<td class=\"num std\">$1.73</td>"), day.find("</tr>")) << page;
+}
+
 }  // namespace
 }  // namespace tally::render
