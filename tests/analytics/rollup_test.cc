@@ -177,19 +177,24 @@ TEST_F(RollupTest, SummaryPeriodsCountFromNowInTheZone) {
                    s->periods.rows[3].totals.cost_usd + s->month->pace_usd_per_day * 7.5);
 }
 
+// The monthly report's plan note (a claude-max-20x plan, UTC) as of `now`: notes[1], after
+// the report's own note.
+std::string plan_note(store::Ledger& ledger, const char* now) {
+  auto utc = Zone::use("UTC");
+  EXPECT_TRUE(utc);
+  auto plans = pricing::parse_plans_config("plan = \"claude-max-20x\"\n", "test");
+  EXPECT_TRUE(plans) << plans.error().message;
+  auto report = build_report(ledger, Grouping::month, {}, *utc);
+  EXPECT_TRUE(report);
+  EXPECT_TRUE(add_monthly_plan_notes(ledger, *plans, {}, *utc, at(now), *report));
+  EXPECT_EQ(report->notes.size(), 2u);
+  return report->notes.size() == 2 ? report->notes[1] : std::string();
+}
+
 TEST_F(RollupTest, PlanNotesCompareApiEquivalentWithTheProratedPlan) {
   // $5 per MTok input: 40 MTok = $200 in November, exactly one month of a $200 plan.
   add({make("a", "2026-11-10T10:00:00Z", 40000000, 0)});
-  auto utc = Zone::use("UTC");
-  ASSERT_TRUE(utc);
-  auto plans = pricing::parse_plans_config("plan = \"claude-max-20x\"\n", "test");
-  ASSERT_TRUE(plans) << plans.error().message;
-  auto report = build_report(*ledger_, Grouping::month, {}, *utc);
-  ASSERT_TRUE(report);
-  ASSERT_TRUE(
-      add_monthly_plan_notes(*ledger_, *plans, {}, *utc, at("2026-12-06T12:00:00Z"), *report));
-  ASSERT_EQ(report->notes.size(), 2u);
-  const std::string& note = report->notes[1];
+  const std::string note = plan_note(*ledger_, "2026-12-06T12:00:00Z");
   EXPECT_NE(note.find("2026-11 API-equivalent $200.00 vs plan $200.00 = 1.0x"), std::string::npos)
       << note;
 }
@@ -199,16 +204,7 @@ TEST_F(RollupTest, PlanNotesCompareApiEquivalentWithTheProratedPlan) {
 TEST_F(RollupTest, TheMonthInProgressIsComparedToDate) {
   // $5 per MTok input: 8 MTok = $40 in the first 6 days of a 30-day month = $40 of plan.
   add({make("a", "2026-11-03T10:00:00Z", 8000000, 0)});
-  auto utc = Zone::use("UTC");
-  ASSERT_TRUE(utc);
-  auto plans = pricing::parse_plans_config("plan = \"claude-max-20x\"\n", "test");
-  ASSERT_TRUE(plans) << plans.error().message;
-  auto report = build_report(*ledger_, Grouping::month, {}, *utc);
-  ASSERT_TRUE(report);
-  ASSERT_TRUE(
-      add_monthly_plan_notes(*ledger_, *plans, {}, *utc, at("2026-11-06T12:00:00Z"), *report));
-  ASSERT_EQ(report->notes.size(), 2u);
-  const std::string& note = report->notes[1];
+  const std::string note = plan_note(*ledger_, "2026-11-06T12:00:00Z");
   EXPECT_NE(note.find("2026-11 to date (6 days) API-equivalent $40.00 vs plan $40.00 = 1.0x"),
             std::string::npos)
       << note;
