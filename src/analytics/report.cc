@@ -20,6 +20,7 @@ int severity(CostSource s) {
 void Totals::add(const Totals& o) {
   const bool was_empty = requests == 0;
   requests += o.requests;
+  fast_requests += o.fast_requests;
   tokens += o.tokens;
   cost_usd += o.cost_usd;
   standard_cost_usd += o.standard_cost_usd;

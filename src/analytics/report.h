@@ -16,6 +16,9 @@ namespace tally::analytics {
 // Sums over a set of usage records.
 struct Totals {
   std::int64_t requests = 0;
+  // Of `requests`, those that ran in fast mode or at priority processing (in_fast_mode):
+  // with standard_cost_usd, the fast-mode share of every report.
+  std::int64_t fast_requests = 0;
   TokenCounts tokens;
   double cost_usd = 0;  // the priced part; unpriced records add 0
   // The same requests with fast-mode and priority-tier requests at standard rates: next to

@@ -82,6 +82,7 @@ Totals sum_shares(std::vector<Share>& shares) {
 Totals totals_of(const store::AggregateRow& row, bool standard_speed) {
   Totals t;
   t.requests = row.requests;
+  t.fast_requests = row.fast_requests;
   t.tokens = row.tokens;
   t.cost_usd = standard_speed ? row.standard_cost_usd : row.cost_usd;
   t.standard_cost_usd = row.standard_cost_usd;

@@ -21,8 +21,10 @@ const std::string& root_of(const SessionFacts& f) {
 Totals totals_of(const store::UsageEvent& e) {
   Totals t;
   t.requests = 1;
+  t.fast_requests = e.fast_mode ? 1 : 0;
   t.tokens = e.tokens;
   t.cost_usd = e.cost_usd;
+  t.standard_cost_usd = e.standard_cost_usd;
   t.cost_source = e.cost_source;
   t.unpriced_requests = e.cost_source == CostSource::unpriced ? 1 : 0;
   t.reported_requests = e.cost_source == CostSource::agent_reported ? 1 : 0;

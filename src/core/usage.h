@@ -114,6 +114,29 @@ inline auto copy_tie_key(const UsageRecord& r) {
                   r.project, r.effort, r.speed, r.service_tier, r.inference_geo);
 }
 
+// Whether the request ran in fast mode or at priority processing (ASCII case-insensitive, as
+// pricing reads them): the "share of requests in fast/priority mode" of every report. The
+// SQLite ledger counts the same rule in SQL (store/sqlite/schema.h kFastModeSql); the
+// conformance suite checks that both agree.
+inline bool in_fast_mode(const UsageRecord& r) {
+  auto equals_lower = [](std::string_view text, std::string_view lower) {
+    if (text.size() != lower.size()) {
+      return false;
+    }
+    for (size_t i = 0; i < text.size(); ++i) {
+      char c = text[i];
+      if (c >= 'A' && c <= 'Z') {
+        c = static_cast<char>(c - 'A' + 'a');
+      }
+      if (c != lower[i]) {
+        return false;
+      }
+    }
+    return true;
+  };
+  return equals_lower(r.speed, "fast") || equals_lower(r.service_tier, "priority");
+}
+
 // The session a record rolls up into: the one that spawned it (a sub-agent's), else its own.
 inline const std::string& root_session_of(const UsageRecord& r) {
   return r.parent_session_id.empty() ? r.session_id : r.parent_session_id;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "render/html_escape.h"
+#include "render/fast_share.h"
 #include "render/number_format.h"
 #include "render/report_fields.h"
 #include "render/svg_chart.h"
@@ -270,6 +271,9 @@ void append_table(const Report& report, std::string& out) {
         "<p class=\"note\"><span class=\"marker\">{}</span> cost incomplete: requests with no "
         "known price count as $0 (see warnings)</p>\n",
         kUnpricedMarker);
+  }
+  if (const std::string fast = fast_share_line(report.totals); !fast.empty()) {
+    out += fmt::format("<p class=\"note fast\">{}</p>\n", escape_html(fast));
   }
 }
 

@@ -27,6 +27,7 @@ void append_totals(const analytics::Totals& t, std::vector<Field>& out) {
       Field{"cost_source", FieldType::string, std::string(cost_source_name(t.cost_source))});
   out.push_back(
       Field{"standard_cost_usd", FieldType::number, format_decimal(t.standard_cost_usd)});
+  integer("fast_requests", t.fast_requests);
 }
 
 // The row's keys, then `agent`, `model` and `totals`: a report row or one of its model lines.

@@ -30,8 +30,9 @@ struct Field {
   std::string text;  // raw (not yet escaped) string, or the number's spelling
 };
 
-// standard_cost_usd comes last so that CSV columns before it keep their places.
-inline constexpr std::array<std::string_view, 13> kRowFieldNames = {
+// standard_cost_usd and fast_requests (of requests, those in fast mode or at priority
+// processing) come last so that CSV columns before them keep their places.
+inline constexpr std::array<std::string_view, 14> kRowFieldNames = {
     "agent",
     "model",
     "requests",
@@ -45,6 +46,7 @@ inline constexpr std::array<std::string_view, 13> kRowFieldNames = {
     "cost_usd",
     "cost_source",
     "standard_cost_usd",
+    "fast_requests",
 };
 
 // With Report::breakdown: JSON rows end in a `breakdown` array of share_fields() objects, and

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "render/fast_share.h"
 #include "render/number_format.h"
 #include "render/report_fields.h"
 #include "render/utf8.h"
@@ -481,6 +482,9 @@ void render_footer(const Report& report, const std::vector<Column>& cols, const 
     lines.push_back(
         fmt::format("{} cost incomplete: requests with no known price count as $0 (see warnings)",
                     kUnpricedMarker));
+  }
+  if (std::string fast = fast_share_line(report.totals); !cols.empty() && !fast.empty()) {
+    lines.push_back(std::move(fast));
   }
   std::vector<std::string> warnings;
   for (const analytics::Warning& warning : report.warnings) {

@@ -28,6 +28,7 @@ Key key_of(const AggregateRow& r) {
 
 void add_into(AggregateRow& into, const AggregateRow& r) {
   into.requests += r.requests;
+  into.fast_requests += r.fast_requests;
   into.tokens += r.tokens;
   into.cost_usd += r.cost_usd;
   into.standard_cost_usd += r.standard_cost_usd;

@@ -155,6 +155,8 @@ struct AggregateRow {
   std::string team;
   CostSource cost_source = CostSource::computed;
   std::int64_t requests = 0;
+  std::int64_t fast_requests = 0;  // of `requests`, those in fast mode or at priority
+                                   // (core/usage.h in_fast_mode)
   TokenCounts tokens;
   double cost_usd = 0;
   double standard_cost_usd = 0;  // as if fast/priority had run at standard rates
@@ -176,6 +178,7 @@ struct UsageEvent {
   std::string model;
   std::string effort;
   std::string speed;
+  bool fast_mode = false;  // core/usage.h in_fast_mode (fast speed or priority processing)
   TokenCounts tokens;
   double cost_usd = 0;
   double standard_cost_usd = 0;

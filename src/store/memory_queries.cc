@@ -82,6 +82,7 @@ std::vector<AggregateRow> memory_aggregate(const MemoryState& s, const RecordFil
       row.last_ts = r.ts;
     }
     ++row.requests;
+    row.fast_requests += in_fast_mode(r) ? 1 : 0;
     row.tokens += r.tokens;
     row.cost_usd += stored.cost.usd;
     row.standard_cost_usd += stored.cost.standard_usd;
@@ -113,6 +114,7 @@ std::vector<UsageEvent> memory_events(const MemoryState& s, const RecordFilter& 
     e.model = r.model;
     e.effort = r.effort;
     e.speed = r.speed;
+    e.fast_mode = in_fast_mode(r);
     e.tokens = r.tokens;
     e.cost_usd = stored.cost.usd;
     e.standard_cost_usd = stored.cost.standard_usd;

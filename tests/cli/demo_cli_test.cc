@@ -43,6 +43,19 @@ std::string slurp(const std::string& path) {
 
 std::string str(simdjson::dom::element e) { return std::string(std::string_view(e)); }
 
+// 12345 -> "12,345", as the table prints counts.
+std::string with_commas(std::int64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) {
+      out += ',';
+    }
+    out += digits[i];
+  }
+  return out;
+}
+
 // Runs tally in a clean environment with the clock pinned at kNow.
 RunResult run_tally(const fs::path& root, const std::string& args) {
   const fs::path err = root / "stderr";
@@ -120,15 +133,38 @@ void DemoCliTest::busy_days_have_ten_to_fifteen_sessions_in_flight() {
 void DemoCliTest::some_days_run_in_fast_mode() {
   const simdjson::dom::element doc = report("daily");
   int fast_days = 0, days = 0;
+  std::int64_t fast_requests = 0;
   for (simdjson::dom::element row : doc["rows"].get_array()) {
     ++days;
     // A fast day's Opus requests cost twice the standard price.
-    fast_days += double(row["cost_usd"]) > double(row["standard_cost_usd"]) + 1.0 ? 1 : 0;
+    const bool dearer = double(row["cost_usd"]) > double(row["standard_cost_usd"]) + 1.0;
+    fast_days += dearer ? 1 : 0;
+    // The requests that ran fast or at priority are counted on the days they cost more, and
+    // a day without any costs what it would at standard speed.
+    const auto fast = int64_t(row["fast_requests"]);
+    fast_requests += fast;
+    if (dearer) {
+      EXPECT_GT(fast, 0) << str(row["date"]);
+    }
+    if (fast == 0) {
+      EXPECT_NEAR(double(row["cost_usd"]), double(row["standard_cost_usd"]), 1e-6)
+          << str(row["date"]);
+    }
   }
   EXPECT_GE(fast_days, 2);
   EXPECT_LE(fast_days, 6) << "of " << days << " days";
   const simdjson::dom::element totals = doc["totals"];
   EXPECT_GT(double(totals["cost_usd"]), 1.03 * double(totals["standard_cost_usd"]));
+  EXPECT_EQ(int64_t(totals["fast_requests"]), fast_requests);
+  EXPECT_GT(fast_requests, 0);
+  EXPECT_LT(fast_requests, int64_t(totals["requests"]) / 2);
+  // The table says the share under the table, with the same counts.
+  const RunResult table = run_tally(root_, "daily --demo");
+  EXPECT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find(fmt::format("fast mode or priority: {} of ",
+                                       with_commas(fast_requests))),
+            std::string::npos)
+      << table.out;
 }
 
 void DemoCliTest::worktrees_roll_into_their_repository() {

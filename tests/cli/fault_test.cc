@@ -329,6 +329,16 @@ TEST_F(FaultTest, DoctorFindsARollupOutOfStepWithTheRecords) {
   EXPECT_NE(doctor.out.find("rollup that reports read disagrees with the records in 1 of"),
             std::string::npos)
       << doctor.out;
+  // The fast-mode count is checked too (issue 17: the share every report prints).
+  ASSERT_EQ(tally({"rebuild", "-q"}, data).exit_code, 0);
+  ASSERT_EQ(tally({"doctor"}, data).exit_code, 0);
+  sql(ledger_of(data),
+      "UPDATE usage_rollup SET fast_requests = fast_requests + 1 WHERE (bucket, agent, model, "
+      "project, cost_source) IN (SELECT bucket, agent, model, project, cost_source FROM "
+      "usage_rollup LIMIT 1)");
+  const Outcome fast = tally({"doctor"}, data);
+  EXPECT_EQ(fast.exit_code, 1) << fast.out;
+  EXPECT_NE(fast.out.find("disagrees with the records in 1 of"), std::string::npos) << fast.out;
 }
 
 TEST_F(FaultTest, DoctorLeavesANewerTallysLedgerAlone) {

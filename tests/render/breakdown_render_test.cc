@@ -163,7 +163,7 @@ TEST(BreakdownJsonTest, EveryRowHasItsSharesWithTheRowsFields) {
                            "agent", "model", "requests", "input_tokens", "cache_read_tokens",
                            "cache_write_tokens", "cache_write_1h_tokens", "output_tokens",
                            "reasoning_tokens", "total_tokens", "cost_usd", "cost_source",
-                           "standard_cost_usd"}));
+                           "standard_cost_usd", "fast_requests"}));
       EXPECT_EQ(std::string_view(share["model"]), ws.model);
       EXPECT_EQ(integer(share, "requests"), ws.totals.requests);
       EXPECT_EQ(integer(share, "total_tokens"), ws.totals.tokens.total());
@@ -200,18 +200,18 @@ TEST(BreakdownCsvTest, ModelLinesFollowTheirRowWithTheKeyRepeatedAndARowType) {
   EXPECT_EQ(lines[0],
             "date,agent,model,requests,input_tokens,cache_read_tokens,cache_write_tokens,"
             "cache_write_1h_tokens,output_tokens,reasoning_tokens,total_tokens,cost_usd,"
-            "cost_source,standard_cost_usd,row_type");
+            "cost_source,standard_cost_usd,fast_requests,row_type");
   EXPECT_EQ(lines[1],
             "2026-11-21,\"claude,gemini\",\"claude-sonnet-4-5,gemini-3-pro\",42,12285,1234567,0,"
-            "0,23456,0,1270308,3.4567,agent-reported,3.4567,total");
+            "0,23456,0,1270308,3.4567,agent-reported,3.4567,0,total");
   EXPECT_EQ(lines[2],
             "2026-11-21,claude,claude-sonnet-4-5,37,11000,1200000,0,0,21000,0,1232000,3.1067,"
-            "computed,3.1067,model");
+            "computed,3.1067,0,model");
   EXPECT_EQ(lines[3],
             "2026-11-21,gemini,gemini-3-pro,5,1285,34567,0,0,2456,0,38308,0.35,agent-reported,"
-            "0.35,model");
+            "0.35,0,model");
   EXPECT_EQ(lines[6],
-            "2026-11-22,codex,gpt-6-sol,1,80,0,0,0,100,640,180,0.0,unpriced,0.0,model");
+            "2026-11-22,codex,gpt-6-sol,1,80,0,0,0,100,640,180,0.0,unpriced,0.0,0,model");
 }
 
 TEST(BreakdownCsvTest, ModelLinesAreFormulaNeutralToo) {

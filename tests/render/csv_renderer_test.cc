@@ -97,7 +97,7 @@ TEST(CsvRendererTest, TextCellsAreNeutralisedAndNegativeNumbersAreNot) {
                      "42,"),
             std::string::npos)
       << csv;
-  EXPECT_NE(csv.find(",-1.5,agent-reported,-1.5\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",-1.5,agent-reported,-1.5,0\r\n"), std::string::npos) << csv;
 }
 
 TEST(GridCsvTest, StringColumnsAreNeutralisedAndNumberColumnsAreNot) {
@@ -141,7 +141,7 @@ TEST(CsvRendererTest, HeaderMatchesJsonFieldNamesWithKeysFirst) {
   EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
             "session_id,project,agent,model,requests,input_tokens,cache_read_tokens,"
             "cache_write_tokens,cache_write_1h_tokens,output_tokens,reasoning_tokens,"
-            "total_tokens,cost_usd,cost_source,standard_cost_usd");
+            "total_tokens,cost_usd,cost_source,standard_cost_usd,fast_requests");
 }
 
 TEST(CsvRendererTest, OneRecordPerRowAndNoTotals) {
@@ -149,11 +149,11 @@ TEST(CsvRendererTest, OneRecordPerRowAndNoTotals) {
   EXPECT_EQ(csv,
             "date,agent,model,requests,input_tokens,cache_read_tokens,cache_write_tokens,"
             "cache_write_1h_tokens,output_tokens,reasoning_tokens,total_tokens,cost_usd,"
-            "cost_source,standard_cost_usd\r\n"
+            "cost_source,standard_cost_usd,fast_requests\r\n"
             "2026-11-21,\"claude, gemini\",\"claude-sonnet-4-5, gemini-3-pro\",42,12285,1234567,"
-            "45678,12000,23456,0,1315986,3.4567,agent-reported,3.4567\r\n"
+            "45678,12000,23456,0,1315986,3.4567,agent-reported,3.4567,0\r\n"
             "2026-11-22,\"claude, codex\",\"claude-sonnet-4-5, gpt-6-sol\",13,980,20480,0,0,1500,"
-            "640,22960,0.0618,unpriced,0.0618\r\n");
+            "640,22960,0.0618,unpriced,0.0618,0\r\n");
   EXPECT_EQ(csv.find("TOTAL"), std::string::npos);
 }
 

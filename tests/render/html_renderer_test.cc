@@ -147,6 +147,12 @@ TEST(HtmlRendererTest, FastModeShowsTheStandardSpeedCostBesideTheCost) {
   const std::string day = page.substr(page.find("<td class=\"text\">2026-11-21</td>"));
   EXPECT_LT(day.find("$3.46"), day.find("<td class=\"num std\">$1.73</td>")) << page;
   EXPECT_LT(day.find("<td class=\"num std\">$1.73</td>"), day.find("</tr>")) << page;
+  EXPECT_EQ(page.find("fast mode or priority"), std::string::npos);
+  report.totals.fast_requests = 7;
+  EXPECT_NE(render_html(report).find("<p class=\"note fast\">fast mode or priority: 7 of 55 "
+                                     "requests (12.7%); at standard speed $1.79 instead of "
+                                     "$3.52</p>"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ void expect_totals(simdjson::dom::element e, const analytics::Totals& t) {
   EXPECT_EQ(get_int(e, "output_tokens"), t.tokens.output);
   EXPECT_EQ(get_int(e, "reasoning_tokens"), t.tokens.reasoning);
   EXPECT_EQ(get_int(e, "total_tokens"), t.tokens.total());
+  EXPECT_EQ(get_int(e, "fast_requests"), t.fast_requests);
   double cost = -1;
   ASSERT_EQ(e["cost_usd"].get_double().get(cost), simdjson::SUCCESS);
   EXPECT_NEAR(cost, t.cost_usd, 1e-10);
@@ -81,7 +82,7 @@ void expect_round_trip(const analytics::Report& report, bool compact) {
     names.insert(names.end(), {"agent", "model", "requests", "input_tokens", "cache_read_tokens",
                                "cache_write_tokens", "cache_write_1h_tokens", "output_tokens",
                                "reasoning_tokens", "total_tokens", "cost_usd", "cost_source",
-                               "standard_cost_usd"});
+                               "standard_cost_usd", "fast_requests"});
     EXPECT_EQ(member_names(object), names);
     std::string_view agent;
     ASSERT_EQ(row["agent"].get_string().get(agent), simdjson::SUCCESS);

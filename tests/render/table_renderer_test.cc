@@ -202,6 +202,28 @@ TEST(TableRendererTest, FastModeShowsTheStandardSpeedCostBesideTheCost) {
   ASSERT_NE(table.find("At std speed"), std::string::npos) << table;
   const std::string day = table.substr(table.find("2026-11-21"));
   EXPECT_LT(day.find("$1.73"), day.find("$3.46")) << table;  // beside the cost, before it
+  // The share under the table, once the report counts the requests that ran fast.
+  EXPECT_EQ(table.find("fast mode or priority"), std::string::npos) << table;
+  report.rows[0].totals.fast_requests = 7;
+  report.totals.fast_requests = 7;
+  const std::string shared = render_table(report);
+  EXPECT_NE(shared.find("\nfast mode or priority: 7 of 55 requests (12.7%); at standard speed "
+                        "$1.79 instead of $3.52\n"),
+            std::string::npos)
+      << shared;
+}
+
+// The share alone, when fast requests cost what standard ones do (a model without fast
+// pricing, or the `--speed standard` what-if): no second half that says the same amount.
+TEST(TableRendererTest, FastShareWithoutAPriceDifferenceSaysOnlyTheShare) {
+  analytics::Report report = fixtures::daily_report();
+  report.totals.standard_cost_usd = report.totals.cost_usd;
+  report.totals.fast_requests = 1;
+  const std::string table = render_table(report);
+  EXPECT_NE(table.find("\nfast mode or priority: 1 of 55 requests (1.8%)\n"), std::string::npos)
+      << table;
+  EXPECT_EQ(table.find("at standard speed"), std::string::npos) << table;
+  EXPECT_EQ(render_table(fixtures::empty_report()).find("fast mode"), std::string::npos);
 }
 
 }  // namespace

@@ -672,6 +672,70 @@ TEST_P(ConformanceTest, TheStatusLineQueriesAreEventsAndTheRollupNarrowed) {
                                         buckets.end()));
 }
 
+// The fast-mode share (issue 17): a request counts as fast when its speed is "fast" or its
+// service tier "priority" (any case), once, as its kept copy says; in every range, whether
+// the backend answers from records or from a rollup, in aggregate() and in events().
+TEST_P(ConformanceTest, FastAndPriorityRequestsAreCountedOnceAsTheKeptCopySays) {
+  const TimeMs t0 = 1795305600000;  // 2026-11-22T00:00Z
+  UsageRecord fast = record("f1", t0 + 1, 10, 10);
+  fast.speed = "fast";
+  UsageRecord upper = record("f2", t0 + kBucketMs + 7, 10, 10);
+  upper.speed = "FAST";
+  UsageRecord priority = record("p1", t0 + 2 * kBucketMs - 1, 10, 10, "s2", "gpt-5");
+  priority.service_tier = "Priority";
+  UsageRecord flex = record("x1", t0 + 3, 10, 10, "s2", "gpt-5");
+  flex.service_tier = "flex";
+  UsageRecord fastish = record("x2", t0 + 4, 10, 10);
+  fastish.speed = "faster";  // not the word "fast": standard
+  UsageRecord plain = record("x3", t0 + 5, 10, 10);
+  // A smaller copy of f2 at standard speed: the fast copy is kept.
+  UsageRecord f2_copy_small = record("f2", t0 + kBucketMs + 7, 10, 5);
+  commit({batch(cursor_at("/f.jsonl", 10), std::nullopt,
+                {fast, upper, priority, flex, fastish, plain, f2_copy_small})});
+  EXPECT_EQ(in_fast_mode(fast) + in_fast_mode(upper) + in_fast_mode(priority) +
+                in_fast_mode(flex) + in_fast_mode(fastish) + in_fast_mode(plain),
+            3);
+  auto fast_of = [&](const RecordFilter& f) {
+    std::int64_t n = 0;
+    for (const AggregateRow& r : rows(GroupBy{.model = true, .local_days = {}}, f)) {
+      n += r.fast_requests;
+    }
+    return n;
+  };
+  auto fast_events = [&](const RecordFilter& f) {
+    auto events = ledger_->events(f);
+    EXPECT_TRUE(events) << events.error().message;
+    std::int64_t n = 0;
+    for (const UsageEvent& e : events ? *events : std::vector<UsageEvent>{}) {
+      n += e.fast_mode;
+    }
+    return n;
+  };
+  EXPECT_EQ(fast_of({}), 3);
+  EXPECT_EQ(fast_events({}), 3);
+  // Ranges that cut buckets at the millisecond: [t0+1, f2) holds f1 only; up to the end of
+  // the second bucket also f2 and p1 (its last millisecond); from t0+2 not f1.
+  RecordFilter cut;
+  cut.since = t0 + 1;
+  cut.until = t0 + kBucketMs + 7;
+  EXPECT_EQ(fast_of(cut), 1);
+  EXPECT_EQ(fast_events(cut), 1);
+  cut.until = t0 + 2 * kBucketMs;
+  EXPECT_EQ(fast_of(cut), 3);
+  cut.since = t0 + 2;
+  EXPECT_EQ(fast_of(cut), 2);
+  // A larger copy of f2 that ran at standard speed replaces it: one fast request fewer.
+  UsageRecord f2_standard = record("f2", t0 + kBucketMs + 7, 10, 99);
+  commit({batch(cursor_at("/f.jsonl", 20, 2), cursor_at("/f.jsonl", 10), {f2_standard})});
+  EXPECT_EQ(fast_of({}), 2);
+  EXPECT_EQ(fast_events({}), 2);
+  EXPECT_EQ(total().requests, 6);
+  // Repricing does not change what ran fast.
+  const FakePricer dearer("fake-2", 2.0);
+  ASSERT_TRUE(ledger_->reprice_if_needed(dearer));
+  EXPECT_EQ(fast_of({}), 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest, ::testing::ValuesIn(kBackends),
                          [](const ::testing::TestParamInfo<BackendCase>& p) {
                            return p.param.name;

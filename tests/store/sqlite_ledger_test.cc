@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "sqlite_ledger_fixture.h"
@@ -112,6 +113,70 @@ TEST(SqliteLedgerOpenTest, VersionOneLedgerIsUpgradedKeepingItsRecords) {
   auto repriced = (*ledger)->reprice_if_needed(pricer);
   ASSERT_TRUE(repriced) << repriced.error().message;
   EXPECT_EQ(*repriced, 1);
+}
+
+// Migration 10 counts the fast-mode requests a ledger already holds into its rollup, and its
+// triggers go on counting the requests written after it.
+TEST(SqliteLedgerOpenTest, VersionNineLedgerCountsItsFastRequestsOnUpgrade) {
+  static_assert(kMigrations.size() >= 10);
+  test::TempDir dir;
+  const std::string path = dir.path() + "/v9.db";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    std::string v9;
+    for (size_t i = 0; i < 9; ++i) {
+      v9 += kMigrations[i];
+    }
+    v9 += "PRAGMA user_version = 9;";
+    // Three requests in one rollup row, two of them fast (one by speed, one by tier), and a
+    // standard one in another bucket.
+    for (const auto& [id, ts, speed, tier] :
+         {std::tuple{"a", 1000, "fast", ""}, std::tuple{"b", 2000, "", "Priority"},
+          std::tuple{"c", 3000, "", "flex"}, std::tuple{"d", 1000 + 900000, "", ""}}) {
+      v9 += fmt::format(
+          "INSERT INTO usage (id, agent, kind, ts, session_id, parent_session_id, root_session, "
+          "project, model, effort, speed, service_tier, request_id, input_tokens, "
+          "cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, "
+          "reasoning_tokens, total_tokens, web_search_requests, reported_cost_usd, cost_usd, "
+          "cost_source, priced_as, sidechain, source_file, source_offset, source_line, "
+          "user_name, machine, team) VALUES ('{}', 'claude', 'response', {}, 's1', '', 's1', "
+          "'/work/app', 'opus', '', '{}', '{}', '', 5, 0, 0, 0, 1, 0, 6, 0, NULL, 1.0, "
+          "'computed', 'opus', 0, '/a.jsonl', 0, 1, '', '', '');",
+          id, ts, speed, tier);
+    }
+    // The rollup as a version-9 tally kept it (it adds inserted records itself).
+    v9 +=
+        "INSERT INTO usage_rollup (bucket, agent, model, project, cost_source, user_name, "
+        "machine, team, requests, input_tokens, cache_read_tokens, cache_write_tokens, "
+        "cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, standard_cost_usd) "
+        "SELECT (ts / 900000) * 900000, agent, model, project, cost_source, user_name, machine, "
+        "team, COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), "
+        "SUM(cache_write_1h_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost_usd), "
+        "SUM(standard_cost_usd) FROM usage GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;";
+    char* err = nullptr;
+    ASSERT_EQ(sqlite3_exec(db, v9.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+    sqlite3_close(db);
+  }
+  ASSERT_EQ(query_int(path, "SELECT SUM(requests) FROM usage_rollup"), 4);
+  auto ledger = open_sqlite_ledger(path);
+  ASSERT_TRUE(ledger) << ledger.error().message;
+  EXPECT_EQ(query_int(path, "PRAGMA user_version"), static_cast<std::int64_t>(kMigrations.size()));
+  EXPECT_EQ(query_int(path, "SELECT fast_requests FROM usage_rollup WHERE bucket = 0"), 2);
+  EXPECT_EQ(query_int(path, "SELECT fast_requests FROM usage_rollup WHERE bucket = 900000"), 0);
+  // Written after the upgrade: the triggers count it.
+  FakePricer pricer;
+  UsageRecord fast = record("e", 4000, 1, 1);
+  fast.speed = "fast";
+  std::vector<WriteBatch> b = {batch(cursor_at("/b.jsonl", 10), std::nullopt, {fast})};
+  ASSERT_TRUE((*ledger)->commit(b, pricer));
+  auto rows = (*ledger)->aggregate({}, {});
+  ASSERT_TRUE(rows) << rows.error().message;
+  std::int64_t n = 0;
+  for (const AggregateRow& r : *rows) {
+    n += r.fast_requests;
+  }
+  EXPECT_EQ(n, 3);
 }
 
 // Several tally processes (a statusline, a report) starting at the same moment: on a new
@@ -522,21 +587,27 @@ TEST_F(SqliteLedgerTest, RollupAlwaysEqualsTheRecords) {
         "SELECT group_concat(g, ';') FROM (SELECT ((ts / 900000) * 900000) || ' ' || agent || ' ' "
         "|| model || ' ' || project || ' ' || cost_source || ' ' || COUNT(*) || ' ' || "
         "SUM(input_tokens) || ' ' || SUM(output_tokens) || ' ' || SUM(cache_read_tokens) || ' ' "
-        "|| printf('%.6f', SUM(cost_usd)) AS g FROM usage GROUP BY (ts / 900000) * 900000, "
+        "|| printf('%.6f', SUM(cost_usd)) || ' ' || SUM(lower(speed) = 'fast' OR "
+        "lower(service_tier) = 'priority') AS g FROM usage GROUP BY (ts / 900000) * 900000, "
         "agent, model, project, cost_source ORDER BY 1)");
     const std::string rolled = query_text(
         path_,
         "SELECT group_concat(g, ';') FROM (SELECT bucket || ' ' || agent || ' ' || model || ' ' "
         "|| project || ' ' || cost_source || ' ' || requests || ' ' || input_tokens || ' ' || "
-        "output_tokens || ' ' || cache_read_tokens || ' ' || printf('%.6f', cost_usd) AS g FROM "
+        "output_tokens || ' ' || cache_read_tokens || ' ' || printf('%.6f', cost_usd) || ' ' || "
+        "fast_requests AS g FROM "
         "usage_rollup WHERE requests > 0 ORDER BY 1)");
     EXPECT_FALSE(raw.empty()) << when;
     EXPECT_EQ(raw, rolled) << when;
   };
-  commit({batch(cursor_at("/s1.jsonl", 100), std::nullopt,
-                {record("r1", 1000, 5, 98), record("r2", 3000, 5, 116)},
+  // r1 ran in fast mode; the better copy that replaces it below did not (the fast count
+  // moves with the copy, as the tokens do).
+  UsageRecord r1 = record("r1", 1000, 5, 98);
+  r1.speed = "fast";
+  commit({batch(cursor_at("/s1.jsonl", 100), std::nullopt, {r1, record("r2", 3000, 5, 116)},
                 {snapshot("s1", 1500, 5, 98, 10), snapshot("s1", 3500, 10, 326, 30)})});
   check("after the first commit");
+  EXPECT_EQ(query_int(path_, "SELECT SUM(fast_requests) FROM usage_rollup"), 1);
   ASSERT_TRUE(ledger_->reconcile(pricer_));
   check("after reconcile added an unlogged record");
   UsageRecord better = record("r1", 1000, 5, 120);  // a larger copy replaces r1
@@ -545,10 +616,12 @@ TEST_F(SqliteLedgerTest, RollupAlwaysEqualsTheRecords) {
   UsageRecord fresh_small = record("r3", 2000 + kBucketMs, 2, 1);
   UsageRecord fresh_large = record("r3", 2000 + kBucketMs, 2, 9);
   fresh_large.model = "haiku";  // the better copy moves the record to another rollup row
+  fresh_large.service_tier = "priority";
   commit({batch(cursor_at("/s1.jsonl", 200, 2), cursor_at("/s1.jsonl", 100),
                 {better, fresh_small, fresh_large})});
   ASSERT_TRUE(ledger_->reconcile(pricer_));
   check("after a better copy and a smaller unlogged record");
+  EXPECT_EQ(query_int(path_, "SELECT SUM(fast_requests) FROM usage_rollup"), 1);
   // Reported costs spread over a model the table lacks: a price-only update, which moves the
   // records from the unpriced rollup row to the agent-reported one (migration 9: from C++,
   // not by the trigger) ...

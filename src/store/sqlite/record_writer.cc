@@ -9,8 +9,8 @@ namespace {
 constexpr std::string_view kAddToRollup = R"sql(
 INSERT INTO usage_rollup (bucket, agent, model, project, cost_source, user_name, machine, team,
   requests, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens,
-  output_tokens, reasoning_tokens, cost_usd, standard_cost_usd)
-VALUES (?1, ?2, ?3, ?4, ?5, ?15, ?16, ?17, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+  output_tokens, reasoning_tokens, cost_usd, standard_cost_usd, fast_requests)
+VALUES (?1, ?2, ?3, ?4, ?5, ?15, ?16, ?17, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?18)
 ON CONFLICT (bucket, agent, model, project, cost_source, user_name, machine, team) DO UPDATE SET
   requests = requests + excluded.requests,
   input_tokens = input_tokens + excluded.input_tokens,
@@ -20,7 +20,8 @@ ON CONFLICT (bucket, agent, model, project, cost_source, user_name, machine, tea
   output_tokens = output_tokens + excluded.output_tokens,
   reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
   cost_usd = cost_usd + excluded.cost_usd,
-  standard_cost_usd = standard_cost_usd + excluded.standard_cost_usd
+  standard_cost_usd = standard_cost_usd + excluded.standard_cost_usd,
+  fast_requests = fast_requests + excluded.fast_requests
 )sql";
 
 }  // namespace
@@ -51,6 +52,7 @@ Result<bool> RecordWriter::insert(const UsageRecord& r, const pricing::Cost& cos
   }
   Sums& s = sums_of(r, cost.source);
   ++s.requests;
+  s.fast_requests += in_fast_mode(r) ? 1 : 0;
   s.tokens += r.tokens;
   s.cost_usd += cost.usd;
   s.standard_cost_usd += cost.standard_usd;
@@ -67,11 +69,13 @@ void RecordWriter::recost(const UsageRecord& row, CostSource old_source, double 
   if (old_source != cost.source) {
     Sums& from = sums_of(row, old_source);
     --from.requests;
+    from.fast_requests -= in_fast_mode(row) ? 1 : 0;
     from.tokens -= row.tokens;
     from.cost_usd -= old_usd;
     from.standard_cost_usd -= old_standard_usd;
     Sums& to = sums_of(row, cost.source);
     ++to.requests;
+    to.fast_requests += in_fast_mode(row) ? 1 : 0;
     to.tokens += row.tokens;
     to.cost_usd += cost.usd;
     to.standard_cost_usd += cost.standard_usd;
@@ -101,6 +105,7 @@ Status RecordWriter::flush() {
     rollup_.bind(15, user);
     rollup_.bind(16, machine);
     rollup_.bind(17, team);
+    rollup_.bind(18, s.fast_requests);
     TALLY_TRY(rollup_.run());
   }
   pending_.clear();

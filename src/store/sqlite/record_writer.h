@@ -49,6 +49,7 @@ class RecordWriter {
 
   struct Sums {
     std::int64_t requests = 0;
+    std::int64_t fast_requests = 0;  // core/usage.h in_fast_mode()
     TokenCounts tokens;
     double cost_usd = 0;
     double standard_cost_usd = 0;

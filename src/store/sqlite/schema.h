@@ -9,7 +9,7 @@
 
 namespace tally::store {
 
-inline constexpr std::array<std::string_view, 9> kMigrations = {
+inline constexpr std::array<std::string_view, 10> kMigrations = {
     // 1: the first ledger.
     R"sql(
 CREATE TABLE meta (
@@ -437,6 +437,42 @@ CREATE TRIGGER usage_rollup_update AFTER UPDATE OF ts, agent, model, project, us
   ON CONFLICT (bucket, agent, model, project, cost_source, user_name, machine, team) DO UPDATE SET requests = requests + 1, input_tokens = input_tokens + excluded.input_tokens, cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens, output_tokens = output_tokens + excluded.output_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens, cost_usd = cost_usd + excluded.cost_usd, standard_cost_usd = standard_cost_usd + excluded.standard_cost_usd;
 END;
 )sql",
+    // 10: the rollup counts the requests that ran in fast mode or at priority processing
+    // (core/usage.h in_fast_mode; kFastModeSql below), for every report's fast-mode share
+    // (issue 17). Existing rows are counted once from the records; the triggers keep it.
+    // The update trigger also fires when a copy's speed or service tier changes.
+    R"sql(
+ALTER TABLE usage_rollup ADD COLUMN fast_requests INTEGER NOT NULL DEFAULT 0;
+UPDATE usage_rollup SET fast_requests = fast.n
+FROM (SELECT (ts / 900000) * 900000 AS bucket, agent, model, project, cost_source, user_name,
+        machine, team, COUNT(*) AS n
+      FROM usage WHERE lower(speed) = 'fast' OR lower(service_tier) = 'priority'
+      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) AS fast
+WHERE usage_rollup.bucket = fast.bucket AND usage_rollup.agent = fast.agent
+  AND usage_rollup.model = fast.model AND usage_rollup.project = fast.project
+  AND usage_rollup.cost_source = fast.cost_source AND usage_rollup.user_name = fast.user_name
+  AND usage_rollup.machine = fast.machine AND usage_rollup.team = fast.team;
+DROP TRIGGER usage_rollup_delete;
+DROP TRIGGER usage_rollup_update;
+CREATE TRIGGER usage_rollup_delete AFTER DELETE ON usage BEGIN
+  UPDATE usage_rollup SET requests = requests - 1, input_tokens = input_tokens - OLD.input_tokens, cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens, cache_write_tokens = cache_write_tokens - OLD.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens - OLD.cache_write_1h_tokens, output_tokens = output_tokens - OLD.output_tokens, reasoning_tokens = reasoning_tokens - OLD.reasoning_tokens, cost_usd = cost_usd - OLD.cost_usd, standard_cost_usd = standard_cost_usd - OLD.standard_cost_usd, fast_requests = fast_requests - (lower(OLD.speed) = 'fast' OR lower(OLD.service_tier) = 'priority')
+  WHERE bucket = (OLD.ts / 900000) * 900000 AND agent = OLD.agent AND model = OLD.model AND project = OLD.project AND cost_source = OLD.cost_source AND user_name = OLD.user_name AND machine = OLD.machine AND team = OLD.team;
+END;
+CREATE TRIGGER usage_rollup_update AFTER UPDATE OF ts, agent, model, project, user_name,
+  machine, team, speed, service_tier, input_tokens, cache_read_tokens, cache_write_tokens,
+  cache_write_1h_tokens, output_tokens, reasoning_tokens ON usage BEGIN
+  UPDATE usage_rollup SET requests = requests - 1, input_tokens = input_tokens - OLD.input_tokens, cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens, cache_write_tokens = cache_write_tokens - OLD.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens - OLD.cache_write_1h_tokens, output_tokens = output_tokens - OLD.output_tokens, reasoning_tokens = reasoning_tokens - OLD.reasoning_tokens, cost_usd = cost_usd - OLD.cost_usd, standard_cost_usd = standard_cost_usd - OLD.standard_cost_usd, fast_requests = fast_requests - (lower(OLD.speed) = 'fast' OR lower(OLD.service_tier) = 'priority')
+  WHERE bucket = (OLD.ts / 900000) * 900000 AND agent = OLD.agent AND model = OLD.model AND project = OLD.project AND cost_source = OLD.cost_source AND user_name = OLD.user_name AND machine = OLD.machine AND team = OLD.team;
+  INSERT INTO usage_rollup (bucket, agent, model, project, cost_source, user_name, machine, team, requests, input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, reasoning_tokens, cost_usd, standard_cost_usd, fast_requests)
+  VALUES ((NEW.ts / 900000) * 900000, NEW.agent, NEW.model, NEW.project, NEW.cost_source, NEW.user_name, NEW.machine, NEW.team, 1, NEW.input_tokens, NEW.cache_read_tokens, NEW.cache_write_tokens, NEW.cache_write_1h_tokens, NEW.output_tokens, NEW.reasoning_tokens, NEW.cost_usd, NEW.standard_cost_usd, (lower(NEW.speed) = 'fast' OR lower(NEW.service_tier) = 'priority'))
+  ON CONFLICT (bucket, agent, model, project, cost_source, user_name, machine, team) DO UPDATE SET requests = requests + 1, input_tokens = input_tokens + excluded.input_tokens, cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens, output_tokens = output_tokens + excluded.output_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens, cost_usd = cost_usd + excluded.cost_usd, standard_cost_usd = standard_cost_usd + excluded.standard_cost_usd, fast_requests = fast_requests + excluded.fast_requests;
+END;
+)sql",
 };
+
+// The rule of core/usage.h in_fast_mode() over a `usage` row, for queries that count fast-mode
+// requests from the records (migration 10 spells it inside its triggers).
+inline constexpr std::string_view kFastModeSql =
+    "(lower(speed) = 'fast' OR lower(service_tier) = 'priority')";
 
 }  // namespace tally::store

@@ -144,10 +144,11 @@ void check_pages(sqlite3* db, bool full, LedgerHealth& h) {
                          first));
 }
 
-// The rollup row key and its sums: requests, the six token columns, cost, standard cost.
+// The rollup row key and its sums: requests, the six token columns, fast-mode requests, cost,
+// standard cost.
 using RollupKey = std::tuple<std::int64_t, std::string, std::string, std::string, std::string>;
 struct RollupSums {
-  std::array<std::int64_t, 7> counts{};
+  std::array<std::int64_t, 8> counts{};
   double cost = 0;
   double standard_cost = 0;
 };
@@ -158,11 +159,11 @@ Status read_sums(sqlite3* db, std::string_view sql, std::map<RollupKey, RollupSu
   return for_each_row(*stmt, [&] {
     RollupSums& s =
         out[RollupKey{stmt->int64(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4)}];
-    for (int i = 0; i < 7; ++i) {
+    for (int i = 0; i < 8; ++i) {
       s.counts[static_cast<size_t>(i)] = stmt->int64(5 + i);
     }
-    s.cost = stmt->real(12);
-    s.standard_cost = stmt->real(13);
+    s.cost = stmt->real(13);
+    s.standard_cost = stmt->real(14);
   });
 }
 
@@ -178,16 +179,18 @@ void check_rollup(sqlite3* db, LedgerHealth& h) {
                 fmt::format("SELECT (ts / {0}) * {0}, agent, model, project, cost_source, "
                             "COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), "
                             "SUM(cache_write_tokens), SUM(cache_write_1h_tokens), "
-                            "SUM(output_tokens), SUM(reasoning_tokens), TOTAL(cost_usd), "
-                            "TOTAL(standard_cost_usd) FROM usage GROUP BY 1, 2, 3, 4, 5",
-                            kBucketMs),
+                            "SUM(output_tokens), SUM(reasoning_tokens), SUM({1}), "
+                            "TOTAL(cost_usd), TOTAL(standard_cost_usd) FROM usage "
+                            "GROUP BY 1, 2, 3, 4, 5",
+                            kBucketMs, kFastModeSql),
                 records);
   if (read) {
     read = read_sums(db,
                      "SELECT bucket, agent, model, project, cost_source, SUM(requests), "
                      "SUM(input_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens), "
                      "SUM(cache_write_1h_tokens), SUM(output_tokens), SUM(reasoning_tokens), "
-                     "TOTAL(cost_usd), TOTAL(standard_cost_usd) FROM usage_rollup "
+                     "SUM(fast_requests), TOTAL(cost_usd), TOTAL(standard_cost_usd) "
+                     "FROM usage_rollup "
                      "GROUP BY 1, 2, 3, 4, 5",
                      rollup);
   }

@@ -15,6 +15,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_rows.h"
 
 namespace tally::store {
@@ -100,8 +101,8 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
   auto stmt = db.prepare_cached(
       fmt::format("SELECT bucket, agent, model, project, cost_source, requests, input_tokens, "
                   "cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, output_tokens, "
-                  "reasoning_tokens, cost_usd, standard_cost_usd, user_name, machine, team "
-                  "FROM usage_rollup WHERE {}",
+                  "reasoning_tokens, cost_usd, standard_cost_usd, user_name, machine, team, "
+                  "fast_requests FROM usage_rollup WHERE {}",
                   filter_where(filter, "bucket")));
   TALLY_TRY(stmt);
   bind_filter(*stmt, filter);
@@ -190,6 +191,7 @@ Result<std::vector<AggregateRow>> aggregate_rollup(Database& db, const RecordFil
       row.last_ts = bucket + kBucketMs - 1;
     }
     row.requests += stmt->int64(5);
+    row.fast_requests += stmt->int64(17);
     row.tokens += read_tokens(*stmt, 6);
     row.cost_usd += stmt->real(12);
     row.standard_cost_usd += stmt->real(13);
@@ -260,8 +262,8 @@ Result<std::vector<AggregateRow>> query_aggregate(Database& db, const RecordFilt
       fmt::format("SELECT {} COUNT(*), SUM(input_tokens), SUM(cache_read_tokens), "
                   "SUM(cache_write_tokens), SUM(cache_write_1h_tokens), SUM(output_tokens), "
                   "SUM(reasoning_tokens), SUM(cost_usd), MIN(ts), MAX(ts), "
-                  "SUM(standard_cost_usd) FROM usage WHERE {} GROUP BY {} ORDER BY {}",
-                  select, filter_where(filter, "ts"), group_by, group_by));
+                  "SUM(standard_cost_usd), SUM({}) FROM usage WHERE {} GROUP BY {} ORDER BY {}",
+                  select, kFastModeSql, filter_where(filter, "ts"), group_by, group_by));
   TALLY_TRY(stmt);
   bind_filter(*stmt, filter);
   std::vector<AggregateRow> rows;
@@ -288,6 +290,7 @@ Result<std::vector<AggregateRow>> query_aggregate(Database& db, const RecordFilt
     row.first_ts = stmt->int64(17);
     row.last_ts = stmt->int64(18);
     row.standard_cost_usd = stmt->real(19);
+    row.fast_requests = stmt->int64(20);
     rows.push_back(std::move(row));
     return ok();
   }));
@@ -358,9 +361,9 @@ Result<std::vector<UsageEvent>> query_events(Database& db, const RecordFilter& f
   auto stmt = db.prepare_cached(fmt::format(
       "SELECT ts, agent, kind, session_id, root_session, project, model, effort, speed, "
       "input_tokens, cache_read_tokens, cache_write_tokens, cache_write_1h_tokens, "
-      "output_tokens, reasoning_tokens, cost_usd, standard_cost_usd, cost_source FROM usage "
-      "WHERE {} ORDER BY ts, id",
-      filter_where(filter, "ts")));
+      "output_tokens, reasoning_tokens, cost_usd, standard_cost_usd, cost_source, {} "
+      "FROM usage WHERE {} ORDER BY ts, id",
+      kFastModeSql, filter_where(filter, "ts")));
   TALLY_TRY(stmt);
   bind_filter(*stmt, filter);
   std::vector<UsageEvent> out;
@@ -383,6 +386,7 @@ Result<std::vector<UsageEvent>> query_events(Database& db, const RecordFilter& f
     e.cost_usd = stmt->real(15);
     e.standard_cost_usd = stmt->real(16);
     e.cost_source = parse_cost_source(stmt->text(17));
+    e.fast_mode = stmt->int64(18) != 0;
     out.push_back(std::move(e));
     return ok();
   }));

@@ -139,7 +139,8 @@ class SqliteWrite final : public BackendWrite {
     auto old = db_.prepare_cached(
         "SELECT rowid, cost_source, cost_usd, standard_cost_usd, ts, agent, model, project, "
         "user_name, machine, team, input_tokens, cache_read_tokens, cache_write_tokens, "
-        "cache_write_1h_tokens, output_tokens, reasoning_tokens FROM usage WHERE id = ?1");
+        "cache_write_1h_tokens, output_tokens, reasoning_tokens, speed, service_tier FROM usage "
+        "WHERE id = ?1");
     TALLY_TRY(old);
     old->bind(1, id);
     auto found = old->step();
@@ -153,7 +154,7 @@ class SqliteWrite final : public BackendWrite {
     const double old_usd = old->real(2);
     const double old_standard = old->real(3);
     auto agent = stored_agent(old->text_view(5));
-    UsageRecord row;  // the fields of its rollup row
+    UsageRecord row;  // the fields of its rollup row (and of in_fast_mode)
     row.ts = old->int64(4);
     row.model = old->text(6);
     row.project = old->text(7);
@@ -161,6 +162,8 @@ class SqliteWrite final : public BackendWrite {
     row.machine = old->text(9);
     row.team = old->text(10);
     row.tokens = read_tokens(*old, 11);
+    row.speed = old->text(17);
+    row.service_tier = old->text(18);
     old->reset();
     TALLY_TRY(agent);
     row.agent = *agent;
@@ -353,7 +356,7 @@ class SqliteWrite final : public BackendWrite {
     CostSource source = CostSource::computed;
     double usd = 0;
     double standard_usd = 0;
-    UsageRecord row;  // the fields of its rollup row
+    UsageRecord row;  // the fields of its rollup row (and of in_fast_mode)
   };
 
   // Every write but set_cost() may change a record whose price priced_ holds.
