@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build pkg-config ccache
-  libsimdjson-dev libsqlite3-dev libfmt-dev libcli11-dev libtomlplusplus-dev
+  libsimdjson-dev libsqlite3-dev libfmt-dev libcli11-dev libtomlplusplus-dev libgit2-dev
   libgtest-dev libgmock-dev
 )
 if [ "${1:-}" = "--test" ]; then
