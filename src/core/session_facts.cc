@@ -145,6 +145,25 @@ void merge_session_facts(SessionFacts& into, const SessionFacts& from) {
   }
   // Another file's unlisted files may repeat ours: the sum is an upper bound there.
   into.files_touched_more += from.files_touched_more;
+  for (const GitMark& mark : from.git_marks) {
+    if (!add_git_mark(into, mark)) {
+      ++into.git_marks_more;
+    }
+  }
+  into.git_marks_more += from.git_marks_more;
+}
+
+bool add_git_mark(SessionFacts& facts, GitMark mark) {
+  for (const GitMark& m : facts.git_marks) {
+    if (m.action == mark.action && m.short_sha == mark.short_sha && m.pr_url == mark.pr_url) {
+      return true;
+    }
+  }
+  if (facts.git_marks.size() >= kMaxGitMarks) {
+    return false;
+  }
+  facts.git_marks.push_back(std::move(mark));
+  return true;
 }
 
 bool add_file_touched(SessionFacts& facts, std::string_view path) {
@@ -196,6 +215,50 @@ std::vector<std::string> decode_paths(std::string_view text) {
   std::vector<std::string> out;
   for (std::string_view line : split_lines(text)) {
     out.push_back(unescape(line));
+  }
+  return out;
+}
+
+// One mark per line: action, ts, dir, branch, short SHA, subject, URL, tab-separated and
+// escaped (a field never holds a raw tab or newline).
+std::string encode_git_marks(const std::vector<GitMark>& marks) {
+  std::string out;
+  for (const GitMark& m : marks) {
+    append_escaped(m.action, out);
+    out += '\t';
+    out += std::to_string(m.ts);
+    for (const std::string* field : {&m.dir, &m.branch, &m.short_sha, &m.subject, &m.pr_url}) {
+      out += '\t';
+      append_escaped(*field, out);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+Result<std::vector<GitMark>> decode_git_marks(std::string_view text) {
+  std::vector<GitMark> out;
+  for (std::string_view line : split_lines(text)) {
+    std::vector<std::string_view> fields;
+    while (true) {
+      const size_t tab = line.find('\t');
+      fields.push_back(line.substr(0, tab));
+      if (tab == std::string_view::npos) {
+        break;
+      }
+      line.remove_prefix(tab + 1);
+    }
+    GitMark m;
+    if (fields.size() != 7 || !parse_int(fields[1], m.ts)) {
+      return fail(Errc::parse, "git marks: a line without its 7 fields");
+    }
+    m.action = unescape(fields[0]);
+    m.dir = unescape(fields[2]);
+    m.branch = unescape(fields[3]);
+    m.short_sha = unescape(fields[4]);
+    m.subject = unescape(fields[5]);
+    m.pr_url = unescape(fields[6]);
+    out.push_back(std::move(m));
   }
   return out;
 }

@@ -24,6 +24,23 @@ namespace tally {
 // Distinct files touched that a SessionFacts lists by path; more are only counted.
 inline constexpr std::size_t kMaxFilesTouched = 200;
 
+// A session's own word that it made a commit or opened a pull request (issue 18): what the
+// output of one of its shell calls says, or what the agent itself recorded (Claude's
+// gitOperation). A claim until src/outcomes finds the commit in the repository.
+struct GitMark {
+  std::string action;     // sources::git_action_name: commit, amend, revert, merge, ..., pr-create
+  TimeMs ts = 0;          // the line that holds the output
+  std::string dir;        // where it ran: the command's `cd`/`-C`, else the line's cwd; may be ""
+  std::string branch;     // as git printed it ("" when unknown)
+  std::string short_sha;  // as git printed it; "" for a pull request
+  std::string subject;    // the commit's subject line as printed ("" when unknown)
+  std::string pr_url;     // a pull request's URL; "" for a commit
+  bool operator==(const GitMark&) const = default;
+};
+
+// Marks a SessionFacts keeps (in order); later ones are only counted.
+inline constexpr std::size_t kMaxGitMarks = 500;
+
 struct SessionFacts {
   Agent agent;  // default: the registry's first agent
   std::string session_id;
@@ -57,7 +74,15 @@ struct SessionFacts {
   // further distinct files is `files_touched_more`.
   std::vector<std::string> files_touched;
   std::int64_t files_touched_more = 0;
+  // Commits and pull requests the session's own tool output shows, in order, each once (by
+  // action, SHA and URL), at most kMaxGitMarks; `git_marks_more` counts the rest.
+  std::vector<GitMark> git_marks;
+  std::int64_t git_marks_more = 0;
 };
+
+// Adds `mark` unless the same one (action, SHA, pull request URL) is there already. Returns
+// false when it is new but the list is full (the caller counts it in git_marks_more).
+bool add_git_mark(SessionFacts& facts, GitMark mark);
 
 // Folds the facts of another file of the same session into `into`: counts and compactions
 // add up, file lists are united (still capped), the time span widens, and lines added and
@@ -87,6 +112,8 @@ std::string encode_tool_calls(const std::map<std::string, std::int64_t>& calls);
 Result<std::map<std::string, std::int64_t>> decode_tool_calls(std::string_view text);
 std::string encode_paths(const std::vector<std::string>& paths);
 std::vector<std::string> decode_paths(std::string_view text);
+std::string encode_git_marks(const std::vector<GitMark>& marks);
+Result<std::vector<GitMark>> decode_git_marks(std::string_view text);
 std::string encode_ints(const std::vector<std::int64_t>& values);
 Result<std::vector<std::int64_t>> decode_ints(std::string_view text);
 

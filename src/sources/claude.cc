@@ -187,6 +187,8 @@ struct ClaudeLine {
   std::string request_id;
   std::string effort;
   std::string ai_title;
+  ClaudeGitResult git;  // toolUseResult (issue 18)
+  std::string pr_link;  // a pr-link line's prUrl
   bool is_sidechain = false;
   bool is_api_error = false;
   bool is_meta = false;
@@ -342,6 +344,12 @@ simdjson::error_code read_line(object obj, ClaudeLine& line) {
       copy_string(v, line.effort);
     } else if (key == "aiTitle") {
       copy_string(v, line.ai_title);
+    } else if (key == "toolUseResult") {
+      if (auto err = read_git_result(v, line.git); err != SUCCESS) {
+        return err;
+      }
+    } else if (key == "prUrl") {
+      copy_string(v, line.pr_link);
     } else if (key == "isSidechain") {
       if (v.get_bool().get(b) == SUCCESS) {
         line.is_sidechain = b;
@@ -411,8 +419,9 @@ class ClaudeParser final : public FileParser {
     if (!bag) {
       return Unexpected{bag.error()};
     }
-    // Version 2 added the anatomy facts: an older state re-reads the file from its start.
-    if (bag->get("v") != "2") {
+    // Version 2 added the anatomy facts, 3 the git marks: an older state re-reads the file
+    // from its start.
+    if (bag->get("v") != "3") {
       return fail(Errc::parse, "unknown claude parser state version");
     }
     last_ts_ = bag->get_int("last_ts");
@@ -434,7 +443,7 @@ class ClaudeParser final : public FileParser {
 
   std::string save_state() const override {
     StateBag bag;
-    bag.set("v", "2");
+    bag.set("v", "3");
     bag.set_int("last_ts", last_ts_);
     bag.set("session", facts_.session_id);
     bag.set("parent", facts_.parent_session_id);
@@ -554,6 +563,7 @@ class ClaudeParser final : public FileParser {
       facts_.project = l.cwd;
     }
 
+    add_git_marks(l.git, l.pr_link, ts.value_or(last_ts_), l.cwd, tools_);
     if (l.type == "assistant") {
       handle_assistant(l, line, ts, out);
     } else if (l.type == "user") {

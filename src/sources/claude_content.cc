@@ -1,10 +1,10 @@
 #include "sources/claude_content.h"
 
-#include "core/session_facts.h"
-
+#include <algorithm>
 #include <array>
 #include <utility>
 
+#include "core/session_facts.h"
 #include "sources/json_fields.h"
 
 namespace tally::sources {
@@ -142,6 +142,138 @@ simdjson::error_code read_tool_uses(value content, std::vector<ToolUse>& out) {
     }
   }
   return SUCCESS;
+}
+
+namespace {
+
+bool is_short_sha(std::string_view s) {
+  return s.size() >= 7 && s.size() <= 40 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// Copies a string member of at most `cap` bytes without control characters; else nothing.
+void copy_bounded(simdjson::ondemand::value v, std::size_t cap, std::string& out) {
+  std::string_view s;
+  if (v.get_string().get(s) != simdjson::SUCCESS || s.size() > cap ||
+      std::any_of(s.begin(), s.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    return;
+  }
+  out = std::string(s);
+}
+
+// gitOperation: {"commit": {"sha", "kind", "branch"}, "push": {...}, "pr": {"url", ...}}.
+simdjson::error_code read_git_operation(simdjson::ondemand::object op, ClaudeGitResult& out) {
+  for (auto field_result : op) {
+    simdjson::ondemand::field field;
+    if (auto err = std::move(field_result).get(field); err != simdjson::SUCCESS) {
+      return err;
+    }
+    std::string_view key;
+    if (auto err = field.unescaped_key().get(key); err != simdjson::SUCCESS) {
+      return err;
+    }
+    simdjson::ondemand::object inner;
+    if ((key != "commit" && key != "pr") ||
+        field.value().get_object().get(inner) != simdjson::SUCCESS) {
+      continue;
+    }
+    for (auto inner_result : inner) {
+      simdjson::ondemand::field f;
+      if (auto err = std::move(inner_result).get(f); err != simdjson::SUCCESS) {
+        return err;
+      }
+      std::string_view name;
+      if (auto err = f.unescaped_key().get(name); err != simdjson::SUCCESS) {
+        return err;
+      }
+      if (key == "commit" && name == "sha") {
+        std::string sha;
+        copy_bounded(f.value(), 40, sha);
+        if (is_short_sha(sha)) {
+          out.sha = std::move(sha);
+        }
+      } else if (key == "commit" && name == "kind") {
+        copy_bounded(f.value(), 32, out.kind);
+      } else if (key == "commit" && name == "branch") {
+        copy_bounded(f.value(), 256, out.branch);
+      } else if (key == "pr" && name == "url") {
+        copy_bounded(f.value(), 512, out.pr_url);
+      }
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+}  // namespace
+
+simdjson::error_code read_git_result(simdjson::ondemand::value tool_use_result,
+                                     ClaudeGitResult& out) {
+  simdjson::ondemand::object result;
+  if (tool_use_result.get_object().get(result) != simdjson::SUCCESS) {
+    return simdjson::SUCCESS;
+  }
+  for (auto field_result : result) {
+    simdjson::ondemand::field field;
+    if (auto err = std::move(field_result).get(field); err != simdjson::SUCCESS) {
+      return err;
+    }
+    std::string_view key;
+    if (auto err = field.unescaped_key().get(key); err != simdjson::SUCCESS) {
+      return err;
+    }
+    if (key == "stdout") {
+      std::string_view text;
+      // Most outputs hold no '[' at a line start: the header scan is skipped for them.
+      if (field.value().get_string().get(text) == simdjson::SUCCESS &&
+          (text.starts_with('[') || text.find("\n[") != std::string_view::npos)) {
+        out.headers = parse_commit_headers(text);
+      }
+    } else if (key == "gitOperation") {
+      simdjson::ondemand::object op;
+      if (field.value().get_object().get(op) == simdjson::SUCCESS) {
+        if (auto err = read_git_operation(op, out); err != simdjson::SUCCESS) {
+          return err;
+        }
+      }
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+void add_git_marks(const ClaudeGitResult& git, const std::string& pr_link, TimeMs ts,
+                   const std::string& cwd, ToolFacts& tools) {
+  if (!git.sha.empty()) {
+    GitMark m;
+    m.action = git.kind == "amended" ? "amend" : "commit";
+    m.ts = ts;
+    m.dir = cwd;
+    m.branch = git.branch;
+    m.short_sha = git.sha;
+    for (const CommitHeader& h : git.headers) {
+      if (h.short_sha.starts_with(m.short_sha) || m.short_sha.starts_with(h.short_sha)) {
+        m.subject = h.subject;
+        if (m.branch.empty()) {
+          m.branch = h.branch;
+        }
+        break;
+      }
+    }
+    tools.git_mark(std::move(m));
+  }
+  for (const std::string* url : {&git.pr_url, &pr_link}) {
+    if (!url->empty() && url->size() <= 512 && std::none_of(url->begin(), url->end(), [](char c) {
+          return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+        })) {
+      GitMark m;
+      m.action = "pr-create";
+      m.ts = ts;
+      m.dir = cwd;
+      m.pr_url = *url;
+      tools.git_mark(std::move(m));
+    }
+  }
 }
 
 }  // namespace tally::sources

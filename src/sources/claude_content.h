@@ -11,6 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "core/usage.h"
+#include "sources/git_output.h"
+#include "sources/session_tools.h"
+
 namespace tally::sources {
 
 // What a user line's content is, for counting typed prompts (rule 8).
@@ -37,5 +41,30 @@ struct ToolUse {
 // Appends the tool_use blocks of an assistant reply's `content` (nothing for plain text).
 // Fails only on malformed JSON.
 simdjson::error_code read_tool_uses(simdjson::ondemand::value content, std::vector<ToolUse>& out);
+
+// What a tool call's result (a user line's `toolUseResult`) says about git (issue 18):
+// Claude Code's own `gitOperation` record of a commit it made (`commit`: sha, kind
+// committed|amended, branch) or a pull request it opened (`pr`: url), and the commit header
+// lines of the call's stdout, which give the commit's subject. Values that are not what
+// they claim (a SHA that is not 7-40 hex digits, an over-long branch or URL) are dropped.
+struct ClaudeGitResult {
+  std::string sha;
+  std::string kind;
+  std::string branch;
+  std::string pr_url;
+  std::vector<CommitHeader> headers;
+};
+
+// Reads `tool_use_result` into `out` when it is an object (older versions wrote a string:
+// nothing to read). Fails only on malformed JSON.
+simdjson::error_code read_git_result(simdjson::ondemand::value tool_use_result,
+                                     ClaudeGitResult& out);
+
+// Adds to `tools` the commit and pull requests of one line: its gitOperation and, for a
+// pr-link line, `pr_link`; `ts` and `cwd` are the line's. Only Claude Code's own record
+// counts: a header line in some other output (a `cat`, a `git log`) gives at most the
+// subject of a recorded commit.
+void add_git_marks(const ClaudeGitResult& git, const std::string& pr_link, TimeMs ts,
+                   const std::string& cwd, ToolFacts& tools);
 
 }  // namespace tally::sources

@@ -1,8 +1,11 @@
 #include "sources/session_tools.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <utility>
+
+#include "sources/git_output.h"
 
 namespace tally::sources {
 namespace {
@@ -106,6 +109,8 @@ void ToolFacts::save(StateBag& bag) const {
     hashes.push_back(static_cast<std::int64_t>(h));
   }
   bag.set("t.overflow", encode_ints(hashes));
+  bag.set("t.git", encode_git_marks(facts_.git_marks));
+  bag.set_int("t.git_more", facts_.git_marks_more);
 }
 
 Status ToolFacts::restore(const StateBag& bag) {
@@ -129,8 +134,50 @@ Status ToolFacts::restore(const StateBag& bag) {
     t.overflow_.insert(static_cast<std::uint64_t>(h));
   }
   t.facts_.files_touched_more = static_cast<std::int64_t>(t.overflow_.size());
+  auto marks = decode_git_marks(bag.get("t.git"));
+  TALLY_TRY(marks);
+  t.facts_.git_marks = std::move(*marks);
+  t.facts_.git_marks_more = bag.get_int("t.git_more");
   *this = std::move(t);
   return ok();
+}
+
+void ToolFacts::shell_output(std::string_view command, std::string_view output,
+                             std::string_view cwd, TimeMs ts) {
+  const std::vector<GitStep> steps = classify_git_command(command);
+  if (steps.empty()) {
+    return;
+  }
+  auto where = [&](const std::string& dir) {
+    if (dir.empty() || cwd.empty()) {
+      return dir.empty() ? std::string(cwd) : dir;
+    }
+    return dir.front() == '/' || dir.front() == '~' ? dir : std::string(cwd) + "/" + dir;
+  };
+  std::vector<const GitStep*> commits;
+  const GitStep* pr = nullptr;
+  for (const GitStep& step : steps) {
+    if (step.action == GitAction::pr_create) {
+      pr = &step;
+    } else {
+      commits.push_back(&step);
+    }
+  }
+  if (!commits.empty()) {
+    // The headers in output order belong to the commit steps in command order; extra ones
+    // (a merge that commits twice, a hook that commits) to the last step.
+    const std::vector<CommitHeader> headers = parse_commit_headers(output);
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+      const GitStep& step = *commits[std::min(i, commits.size() - 1)];
+      git_mark(GitMark{std::string(git_action_name(step.action)), ts, where(step.dir),
+                       headers[i].branch, headers[i].short_sha, headers[i].subject, ""});
+    }
+  }
+  if (pr != nullptr) {
+    for (const PullRequestLink& link : parse_pull_request_links(output)) {
+      git_mark(GitMark{"pr-create", ts, where(pr->dir), "", "", "", link.url});
+    }
+  }
 }
 
 void ToolFacts::fill(SessionFacts& out) const {
@@ -145,6 +192,8 @@ void ToolFacts::fill(SessionFacts& out) const {
   out.web_fetches = facts_.web_fetches;
   out.files_touched = facts_.files_touched;
   out.files_touched_more = facts_.files_touched_more;
+  out.git_marks = facts_.git_marks;
+  out.git_marks_more = facts_.git_marks_more;
 }
 
 }  // namespace tally::sources

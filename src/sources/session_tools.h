@@ -42,13 +42,29 @@ class ToolFacts {
   // One compaction; `pre_tokens` is the context size before it (0 when unknown).
   void compaction(std::int64_t pre_tokens) { facts_.compaction_tokens.push_back(pre_tokens); }
   void command() { ++facts_.commands; }
+  // A commit or pull request the session's own tool output shows (issue 18); the same one
+  // seen again counts once (add_git_mark). Past kMaxGitMarks marks are only counted.
+  void git_mark(GitMark mark) {
+    if (!add_git_mark(facts_, std::move(mark))) {
+      ++facts_.git_marks_more;
+    }
+  }
   void response() { ++facts_.responses; }
+
+  // A shell call's command line and its output (Codex exec_command, Gemini
+  // run_shell_command): a mark for each commit header its git steps printed and each pull
+  // request URL its `gh pr create` printed (issue 18), at `ts`. `cwd` is where the call ran
+  // ("" when unknown); a step's own `cd`/`-C` is resolved against it. Output of a command
+  // that makes no commit gives nothing, whatever SHAs it shows. (Claude Code records its
+  // own: claude_content.h add_git_marks.)
+  void shell_output(std::string_view command, std::string_view output, std::string_view cwd,
+                    TimeMs ts);
 
   // Writes/reads the running values under keys starting with "t.".
   void save(StateBag& bag) const;
   Status restore(const StateBag& bag);
   // Copies the collected facts into `out` (commands, responses, compactions and their
-  // sizes, tool calls, edit/shell/web counts, files touched).
+  // sizes, tool calls, edit/shell/web counts, files touched, git marks).
   void fill(SessionFacts& out) const;
 
  private:

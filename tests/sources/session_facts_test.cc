@@ -429,6 +429,44 @@ TEST(SessionFactsCodecTest, MergeAddsCountsUnitesFilesAndWidensTheSpan) {
   EXPECT_EQ(a.title, "t");
 }
 
+TEST(SessionFactsCodecTest, GitMarksRoundTripAwkwardTextAndBadLinesAreErrors) {
+  const std::vector<GitMark> marks = {
+      {"commit", 1796000079677, "/tmp/realcli/outcomes/repos/widget", "main", "6769d15",
+       "Add greet() helper", ""},
+      {"pr-create", 1796000090000, "", "feat/parse-config", "", "",
+       "https://github.com/acme/widget/pull/7"},
+      {"amend", -1, "/a\tb\n", "detached HEAD", "abcdef0", "tab\there \\ x", ""}};
+  const std::string encoded = encode_git_marks(marks);
+  EXPECT_EQ(encoded.find('\x1e'), std::string::npos);
+  auto decoded = decode_git_marks(encoded);
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(*decoded, marks);
+  EXPECT_TRUE(decode_git_marks("")->empty());
+  EXPECT_FALSE(decode_git_marks("commit\t12\tdir\n"));
+  EXPECT_FALSE(decode_git_marks("commit\tnot-a-time\t\t\t\t\t\n"));
+}
+
+TEST(SessionFactsCodecTest, MergeUnitesGitMarksOnceEachAndCountsWhatDoesNotFit) {
+  SessionFacts a;
+  ASSERT_TRUE(add_git_mark(a, {"commit", 1, "/w", "main", "6769d15", "Add greet() helper", ""}));
+  SessionFacts b;
+  // The same commit seen in another file of the session (a resumed transcript), and a new one.
+  ASSERT_TRUE(add_git_mark(b, {"commit", 2, "/w", "main", "6769d15", "Add greet() helper", ""}));
+  ASSERT_TRUE(add_git_mark(b, {"commit", 3, "/w", "main", "8dcfd5c", "Add test for greet()", ""}));
+  b.git_marks_more = 4;
+  merge_session_facts(a, b);
+  ASSERT_EQ(a.git_marks.size(), 2U);
+  EXPECT_EQ(a.git_marks[0].ts, 1) << "the first sighting is kept";
+  EXPECT_EQ(a.git_marks[1].short_sha, "8dcfd5c");
+  EXPECT_EQ(a.git_marks_more, 4);
+  // An amend of the same SHA is another mark; a full list takes no more.
+  EXPECT_TRUE(add_git_mark(a, {"amend", 4, "/w", "main", "6769d15", "", ""}));
+  EXPECT_EQ(a.git_marks.size(), 3U);
+  a.git_marks.resize(kMaxGitMarks, a.git_marks.back());
+  EXPECT_FALSE(add_git_mark(a, {"commit", 5, "/w", "main", "1234567", "", ""}));
+  EXPECT_TRUE(add_git_mark(a, {"commit", 5, "/w", "main", "8dcfd5c", "", ""})) << "known";
+}
+
 // --- Titles -------------------------------------------------------------------------------
 
 TEST(SessionTitleTest, PromptTitleIsTheFirstLineShortenedAndClean) {

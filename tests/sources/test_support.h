@@ -234,11 +234,11 @@ inline std::string describe(const SessionFacts& f) {
   return fmt::format(
       "{} parent={} key={} proj={} title={} first={} last={} prompts={} commands={} "
       "responses={} errors={} compactions={} sizes={} lines=+{}-{} tools={} edit={} shell={} "
-      "search={} fetch={} files={} more={}",
+      "search={} fetch={} files={} more={} git={} git_more={}",
       f.session_id, f.parent_session_id, f.file_key, f.project, f.title, f.first_ts, f.last_ts,
       f.user_prompts, f.commands, f.responses, f.errors, f.compactions, sizes, f.lines_added,
       f.lines_removed, tools, f.edit_calls, f.shell_calls, f.web_searches, f.web_fetches, files,
-      f.files_touched_more);
+      f.files_touched_more, encode_git_marks(f.git_marks), f.git_marks_more);
 }
 
 inline std::vector<std::string> describe(const std::vector<ParseProblem>& problems) {

@@ -572,6 +572,14 @@ TEST_P(ConformanceTest, FiltersEventsProblemsAndSessionFacts) {
     f.file_key = key;
     f.user_prompts = 2;
     f.first_ts = 1000;
+    // Both files show the first commit (a resumed transcript); "b" also a pull request.
+    f.git_marks.push_back(
+        {"commit", 1500, "/w/widget", "main", "6769d15", "Add greet() helper", ""});
+    if (std::string_view(key) == "b") {
+      f.git_marks.push_back({"pr-create", 2500, "/w/widget", "feat/x", "", "",
+                             "https://github.com/acme/widget/pull/7"});
+      f.git_marks_more = 1;
+    }
     b.sessions.push_back(f);
   }
   commit({b});
@@ -595,6 +603,10 @@ TEST_P(ConformanceTest, FiltersEventsProblemsAndSessionFacts) {
   ASSERT_TRUE(facts);
   ASSERT_EQ(facts->size(), 1U);
   EXPECT_EQ(facts->front().user_prompts, 4) << "facts of one session merge across files";
+  ASSERT_EQ(facts->front().git_marks.size(), 2U) << "one commit, one pull request";
+  EXPECT_EQ(facts->front().git_marks[0].subject, "Add greet() helper");
+  EXPECT_EQ(facts->front().git_marks[1].pr_url, "https://github.com/acme/widget/pull/7");
+  EXPECT_EQ(facts->front().git_marks_more, 1);
   auto count = ledger_->record_count();
   ASSERT_TRUE(count);
   EXPECT_EQ(*count, 3);

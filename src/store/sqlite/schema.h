@@ -9,7 +9,7 @@
 
 namespace tally::store {
 
-inline constexpr std::array<std::string_view, 10> kMigrations = {
+inline constexpr std::array<std::string_view, 11> kMigrations = {
     // 1: the first ledger.
     R"sql(
 CREATE TABLE meta (
@@ -467,6 +467,12 @@ CREATE TRIGGER usage_rollup_update AFTER UPDATE OF ts, agent, model, project, us
   VALUES ((NEW.ts / 900000) * 900000, NEW.agent, NEW.model, NEW.project, NEW.cost_source, NEW.user_name, NEW.machine, NEW.team, 1, NEW.input_tokens, NEW.cache_read_tokens, NEW.cache_write_tokens, NEW.cache_write_1h_tokens, NEW.output_tokens, NEW.reasoning_tokens, NEW.cost_usd, NEW.standard_cost_usd, (lower(NEW.speed) = 'fast' OR lower(NEW.service_tier) = 'priority'))
   ON CONFLICT (bucket, agent, model, project, cost_source, user_name, machine, team) DO UPDATE SET requests = requests + 1, input_tokens = input_tokens + excluded.input_tokens, cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens, cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens, cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens, output_tokens = output_tokens + excluded.output_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens, cost_usd = cost_usd + excluded.cost_usd, standard_cost_usd = standard_cost_usd + excluded.standard_cost_usd, fast_requests = fast_requests + excluded.fast_requests;
 END;
+)sql",
+    // 11: the commits and pull requests a session's own output shows (core/session_facts.h
+    // GitMark, issue 18), kept with its other facts.
+    R"sql(
+ALTER TABLE session_facts ADD COLUMN git_marks TEXT NOT NULL DEFAULT '';
+ALTER TABLE session_facts ADD COLUMN git_marks_more INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 

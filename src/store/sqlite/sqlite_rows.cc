@@ -172,14 +172,15 @@ const std::string_view kInsertFacts =
     "parent_session_id, project, title, first_ts, last_ts, user_prompts, errors, "
     "compactions, lines_added, lines_removed, commands, responses, compaction_tokens, "
     "tool_calls, edit_calls, shell_calls, web_searches, web_fetches, files_touched, "
-    "files_touched_more, machine) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-    "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
+    "files_touched_more, machine, git_marks, git_marks_more) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
+    "?26, ?27)";
 
 const std::string_view kFactsColumns =
     "agent, session_id, parent_session_id, project, title, first_ts, last_ts, user_prompts, "
     "errors, compactions, lines_added, lines_removed, commands, responses, compaction_tokens, "
     "tool_calls, edit_calls, shell_calls, web_searches, web_fetches, files_touched, "
-    "files_touched_more";
+    "files_touched_more, git_marks, git_marks_more";
 
 void bind_facts(Statement& s, const SessionFacts& f, const std::string& machine,
                 const std::string& path) {
@@ -208,6 +209,8 @@ void bind_facts(Statement& s, const SessionFacts& f, const std::string& machine,
   s.bind(23, encode_paths(f.files_touched));
   s.bind(24, f.files_touched_more);
   s.bind(25, machine);
+  s.bind(26, encode_git_marks(f.git_marks));
+  s.bind(27, f.git_marks_more);
 }
 
 Result<SessionFacts> read_facts(const Statement& s) {
@@ -240,6 +243,10 @@ Result<SessionFacts> read_facts(const Statement& s) {
   f.web_fetches = s.int64(19);
   f.files_touched = decode_paths(s.text(20));
   f.files_touched_more = s.int64(21);
+  auto marks = decode_git_marks(s.text(22));
+  TALLY_TRY(marks);
+  f.git_marks = std::move(*marks);
+  f.git_marks_more = s.int64(23);
   return f;
 }
 

@@ -1,0 +1,138 @@
+// Git marks (core/session_facts.h GitMark, issue 18) as the Claude adapter collects them:
+// Claude Code's own gitOperation record of a commit or pull request its tool call made, the
+// subject from the commit header of that call's stdout, and pr-link lines. The lines are
+// shaped as Claude Code 2.1.330 wrote them in ../shared/fixtures/outcomes; the genuine
+// session is read too when that directory is there.
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sources/claude.h"
+#include "sources/fs_walk.h"
+#include "test_support.h"
+
+namespace tally::sources {
+namespace {
+
+using test::describe;
+
+const std::string kPath = "/h/.claude/projects/-w-widget/b67906ca.jsonl";
+
+SessionFacts facts_of(std::string_view text, const std::string& path = kPath) {
+  auto adapter = make_claude_adapter();
+  const SourceFile file{adapter->agent(), path, base_name(path), false, std::nullopt};
+  const ParseOutput out = test::parse_text(*adapter, file, text);
+  EXPECT_TRUE(out.problems.empty()) << ::testing::PrintToString(describe(out.problems));
+  EXPECT_EQ(out.sessions.size(), 1u);
+  return out.sessions.empty() ? SessionFacts{} : out.sessions.front();
+}
+
+// A user line with a Bash tool's result, as Claude Code writes it after a commit.
+std::string tool_result(std::string_view ts, std::string_view stdout_json,
+                        std::string_view git_operation_json) {
+  return fmt::format(
+      R"({{"parentUuid":"p","isSidechain":false,"type":"user","message":{{"role":"user",)"
+      R"("content":[{{"tool_use_id":"toolu_1","type":"tool_result","content":{0},)"
+      R"("is_error":false}}]}},"uuid":"u","timestamp":"{1}","toolUseResult":{{"stdout":{0},)"
+      R"("stderr":"","interrupted":false{2}}},"cwd":"/w/widget","sessionId":"b67906ca",)"
+      R"("version":"2.1.330","gitBranch":"main"}})",
+      stdout_json, ts,
+      git_operation_json.empty() ? std::string()
+                                 : fmt::format(",\"gitOperation\":{}", git_operation_json));
+}
+
+const std::vector<std::string> kLines = {
+    tool_result("2026-12-06T21:24:39.677Z",
+                R"j("[main 6769d15] Add greet() helper\n 1 file changed, 4 insertions(+)")j",
+                R"({"commit":{"sha":"6769d15","kind":"committed","branch":"main"}})"),
+    // The same record again (a resumed transcript repeats it): one mark.
+    tool_result("2026-12-06T21:24:39.677Z", R"("[main 6769d15] Add greet() helper")",
+                R"({"commit":{"sha":"6769d15","kind":"committed","branch":"main"}})"),
+    // A `git log` and a `cat` whose outputs hold SHAs and a header, with no gitOperation.
+    tool_result("2026-12-06T21:24:50.000Z",
+                R"("5b8578c Merge branch 'feat/parse-config'\n3e9dc88 Handle empty config")", ""),
+    tool_result("2026-12-06T21:24:51.000Z", R"("[main 96998fc] Human commit quoted in a file")",
+                ""),
+    // An amend on a branch, with hook output before its header.
+    tool_result("2026-12-06T21:24:55.000Z",
+                R"("lint ok\n[feat/parse-config 3e9dc88] Handle empty config\n Date: x")",
+                R"({"commit":{"sha":"3e9dc88","kind":"amended","branch":"feat/parse-config"},)"
+                R"("push":{"branch":"feat/parse-config"}})"),
+    // A pull request: gitOperation.pr on the gh result, and the pr-link line after it.
+    tool_result("2026-12-06T21:24:58.000Z", R"("https://github.com/acme/widget/pull/7")",
+                R"({"pr":{"number":7,"url":"https://github.com/acme/widget/pull/7",)"
+                R"("action":"created"}})"),
+    R"({"type":"pr-link","sessionId":"b67906ca","prNumber":7,)"
+    R"("prUrl":"https://github.com/acme/widget/pull/7","prRepository":"acme/widget",)"
+    R"("timestamp":"2026-12-06T21:24:58.100Z"})",
+    // What is not what it claims is dropped: a SHA in capitals, a branch with an escape.
+    tool_result("2026-12-06T21:25:00.000Z", R"("x")",
+                R"({"commit":{"sha":"ABCDEF1","kind":"committed","branch":"main"}})"),
+    tool_result("2026-12-06T21:25:01.000Z", R"("[x 1234567] y")",
+                R"({"commit":{"sha":"1234567","kind":"committed","branch":"ma\u001b[2Jin"}})"),
+};
+
+std::string joined() {
+  std::string text;
+  for (const std::string& l : kLines) {
+    text += l + "\n";
+  }
+  return text;
+}
+
+TEST(ClaudeGitMarksTest, OwnRecordsOfCommitsAndPullRequestsOnceEach) {
+  const SessionFacts f = facts_of(joined());
+  ASSERT_EQ(f.git_marks.size(), 4U) << describe(f);
+  EXPECT_EQ(f.git_marks[0], (GitMark{"commit", 1796592279677, "/w/widget", "main", "6769d15",
+                                     "Add greet() helper", ""}));
+  EXPECT_EQ(f.git_marks[1], (GitMark{"amend", 1796592295000, "/w/widget", "feat/parse-config",
+                                     "3e9dc88", "Handle empty config", ""}));
+  EXPECT_EQ(f.git_marks[2], (GitMark{"pr-create", 1796592298000, "/w/widget", "", "", "",
+                                     "https://github.com/acme/widget/pull/7"}));
+  // The last: a commit whose branch was dropped, its branch then from the header.
+  EXPECT_EQ(f.git_marks[3].short_sha, "1234567");
+  EXPECT_EQ(f.git_marks[3].branch, "x");
+  EXPECT_EQ(f.git_marks_more, 0);
+}
+
+TEST(ClaudeGitMarksTest, ResumeAtEveryLineGivesTheSameMarks) {
+  auto adapter = make_claude_adapter();
+  const SourceFile file{adapter->agent(), kPath, base_name(kPath), false, std::nullopt};
+  const std::string text = joined();
+  const ParseOutput once = test::parse_text(*adapter, file, text);
+  ASSERT_EQ(once.sessions.size(), 1u);
+  for (size_t split = 0; split <= kLines.size(); ++split) {
+    const ParseOutput twice = test::parse_in_two_runs(*adapter, file, text, split);
+    ASSERT_EQ(twice.sessions.size(), 1u) << split;
+    EXPECT_EQ(describe(twice.sessions[0]), describe(once.sessions[0])) << "split " << split;
+  }
+}
+
+// The genuine session that made 6769d15 and 8dcfd5c (ground_truth.json), when ../shared is
+// there: exactly those two commits, with their subjects; none of the SHAs its git status
+// and assistant prose mention.
+TEST(ClaudeGitMarksTest, TheGenuineOutcomeSessionShowsItsTwoCommits) {
+  const std::string path = std::string(TALLY_SHARED_DIR) +
+                           "/fixtures/outcomes/home/.claude/projects/"
+                           "-tmp-realcli-outcomes-repos-widget/"
+                           "b67906ca-8bd4-4f1f-a061-58f630d73919.jsonl";
+  if (!std::filesystem::exists(path)) {
+    GTEST_SKIP() << "no " << path;
+  }
+  const SessionFacts f = facts_of(test::read_file(path), path);
+  std::vector<std::string> got;
+  for (const GitMark& m : f.git_marks) {
+    got.push_back(fmt::format("{} {} {} {} {}", m.action, m.branch, m.short_sha, m.subject, m.dir));
+  }
+  EXPECT_EQ(got,
+            (std::vector<std::string>{
+                "commit main 6769d15 Add greet() helper /tmp/realcli/outcomes/repos/widget",
+                "commit main 8dcfd5c Add test for greet() /tmp/realcli/outcomes/repos/widget"}));
+}
+
+}  // namespace
+}  // namespace tally::sources
