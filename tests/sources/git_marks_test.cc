@@ -13,6 +13,7 @@
 
 #include "sources/claude.h"
 #include "sources/fs_walk.h"
+#include "sources/session_tools.h"
 #include "test_support.h"
 
 namespace tally::sources {
@@ -132,6 +133,36 @@ TEST(ClaudeGitMarksTest, TheGenuineOutcomeSessionShowsItsTwoCommits) {
             (std::vector<std::string>{
                 "commit main 6769d15 Add greet() helper /tmp/realcli/outcomes/repos/widget",
                 "commit main 8dcfd5c Add test for greet() /tmp/realcli/outcomes/repos/widget"}));
+}
+
+// The collector Codex's and Gemini's shell calls will use: the command decides whether the
+// output's headers are commits; cd/-C resolve against the call's directory.
+TEST(ShellOutputGitMarksTest, CommitsAndPullRequestsFromACommandAndItsOutput) {
+  ToolFacts tools;
+  // As Codex's CommandExecution item recorded it in the outcome fixture.
+  tools.shell_output("git add -A && git commit -m 'Add Counter class'",
+                     "[main 556a5c9] Add Counter class\n 1 file changed, 7 insertions(+)\n",
+                     "/tmp/realcli/outcomes/repos/gadget", 1796592327810);
+  // Output with SHAs from commands that make no commit: nothing.
+  tools.shell_output("git log --oneline -3", "[main 96998fc] looks like a header\n", "/w", 1);
+  tools.shell_output("git push origin main", "   95ca61a..556a5c9  main -> main\n", "/w", 2);
+  // Two steps, the second in a subdirectory; then gh.
+  tools.shell_output("git revert --no-edit HEAD && cd sub && git commit --amend -m x",
+                     "[main e36c974] Revert \"Add retry\"\n[main 1c124f1] x\n", "/w", 3);
+  tools.shell_output("gh pr create --fill",
+                     "Creating pull request for feat/x into main in acme/widget\n\n"
+                     "https://github.com/acme/widget/pull/8\n",
+                     "/w", 4);
+  SessionFacts f;
+  tools.fill(f);
+  ASSERT_EQ(f.git_marks.size(), 4U) << describe(f);
+  EXPECT_EQ(f.git_marks[0], (GitMark{"commit", 1796592327810, "/tmp/realcli/outcomes/repos/gadget",
+                                     "main", "556a5c9", "Add Counter class", ""}));
+  EXPECT_EQ(f.git_marks[1],
+            (GitMark{"revert", 3, "/w", "main", "e36c974", "Revert \"Add retry\"", ""}));
+  EXPECT_EQ(f.git_marks[2], (GitMark{"amend", 3, "/w/sub", "main", "1c124f1", "x", ""}));
+  EXPECT_EQ(f.git_marks[3],
+            (GitMark{"pr-create", 4, "/w", "", "", "", "https://github.com/acme/widget/pull/8"}));
 }
 
 }  // namespace
