@@ -60,6 +60,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "sources/codex_items.h"
 #include "sources/fs_walk.h"
 #include "sources/json_fields.h"
 #include "sources/json_head.h"
@@ -72,7 +73,7 @@ namespace {
 using simdjson::ondemand::document;
 using simdjson::ondemand::field;
 
-constexpr std::string_view kStateVersion = "codex-2";  // 2: anatomy facts
+constexpr std::string_view kStateVersion = "codex-3";  // 2: anatomy facts, 3: git marks
 // Turn contexts kept for the turn_id join. Responses belong to the current turn in practice;
 // a few more cover interleaved sub-agent and compaction turns.
 constexpr size_t kMaxTurns = 16;
@@ -350,7 +351,12 @@ class CodexParser final : public FileParser {
         const std::string_view item =
             head.enter_object("item") ? head.find_string("type") : std::string_view();
         if (!item.empty()) {
-          return item == "UserMessage";
+          // A shell command's result matters only when it may have made a commit or a pull
+          // request (issue 18); the output of the others is skipped unparsed.
+          return item == "UserMessage" ||
+                 (item == "CommandExecution" &&
+                  (line.find("commit") != std::string_view::npos ||
+                   line.find("pr create") != std::string_view::npos));
         }
       } else if (!event.empty()) {
         return false;
@@ -366,7 +372,9 @@ class CodexParser final : public FileParser {
         return true;
       }
     }
-    return false;
+    return line.find("CommandExecution") != std::string_view::npos &&
+           (line.find("commit") != std::string_view::npos ||
+            line.find("pr create") != std::string_view::npos);
   }
 
   void on_line(const Line& line, ParseOutput& out) override;
@@ -604,29 +612,6 @@ void CodexParser::on_usage_record(object payload, const Line& line, TimeMs ts, P
   }
 }
 
-// The first {"type": "text", "text": ...} block of a message item's "content" (the start
-// of it: enough for a title); "" when there is none.
-static std::string first_text(object item) {
-  value content;
-  simdjson::ondemand::array blocks;
-  if (item.find_field_unordered("content").get(content) != simdjson::SUCCESS ||
-      content.get_array().get(blocks) != simdjson::SUCCESS) {
-    return "";
-  }
-  for (auto element : blocks) {
-    object block;
-    if (element.get_object().get(block) != simdjson::SUCCESS) {
-      return "";  // a failed lookup ends the use of this array
-    }
-    if (str_field(block, "type") == "text") {
-      std::string text = str_field(block, "text");
-      text.resize(std::min(text.size(), kPromptCopyBytes));
-      return text;
-    }
-  }
-  return "";
-}
-
 void CodexParser::on_event(object payload, const Line& line, TimeMs ts, ParseOutput& out) {
   const std::string kind = str_field(payload, "type");
   if (kind == "token_count") {
@@ -637,11 +622,18 @@ void CodexParser::on_event(object payload, const Line& line, TimeMs ts, ParseOut
       state_.first_prompt = prompt_title(str_field(payload, "message"));
     }
   } else if (kind == "item_completed") {
+    // A forked rollout replays its parent's events under the parent's thread id.
+    const std::string thread = str_field(payload, "thread_id");
     if (std::optional<object> item = object_field(payload, "item")) {
-      if (str_field(*item, "type") == "UserMessage") {
+      const std::string item_type = str_field(*item, "type");
+      if (item_type == "UserMessage") {
         ++state_.user_message_items;
         if (state_.first_prompt.empty()) {
           state_.first_prompt = prompt_title(first_text(*item));
+        }
+      } else if (item_type == "CommandExecution" && (thread.empty() || thread == thread_id())) {
+        if (std::optional<CommandRun> run = read_command_run(*item)) {
+          state_.tools.shell_output(run->script, run->output, run->cwd, ts);
         }
       }
     }

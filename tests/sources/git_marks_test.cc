@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sources/claude.h"
+#include "sources/codex.h"
 #include "sources/fs_walk.h"
 #include "sources/session_tools.h"
 #include "test_support.h"
@@ -133,6 +134,67 @@ TEST(ClaudeGitMarksTest, TheGenuineOutcomeSessionShowsItsTwoCommits) {
             (std::vector<std::string>{
                 "commit main 6769d15 Add greet() helper /tmp/realcli/outcomes/repos/widget",
                 "commit main 8dcfd5c Add test for greet() /tmp/realcli/outcomes/repos/widget"}));
+}
+
+// Codex's CommandExecution items: the commit its own thread's command made; not one replayed
+// from a parent thread (a fork), nor one whose command failed. The genuine outcome session
+// too, when ../shared is there.
+std::string codex_command(std::string_view thread, std::string_view script, std::string_view output,
+                          int exit_code) {
+  return fmt::format(
+      R"({{"timestamp":"2026-12-06T21:25:27.810Z","type":"event_msg","payload":{{)"
+      R"("type":"item_completed","thread_id":"{0}","turn_id":"t","item":{{)"
+      R"("type":"CommandExecution","id":"call_1","command":["/bin/bash","-lc","{1}"],)"
+      R"("cwd":"file:///tmp/realcli/outcomes/repos/gadget","status":"completed",)"
+      R"("aggregated_output":"{2}","exit_code":{3}}}}}}})",
+      thread, script, output, exit_code);
+}
+
+TEST(CodexGitMarksTest, ItsOwnThreadsSuccessfulCommitsOnly) {
+  const std::string thread = "01a24d3f-5b19-7a83-aa49-fdd23d26f72a";
+  const std::string path =
+      "/h/.codex/sessions/2026/12/06/rollout-2026-12-06T21-25-27-" + thread + ".jsonl";
+  const std::string text =
+      fmt::format(R"({{"timestamp":"2026-12-06T21:25:20.000Z","type":"session_meta",)"
+                  R"("payload":{{"id":"{}","cwd":"/tmp/realcli/outcomes/repos/gadget"}}}})",
+                  thread) +
+      "\n" +
+      codex_command(thread, "git add -A && git commit -m 'Add Counter class'",
+                    "[main 556a5c9] Add Counter class\\n 1 file changed, 7 insertions(+)\\n", 0) +
+      "\n" + codex_command("01a24d3f-0000-parent", "git commit -m x", "[main 1111111] x", 0) +
+      "\n" + codex_command(thread, "git commit -m y", "[main 2222222] y", 1) + "\n" +
+      codex_command(thread, "git log --oneline", "[main 3333333] z", 0) + "\n";
+  auto adapter = make_codex_adapter();
+  const SourceFile file{adapter->agent(), path, base_name(path), false, std::nullopt};
+  const ParseOutput out = test::parse_text(*adapter, file, text);
+  ASSERT_EQ(out.sessions.size(), 1U) << ::testing::PrintToString(describe(out.problems));
+  const SessionFacts& f = out.sessions.front();
+  ASSERT_EQ(f.git_marks.size(), 1U) << describe(f);
+  EXPECT_EQ(f.git_marks[0], (GitMark{"commit", 1796592327810, "/tmp/realcli/outcomes/repos/gadget",
+                                     "main", "556a5c9", "Add Counter class", ""}));
+  // The line is read, not skipped by the prefilter; a command that cannot commit is skipped.
+  EXPECT_TRUE(
+      adapter->open(file)->wants(codex_command(thread, "git commit -m x", "[main 1111111] x", 0)));
+  EXPECT_FALSE(adapter->open(file)->wants(codex_command(thread, "ls", "a b", 0)));
+}
+
+TEST(CodexGitMarksTest, TheGenuineOutcomeSessionShowsItsCommit) {
+  const std::string path = std::string(TALLY_SHARED_DIR) +
+                           "/fixtures/outcomes/home/.codex/sessions/2026/12/06/"
+                           "rollout-2026-12-06T21-25-27-01a24d3f-5b19-7a83-aa49-fdd23d26f72a.jsonl";
+  if (!std::filesystem::exists(path)) {
+    GTEST_SKIP() << "no " << path;
+  }
+  auto adapter = make_codex_adapter();
+  const SourceFile file{adapter->agent(), path, base_name(path), false, std::nullopt};
+  const ParseOutput out = test::parse_text(*adapter, file, test::read_file(path));
+  ASSERT_EQ(out.sessions.size(), 1U);
+  std::vector<std::string> got;
+  for (const GitMark& m : out.sessions.front().git_marks) {
+    got.push_back(fmt::format("{} {} {} {} {}", m.action, m.branch, m.short_sha, m.subject, m.dir));
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "commit main 556a5c9 Add Counter class /tmp/realcli/outcomes/repos/gadget"}));
 }
 
 // The collector Codex's and Gemini's shell calls will use: the command decides whether the
