@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "render/utf8.h"
+
 namespace tally::render {
 namespace {
 
@@ -30,19 +32,21 @@ const char* label(store::LedgerFinding::Level level) {
 
 std::string render_no_ledger(const std::string& path) {
   return fmt::format("Ledger: {}\n  ok       there is no ledger yet: the first report makes one\n",
-                     path);
+                     terminal_safe(path));
 }
 
 std::string render_doctor(const std::string& path, std::uintmax_t bytes,
                           const store::LedgerHealth& h,
                           const std::vector<store::LeftoverFile>& leftovers) {
-  std::string out = fmt::format("Ledger: {}\n", path);
+  // SQLite's findings and the names of files found beside the ledger are not tally's text:
+  // escaped like log text on its way to a terminal.
+  std::string out = fmt::format("Ledger: {}\n", terminal_safe(path));
   out += fmt::format("  size     {}\n", human_bytes(bytes));
   for (const store::LedgerFinding& f : h.findings) {
-    out += fmt::format("  {}  {}\n", label(f.level), f.what);
+    out += fmt::format("  {}  {}\n", label(f.level), terminal_safe(f.what));
   }
   for (const store::LeftoverFile& f : leftovers) {
-    out += fmt::format("  note     {}: {}\n", f.path, f.what);
+    out += fmt::format("  note     {}: {}\n", terminal_safe(f.path), terminal_safe(f.what));
   }
 
   if (h.exists && !h.damaged && !h.newer) {
@@ -65,7 +69,7 @@ std::string render_doctor(const std::string& path, std::uintmax_t bytes,
       "\nThe ledger is damaged. What to do:\n"
       "  tally rebuild    makes a new ledger from the logs that still exist; this file is kept\n"
       "                   beside it as {}.<time>.bak\n",
-      std::filesystem::path(path).filename().string());
+      terminal_safe(std::filesystem::path(path).filename().string()));
   if (h.files > 0) {
     out += fmt::format(
         "History whose logs were deleted cannot be rebuilt: {} of the {} files read are gone, "
@@ -78,7 +82,7 @@ std::string render_doctor(const std::string& path, std::uintmax_t bytes,
   }
   out += fmt::format(
       "To save what SQLite can of the old file: sqlite3 '{}.<time>.bak' .recover > recovered.sql\n",
-      path);
+      terminal_safe(path));
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "render/doctor_renderer.h"
 #include "test_reports.h"
 
 namespace tally::render {
@@ -40,6 +41,22 @@ TEST(RendererTest, IsDeterministic) {
     make_renderer(format)->render(fixtures::models_report(), b);
     EXPECT_EQ(a, b);
   }
+}
+
+// `tally doctor` prints text that is not tally's: SQLite's findings, the names of files beside
+// the ledger, the ledger's path. None of it reaches the terminal raw.
+TEST(DoctorRendererTest, FindingsPathsAndFileNamesCannotReachTheTerminalRaw) {
+  store::LedgerHealth h;
+  h.exists = true;
+  h.damaged = true;
+  h.findings.push_back({store::LedgerFinding::Level::problem, "row 3 \x1b]0;evil\x07 missing"});
+  const std::vector<store::LeftoverFile> leftovers = {
+      {"/d/ledger.db.\x1b[2J.bak", "an old ledger \x1b[31m"}};
+  const std::string out = render_doctor("/d/\x1b]0;x\x07/ledger.db", 4096, h, leftovers);
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_EQ(out.find('\x07'), std::string::npos) << out;
+  EXPECT_NE(out.find("row 3"), std::string::npos) << out;
+  EXPECT_NE(out.find("an old ledger"), std::string::npos) << out;
 }
 
 }  // namespace
