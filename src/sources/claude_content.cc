@@ -146,18 +146,10 @@ simdjson::error_code read_tool_uses(value content, std::vector<ToolUse>& out) {
 
 namespace {
 
-bool is_short_sha(std::string_view s) {
-  return s.size() >= 7 && s.size() <= 40 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
 // Copies a string member of at most `cap` bytes without control characters; else nothing.
 void copy_bounded(simdjson::ondemand::value v, std::size_t cap, std::string& out) {
   std::string_view s;
-  if (v.get_string().get(s) != simdjson::SUCCESS || s.size() > cap ||
-      std::any_of(s.begin(), s.end(),
-                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+  if (v.get_string().get(s) != simdjson::SUCCESS || s.size() > cap || has_control_chars(s)) {
     return;
   }
   out = std::string(s);
@@ -191,7 +183,7 @@ simdjson::error_code read_git_operation(simdjson::ondemand::object op, ClaudeGit
       if (key == "commit" && name == "sha") {
         std::string sha;
         copy_bounded(f.value(), 40, sha);
-        if (is_short_sha(sha)) {
+        if (is_commit_id(sha)) {
           out.sha = std::move(sha);
         }
       } else if (key == "commit" && name == "kind") {
@@ -263,9 +255,7 @@ void add_git_marks(const ClaudeGitResult& git, const std::string& pr_link, TimeM
     tools.git_mark(std::move(m));
   }
   for (const std::string* url : {&git.pr_url, &pr_link}) {
-    if (!url->empty() && url->size() <= 512 && std::none_of(url->begin(), url->end(), [](char c) {
-          return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-        })) {
+    if (!url->empty() && url->size() <= 512 && !has_control_chars(*url)) {
       GitMark m;
       m.action = "pr-create";
       m.ts = ts;

@@ -134,16 +134,6 @@ std::optional<GitAction> git_step(const Words& w, std::size_t i, std::string& di
   return std::nullopt;
 }
 
-// Lowercase hex of 7 to 64 digits.
-bool is_sha(std::string_view s) {
-  return s.size() >= 7 && s.size() <= 64 && std::all_of(s.begin(), s.end(), is_hex);
-}
-
-bool has_control(std::string_view s) {
-  return std::any_of(s.begin(), s.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-}
-
 std::optional<CommitHeader> parse_header_line(std::string_view line) {
   if (!line.empty() && line.back() == '\r') {
     line.remove_suffix(1);
@@ -169,7 +159,7 @@ std::optional<CommitHeader> parse_header_line(std::string_view line) {
   }
   CommitHeader h;
   const std::string_view sha = inner.substr(last_blank + 1);
-  if (!is_sha(sha)) {
+  if (!is_commit_id(sha)) {
     return std::nullopt;
   }
   h.short_sha = std::string(sha);
@@ -179,12 +169,12 @@ std::optional<CommitHeader> parse_header_line(std::string_view line) {
     h.root_commit = true;
     branch.remove_suffix(kRoot.size());
   }
-  if (branch.empty() || has_control(branch) ||
+  if (branch.empty() || has_control_chars(branch) ||
       (branch.find(' ') != std::string_view::npos && branch != "detached HEAD")) {
     return std::nullopt;
   }
   h.branch = std::string(branch);
-  if (has_control(subject)) {
+  if (has_control_chars(subject)) {
     return std::nullopt;
   }
   if (subject.size() > kMaxSubjectBytes) {
@@ -201,6 +191,15 @@ std::optional<CommitHeader> parse_header_line(std::string_view line) {
 }
 
 }  // namespace
+
+bool is_commit_id(std::string_view s) {
+  return s.size() >= 7 && s.size() <= 64 && std::all_of(s.begin(), s.end(), is_hex);
+}
+
+bool has_control_chars(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
 
 std::string_view git_action_name(GitAction action) {
   switch (action) {

@@ -16,6 +16,12 @@
 
 namespace tally::sources {
 
+// Whether `s` is a commit id as git prints it: 7 to 64 lowercase hex digits.
+bool is_commit_id(std::string_view s);
+
+// Whether `s` holds a control character (C0 or DEL): no branch, subject or URL does.
+bool has_control_chars(std::string_view s);
+
 enum class GitAction { commit, amend, revert, merge, cherry_pick, am, pr_create };
 
 std::string_view git_action_name(GitAction action);
