@@ -99,6 +99,8 @@ struct UsageRecord {
   std::string user;
   std::string machine;
   std::string team;
+
+  bool operator==(const UsageRecord&) const = default;
 };
 
 // The fields that break a tie between two copies of one response with equal totals, in the

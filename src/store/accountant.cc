@@ -210,27 +210,66 @@ class SessionSettler {
     auto logged = w_.logged_usage(key);
     TALLY_TRY(logged);
     std::vector<UsageRecord> unlogged = unlogged_records(key.session, *snaps, *logged);
-    TALLY_TRY(w_.delete_unlogged(key));
     if (!unlogged.empty()) {
-      TALLY_TRY(write_unlogged(key, unlogged));
+      TALLY_TRY(take_people(key, unlogged));
     }
+    auto stored = w_.session_records(key, RecordKind::unlogged, "");
+    TALLY_TRY(stored);
+    TALLY_TRY(write_unlogged(key, *stored, unlogged));
     return spread_reported_costs(key, *snaps);
   }
 
  private:
   // Unlogged spend belongs to the session's project and people: the root's own earliest
   // record's, else a sub-agent's.
-  Status write_unlogged(const SessionKey& key, std::vector<UsageRecord>& unlogged) {
+  Status take_people(const SessionKey& key, std::vector<UsageRecord>& unlogged) {
     auto like = w_.first_response(key);
     TALLY_TRY(like);
-    for (UsageRecord& r : unlogged) {
-      if (*like) {
+    if (*like) {
+      for (UsageRecord& r : unlogged) {
         r.project = (*like)->project;
         r.user = (*like)->user;
         r.machine = (*like)->machine;
         r.team = (*like)->team;
       }
-      TALLY_TRY(put_record(w_, r, pricer_.price(r)));
+    }
+    return ok();
+  }
+
+  // Makes the session's unlogged records `fresh`. A settle after a turn moves a few steps
+  // at most; rewriting every record (delete all, insert all) cost a statusline refresh ~90
+  // page writes (each record's row, three indexes, rollup rows). So a record equal to its
+  // stored copy is left alone and a changed one replaced in place, as long as the outcome is
+  // the one a full rewrite gives: every stored id is still wanted (the port deletes only a
+  // session's whole set) and no stored copy carries a reported cost (replacing keeps it,
+  // deleting would not; the spread then sets it again). Otherwise, the full rewrite.
+  Status write_unlogged(const SessionKey& key, const std::vector<UsageRecord>& stored,
+                        const std::vector<UsageRecord>& fresh) {
+    std::map<std::string_view, const UsageRecord*> old;
+    for (const UsageRecord& r : stored) {
+      old.emplace(r.id, &r);
+    }
+    bool in_place = true;
+    for (const UsageRecord& r : stored) {
+      in_place = in_place && !r.reported_cost_usd;
+    }
+    std::size_t kept = 0;
+    for (const UsageRecord& r : fresh) {
+      kept += old.count(r.id);
+    }
+    if (!in_place || kept != stored.size()) {
+      TALLY_TRY(w_.delete_unlogged(key));
+      old.clear();
+    }
+    for (const UsageRecord& r : fresh) {
+      const auto it = old.find(r.id);
+      if (it == old.end()) {
+        TALLY_TRY(put_record(w_, r, pricer_.price(r)));
+      } else if (!(*it->second == r)) {
+        const pricing::Cost cost = pricer_.price(r);
+        TALLY_TRY(check_cost(r, cost));
+        TALLY_TRY(w_.replace_record(r, cost));
+      }
     }
     return ok();
   }

@@ -669,6 +669,68 @@ TEST_F(SqliteLedgerTest, ReconcileIsIdempotentAndFollowsLaterLines) {
   EXPECT_EQ(count("kind = 'unlogged' AND output_tokens = 20"), 1);
 }
 
+// Reconcile writes only the unlogged records that changed (a statusline refresh settles its
+// session on every turn). Triggers added to the ledger file log every write to an unlogged
+// row, so a rewrite of an unchanged set shows up.
+TEST_F(SqliteLedgerTest, ReconcileWritesOnlyTheUnloggedRecordsThatChanged) {
+  // opus: logged 100 + 116 output, snapshots 150 at 1500 and 300 at 2500: unlogged steps of
+  // 50 (at 1500) and 34 (at 2500).
+  commit({batch(cursor_at("/s1.jsonl", 100), std::nullopt,
+                {record("r1", 1000, 5, 100), record("r2", 3000, 5, 116)},
+                {snapshot("s1", 1500, 5, 150, 10), snapshot("s1", 2500, 5, 300, 20)})});
+  ASSERT_TRUE(ledger_->reconcile(pricer_));
+  ASSERT_EQ(count("kind = 'unlogged' AND ts = 1500 AND output_tokens = 50"), 1);
+  ASSERT_EQ(count("kind = 'unlogged' AND ts = 2500 AND output_tokens = 34"), 1);
+  ASSERT_EQ(total().tokens.output, 300);
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE unlogged_writes (op TEXT NOT NULL);"
+                         "CREATE TRIGGER log_ins AFTER INSERT ON usage WHEN NEW.kind = 'unlogged' "
+                         "BEGIN INSERT INTO unlogged_writes VALUES ('insert'); END;"
+                         "CREATE TRIGGER log_upd AFTER UPDATE ON usage WHEN NEW.kind = 'unlogged' "
+                         "BEGIN INSERT INTO unlogged_writes VALUES ('update'); END;"
+                         "CREATE TRIGGER log_del AFTER DELETE ON usage WHEN OLD.kind = 'unlogged' "
+                         "BEGIN INSERT INTO unlogged_writes VALUES ('delete'); END;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  auto writes = [&](const std::string& op) {
+    return query_int(path_, "SELECT COUNT(*) FROM unlogged_writes WHERE op = '" + op + "'");
+  };
+  auto settle = [&](std::vector<UsageRecord> records, std::int64_t n) {
+    commit({batch(cursor_at("/s1.jsonl", 100 * (n + 1), n + 1), cursor_at("/s1.jsonl", 100 * n, n),
+                  std::move(records))});
+    auto settled = ledger_->reconcile(pricer_);
+    ASSERT_TRUE(settled) << settled.error().message;
+    EXPECT_EQ(*settled, 1);
+  };
+
+  // Another model's response: the opus steps are unchanged, nothing is written.
+  settle({record("r3", 4000, 5, 7, "s1", "sonnet")}, 1);
+  EXPECT_EQ(writes("insert") + writes("update") + writes("delete"), 0);
+  EXPECT_EQ(total().tokens.output, 300 + 7);
+
+  // An opus response after the last snapshot: the last snapshot sees it, so its step shrinks
+  // to 24 and only that record is written, in place.
+  settle({record("r4", 4000, 0, 10)}, 2);
+  EXPECT_EQ(writes("update"), 1);
+  EXPECT_EQ(writes("insert") + writes("delete"), 0);
+  EXPECT_EQ(count("kind = 'unlogged' AND ts = 2500 AND output_tokens = 24"), 1);
+  EXPECT_EQ(total().tokens.output, 300 + 7);
+
+  // A late line before the first snapshot fills its step: one step is gone, so the set is
+  // written anew (two deleted, one inserted), and the total is still the snapshot's.
+  settle({record("r5", 1200, 0, 50)}, 3);
+  EXPECT_EQ(writes("delete"), 2);
+  EXPECT_EQ(writes("insert"), 1);
+  EXPECT_EQ(count("kind = 'unlogged'"), 1);
+  EXPECT_EQ(count("kind = 'unlogged' AND ts = 2500 AND output_tokens = 24"), 1);
+  EXPECT_EQ(total().tokens.output, 300 + 7);
+}
+
 TEST_F(SqliteLedgerTest, SubAgentRecordsCountTowardTheParentsSnapshot) {
   UsageRecord sub = record("sub1", 1200, 6, 67, "s1/agent-x");
   sub.parent_session_id = "s1";
