@@ -62,7 +62,7 @@ using simdjson::ondemand::document;
 using simdjson::ondemand::field;
 using simdjson::ondemand::json_type;
 
-constexpr std::string_view kStateVersion = "gemini-2";  // 2: anatomy facts
+constexpr std::string_view kStateVersion = "gemini-3";  // 2: anatomy facts; 3: git marks
 constexpr std::string_view kSessionContext = "<session_context>";
 // tmp/<project>/chats/<file>: the file sits at depth 2 below tmp.
 constexpr int kMaxDepth = 3;
@@ -342,6 +342,7 @@ class GeminiParser final : public FileParser {
     out.problems.push_back(ParseProblem{file_.path, line.number, line.offset, std::move(what)});
   }
   void on_header(object root);
+  void read_shell_call(object call, TimeMs ts);
   void on_document(object root, const Line& line, ParseOutput& out);
   // Handles one message; `seen` (whole documents only) holds the response ids already counted.
   void on_message(object msg, std::string_view type, const Line& line, std::string fallback_id,
@@ -403,6 +404,34 @@ void GeminiParser::on_header(object root) {
             state_.header_last_ts);
   fold_time(parse_iso8601(str_field(root, "lastUpdated")).value_or(0), state_.header_first_ts,
             state_.header_last_ts);
+}
+
+// A run_shell_command call that succeeded (issue 18): its command and what it printed as
+// the user saw it (`resultDisplay`; the model's copy in `result` wraps each line in context
+// tags, so git's headers are no longer at a line's start). It ran in `args.dir_path`
+// (`directory` in older versions), relative to the project root, else in the root. The
+// root is known only when projects.json names it (project_ is then absolute).
+void GeminiParser::read_shell_call(object call, TimeMs ts) {
+  // In the order the CLI writes them: args, result, status, timestamp, resultDisplay.
+  std::string command;
+  std::string dir;
+  if (std::optional<object> args = object_field(call, "args")) {
+    command = str_field(*args, "command");
+    dir = str_field(*args, "dir_path");
+    if (dir.empty()) {
+      dir = str_field(*args, "directory");
+    }
+  }
+  if (command.empty() || str_field(call, "status") != "success") {
+    return;
+  }
+  const std::string display = str_field(call, "resultDisplay");
+  const std::string root = project_.starts_with('/') ? project_ : std::string();
+  std::string cwd = root;
+  if (!dir.empty()) {
+    cwd = dir.front() == '/' ? dir : root.empty() ? std::string() : root + "/" + dir;
+  }
+  state_.tools.shell_output(command, display, cwd, ts);
 }
 
 void GeminiParser::on_document(object root, const Line& line, ParseOutput& out) {
@@ -469,23 +498,29 @@ void GeminiParser::on_message(object msg, std::string_view type, const Line& lin
   if (message_id.empty()) {
     message_id = std::move(fallback_id);
   }
-  if (message_id != state_.last_tools_id) {
-    // The copy that adds toolCalls repeats the response's id: count its calls once.
-    array calls;
-    if (msg.find_field_unordered("toolCalls").get_array().get(calls) == simdjson::SUCCESS) {
-      state_.last_tools_id = message_id;
-      for (auto element : calls) {
-        object call;
-        if (element.get_object().get(call) != simdjson::SUCCESS) {
-          continue;
-        }
-        const std::string name = str_field(call, "name");
+  array calls;
+  if (msg.find_field_unordered("toolCalls").get_array().get(calls) == simdjson::SUCCESS) {
+    // The copy that adds toolCalls repeats the response's id: count its calls once. Git
+    // marks are read from every copy (a call's result may come in a later one); a mark seen
+    // again counts once.
+    const bool count_calls = message_id != state_.last_tools_id;
+    state_.last_tools_id = message_id;
+    for (auto element : calls) {
+      object call;
+      if (element.get_object().get(call) != simdjson::SUCCESS) {
+        continue;
+      }
+      const std::string name = str_field(call, "name");
+      const ToolKind kind = tool_kind(name);
+      if (count_calls) {
         state_.tools.tool_call(name);
-        if (tool_kind(name) == ToolKind::edit) {
-          if (std::optional<object> args = object_field(call, "args")) {
-            state_.tools.file_touched(str_field(*args, "file_path"));
-          }
+      }
+      if (kind == ToolKind::edit && count_calls) {
+        if (std::optional<object> args = object_field(call, "args")) {
+          state_.tools.file_touched(str_field(*args, "file_path"));
         }
+      } else if (kind == ToolKind::shell) {
+        read_shell_call(call, ts);
       }
     }
   }

@@ -14,6 +14,7 @@
 #include "sources/claude.h"
 #include "sources/codex.h"
 #include "sources/fs_walk.h"
+#include "sources/gemini.h"
 #include "sources/session_tools.h"
 #include "test_support.h"
 
@@ -195,6 +196,78 @@ TEST(CodexGitMarksTest, TheGenuineOutcomeSessionShowsItsCommit) {
   }
   EXPECT_EQ(got, (std::vector<std::string>{
                      "commit main 556a5c9 Add Counter class /tmp/realcli/outcomes/repos/gadget"}));
+}
+
+// A Gemini CLI 0.61 response line with one run_shell_command call, shaped as the outcome
+// fixture's (its `result` wraps the output in context tags; `resultDisplay` is the output).
+std::string gemini_shell(std::string_view id, std::string_view command, std::string_view display,
+                         std::string_view status, std::string_view args_extra = "") {
+  return fmt::format(
+      R"({{"id":"{0}","timestamp":"2026-12-06T21:25:37.802Z","type":"gemini","content":"",)"
+      R"("thoughts":[],"tokens":{{"input":12367,"output":32,"cached":11264,"thoughts":0,)"
+      R"("tool":0,"total":12399}},"model":"gemini-3.8-flash","toolCalls":[{{"id":"call_{0}",)"
+      R"("name":"run_shell_command","args":{{"command":"{1}","description":"Run"{4}}},)"
+      R"("result":[{{"functionResponse":{{"id":"call_{0}","name":"run_shell_command",)"
+      R"("response":{{"output":"<untrusted_context>\nOutput: {2}\n</untrusted_context>"}}}}}}],)"
+      R"("status":"{3}","timestamp":"2026-12-06T21:25:37.954Z","resultDisplay":"{2}",)"
+      R"("description":"x","displayName":"Shell","renderOutputAsMarkdown":false}}]}})",
+      id, command, display, status, args_extra);
+}
+
+TEST(GeminiGitMarksTest, SuccessfulShellCommitsOnly) {
+  const std::string path = "/h/.gemini/tmp/widget/chats/session-2026-12-06T21-25-88f9a617.jsonl";
+  const std::string text =
+      R"({"sessionId":"88f9a617","projectHash":"b4","startTime":"2026-12-06T21:25:37.463Z",)"
+      R"("lastUpdated":"2026-12-06T21:25:37.463Z","kind":"main"})"
+      "\n" +
+      gemini_shell("m1", "git add CHANGELOG.md && git commit -m 'Add CHANGELOG'",
+                   R"([main 61cfab2] Add CHANGELOG\n 1 file changed, 4 insertions(+))", "success") +
+      "\n" +
+      // The same response again (a later copy of the message): the mark counts once.
+      gemini_shell("m1", "git add CHANGELOG.md && git commit -m 'Add CHANGELOG'",
+                   R"([main 61cfab2] Add CHANGELOG)", "success") +
+      "\n" +
+      // A failed call, and a push whose output shows SHAs: nothing.
+      gemini_shell("m2", "git commit -m x", "[main 1111111] x", "error") + "\n" +
+      gemini_shell("m3", "git push origin HEAD:main", "   31d25b7..61cfab2  HEAD -> main",
+                   "success") +
+      "\n" +
+      // A commit in another directory, named by the call (absolute, as the root is unknown
+      // here: no projects.json beside this path).
+      gemini_shell("m4", "git commit -am y", "[dev 2222222] y", "success",
+                   R"(,"dir_path":"/w/other")") +
+      "\n";
+  auto adapter = make_gemini_adapter();
+  const SourceFile file{adapter->agent(), path, base_name(path), false, std::nullopt};
+  const ParseOutput out = test::parse_text(*adapter, file, text);
+  ASSERT_EQ(out.sessions.size(), 1U) << ::testing::PrintToString(describe(out.problems));
+  const SessionFacts& f = out.sessions.front();
+  ASSERT_EQ(f.git_marks.size(), 2U) << describe(f);
+  EXPECT_EQ(f.git_marks[0],
+            (GitMark{"commit", 1796592337802, "", "main", "61cfab2", "Add CHANGELOG", ""}));
+  EXPECT_EQ(f.git_marks[1], (GitMark{"commit", 1796592337802, "/w/other", "dev", "2222222", "y", ""}));
+  // Counted once per response id, whatever the copies.
+  EXPECT_EQ(f.shell_calls, 4);
+}
+
+TEST(GeminiGitMarksTest, TheGenuineOutcomeSessionShowsItsCommitInItsProjectRoot) {
+  const std::string path = std::string(TALLY_SHARED_DIR) +
+                           "/fixtures/outcomes/home/.gemini/tmp/widget/chats/"
+                           "session-2026-12-06T21-25-88f9a617.jsonl";
+  if (!std::filesystem::exists(path)) {
+    GTEST_SKIP() << "no " << path;
+  }
+  auto adapter = make_gemini_adapter();
+  const SourceFile file{adapter->agent(), path, base_name(path), false, std::nullopt};
+  const ParseOutput out = test::parse_text(*adapter, file, test::read_file(path));
+  ASSERT_EQ(out.sessions.size(), 1U);
+  std::vector<std::string> got;
+  for (const GitMark& m : out.sessions.front().git_marks) {
+    got.push_back(fmt::format("{} {} {} {} {}", m.action, m.branch, m.short_sha, m.subject, m.dir));
+  }
+  // The root from ~/.gemini/projects.json; the push's range (31d25b7..61cfab2) is no mark.
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "commit main 61cfab2 Add CHANGELOG /tmp/realcli/outcomes/repos/widget"}));
 }
 
 // The collector Codex's and Gemini's shell calls will use: the command decides whether the
