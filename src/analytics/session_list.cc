@@ -19,6 +19,27 @@ size_t common_prefix(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+ShortIds::ShortIds(std::vector<std::string> ids) : ids_(std::move(ids)) {
+  std::sort(ids_.begin(), ids_.end());
+  ids_.erase(std::unique(ids_.begin(), ids_.end()), ids_.end());
+}
+
+std::string ShortIds::of(const std::string& id) const {
+  // The shortest unique prefix of an id is one longer than its longest common prefix with
+  // a neighbour in sorted order.
+  const auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+  size_t shared = 0;
+  if (it != ids_.begin()) {
+    shared = std::max(shared, common_prefix(id, *(it - 1)));
+  }
+  if (it != ids_.end() && *it == id && it + 1 != ids_.end()) {
+    shared = std::max(shared, common_prefix(id, *(it + 1)));
+  } else if (it != ids_.end() && *it != id) {
+    shared = std::max(shared, common_prefix(id, *it));
+  }
+  return id.substr(0, std::max(kShortIdChars, shared + 1));
+}
+
 Status add_titles_and_short_ids(store::Ledger& ledger, Report& report) {
   auto facts = ledger.sessions("");
   TALLY_TRY(facts);
@@ -39,21 +60,7 @@ Status add_titles_and_short_ids(store::Ledger& ledger, Report& report) {
       ids.push_back(row.keys.front().second);
     }
   }
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  // The shortest unique prefix of an id is one longer than its longest common prefix with
-  // a neighbour in sorted order.
-  auto short_id = [&](const std::string& id) {
-    const auto it = std::lower_bound(ids.begin(), ids.end(), id);
-    size_t shared = 0;
-    if (it != ids.begin()) {
-      shared = std::max(shared, common_prefix(id, *(it - 1)));
-    }
-    if (it != ids.end() && it + 1 != ids.end()) {
-      shared = std::max(shared, common_prefix(id, *(it + 1)));
-    }
-    return id.substr(0, std::max(kShortIdChars, shared + 1));
-  };
+  const ShortIds short_ids(std::move(ids));
   std::vector<std::string> names = {"session_id", "session"};
   for (size_t i = 1; i < report.key_names.size(); ++i) {
     names.push_back(report.key_names[i]);
@@ -64,7 +71,7 @@ Status add_titles_and_short_ids(store::Ledger& ledger, Report& report) {
       continue;
     }
     const std::string id = row.keys.front().second;
-    row.keys.insert(row.keys.begin() + 1, {"session", short_id(id)});
+    row.keys.insert(row.keys.begin() + 1, {"session", short_ids.of(id)});
     auto t = title_of.find(id);
     row.keys.emplace_back("title", t == title_of.end() ? std::string() : t->second);
   }

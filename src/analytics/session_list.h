@@ -12,6 +12,9 @@
 // The table shows `session` in place of the full `session_id` (Report::table_keys); JSON and
 // CSV carry both.
 
+#include <string>
+#include <vector>
+
 #include "analytics/report.h"
 #include "core/result.h"
 #include "store/ledger.h"
@@ -19,6 +22,16 @@
 namespace tally::analytics {
 
 inline constexpr std::size_t kShortIdChars = 8;
+
+// The `session` spelling above for ids among `ids` (every session of the ledger).
+class ShortIds {
+ public:
+  explicit ShortIds(std::vector<std::string> ids);
+  std::string of(const std::string& id) const;
+
+ private:
+  std::vector<std::string> ids_;  // sorted, unique
+};
 
 // Adds the keys "session" (after "session_id") and "title" (last) to every row of a
 // sessions report, from the ledger's session facts.

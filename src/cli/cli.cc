@@ -55,6 +55,8 @@ constexpr Command kCommands[] = {
      &setup_concurrency},
     {"session", "the anatomy of one session: time, prompts, tools, tokens, cost, sub-agents",
      &setup_session},
+    {"outcomes", "what the spend bought: each session's commits, merged lines and PRs",
+     &setup_outcomes},
     {"doctor", "check the ledger: damaged, out of step, or fine; and what to do", &setup_doctor},
     {"rebuild", "a new ledger from the logs that still exist; the old one kept beside it",
      &setup_rebuild},

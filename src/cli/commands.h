@@ -29,5 +29,6 @@ Runner setup_concurrency(CLI::App& sub);
 Runner setup_session(CLI::App& sub);
 Runner setup_doctor(CLI::App& sub);
 Runner setup_rebuild(CLI::App& sub);
+Runner setup_outcomes(CLI::App& sub);
 
 }  // namespace tally::cli

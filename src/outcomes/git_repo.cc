@@ -33,6 +33,14 @@ std::string real_path(const char* path) {
   return out;
 }
 
+// A libgit2 handle, freed on every path out of the function that holds it.
+template <typename T>
+using Owned = std::unique_ptr<T, void (*)(T*)>;
+template <typename T>
+Owned<T> own(T* handle, void (*free)(T*)) {
+  return Owned<T>(handle, free);
+}
+
 std::string oid_hex(const git_oid* oid) {
   char buf[GIT_OID_HEXSZ + 1];
   git_oid_tostr(buf, sizeof buf, oid);
@@ -97,6 +105,111 @@ Result<std::optional<CommitInfo>> GitRepo::find_commit(std::string_view short_sh
   }
   git_commit_free(commit);
   return std::optional<CommitInfo>(std::move(info));
+}
+
+Result<std::vector<FileChange>> GitRepo::changes(const std::string& sha) const {
+  git_oid id;
+  if (git_oid_fromstr(&id, sha.c_str()) < 0) {
+    return fail(Errc::invalid_argument, fmt::format("not a full commit id: '{}'", sha));
+  }
+  git_commit* raw_commit = nullptr;
+  if (const int rc = git_commit_lookup(&raw_commit, repo_.get(), &id); rc < 0) {
+    return git_failure(fmt::format("look up {} in {}", sha, id_), rc);
+  }
+  auto commit = own(raw_commit, &git_commit_free);
+  git_tree* raw_tree = nullptr;
+  if (const int rc = git_commit_tree(&raw_tree, commit.get()); rc < 0) {
+    return git_failure(fmt::format("read the tree of {}", sha), rc);
+  }
+  auto tree = own(raw_tree, &git_tree_free);
+  git_tree* raw_parent_tree = nullptr;
+  if (git_commit_parentcount(commit.get()) > 0) {
+    git_commit* parent = nullptr;
+    if (const int rc = git_commit_parent(&parent, commit.get(), 0); rc < 0) {
+      return git_failure(fmt::format("read the parent of {}", sha), rc);
+    }
+    const int rc = git_commit_tree(&raw_parent_tree, parent);
+    git_commit_free(parent);
+    if (rc < 0) {
+      return git_failure(fmt::format("read the parent tree of {}", sha), rc);
+    }
+  }
+  auto parent_tree = own(raw_parent_tree, &git_tree_free);
+  git_diff* raw_diff = nullptr;
+  if (const int rc = git_diff_tree_to_tree(&raw_diff, repo_.get(), parent_tree.get(), tree.get(),
+                                           nullptr);
+      rc < 0) {
+    return git_failure(fmt::format("diff {}", sha), rc);
+  }
+  auto diff = own(raw_diff, &git_diff_free);
+  if (const int rc = git_diff_find_similar(diff.get(), nullptr); rc < 0) {
+    return git_failure(fmt::format("find renames in {}", sha), rc);
+  }
+  std::vector<FileChange> out;
+  const size_t n = git_diff_num_deltas(diff.get());
+  for (size_t i = 0; i < n; ++i) {
+    const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+    FileChange change;
+    const char* path = delta->status == GIT_DELTA_DELETED ? delta->old_file.path
+                                                          : delta->new_file.path;
+    change.path = path != nullptr ? path : "";
+    git_patch* raw_patch = nullptr;
+    if (const int rc = git_patch_from_diff(&raw_patch, diff.get(), i); rc < 0) {
+      return git_failure(fmt::format("read the patch of {} in {}", change.path, sha), rc);
+    }
+    auto patch = own(raw_patch, &git_patch_free);
+    size_t added = 0;
+    size_t removed = 0;
+    if (patch != nullptr &&  // a binary file has no patch text
+        git_patch_line_stats(nullptr, &added, &removed, patch.get()) == 0) {
+      change.added = static_cast<std::int64_t>(added);
+      change.removed = static_cast<std::int64_t>(removed);
+    }
+    out.push_back(std::move(change));
+  }
+  return out;
+}
+
+Result<std::optional<BranchTip>> GitRepo::default_tip() const {
+  // origin/HEAD is a symbolic ref to the remote's default branch when a clone recorded it.
+  std::vector<std::string> names;
+  git_reference* head = nullptr;
+  if (git_reference_lookup(&head, repo_.get(), "refs/remotes/origin/HEAD") == 0) {
+    if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
+      names.emplace_back(git_reference_symbolic_target(head));
+    }
+    git_reference_free(head);
+  }
+  names.emplace_back("refs/remotes/origin/main");
+  names.emplace_back("refs/remotes/origin/master");
+  for (const std::string& name : names) {
+    git_oid id;
+    const int rc = git_reference_name_to_id(&id, repo_.get(), name.c_str());
+    if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
+      continue;
+    }
+    if (rc < 0) {
+      return git_failure(fmt::format("read {} in {}", name, id_), rc);
+    }
+    return std::optional<BranchTip>(BranchTip{name, oid_hex(&id)});
+  }
+  return std::optional<BranchTip>();
+}
+
+Result<bool> GitRepo::reaches(const std::string& tip, const std::string& sha) const {
+  git_oid tip_id;
+  git_oid id;
+  if (git_oid_fromstr(&tip_id, tip.c_str()) < 0 || git_oid_fromstr(&id, sha.c_str()) < 0) {
+    return fail(Errc::invalid_argument, fmt::format("not full commit ids: '{}', '{}'", tip, sha));
+  }
+  if (git_oid_equal(&tip_id, &id)) {
+    return true;
+  }
+  const int rc = git_graph_descendant_of(repo_.get(), &tip_id, &id);
+  if (rc < 0) {
+    return git_failure(fmt::format("is {} in {}", sha, tip), rc);
+  }
+  return rc == 1;
 }
 
 }  // namespace tally::outcomes

@@ -22,6 +22,19 @@ struct git_repository;
 
 namespace tally::outcomes {
 
+// A file a commit changed, against its first parent.
+struct FileChange {
+  std::string path;  // the new path (the old one for a deletion)
+  std::int64_t added = 0;
+  std::int64_t removed = 0;  // both 0 for a binary file
+};
+
+// The default branch's tip as the remote names it.
+struct BranchTip {
+  std::string ref;  // e.g. refs/remotes/origin/main
+  std::string sha;
+};
+
 struct CommitInfo {
   std::string sha;      // 40 hex digits
   std::string summary;  // the subject line, as git log --format=%s
@@ -47,6 +60,19 @@ class GitRepo {
   // The commit that `short_sha` (4 to 40 hex digits) names: nullopt when none does, an
   // error when several do (Errc::invalid_argument, "ambiguous") or the object is no commit.
   Result<std::optional<CommitInfo>> find_commit(std::string_view short_sha) const;
+
+  // The files commit `sha` (40 hex digits) changed against its first parent (the empty
+  // tree for a root commit), renames found as git log --stat does, with lines added and
+  // removed.
+  Result<std::vector<FileChange>> changes(const std::string& sha) const;
+
+  // The tip of the default branch as last fetched: the target of refs/remotes/origin/HEAD,
+  // else origin/main, else origin/master; nullopt when there is none (a clone never
+  // fetched, or no remote named origin). tally never fetches: "merged" is as fresh as that.
+  Result<std::optional<BranchTip>> default_tip() const;
+
+  // Whether commit `sha` is `tip` or one of its ancestors.
+  Result<bool> reaches(const std::string& tip, const std::string& sha) const;
 
  private:
   GitRepo() = default;

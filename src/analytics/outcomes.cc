@@ -1,0 +1,127 @@
+#include "analytics/outcomes.h"
+
+#include <algorithm>
+#include <map>
+
+#include "analytics/session_list.h"
+
+namespace tally::analytics {
+namespace {
+
+void add_commit(OutcomeRow& row, const CommitOutcome& c) {
+  if (!c.counted()) {
+    return;
+  }
+  ++row.commits;
+  row.lines_added += c.lines_added;
+  row.lines_removed += c.lines_removed;
+  row.reusable_lines +=
+      c.class_lines.test + c.class_lines.instructions + c.class_lines.harness + c.class_lines.ci;
+  if (c.state == CommitState::merged) {
+    ++row.merged;
+    row.merged_lines_added += c.lines_added;
+    row.merged_lines_removed += c.lines_removed;
+  }
+}
+
+void add_row(OutcomeRow& into, const OutcomeRow& r) {
+  into.cost_usd += r.cost_usd;
+  into.unpriced = into.unpriced || r.unpriced;
+  into.tokens += r.tokens;
+  into.requests += r.requests;
+  into.commits += r.commits;
+  into.merged += r.merged;
+  into.lines_added += r.lines_added;
+  into.lines_removed += r.lines_removed;
+  into.merged_lines_added += r.merged_lines_added;
+  into.merged_lines_removed += r.merged_lines_removed;
+  into.reusable_lines += r.reusable_lines;
+  into.unchecked += r.unchecked;
+  into.pull_requests.insert(into.pull_requests.end(), r.pull_requests.begin(),
+                            r.pull_requests.end());
+}
+
+}  // namespace
+
+Result<OutcomeReport> build_outcome_report(store::Ledger& ledger, const store::RecordFilter& filter,
+                                           const std::vector<SessionFacts>& facts,
+                                           std::vector<SessionOutcome> found,
+                                           std::vector<OutcomeWarning> warnings) {
+  store::GroupBy by;
+  by.agent = true;
+  by.root_session = true;
+  auto rows = ledger.aggregate(filter, by);
+  TALLY_TRY(rows);
+  std::map<std::pair<Agent, std::string>, OutcomeRow> sessions;
+  for (const store::AggregateRow& a : *rows) {
+    OutcomeRow& r = sessions[{a.agent, a.session}];
+    if (r.requests == 0) {
+      r.agent = a.agent;
+      r.session_id = a.session;
+      r.first_ts = a.first_ts;
+      r.last_ts = a.last_ts;
+    }
+    r.first_ts = std::min(r.first_ts, a.first_ts);
+    r.last_ts = std::max(r.last_ts, a.last_ts);
+    r.cost_usd += a.cost_usd;
+    r.unpriced = r.unpriced || a.cost_source == CostSource::unpriced;
+    r.tokens += a.tokens.total();
+    r.requests += a.requests;
+  }
+  std::vector<std::string> ids;
+  for (const auto& [key, row] : sessions) {
+    ids.push_back(key.second);
+  }
+  for (const SessionFacts& f : facts) {
+    if (!f.parent_session_id.empty()) {
+      continue;
+    }
+    ids.push_back(f.session_id);
+    auto it = sessions.find({f.agent, f.session_id});
+    if (it != sessions.end()) {
+      if (it->second.project.empty()) {
+        it->second.project = f.project;
+      }
+      if (it->second.title.empty()) {
+        it->second.title = f.title;
+      }
+    }
+  }
+  const ShortIds short_ids(std::move(ids));
+  for (auto& [key, row] : sessions) {
+    row.short_id = short_ids.of(key.second);
+  }
+  OutcomeReport report;
+  std::vector<std::string> in_range;
+  for (SessionOutcome& s : found) {
+    auto it = sessions.find({s.agent, s.session_id});
+    if (it == sessions.end()) {
+      continue;  // no records in the range
+    }
+    in_range.push_back(s.session_id);
+    for (const CommitOutcome& c : s.commits) {
+      add_commit(it->second, c);
+    }
+    it->second.unchecked = s.unchecked;
+    it->second.pull_requests = std::move(s.pull_requests);
+    it->second.commit_list = std::move(s.commits);
+  }
+  for (auto& [key, row] : sessions) {
+    if (row.no_yield()) {
+      ++report.sessions_no_yield;
+      report.cost_no_yield += row.cost_usd;
+    }
+    add_row(report.total, row);
+    report.rows.push_back(std::move(row));
+  }
+  std::stable_sort(report.rows.begin(), report.rows.end(),
+                   [](const OutcomeRow& a, const OutcomeRow& b) { return a.first_ts < b.first_ts; });
+  for (OutcomeWarning& w : warnings) {
+    if (std::find(in_range.begin(), in_range.end(), w.session_id) != in_range.end()) {
+      report.warnings.push_back(std::move(w));
+    }
+  }
+  return report;
+}
+
+}  // namespace tally::analytics
