@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -22,12 +23,19 @@ constexpr TimeMs kAfterMark = 60 * 1000;
 // Repositories by directory and by id, each opened once per attribution.
 class Repos {
  public:
-  // The repository `dir` is in; nullptr when it is in none.
+  // The repository `dir` is in; nullptr when it is in none. A directory deleted since (a
+  // build or scratch directory of the session) is looked for from its nearest existing
+  // parent, as git would have from there.
   Result<GitRepo*> open(const std::string& dir) {
     if (auto it = dir_to_id_.find(dir); it != dir_to_id_.end()) {
       return it->second ? &by_id_.at(*it->second) : nullptr;
     }
-    auto opened = GitRepo::open_containing(dir);
+    std::filesystem::path existing(dir);
+    std::error_code ec;
+    while (!std::filesystem::is_directory(existing, ec) && existing.has_relative_path()) {
+      existing = existing.parent_path();
+    }
+    auto opened = GitRepo::open_containing(existing.string());
     TALLY_TRY(opened);
     if (!*opened) {
       dir_to_id_.emplace(dir, std::nullopt);
