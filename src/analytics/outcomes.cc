@@ -17,7 +17,7 @@ void add_commit(OutcomeRow& row, const CommitOutcome& c) {
   row.lines_removed += c.lines_removed;
   row.reusable_lines +=
       c.class_lines.test + c.class_lines.instructions + c.class_lines.harness + c.class_lines.ci;
-  if (c.state == CommitState::merged) {
+  if (c.merged()) {
     ++row.merged;
     row.merged_lines_added += c.lines_added;
     row.merged_lines_removed += c.lines_removed;

@@ -30,7 +30,9 @@ commit nobody's session printed belongs to no session.
 Columns:
   Commits      commits the session made; an amended-away commit and a revert do not count
   Merged       of those, reachable from origin/HEAD, origin/main or origin/master as last
-               fetched (tally never fetches; squash merges are not recognised yet)
+               fetched (tally never fetches), or landed there by a squash or rebase merge:
+               a commit of the default branch with the same change (patch id), alone or
+               with the session's earlier commits on its branch (state "landed")
   Lines        +added -removed against each commit's first parent
   Reusable     changed lines in tests, agent instructions (AGENTS.md, CLAUDE.md, ...),
                harness files (.claude/, .codex/, skills, prompts) and CI

@@ -6,6 +6,8 @@ std::string_view commit_state_name(CommitState state) {
   switch (state) {
     case CommitState::merged:
       return "merged";
+    case CommitState::landed:
+      return "landed";
     case CommitState::unmerged:
       return "unmerged";
     case CommitState::unknown:

@@ -31,7 +31,10 @@ struct ClassLines {
 // The fate of a commit a session made.
 enum class CommitState {
   merged,    // reachable from the default branch's tip (as last fetched: tally never fetches)
-  unmerged,  // not reachable from it
+  landed,    // its change reached the default branch as another commit (a squash or rebase
+             // merge: the same patch id, alone or with the session's earlier commits on its
+             // branch); counted as merged
+  unmerged,  // not reachable from it, and no commit there has its change
   unknown,   // the repository has no default branch tally can name (no origin/HEAD, main, master)
   amended,   // replaced by the session's own later `--amend`: not counted
   revert,    // the session reverted something: listed, counted in neither commits nor lines
@@ -51,6 +54,8 @@ struct CommitOutcome {
   std::int64_t files = 0;
   ClassLines class_lines;  // added + removed lines per class
   CommitState state = CommitState::unknown;
+  std::string landed_as;  // for `landed`: the default branch's commit that carries the change
+  bool merged() const { return state == CommitState::merged || state == CommitState::landed; }
   // Counted in commits and lines: not amended away, not a revert.
   bool counted() const { return state != CommitState::amended && state != CommitState::revert; }
 };

@@ -162,40 +162,126 @@ class Attributor {
     }
   }
 
-  void set_merged(SessionOutcome& session) {
-    for (CommitOutcome& c : session.commits) {
-      if (!c.counted()) {
-        continue;
-      }
-      GitRepo* repo = repos_.by_id(c.repository);
-      auto tip = repos_.tip(*repo);
-      if (!tip) {
-        warnings_.push_back({session.session_id, "git_error", tip.error().message});
-        continue;
-      }
-      if (!*tip) {
-        if (unknown_default_.insert(c.repository).second) {
-          warnings_.push_back(
-              {session.session_id, "merged_unknown",
-               fmt::format("{} has no origin/HEAD, origin/main or origin/master: merged is "
-                           "unknown (fetch, then run again)",
-                           c.repository)});
+  // Merged, landed or unmerged for every counted commit, per repository (attribute.h).
+  void set_merged(std::vector<SessionOutcome>& sessions) {
+    std::map<std::string, std::vector<Candidate>> by_repo;
+    for (size_t s = 0; s < sessions.size(); ++s) {
+      for (CommitOutcome& c : sessions[s].commits) {
+        if (c.counted()) {
+          by_repo[c.repository].push_back(Candidate{&c, s});
         }
-        c.state = CommitState::unknown;
-        continue;
       }
-      auto reached = repo->reaches((*tip)->sha, c.sha);
-      if (!reached) {
-        warnings_.push_back({session.session_id, "git_error", reached.error().message});
-        continue;
+    }
+    for (auto& [id, candidates] : by_repo) {
+      const std::string& first_session = sessions[candidates.front().session].session_id;
+      if (Status done = merge_states(*repos_.by_id(id), candidates, sessions); !done) {
+        warnings_.push_back({first_session, "git_error", done.error().message});
       }
-      c.state = *reached ? CommitState::merged : CommitState::unmerged;
     }
   }
 
   std::vector<OutcomeWarning> take_warnings() { return std::move(warnings_); }
 
  private:
+  struct Candidate {
+    CommitOutcome* commit;
+    size_t session;
+  };
+
+  Status merge_states(const GitRepo& repo, std::vector<Candidate>& candidates,
+                      const std::vector<SessionOutcome>& sessions) {
+    auto tip = repos_.tip(repo);
+    TALLY_TRY(tip);
+    if (!*tip) {
+      warnings_.push_back(
+          {sessions[candidates.front().session].session_id, "merged_unknown",
+           fmt::format("{} has no origin/HEAD, origin/main or origin/master: merged is "
+                       "unknown (fetch, then run again)",
+                       repo.id())});
+      for (Candidate& c : candidates) {
+        c.commit->state = CommitState::unknown;
+      }
+      return ok();
+    }
+    const std::string& tip_sha = (*tip)->sha;
+    constexpr std::int64_t kDayMs = 24LL * 60 * 60 * 1000;
+    std::int64_t oldest = candidates.front().commit->committed_ms;
+    for (const Candidate& c : candidates) {
+      oldest = std::min(oldest, c.commit->committed_ms);
+    }
+    auto walked = repo.walk(tip_sha, oldest - kDayMs);
+    TALLY_TRY(walked);
+    std::set<std::string> reached;
+    for (const WalkedCommit& w : *walked) {
+      reached.insert(w.sha);
+    }
+    std::vector<Candidate*> pending;
+    for (Candidate& c : candidates) {
+      bool merged = reached.count(c.commit->sha) > 0;
+      if (!merged) {  // past the walk's horizon through skewed clocks?
+        auto reaches = repo.reaches(tip_sha, c.commit->sha);
+        TALLY_TRY(reaches);
+        merged = *reaches;
+      }
+      c.commit->state = merged ? CommitState::merged : CommitState::unmerged;
+      if (!merged) {
+        pending.push_back(&c);
+      }
+    }
+    if (pending.empty()) {
+      return ok();
+    }
+    // The default branch's changes since then, by patch id (newest first: the first
+    // commit that carries a change is the one that landed it last).
+    std::map<std::string, std::string> landed_by;
+    for (const WalkedCommit& w : *walked) {
+      if (w.merge) {
+        continue;
+      }
+      auto id = repo.patch_id("", w.sha);
+      TALLY_TRY(id);
+      landed_by.emplace(*id, w.sha);
+    }
+    std::map<std::pair<size_t, std::string>, std::vector<Candidate*>> runs;
+    for (Candidate* c : pending) {
+      auto id = repo.patch_id("", c->commit->sha);
+      TALLY_TRY(id);
+      if (auto it = landed_by.find(*id); it != landed_by.end()) {
+        c->commit->state = CommitState::landed;
+        c->commit->landed_as = it->second;
+      } else {
+        runs[{c->session, c->commit->branch}].push_back(c);
+      }
+    }
+    // A squash of several: the session's run on its branch, from where it left the tip.
+    for (auto& [key, run] : runs) {
+      Candidate* head = run.front();
+      for (Candidate* c : run) {
+        head = c->commit->ts > head->commit->ts ? c : head;
+      }
+      auto base = repo.merge_base(tip_sha, head->commit->sha);
+      TALLY_TRY(base);
+      if (!*base) {
+        continue;
+      }
+      auto id = repo.patch_id(**base, head->commit->sha);
+      TALLY_TRY(id);
+      auto it = landed_by.find(*id);
+      if (it == landed_by.end()) {
+        continue;
+      }
+      for (Candidate* c : run) {
+        auto in_run = repo.reaches(head->commit->sha, c->commit->sha);
+        TALLY_TRY(in_run);
+        if (*in_run) {
+          c->commit->state = CommitState::landed;
+          c->commit->landed_as = it->second;
+        }
+      }
+    }
+    return ok();
+  }
+
   void resolve_mark(const std::string& session, const GitMark& mark, std::vector<Found>& found,
                     std::vector<Missing>& missing) {
     const std::string dir = map_path(mark.dir, options_.path_map);
@@ -295,7 +381,6 @@ class Attributor {
 
   const AttributeOptions& options_;
   Repos repos_;
-  std::set<std::string> unknown_default_;
   std::vector<OutcomeWarning> warnings_;
 };
 
@@ -343,9 +428,7 @@ Attribution attribute(const std::vector<SessionFacts>& facts, const AttributeOpt
     found[s] = attributor.resolve(out.sessions[s].session_id, marks[s], out.sessions[s]);
   }
   attributor.settle_claims(out.sessions, found);
-  for (SessionOutcome& s : out.sessions) {
-    attributor.set_merged(s);
-  }
+  attributor.set_merged(out.sessions);
   out.warnings = attributor.take_warnings();
   return out;
 }

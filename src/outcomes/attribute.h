@@ -20,8 +20,11 @@
 //   listed and not counted (as Claude Code counts commits).
 // * Merged: reachable from the default branch's tip as last fetched (git_repo.h
 //   default_tip); no such branch gives `unknown` and a merged_unknown warning, never
-//   "unmerged". (Squash and rebase merges, which leave other SHAs, are not yet recognised:
-//   such commits show as unmerged.)
+//   "unmerged". Landed (a squash or rebase merge, which leaves other SHAs): a non-merge
+//   commit of the default branch, committed at most a day before the oldest candidate or
+//   later, has the commit's patch id (a rebase, or a squash of that one commit), or the
+//   patch id of the session's run on its branch (merge base with the tip .. the session's
+//   last commit there: a squash of several); each commit of the run then landed as it.
 // * Lines, files and class lines against the first parent (path_class.h).
 //
 // Sub-agents' marks count for the session that spawned them. Nothing here writes to a

@@ -107,7 +107,7 @@ Result<std::optional<CommitInfo>> GitRepo::find_commit(std::string_view short_sh
   return std::optional<CommitInfo>(std::move(info));
 }
 
-Result<std::vector<FileChange>> GitRepo::changes(const std::string& sha) const {
+Result<GitRepo::OwnedTree> GitRepo::tree_of(const std::string& sha, bool first_parent) const {
   git_oid id;
   if (git_oid_fromstr(&id, sha.c_str()) < 0) {
     return fail(Errc::invalid_argument, fmt::format("not a full commit id: '{}'", sha));
@@ -117,44 +117,113 @@ Result<std::vector<FileChange>> GitRepo::changes(const std::string& sha) const {
     return git_failure(fmt::format("look up {} in {}", sha, id_), rc);
   }
   auto commit = own(raw_commit, &git_commit_free);
-  git_tree* raw_tree = nullptr;
-  if (const int rc = git_commit_tree(&raw_tree, commit.get()); rc < 0) {
-    return git_failure(fmt::format("read the tree of {}", sha), rc);
-  }
-  auto tree = own(raw_tree, &git_tree_free);
-  git_tree* raw_parent_tree = nullptr;
-  if (git_commit_parentcount(commit.get()) > 0) {
+  if (first_parent) {
+    if (git_commit_parentcount(commit.get()) == 0) {
+      return OwnedTree(nullptr, &git_tree_free);  // a root commit: against the empty tree
+    }
     git_commit* parent = nullptr;
     if (const int rc = git_commit_parent(&parent, commit.get(), 0); rc < 0) {
       return git_failure(fmt::format("read the parent of {}", sha), rc);
     }
-    const int rc = git_commit_tree(&raw_parent_tree, parent);
-    git_commit_free(parent);
-    if (rc < 0) {
-      return git_failure(fmt::format("read the parent tree of {}", sha), rc);
-    }
+    commit = own(parent, &git_commit_free);
   }
-  auto parent_tree = own(raw_parent_tree, &git_tree_free);
-  git_diff* raw_diff = nullptr;
-  if (const int rc = git_diff_tree_to_tree(&raw_diff, repo_.get(), parent_tree.get(), tree.get(),
-                                           nullptr);
+  git_tree* tree = nullptr;
+  if (const int rc = git_commit_tree(&tree, commit.get()); rc < 0) {
+    return git_failure(fmt::format("read the tree of {}", sha), rc);
+  }
+  return OwnedTree(tree, &git_tree_free);
+}
+
+Result<GitRepo::OwnedDiff> GitRepo::diff(const std::string& base, const std::string& head) const {
+  auto from = base.empty() ? tree_of(head, true) : tree_of(base, false);
+  TALLY_TRY(from);
+  auto to = tree_of(head, false);
+  TALLY_TRY(to);
+  git_diff* raw = nullptr;
+  if (const int rc = git_diff_tree_to_tree(&raw, repo_.get(), from->get(), to->get(), nullptr);
       rc < 0) {
-    return git_failure(fmt::format("diff {}", sha), rc);
+    return git_failure(fmt::format("diff {}", head), rc);
   }
-  auto diff = own(raw_diff, &git_diff_free);
-  if (const int rc = git_diff_find_similar(diff.get(), nullptr); rc < 0) {
+  return OwnedDiff(raw, &git_diff_free);
+}
+
+Result<std::string> GitRepo::patch_id(const std::string& base, const std::string& head) const {
+  auto d = diff(base, head);
+  TALLY_TRY(d);
+  git_oid id;
+  if (const int rc = git_diff_patchid(&id, d->get(), nullptr); rc < 0) {
+    return git_failure(fmt::format("patch id of {}", head), rc);
+  }
+  return oid_hex(&id);
+}
+
+Result<std::optional<std::string>> GitRepo::merge_base(const std::string& a,
+                                                       const std::string& b) const {
+  git_oid ia;
+  git_oid ib;
+  if (git_oid_fromstr(&ia, a.c_str()) < 0 || git_oid_fromstr(&ib, b.c_str()) < 0) {
+    return fail(Errc::invalid_argument, fmt::format("not full commit ids: '{}', '{}'", a, b));
+  }
+  git_oid out;
+  const int rc = git_merge_base(&out, repo_.get(), &ia, &ib);
+  if (rc == GIT_ENOTFOUND) {
+    return std::optional<std::string>();
+  }
+  if (rc < 0) {
+    return git_failure(fmt::format("merge base of {} and {}", a, b), rc);
+  }
+  return std::optional<std::string>(oid_hex(&out));
+}
+
+Result<std::vector<WalkedCommit>> GitRepo::walk(const std::string& tip,
+                                                std::int64_t since_ms) const {
+  git_oid id;
+  if (git_oid_fromstr(&id, tip.c_str()) < 0) {
+    return fail(Errc::invalid_argument, fmt::format("not a full commit id: '{}'", tip));
+  }
+  git_revwalk* raw = nullptr;
+  if (const int rc = git_revwalk_new(&raw, repo_.get()); rc < 0) {
+    return git_failure("start a walk", rc);
+  }
+  auto walker = own(raw, &git_revwalk_free);
+  git_revwalk_sorting(walker.get(), GIT_SORT_TIME);
+  if (const int rc = git_revwalk_push(walker.get(), &id); rc < 0) {
+    return git_failure(fmt::format("walk from {}", tip), rc);
+  }
+  std::vector<WalkedCommit> out;
+  git_oid next;
+  while (git_revwalk_next(&next, walker.get()) == 0) {
+    git_commit* raw_commit = nullptr;
+    if (const int rc = git_commit_lookup(&raw_commit, repo_.get(), &next); rc < 0) {
+      return git_failure("read a commit of the walk", rc);
+    }
+    auto commit = own(raw_commit, &git_commit_free);
+    const std::int64_t ms = static_cast<std::int64_t>(git_commit_time(commit.get())) * 1000;
+    if (ms < since_ms) {
+      break;
+    }
+    out.push_back(WalkedCommit{oid_hex(&next), ms, git_commit_parentcount(commit.get()) > 1});
+  }
+  return out;
+}
+
+Result<std::vector<FileChange>> GitRepo::changes(const std::string& sha) const {
+  auto made = diff("", sha);
+  TALLY_TRY(made);
+  OwnedDiff d = std::move(*made);
+  if (const int rc = git_diff_find_similar(d.get(), nullptr); rc < 0) {
     return git_failure(fmt::format("find renames in {}", sha), rc);
   }
   std::vector<FileChange> out;
-  const size_t n = git_diff_num_deltas(diff.get());
+  const size_t n = git_diff_num_deltas(d.get());
   for (size_t i = 0; i < n; ++i) {
-    const git_diff_delta* delta = git_diff_get_delta(diff.get(), i);
+    const git_diff_delta* delta = git_diff_get_delta(d.get(), i);
     FileChange change;
     const char* path = delta->status == GIT_DELTA_DELETED ? delta->old_file.path
                                                           : delta->new_file.path;
     change.path = path != nullptr ? path : "";
     git_patch* raw_patch = nullptr;
-    if (const int rc = git_patch_from_diff(&raw_patch, diff.get(), i); rc < 0) {
+    if (const int rc = git_patch_from_diff(&raw_patch, d.get(), i); rc < 0) {
       return git_failure(fmt::format("read the patch of {} in {}", change.path, sha), rc);
     }
     auto patch = own(raw_patch, &git_patch_free);

@@ -19,6 +19,8 @@
 #include "core/result.h"
 
 struct git_repository;
+struct git_tree;
+struct git_diff;
 
 namespace tally::outcomes {
 
@@ -33,6 +35,13 @@ struct FileChange {
 struct BranchTip {
   std::string ref;  // e.g. refs/remotes/origin/main
   std::string sha;
+};
+
+// A commit met walking back from a tip (GitRepo::walk).
+struct WalkedCommit {
+  std::string sha;
+  std::int64_t committer_ms = 0;
+  bool merge = false;  // more than one parent
 };
 
 struct CommitInfo {
@@ -74,7 +83,26 @@ class GitRepo {
   // Whether commit `sha` is `tip` or one of its ancestors.
   Result<bool> reaches(const std::string& tip, const std::string& sha) const;
 
+  // The commits reachable from `tip`, newest first by committer time, until the first one
+  // committed before `since_ms`. A history with skewed clocks may still reach older commits
+  // past that point: a miss is confirmed with reaches().
+  Result<std::vector<WalkedCommit>> walk(const std::string& tip, std::int64_t since_ms) const;
+
+  // The patch id (git patch-id --stable) of the change from `base` to `head` ("" = from
+  // head's first parent, or the empty tree): equal for the same change wherever it lands,
+  // which is how a rebase or squash merge is recognised.
+  Result<std::string> patch_id(const std::string& base, const std::string& head) const;
+
+  // The best common ancestor of two commits; nullopt when they share none.
+  Result<std::optional<std::string>> merge_base(const std::string& a, const std::string& b) const;
+
  private:
+  using OwnedTree = std::unique_ptr<git_tree, void (*)(git_tree*)>;
+  using OwnedDiff = std::unique_ptr<git_diff, void (*)(git_diff*)>;
+  // The tree of commit `sha`, or of its first parent (nullptr for a root commit's parent).
+  Result<OwnedTree> tree_of(const std::string& sha, bool first_parent) const;
+  Result<OwnedDiff> diff(const std::string& base, const std::string& head) const;
+
   GitRepo() = default;
   struct Free {
     void operator()(git_repository* repo) const;

@@ -111,6 +111,7 @@ Grid commit_grid(const analytics::OutcomeReport& report) {
       {"subject", "Subject", CellType::string, true},
       {"state", "State", CellType::string, true},
       {"action", "Action", CellType::string, false},
+      {"landed_as", "Landed as", CellType::string, false},
       {"branch", "Branch", CellType::string, false},
       {"repository", "Repository", CellType::string, false},
       {"lines_added", "Added", CellType::integer, true},
@@ -130,6 +131,7 @@ Grid commit_grid(const analytics::OutcomeReport& report) {
           text_cell(c.subject),
           text_cell(commit_state_name(c.state)),
           text_cell(c.action),
+          text_cell(c.landed_as),
           text_cell(c.branch),
           text_cell(c.repository),
           count_cell(c.lines_added),
@@ -178,7 +180,7 @@ void totals_notes(const analytics::OutcomeReport& report, std::vector<std::strin
                               format_usd(report.cost_no_yield)));
   notes.push_back(
       "merged: reachable from origin/HEAD, origin/main or origin/master as last fetched "
-      "(tally never fetches); squash merges are not recognised yet");
+      "(tally never fetches), or landed there by a squash or rebase merge (same patch id)");
 }
 
 }  // namespace

@@ -178,6 +178,46 @@ TEST_F(AttributeTest, NoDefaultBranchMeansMergedIsUnknownNotFalse) {
   EXPECT_EQ(kinds(a), (std::vector<std::string>{"merged_unknown"}));
 }
 
+// Squash and rebase merges leave other SHAs on the default branch: the change is found
+// there by its patch id, for one commit or for the session's run on its branch.
+TEST_F(AttributeTest, SquashAndRebaseMergesLandTheirCommits) {
+  // The session's feature branch: two commits from base_.
+  const std::string f1 = builder_->commit({{"a.txt", "a\n"}}, "Add a", kT0 + 10, {base_}, "");
+  const std::string f2 = builder_->commit({{"b.txt", "b\n"}}, "Add b", kT0 + 20, {f1}, "");
+  // Its other branch: one commit from base_, and one never merged.
+  builder_->index_at(base_);
+  const std::string r1 = builder_->commit({{"c.txt", "c\n"}}, "Add c", kT0 + 30, {base_}, "");
+  builder_->index_at(base_);
+  const std::string wip = builder_->commit({{"d.txt", "d\n"}}, "WIP", kT0 + 35, {base_}, "");
+  // The default branch: the feature squashed into one commit, then c rebased onto it.
+  builder_->index_at(f2);
+  const std::string squash =
+      builder_->commit({{"a.txt", "a\n"}}, "Feature (#8)", kT0 + 100, {base_}, "");
+  builder_->index_at(squash);
+  const std::string rebased =
+      builder_->commit({{"c.txt", "c\n"}}, "Add c", kT0 + 110, {squash}, "");
+  builder_->set_ref("refs/remotes/origin/main", rebased);
+
+  const std::string dir = repo_.string();
+  const Attribution a = attribute(
+      {session("s1", {mark("commit", dir, f1, "Add a", kT0 + 10, 1, "feat"),
+                      mark("commit", dir, f2, "Add b", kT0 + 20, 1, "feat"),
+                      mark("commit", dir, r1, "Add c", kT0 + 30, 1, "fix"),
+                      mark("commit", dir, wip, "WIP", kT0 + 35, 1, "wip")})},
+      {});
+  EXPECT_TRUE(a.warnings.empty()) << a.warnings.front().detail;
+  ASSERT_EQ(a.sessions[0].commits.size(), 4U);
+  const std::vector<CommitOutcome>& c = a.sessions[0].commits;
+  EXPECT_EQ(c[0].state, CommitState::landed);
+  EXPECT_EQ(c[0].landed_as, squash);
+  EXPECT_EQ(c[1].state, CommitState::landed);
+  EXPECT_EQ(c[1].landed_as, squash);
+  EXPECT_EQ(c[2].state, CommitState::landed);
+  EXPECT_EQ(c[2].landed_as, rebased);
+  EXPECT_TRUE(c[2].merged());
+  EXPECT_EQ(c[3].state, CommitState::unmerged);
+}
+
 TEST_F(AttributeTest, OriginHeadNamesTheDefaultBranch) {
   const std::string c = builder_->commit({{"a.txt", "a\n"}}, "Add a", kT0 + 9);
   builder_->set_ref("refs/remotes/origin/main", base_);

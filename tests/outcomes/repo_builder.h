@@ -80,6 +80,24 @@ class RepoBuilder {
     return hex(commit_id);
   }
 
+  // Makes the index commit `sha`'s tree, so that the next commit() adds to that tree (a
+  // branch started there) rather than to the last commit's.
+  void index_at(const std::string& sha) {
+    git_oid id{};
+    EXPECT_EQ(git_oid_fromstr(&id, sha.c_str()), 0);
+    git_commit* c = nullptr;
+    EXPECT_EQ(git_commit_lookup(&c, repo_, &id), 0);
+    git_tree* tree = nullptr;
+    EXPECT_EQ(git_commit_tree(&tree, c), 0);
+    git_index* index = nullptr;
+    EXPECT_EQ(git_repository_index(&index, repo_), 0);
+    EXPECT_EQ(git_index_read_tree(index, tree), 0);
+    EXPECT_EQ(git_index_write(index), 0);
+    git_index_free(index);
+    git_tree_free(tree);
+    git_commit_free(c);
+  }
+
   // Points `name` (e.g. refs/remotes/origin/main) at commit `sha`.
   void set_ref(const std::string& name, const std::string& sha) {
     git_oid id{};
