@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -179,23 +180,36 @@ TEST(CodexGitMarksTest, ItsOwnThreadsSuccessfulCommitsOnly) {
   EXPECT_FALSE(adapter->open(file)->wants(codex_command(thread, "ls", "a b", 0)));
 }
 
-TEST(CodexGitMarksTest, TheGenuineOutcomeSessionShowsItsCommit) {
-  const std::string path = std::string(TALLY_SHARED_DIR) +
-                           "/fixtures/outcomes/home/.codex/sessions/2026/12/06/"
-                           "rollout-2026-12-06T21-25-27-01a24d3f-5b19-7a83-aa49-fdd23d26f72a.jsonl";
+// The marks of one genuine outcome session (../shared/fixtures/outcomes/home/`rel`), one
+// "action branch sha subject dir" line each; nullopt when the fixture is not there.
+std::optional<std::vector<std::string>> genuine_marks(const Adapter& adapter,
+                                                      const std::string& rel) {
+  const std::string path = std::string(TALLY_SHARED_DIR) + "/fixtures/outcomes/home/" + rel;
   if (!std::filesystem::exists(path)) {
-    GTEST_SKIP() << "no " << path;
+    return std::nullopt;
   }
-  auto adapter = make_codex_adapter();
-  const SourceFile file{adapter->agent(), path, base_name(path), false, std::nullopt};
-  const ParseOutput out = test::parse_text(*adapter, file, test::read_file(path));
-  ASSERT_EQ(out.sessions.size(), 1U);
+  const SourceFile file{adapter.agent(), path, base_name(path), false, std::nullopt};
+  const ParseOutput out = test::parse_text(adapter, file, test::read_file(path));
+  EXPECT_EQ(out.sessions.size(), 1U);
   std::vector<std::string> got;
-  for (const GitMark& m : out.sessions.front().git_marks) {
-    got.push_back(fmt::format("{} {} {} {} {}", m.action, m.branch, m.short_sha, m.subject, m.dir));
+  for (const SessionFacts& f : out.sessions) {
+    for (const GitMark& m : f.git_marks) {
+      got.push_back(
+          fmt::format("{} {} {} {} {}", m.action, m.branch, m.short_sha, m.subject, m.dir));
+    }
   }
-  EXPECT_EQ(got, (std::vector<std::string>{
-                     "commit main 556a5c9 Add Counter class /tmp/realcli/outcomes/repos/gadget"}));
+  return got;
+}
+
+TEST(CodexGitMarksTest, TheGenuineOutcomeSessionShowsItsCommit) {
+  auto got = genuine_marks(*make_codex_adapter(),
+                           ".codex/sessions/2026/12/06/"
+                           "rollout-2026-12-06T21-25-27-01a24d3f-5b19-7a83-aa49-fdd23d26f72a.jsonl");
+  if (!got) {
+    GTEST_SKIP() << "no outcome fixture";
+  }
+  EXPECT_EQ(*got, (std::vector<std::string>{
+                      "commit main 556a5c9 Add Counter class /tmp/realcli/outcomes/repos/gadget"}));
 }
 
 // A Gemini CLI 0.61 response line with one run_shell_command call, shaped as the outcome
@@ -251,23 +265,14 @@ TEST(GeminiGitMarksTest, SuccessfulShellCommitsOnly) {
 }
 
 TEST(GeminiGitMarksTest, TheGenuineOutcomeSessionShowsItsCommitInItsProjectRoot) {
-  const std::string path = std::string(TALLY_SHARED_DIR) +
-                           "/fixtures/outcomes/home/.gemini/tmp/widget/chats/"
-                           "session-2026-12-06T21-25-88f9a617.jsonl";
-  if (!std::filesystem::exists(path)) {
-    GTEST_SKIP() << "no " << path;
-  }
-  auto adapter = make_gemini_adapter();
-  const SourceFile file{adapter->agent(), path, base_name(path), false, std::nullopt};
-  const ParseOutput out = test::parse_text(*adapter, file, test::read_file(path));
-  ASSERT_EQ(out.sessions.size(), 1U);
-  std::vector<std::string> got;
-  for (const GitMark& m : out.sessions.front().git_marks) {
-    got.push_back(fmt::format("{} {} {} {} {}", m.action, m.branch, m.short_sha, m.subject, m.dir));
+  auto got = genuine_marks(*make_gemini_adapter(),
+                           ".gemini/tmp/widget/chats/session-2026-12-06T21-25-88f9a617.jsonl");
+  if (!got) {
+    GTEST_SKIP() << "no outcome fixture";
   }
   // The root from ~/.gemini/projects.json; the push's range (31d25b7..61cfab2) is no mark.
-  EXPECT_EQ(got, (std::vector<std::string>{
-                     "commit main 61cfab2 Add CHANGELOG /tmp/realcli/outcomes/repos/widget"}));
+  EXPECT_EQ(*got, (std::vector<std::string>{
+                      "commit main 61cfab2 Add CHANGELOG /tmp/realcli/outcomes/repos/widget"}));
 }
 
 // The collector Codex's and Gemini's shell calls will use: the command decides whether the
