@@ -39,6 +39,48 @@ void add_row(OutcomeRow& into, const OutcomeRow& r) {
   into.unchecked += r.unchecked;
   into.pull_requests.insert(into.pull_requests.end(), r.pull_requests.begin(),
                             r.pull_requests.end());
+  into.pull_requests_merged += r.pull_requests_merged;
+  into.loop_tokens += r.loop_tokens;
+  into.tail_tokens += r.tail_tokens;
+  into.tail_cost += r.tail_cost;
+}
+
+// Splits the session tree's records into loops: each commit (by its log line's time) gets
+// the records after the previous commit's, the tail the rest.
+Status add_loops(store::Ledger& ledger, OutcomeRow& row) {
+  if (row.commit_list.empty()) {
+    row.tail_tokens = row.tokens;  // no commit: all of it is tail (as far as the range goes)
+    row.tail_cost = row.cost_usd;
+    return ok();
+  }
+  store::RecordFilter filter;
+  filter.agent = row.agent;
+  filter.root_session = row.session_id;
+  auto events = ledger.events(filter);
+  TALLY_TRY(events);
+  std::vector<CommitOutcome*> order;
+  for (CommitOutcome& c : row.commit_list) {
+    order.push_back(&c);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const CommitOutcome* a, const CommitOutcome* b) { return a->ts < b->ts; });
+  for (const store::UsageEvent& e : *events) {
+    auto it = std::lower_bound(order.begin(), order.end(), e.ts,
+                               [](const CommitOutcome* c, TimeMs ts) { return c->ts < ts; });
+    if (it == order.end()) {
+      row.tail_tokens += e.tokens.total();
+      row.tail_cost += e.cost_usd;
+    } else {
+      (*it)->tokens_since_previous += e.tokens.total();
+      (*it)->cost_since_previous += e.cost_usd;
+    }
+  }
+  for (const CommitOutcome& c : row.commit_list) {
+    if (c.counted() && c.merged()) {
+      row.loop_tokens += c.tokens_since_previous;
+    }
+  }
+  return ok();
 }
 
 }  // namespace
@@ -103,10 +145,17 @@ Result<OutcomeReport> build_outcome_report(store::Ledger& ledger, const store::R
       add_commit(it->second, c);
     }
     it->second.unchecked = s.unchecked;
+    for (const PullRequestOutcome& pr : s.pull_requests) {
+      it->second.pull_requests_merged += pr.merged.value_or(false) ? 1 : 0;
+    }
     it->second.pull_requests = std::move(s.pull_requests);
     it->second.commit_list = std::move(s.commits);
+    TALLY_TRY(add_loops(ledger, it->second));
   }
   for (auto& [key, row] : sessions) {
+    if (row.commit_list.empty()) {
+      TALLY_TRY(add_loops(ledger, row));
+    }
     if (row.no_yield()) {
       ++report.sessions_no_yield;
       report.cost_no_yield += row.cost_usd;

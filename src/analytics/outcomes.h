@@ -39,8 +39,16 @@ struct OutcomeRow {
   std::int64_t merged_lines_removed = 0;
   std::int64_t reusable_lines = 0;  // test + instructions + harness + ci, counted commits
   std::int64_t unchecked = 0;       // commit marks that could not be checked (warnings)
-  std::vector<std::string> pull_requests;
+  std::vector<PullRequestOutcome> pull_requests;
+  std::int64_t pull_requests_merged = 0;
   std::vector<CommitOutcome> commit_list;  // every found commit, amended and reverts too
+  // Loops: each commit carries what the session spent since its previous commit
+  // (CommitOutcome::tokens_since_previous); the tail is what it spent after its last one.
+  // loop_tokens sums tokens_since_previous over the merged commits: tokens per completed
+  // loop = loop_tokens / merged.
+  std::int64_t loop_tokens = 0;
+  std::int64_t tail_tokens = 0;
+  double tail_cost = 0;
   // Cost and nothing committed, as far as its logs show: no commit, none it could not check,
   // no pull request.
   bool no_yield() const {
@@ -57,7 +65,9 @@ struct OutcomeReport {
 };
 
 // Every session tree with records in `filter`, with the commits `found` gives it (sessions
-// with none have no commits). `facts`: the ledger's session facts (titles, projects).
+// with none have no commits). `facts`: the ledger's session facts (titles, projects). The
+// loops of a session with commits come from its records (Ledger::events), in (previous
+// commit's log line, this commit's]: every record counts in exactly one loop or the tail.
 Result<OutcomeReport> build_outcome_report(store::Ledger& ledger, const store::RecordFilter& filter,
                                            const std::vector<SessionFacts>& facts,
                                            std::vector<SessionOutcome> found,

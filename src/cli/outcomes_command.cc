@@ -44,15 +44,21 @@ Repositories are read, never written, and never fetched. A clone moved since the
 ran: --repo-map OLD=NEW (repeatable). Nothing is stored: a repository deleted since is a
 warning and its sessions' commits are then unknown.
 
-JSON: {"timezone", "sessions": {"title", "rows": [...]}, "commits": {"rows": [{session_id,
-sha, subject, state (merged|unmerged|unknown|amended|revert), action, branch, repository,
-lines_added, lines_removed, files, test_lines, instruction_lines, harness_lines, ci_lines,
-logged_at}]}, "sessions_without_commits", "warnings": [{kind, session_id, detail}]}.
+Loops: each commit carries what its session spent since its previous commit (or its start):
+tokens per completed loop = those tokens over the merged commits / merged commits. What a
+session spent after its last commit is its tail.
+
+JSON: {"timezone", "sessions": [{session_id, agent, project, title, repository, cost_usd,
+total_tokens, counted_commits, merged_commits, lines..., produced_nothing, "commits": [{sha,
+short, branch, subject, lines_added, lines_removed, merged, state (merged|squash-merged|
+unmerged|unknown|amended|revert), landed_as, evidence, tokens_since_previous,
+cost_since_previous, ...}], "prs": [{url, number, branch, merged}]}], "totals": {...},
+"warnings": [{kind, session_id, detail}]} (render/outcomes_view.h has every field).
 CSV: one line per session (warnings on stderr).
 
 Examples:
   tally outcomes --since 30d
-  tally outcomes --agent codex --json | jq '.commits.rows[] | select(.state == "merged")'
+  tally outcomes --agent codex --json | jq '.sessions[].commits[] | select(.merged)'
   tally outcomes --repo-map /home/old/src=/home/dana/src)";
 
 struct OutcomesOptions {

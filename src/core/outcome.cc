@@ -7,7 +7,7 @@ std::string_view commit_state_name(CommitState state) {
     case CommitState::merged:
       return "merged";
     case CommitState::landed:
-      return "landed";
+      return "squash-merged";
     case CommitState::unmerged:
       return "unmerged";
     case CommitState::unknown:

@@ -55,6 +55,10 @@ struct CommitOutcome {
   ClassLines class_lines;  // added + removed lines per class
   CommitState state = CommitState::unknown;
   std::string landed_as;  // for `landed`: the default branch's commit that carries the change
+  // The loop that made it (analytics/outcomes.h): what the session spent since its previous
+  // commit (or its start) up to this commit's log line.
+  std::int64_t tokens_since_previous = 0;
+  double cost_since_previous = 0;
   bool merged() const { return state == CommitState::merged || state == CommitState::landed; }
   // Counted in commits and lines: not amended away, not a revert.
   bool counted() const { return state != CommitState::amended && state != CommitState::revert; }
@@ -68,18 +72,31 @@ struct OutcomeWarning {
   std::string detail;
 };
 
+// A pull request a session opened: from Claude's pr-link/gitOperation or `gh pr create`'s
+// output. Merged when every counted commit of the session on the branch it last committed
+// to before opening it is merged; unknown (nullopt) when it committed nothing there.
+struct PullRequestOutcome {
+  std::string url;
+  std::int64_t number = 0;  // from the URL's /pull/N; 0 when it has none
+  TimeMs ts = 0;
+  std::string branch;  // the session's branch it was opened from, as far as its commits show
+  std::optional<bool> merged;
+};
+
 // One session tree (a session and its sub-agents): its commits and pull requests.
 struct SessionOutcome {
   Agent agent;
   std::string session_id;  // the root session
   std::vector<CommitOutcome> commits;
-  std::vector<std::string> pull_requests;  // URLs its `gh pr create` printed or it recorded
+  std::vector<PullRequestOutcome> pull_requests;  // each URL once
   std::int64_t marks_more = 0;             // marks beyond what the ledger keeps per file
   // Commit marks that could not be checked (a warning says why): the session may have made
   // more than `commits` shows, so it is never counted as having produced nothing.
   std::int64_t unchecked = 0;
 };
 
+// JSON and table names: merged, squash-merged (landed: a squash or rebase merge), unmerged,
+// unknown, amended, revert.
 std::string_view commit_state_name(CommitState state);
 
 }  // namespace tally

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -122,9 +123,16 @@ class Attributor {
     std::vector<Missing> missing;
     for (const GitMark& mark : marks) {
       if (mark.action == "pr-create") {
-        if (std::find(out.pull_requests.begin(), out.pull_requests.end(), mark.pr_url) ==
-            out.pull_requests.end()) {
-          out.pull_requests.push_back(mark.pr_url);
+        if (std::none_of(out.pull_requests.begin(), out.pull_requests.end(),
+                         [&](const PullRequestOutcome& p) { return p.url == mark.pr_url; })) {
+          PullRequestOutcome pr;
+          pr.url = mark.pr_url;
+          pr.ts = mark.ts;
+          const size_t at = mark.pr_url.rfind("/pull/");
+          if (at != std::string::npos) {
+            pr.number = std::strtoll(mark.pr_url.c_str() + at + 6, nullptr, 10);
+          }
+          out.pull_requests.push_back(std::move(pr));
         }
         continue;
       }
@@ -384,6 +392,36 @@ class Attributor {
   std::vector<OutcomeWarning> warnings_;
 };
 
+// A pull request's branch: the branch of the session's latest commit logged before it; merged
+// when every counted commit of the session on that branch is.
+void set_pull_request_states(SessionOutcome& s) {
+  for (PullRequestOutcome& pr : s.pull_requests) {
+    const CommitOutcome* last = nullptr;
+    for (const CommitOutcome& c : s.commits) {
+      if (c.ts <= pr.ts && !c.branch.empty() && (last == nullptr || c.ts >= last->ts)) {
+        last = &c;
+      }
+    }
+    if (last == nullptr) {
+      continue;
+    }
+    pr.branch = last->branch;
+    bool any = false;
+    bool all_merged = true;
+    bool any_unknown = false;
+    for (const CommitOutcome& c : s.commits) {
+      if (c.counted() && c.branch == pr.branch && c.repository == last->repository) {
+        any = true;
+        all_merged = all_merged && c.merged();
+        any_unknown = any_unknown || c.state == CommitState::unknown;
+      }
+    }
+    if (any && !any_unknown) {
+      pr.merged = all_merged;
+    }
+  }
+}
+
 }  // namespace
 
 std::string map_path(const std::string& dir,
@@ -429,6 +467,9 @@ Attribution attribute(const std::vector<SessionFacts>& facts, const AttributeOpt
   }
   attributor.settle_claims(out.sessions, found);
   attributor.set_merged(out.sessions);
+  for (SessionOutcome& s : out.sessions) {
+    set_pull_request_states(s);
+  }
   out.warnings = attributor.take_warnings();
   return out;
 }

@@ -102,50 +102,210 @@ Grid session_grid(const analytics::OutcomeReport& report, const Zone& zone) {
   return g;
 }
 
-Grid commit_grid(const analytics::OutcomeReport& report) {
-  Grid g;
-  g.title = "Commits";
-  g.columns = {
-      {"session_id", "Session", CellType::string, true},
-      {"sha", "Commit", CellType::string, true},
-      {"subject", "Subject", CellType::string, true},
-      {"state", "State", CellType::string, true},
-      {"action", "Action", CellType::string, false},
-      {"landed_as", "Landed as", CellType::string, false},
-      {"branch", "Branch", CellType::string, false},
-      {"repository", "Repository", CellType::string, false},
-      {"lines_added", "Added", CellType::integer, true},
-      {"lines_removed", "Removed", CellType::integer, true},
-      {"files", "Files", CellType::integer, false},
-      {"test_lines", "Test", CellType::integer, false},
-      {"instruction_lines", "Instructions", CellType::integer, false},
-      {"harness_lines", "Harness", CellType::integer, false},
-      {"ci_lines", "CI", CellType::integer, false},
-      {"logged_at", "Logged", CellType::string, false},
-  };
-  for (const analytics::OutcomeRow& r : report.rows) {
-    for (const CommitOutcome& c : r.commit_list) {
-      g.rows.push_back({
-          text_cell(r.session_id),
-          text_cell(c.sha),
-          text_cell(c.subject),
-          text_cell(commit_state_name(c.state)),
-          text_cell(c.action),
-          text_cell(c.landed_as),
-          text_cell(c.branch),
-          text_cell(c.repository),
-          count_cell(c.lines_added),
-          count_cell(c.lines_removed),
-          count_cell(c.files),
-          count_cell(c.class_lines.test),
-          count_cell(c.class_lines.instructions),
-          count_cell(c.class_lines.harness),
-          count_cell(c.class_lines.ci),
-          text_cell(format_iso8601(c.ts)),
-      });
-    }
+// JSON helpers: a number, or null when there is none.
+void number(JsonWriter& w, double v) {
+  const std::string text = format_decimal(v);
+  if (text.empty()) {
+    w.null();
+  } else {
+    w.raw(text);
   }
-  return g;
+}
+
+void optional_bool(JsonWriter& w, std::optional<bool> v) {
+  if (v) {
+    w.boolean(*v);
+  } else {
+    w.null();
+  }
+}
+
+void commit_json(JsonWriter& w, const CommitOutcome& c) {
+  w.open('{', JsonLayout::line);
+  w.member("sha");
+  w.string(c.sha);
+  w.member("short");
+  w.string(c.short_sha);
+  w.member("branch");
+  w.string(c.branch);
+  w.member("subject");
+  w.string(c.subject);
+  w.member("action");
+  w.string(c.action);
+  w.member("repository");
+  w.string(c.repository);
+  w.member("logged_at");
+  w.string(format_iso8601(c.ts));
+  w.member("lines_added");
+  w.integer(c.lines_added);
+  w.member("lines_removed");
+  w.integer(c.lines_removed);
+  w.member("files");
+  w.integer(c.files);
+  w.member("test_lines");
+  w.integer(c.class_lines.test);
+  w.member("instruction_lines");
+  w.integer(c.class_lines.instructions);
+  w.member("harness_lines");
+  w.integer(c.class_lines.harness);
+  w.member("ci_lines");
+  w.integer(c.class_lines.ci);
+  w.member("counted");
+  w.boolean(c.counted());
+  w.member("merged");
+  optional_bool(w, c.state == CommitState::unknown ? std::nullopt
+                                                   : std::optional<bool>(c.merged()));
+  w.member("state");
+  w.string(commit_state_name(c.state));
+  w.member("landed_as");
+  w.string(c.landed_as);
+  w.member("evidence");
+  w.string("exact");
+  w.member("tokens_since_previous");
+  w.integer(c.tokens_since_previous);
+  w.member("cost_since_previous");
+  number(w, c.cost_since_previous);
+  w.close('}');
+}
+
+// The figures a session row and the totals share.
+void figures_json(JsonWriter& w, const analytics::OutcomeRow& r) {
+  w.member("cost_usd");
+  number(w, r.cost_usd);
+  w.member("unpriced");
+  w.boolean(r.unpriced);
+  w.member("total_tokens");
+  w.integer(r.tokens);
+  w.member("requests");
+  w.integer(r.requests);
+  w.member("counted_commits");
+  w.integer(r.commits);
+  w.member("merged_commits");
+  w.integer(r.merged);
+  w.member("unchecked_commits");
+  w.integer(r.unchecked);
+  w.member("lines_added");
+  w.integer(r.lines_added);
+  w.member("lines_removed");
+  w.integer(r.lines_removed);
+  w.member("merged_lines_added");
+  w.integer(r.merged_lines_added);
+  w.member("merged_lines_removed");
+  w.integer(r.merged_lines_removed);
+  w.member("reusable_lines");
+  w.integer(r.reusable_lines);
+  w.member("pull_requests");
+  w.integer(static_cast<std::int64_t>(r.pull_requests.size()));
+  w.member("pull_requests_merged");
+  w.integer(r.pull_requests_merged);
+  w.member("cost_per_merged_commit");
+  if (r.merged > 0) {
+    number(w, r.cost_usd / static_cast<double>(r.merged));
+  } else {
+    w.null();
+  }
+  w.member("tokens_per_completed_loop");
+  if (r.merged > 0) {
+    w.integer(r.loop_tokens / r.merged);
+  } else {
+    w.null();
+  }
+  w.member("tail_tokens");
+  w.integer(r.tail_tokens);
+  w.member("tail_cost_usd");
+  number(w, r.tail_cost);
+}
+
+std::string outcomes_json(const analytics::OutcomeReport& report, const Zone& zone,
+                          bool compact) {
+  std::string out;
+  JsonWriter w(out, compact ? JsonLayout::compact : JsonLayout::pretty);
+  w.open('{');
+  w.member("timezone");
+  w.string(zone.name());
+  w.member("sessions");
+  w.open('[');
+  for (const analytics::OutcomeRow& r : report.rows) {
+    w.element();
+    w.open('{');
+    w.member("session_id");
+    w.string(r.session_id);
+    w.member("session");
+    w.string(r.short_id);
+    w.member("agent");
+    w.string(agent_name(r.agent));
+    w.member("project");
+    w.string(r.project);
+    w.member("title");
+    w.string(r.title);
+    w.member("repository");
+    w.string(r.commit_list.empty() ? std::string() : r.commit_list.front().repository);
+    w.member("start");
+    w.string(format_iso8601(r.first_ts));
+    w.member("end");
+    w.string(format_iso8601(r.last_ts));
+    figures_json(w, r);
+    w.member("produced_nothing");
+    w.boolean(r.no_yield());
+    w.member("commits");
+    w.open('[');
+    for (const CommitOutcome& c : r.commit_list) {
+      w.element();
+      commit_json(w, c);
+    }
+    w.close(']');
+    w.member("prs");
+    w.open('[');
+    for (const PullRequestOutcome& pr : r.pull_requests) {
+      w.element();
+      w.open('{', JsonLayout::line);
+      w.member("url");
+      w.string(pr.url);
+      w.member("number");
+      w.integer(pr.number);
+      w.member("branch");
+      w.string(pr.branch);
+      w.member("merged");
+      optional_bool(w, pr.merged);
+      w.close('}');
+    }
+    w.close(']');
+    w.close('}');
+  }
+  w.close(']');
+  w.member("totals");
+  w.open('{');
+  w.member("sessions");
+  w.integer(static_cast<std::int64_t>(report.rows.size()));
+  figures_json(w, report.total);
+  w.member("merged_lines_per_dollar");
+  if (report.total.cost_usd > 0) {
+    number(w, static_cast<double>(report.total.merged_lines_added) / report.total.cost_usd);
+  } else {
+    w.null();
+  }
+  w.member("sessions_without_commits");
+  w.integer(report.sessions_no_yield);
+  w.member("cost_without_commits_usd");
+  number(w, report.cost_no_yield);
+  w.close('}');
+  w.member("warnings");
+  w.open('[');
+  for (const OutcomeWarning& warning : report.warnings) {
+    w.element();
+    w.open('{', JsonLayout::line);
+    w.member("kind");
+    w.string(warning.kind);
+    w.member("session_id");
+    w.string(warning.session_id);
+    w.member("detail");
+    w.string(warning.detail);
+    w.close('}');
+  }
+  w.close(']');
+  w.close('}');
+  out += "\n";
+  return out;
 }
 
 std::string warning_text(const OutcomeWarning& w) {
@@ -157,17 +317,19 @@ void totals_notes(const analytics::OutcomeReport& report, std::vector<std::strin
   const std::string floor = t.unpriced ? " (a floor: some requests have no price)" : "";
   notes.push_back(fmt::format(
       "{}, {}{}: {} ({} merged), +{} -{} lines (+{} merged), {} reusable lines (tests, agent "
-      "instructions, harness, CI), {}",
+      "instructions, harness, CI), {} ({} merged)",
       plural(static_cast<std::int64_t>(report.rows.size()), "session", "sessions"),
       format_usd(t.cost_usd), floor, plural(t.commits, "commit", "commits"), format_count(t.merged),
       format_count(t.lines_added), format_count(t.lines_removed),
       format_count(t.merged_lines_added), format_count(t.reusable_lines),
-      plural(static_cast<std::int64_t>(t.pull_requests.size()), "pull request", "pull requests")));
+      plural(static_cast<std::int64_t>(t.pull_requests.size()), "pull request", "pull requests"),
+      format_count(t.pull_requests_merged)));
   if (t.merged > 0 && t.cost_usd > 0) {
     notes.push_back(fmt::format(
-        "{} per merged commit{}; {} merged lines added per dollar",
+        "{} per merged commit{}; {:.1f} merged lines added per dollar; {} tokens per completed "
+        "loop (the session's tokens from its previous commit to a merged one)",
         format_usd(t.cost_usd / static_cast<double>(t.merged)), t.unpriced ? " (a floor)" : "",
-        fmt::format("{:.1f}", static_cast<double>(t.merged_lines_added) / t.cost_usd)));
+        static_cast<double>(t.merged_lines_added) / t.cost_usd, format_count(t.loop_tokens / t.merged)));
   }
   if (t.unchecked > 0) {
     notes.push_back(fmt::format(
@@ -175,9 +337,10 @@ void totals_notes(const analytics::OutcomeReport& report, std::vector<std::strin
         "sessions may have made more",
         plural(t.unchecked, "commit", "commits")));
   }
-  notes.push_back(fmt::format("{} committed nothing ({})",
+  notes.push_back(fmt::format("{} committed nothing ({}); spent after a session's last commit "
+                              "(all of it without one): {}",
                               plural(report.sessions_no_yield, "session", "sessions"),
-                              format_usd(report.cost_no_yield)));
+                              format_usd(report.cost_no_yield), format_usd(t.tail_cost)));
   notes.push_back(
       "merged: reachable from origin/HEAD, origin/main or origin/master as last fetched "
       "(tally never fetches), or landed there by a squash or rebase merge (same patch id)");
@@ -190,33 +353,7 @@ std::string render_outcomes(const analytics::OutcomeReport& report, const Zone& 
   Grid sessions = session_grid(report, zone);
   std::string out;
   if (format == Format::json) {
-    std::string session_json;
-    render_grid_json(sessions, options.compact, options.compact ? 0 : 1, session_json);
-    std::string commit_json;
-    render_grid_json(commit_grid(report), options.compact, options.compact ? 0 : 1, commit_json);
-    std::string warnings;
-    JsonWriter w(warnings, options.compact ? JsonLayout::compact : JsonLayout::pretty, 1);
-    w.open('[');
-    for (const OutcomeWarning& warning : report.warnings) {
-      w.element();
-      w.open('{', JsonLayout::line);
-      w.member("kind");
-      w.string(warning.kind);
-      w.member("session_id");
-      w.string(warning.session_id);
-      w.member("detail");
-      w.string(warning.detail);
-      w.close('}');
-    }
-    w.close(']');
-    out = json_object({{"timezone", json_string(zone.name())},
-                       {"sessions", session_json},
-                       {"commits", commit_json},
-                       {"sessions_without_commits", std::to_string(report.sessions_no_yield)},
-                       {"warnings", warnings}},
-                      options.compact);
-    out += "\n";
-    return out;
+    return outcomes_json(report, zone, options.compact);
   }
   if (format == Format::csv) {
     render_grid_csv(sessions, out);

@@ -101,24 +101,35 @@ TEST_F(OutcomesCliTest, EverySessionGetsExactlyTheCommitsItMade) {
   EXPECT_EQ(doc["warnings"].get_array().size(), 0U) << run.out;
 
   std::map<std::string, std::set<Commit>> got;
-  for (simdjson::dom::element c : doc["commits"]["rows"].get_array()) {
-    const std::string state(c["state"].get_string().value());
-    if (state == "amended" || state == "revert") {
-      continue;  // not counted; the ground truth lists what the repositories kept
-    }
-    got[std::string(c["session_id"].get_string().value())].emplace(
-        std::string(c["sha"].get_string().value()), c["lines_added"].get_int64().value(),
-        c["lines_removed"].get_int64().value(), state == "merged");
-  }
   std::set<std::string> got_nothing;
-  for (simdjson::dom::element r : doc["sessions"]["rows"].get_array()) {
+  for (simdjson::dom::element r : doc["sessions"].get_array()) {
     const std::string session(r["session_id"].get_string().value());
     ASSERT_TRUE(want.count(session)) << "a session the fixture does not have: " << session;
-    EXPECT_EQ(r["commits"].get_int64().value(), static_cast<std::int64_t>(want[session].size()))
+    std::int64_t loops = r["tail_tokens"].get_int64().value();
+    for (simdjson::dom::element c : r["commits"].get_array()) {
+      EXPECT_EQ(std::string_view(c["evidence"].get_string().value()), "exact");
+      loops += c["tokens_since_previous"].get_int64().value();
+      if (!c["counted"].get_bool().value()) {
+        continue;  // amended away or a revert: the ground truth lists what the repos kept
+      }
+      got[session].emplace(std::string(c["sha"].get_string().value()),
+                           c["lines_added"].get_int64().value(),
+                           c["lines_removed"].get_int64().value(), c["merged"].get_bool().value());
+    }
+    // Every token of the session is in exactly one loop or the tail.
+    EXPECT_EQ(loops, r["total_tokens"].get_int64().value()) << session;
+    EXPECT_EQ(r["counted_commits"].get_int64().value(),
+              static_cast<std::int64_t>(want[session].size()))
         << session;
-    EXPECT_EQ(r["pull_requests"].get_int64().value(), want_prs[session]) << session;
-    if (r["commits"].get_int64().value() == 0 && r["unchecked_commits"].get_int64().value() == 0 &&
-        r["pull_requests"].get_int64().value() == 0) {
+    std::int64_t prs = 0;
+    for (simdjson::dom::element pr : r["prs"].get_array()) {
+      ++prs;
+      // PR #7's commits were merged (by a human --no-ff merge): so is the PR.
+      EXPECT_TRUE(pr["merged"].get_bool().value()) << session;
+      EXPECT_EQ(pr["number"].get_int64().value(), 7);
+    }
+    EXPECT_EQ(prs, want_prs[session]) << session;
+    if (r["produced_nothing"].get_bool().value()) {
       got_nothing.insert(session);
     }
   }
@@ -126,7 +137,7 @@ TEST_F(OutcomesCliTest, EverySessionGetsExactlyTheCommitsItMade) {
     EXPECT_EQ(got[session], commits) << session;
   }
   EXPECT_EQ(got_nothing, want_nothing);
-  EXPECT_EQ(doc["sessions_without_commits"].get_int64().value(),
+  EXPECT_EQ(doc["totals"]["sessions_without_commits"].get_int64().value(),
             static_cast<std::int64_t>(want_nothing.size()));
 }
 
@@ -139,14 +150,16 @@ TEST_F(OutcomesCliTest, WithoutTheRepositoriesEveryCommitIsAWarningNotANothing) 
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   ASSERT_EQ(parser.parse(run.out).get(doc), simdjson::SUCCESS) << run.out;
-  EXPECT_EQ(doc["commits"]["rows"].get_array().size(), 0U);
+  for (simdjson::dom::element r : doc["sessions"].get_array()) {
+    EXPECT_EQ(r["commits"].get_array().size(), 0U);
+  }
   std::int64_t missing = 0;
   for (simdjson::dom::element w : doc["warnings"].get_array()) {
     missing += w["kind"].get_string().value() == "repository_missing" ? 1 : 0;
   }
   EXPECT_EQ(missing, 6) << run.out;
   // Only the session that made nothing says so; the others are unchecked, not empty.
-  EXPECT_EQ(doc["sessions_without_commits"].get_int64().value(), 1);
+  EXPECT_EQ(doc["totals"]["sessions_without_commits"].get_int64().value(), 1);
 
   // The table says why, and the CSV carries the warnings on stderr.
   const auto table = tally("outcomes -q");
