@@ -218,6 +218,55 @@ TEST_F(AttributeTest, SquashAndRebaseMergesLandTheirCommits) {
   EXPECT_EQ(c[3].state, CommitState::unmerged);
 }
 
+// A session that worked in a worktree and in a second repository: each commit is found in
+// its own repository, the worktree's under its checkout's id. A human's commit made between
+// the session's two commits, in the same repository, is no one's.
+TEST_F(AttributeTest, WorktreesTwoRepositoriesAndAHumanCommitInBetween) {
+  builder_->set_ref("refs/heads/docs", base_);
+  git_repository* repo = nullptr;
+  ASSERT_EQ(git_repository_open(&repo, repo_.c_str()), 0);
+  git_worktree* wt = nullptr;
+  git_worktree_add_options wt_options = GIT_WORKTREE_ADD_OPTIONS_INIT;
+  git_reference* docs = nullptr;
+  ASSERT_EQ(git_reference_lookup(&docs, repo, "refs/heads/docs"), 0);
+  wt_options.ref = docs;
+  const std::filesystem::path worktree = root_.path() / "widget-docs";
+  ASSERT_EQ(git_worktree_add(&wt, repo, "docs", worktree.c_str(), &wt_options), 0);
+  git_reference_free(docs);
+  git_worktree_free(wt);
+  git_repository_free(repo);
+  // The worktree's commit, made through its own repository handle.
+  std::string in_worktree;
+  {
+    RepoBuilder w(worktree);  // the worktree's own repository handle
+    in_worktree = w.commit({{"docs.md", "how\n"}}, "Document usage", kT0 + 10);
+  }
+  const std::string human = builder_->commit({{"h.txt", "h\n"}}, "Human fix", kT0 + 15);
+  const std::string own = builder_->commit({{"o.txt", "o\n"}}, "Own change", kT0 + 20);
+  RepoBuilder gadget(root_.path() / "gadget");
+  const std::string other = gadget.commit({{"g.txt", "g\n"}}, "Add Counter", kT0 + 25);
+  const Attribution a = attribute(
+      {session("s1", {mark("commit", worktree.string(), in_worktree, "Document usage", kT0 + 10,
+                           1, "docs"),
+                      mark("commit", repo_.string(), own, "Own change", kT0 + 20),
+                      mark("commit", (root_.path() / "gadget").string(), other, "Add Counter",
+                           kT0 + 25)})},
+      {});
+  ASSERT_EQ(a.sessions.size(), 1U);
+  std::vector<std::pair<std::string, std::string>> got;
+  for (const CommitOutcome& c : a.sessions[0].commits) {
+    got.emplace_back(c.sha, c.repository);
+  }
+  const std::string widget_id = (repo_ / ".git").string();
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{
+                     {in_worktree, widget_id},
+                     {own, widget_id},
+                     {other, (root_.path() / "gadget" / ".git").string()}}));
+  for (const CommitOutcome& c : a.sessions[0].commits) {
+    EXPECT_NE(c.sha, human);
+  }
+}
+
 TEST_F(AttributeTest, OriginHeadNamesTheDefaultBranch) {
   const std::string c = builder_->commit({{"a.txt", "a\n"}}, "Add a", kT0 + 9);
   builder_->set_ref("refs/remotes/origin/main", base_);

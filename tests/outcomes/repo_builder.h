@@ -17,11 +17,13 @@ namespace tally::outcomes::test {
 
 class RepoBuilder {
  public:
-  // A new repository at `dir` (made, with its parents).
+  // The repository at `dir` (a checkout or a worktree), or a new one made there.
   explicit RepoBuilder(const std::filesystem::path& dir) : dir_(dir) {
     git_libgit2_init();
     std::filesystem::create_directories(dir);
-    EXPECT_EQ(git_repository_init(&repo_, dir.c_str(), 0), 0);
+    if (git_repository_open(&repo_, dir.c_str()) != 0) {
+      EXPECT_EQ(git_repository_init(&repo_, dir.c_str(), 0), 0);
+    }
   }
   ~RepoBuilder() {
     git_repository_free(repo_);
