@@ -83,7 +83,74 @@ Status add_loops(store::Ledger& ledger, OutcomeRow& row) {
   return ok();
 }
 
+std::string group_key(const OutcomeRow& r, OutcomeGrouping by, const Zone& zone) {
+  switch (by) {
+    case OutcomeGrouping::session:
+      return r.session_id;
+    case OutcomeGrouping::project:
+      return r.project;
+    case OutcomeGrouping::agent:
+      return std::string(agent_name(r.agent));
+    case OutcomeGrouping::day:
+      return format_date(zone.local_date(r.first_ts));
+    case OutcomeGrouping::week: {
+      const Date d = zone.local_date(r.first_ts);
+      return format_date(civil_from_days(days_from_civil(d) - (iso_weekday(d) - 1)));
+    }
+    case OutcomeGrouping::month: {
+      const Date d = zone.local_date(r.first_ts);
+      return format_date(Date{d.year, d.month, 1}).substr(0, 7);
+    }
+  }
+  return r.session_id;
+}
+
 }  // namespace
+
+std::optional<OutcomeGrouping> parse_outcome_grouping(std::string_view name) {
+  for (auto [text, by] : {std::pair{"session", OutcomeGrouping::session},
+                          {"project", OutcomeGrouping::project},
+                          {"agent", OutcomeGrouping::agent},
+                          {"day", OutcomeGrouping::day},
+                          {"week", OutcomeGrouping::week},
+                          {"month", OutcomeGrouping::month}}) {
+    if (name == text) {
+      return by;
+    }
+  }
+  return std::nullopt;
+}
+
+OutcomeReport group_outcomes(OutcomeReport report, OutcomeGrouping by, const Zone& zone) {
+  if (by == OutcomeGrouping::session) {
+    return report;
+  }
+  std::map<std::string, OutcomeRow> groups;
+  for (OutcomeRow& r : report.rows) {
+    const std::string key = group_key(r, by, zone);
+    auto [it, inserted] = groups.try_emplace(key);
+    OutcomeRow& g = it->second;
+    if (inserted) {
+      g.session_id = key;
+      g.short_id = key;
+      g.agent = r.agent;
+      g.first_ts = r.first_ts;
+      g.last_ts = r.last_ts;
+    }
+    g.first_ts = std::min(g.first_ts, r.first_ts);
+    g.last_ts = std::max(g.last_ts, r.last_ts);
+    add_row(g, r);
+    g.commit_list.insert(g.commit_list.end(), r.commit_list.begin(), r.commit_list.end());
+  }
+  static constexpr std::string_view kNames[] = {"session", "project", "agent",
+                                                "day",     "week",    "month"};
+  report.key_name = std::string(kNames[static_cast<int>(by)]);
+  report.rows.clear();
+  for (auto& [key, g] : groups) {
+    report.rows.push_back(std::move(g));
+  }
+  return report;
+}
 
 Result<OutcomeReport> build_outcome_report(store::Ledger& ledger, const store::RecordFilter& filter,
                                            const std::vector<SessionFacts>& facts,
@@ -165,6 +232,7 @@ Result<OutcomeReport> build_outcome_report(store::Ledger& ledger, const store::R
   }
   std::stable_sort(report.rows.begin(), report.rows.end(),
                    [](const OutcomeRow& a, const OutcomeRow& b) { return a.first_ts < b.first_ts; });
+  report.sessions = static_cast<std::int64_t>(report.rows.size());
   for (OutcomeWarning& w : warnings) {
     if (std::find(in_range.begin(), in_range.end(), w.session_id) != in_range.end()) {
       report.warnings.push_back(std::move(w));

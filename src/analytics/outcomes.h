@@ -10,11 +10,14 @@
 // (outcomes/path_class.h). Cost per merged commit = the cost of the sessions in the range /
 // their merged commits; never a figure for zero merged commits.
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/outcome.h"
 #include "core/result.h"
+#include "core/time.h"
 #include "store/ledger.h"
 
 namespace tally::analytics {
@@ -57,12 +60,27 @@ struct OutcomeRow {
 };
 
 struct OutcomeReport {
-  std::vector<OutcomeRow> rows;  // by first activity
+  // "session", or what group_outcomes() grouped by ("project", "day", ...): then each row's
+  // session_id is the group's key.
+  std::string key_name = "session";
+  std::vector<OutcomeRow> rows;  // by first activity (groups: by key)
   OutcomeRow total;              // sums over rows (session fields empty)
+  std::int64_t sessions = 0;     // session trees in the report (also after grouping)
   std::int64_t sessions_no_yield = 0;
   double cost_no_yield = 0;
   std::vector<OutcomeWarning> warnings;
 };
+
+// `tally outcomes --by`: sessions summed per key (the session's first activity decides its
+// day, week and month, in `zone`; weeks start on Monday).
+enum class OutcomeGrouping { session, project, agent, day, week, month };
+
+// Parses "session", "project", "agent", "day", "week", "month".
+std::optional<OutcomeGrouping> parse_outcome_grouping(std::string_view name);
+
+// One row per key, in key order; each row's figures are its sessions' sums, `session_id`
+// holds the key, and `commit_list` the sessions' commits. Totals and warnings unchanged.
+OutcomeReport group_outcomes(OutcomeReport report, OutcomeGrouping by, const Zone& zone);
 
 // Every session tree with records in `filter`, with the commits `found` gives it (sessions
 // with none have no commits). `facts`: the ledger's session facts (titles, projects). The

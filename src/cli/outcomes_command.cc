@@ -58,12 +58,14 @@ CSV: one line per session (warnings on stderr).
 
 Examples:
   tally outcomes --since 30d
+  tally outcomes --by project --since mtd      per repository: what this month shipped
   tally outcomes --agent codex --json | jq '.sessions[].commits[] | select(.merged)'
   tally outcomes --repo-map /home/old/src=/home/dana/src)";
 
 struct OutcomesOptions {
   ReportOptions report;
   std::vector<std::string> repo_map;
+  std::string by = "session";
 };
 
 int run_outcomes(const OutcomesOptions& o) {
@@ -76,6 +78,13 @@ int run_outcomes(const OutcomesOptions& o) {
     }
     attribute.path_map.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
   }
+  const std::optional<analytics::OutcomeGrouping> by = analytics::parse_outcome_grouping(o.by);
+  if (!by) {
+    return error_exit(Error{Errc::invalid_argument,
+                            fmt::format("--by {}: expected session, project, agent, day, week "
+                                        "or month",
+                                        o.by)});
+  }
   std::optional<analytics::ReportQuery> query;
   std::optional<app::Context> ctx;
   if (auto done = start_report(o.report, query, ctx)) {
@@ -86,6 +95,7 @@ int run_outcomes(const OutcomesOptions& o) {
   if (!report) {
     return error_exit(report.error());
   }
+  *report = analytics::group_outcomes(std::move(*report), *by, *ctx->zone);
   const render::Format format = format_of(o.report);
   const std::string out =
       render::render_outcomes(*report, *ctx->zone, format, render_options(o.report));
@@ -107,6 +117,9 @@ Runner setup_outcomes(CLI::App& sub) {
       sub.remove_option(opt);
     }
   }
+  sub.add_option("--by", options->by,
+                 "session (default), project, agent, day, week or month (a session's first "
+                 "activity decides its day)");
   sub.add_option("--repo-map", options->repo_map,
                  "OLD=NEW: read repositories under NEW where the logs say OLD (a moved clone)");
   sub.footer(std::string(kHelp));

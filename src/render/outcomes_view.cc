@@ -52,12 +52,19 @@ std::string plural(std::int64_t n, std::string_view one, std::string_view many) 
 }
 
 Grid session_grid(const analytics::OutcomeReport& report, const Zone& zone) {
+  const bool by_session = report.key_name == "session";
+  std::string header = report.key_name;
+  header[0] = static_cast<char>(header[0] - 'a' + 'A');
   Grid g;
-  g.title = "What each session's spend bought (commits it made, checked in its repository)";
+  g.title = by_session
+                ? "What each session's spend bought (commits it made, checked in its repository)"
+                : fmt::format("What the spend bought, per {} (sessions' own commits, checked in "
+                              "their repositories)",
+                              report.key_name);
   g.columns = {
-      {"session", "Session", CellType::string, true},
+      {by_session ? "session" : report.key_name, header, CellType::string, true},
       {"session_id", "Session id", CellType::string, false},
-      {"agent", "Agent", CellType::string, true},
+      {"agent", "Agent", CellType::string, by_session},
       {"start", "Start", CellType::string, false},
       {"project", "Project", CellType::string, false},
       {"title", "Title", CellType::string, false},
@@ -78,8 +85,8 @@ Grid session_grid(const analytics::OutcomeReport& report, const Zone& zone) {
   for (const analytics::OutcomeRow& r : report.rows) {
     g.rows.push_back({
         text_cell(r.short_id),
-        text_cell(r.session_id),
-        text_cell(agent_name(r.agent)),
+        text_cell(by_session ? r.session_id : std::string()),
+        text_cell(by_session || report.key_name == "agent" ? agent_name(r.agent) : ""),
         short_time_cell(r.first_ts, zone),
         text_cell(r.project),
         text_cell(r.title),
@@ -223,30 +230,42 @@ std::string outcomes_json(const analytics::OutcomeReport& report, const Zone& zo
   w.open('{');
   w.member("timezone");
   w.string(zone.name());
-  w.member("sessions");
+  const bool by_session = report.key_name == "session";
+  if (!by_session) {
+    w.member("by");
+    w.string(report.key_name);
+  }
+  w.member(by_session ? "sessions" : "groups");
   w.open('[');
   for (const analytics::OutcomeRow& r : report.rows) {
     w.element();
     w.open('{');
-    w.member("session_id");
-    w.string(r.session_id);
-    w.member("session");
-    w.string(r.short_id);
-    w.member("agent");
-    w.string(agent_name(r.agent));
-    w.member("project");
-    w.string(r.project);
-    w.member("title");
-    w.string(r.title);
-    w.member("repository");
-    w.string(r.commit_list.empty() ? std::string() : r.commit_list.front().repository);
+    if (by_session) {
+      w.member("session_id");
+      w.string(r.session_id);
+      w.member("session");
+      w.string(r.short_id);
+      w.member("agent");
+      w.string(agent_name(r.agent));
+      w.member("project");
+      w.string(r.project);
+      w.member("title");
+      w.string(r.title);
+      w.member("repository");
+      w.string(r.commit_list.empty() ? std::string() : r.commit_list.front().repository);
+    } else {
+      w.member("key");
+      w.string(r.session_id);
+    }
     w.member("start");
     w.string(format_iso8601(r.first_ts));
     w.member("end");
     w.string(format_iso8601(r.last_ts));
     figures_json(w, r);
-    w.member("produced_nothing");
-    w.boolean(r.no_yield());
+    if (by_session) {
+      w.member("produced_nothing");
+      w.boolean(r.no_yield());
+    }
     w.member("commits");
     w.open('[');
     for (const CommitOutcome& c : r.commit_list) {
@@ -276,7 +295,7 @@ std::string outcomes_json(const analytics::OutcomeReport& report, const Zone& zo
   w.member("totals");
   w.open('{');
   w.member("sessions");
-  w.integer(static_cast<std::int64_t>(report.rows.size()));
+  w.integer(report.sessions);
   figures_json(w, report.total);
   w.member("merged_lines_per_dollar");
   if (report.total.cost_usd > 0) {
@@ -318,7 +337,7 @@ void totals_notes(const analytics::OutcomeReport& report, std::vector<std::strin
   notes.push_back(fmt::format(
       "{}, {}{}: {} ({} merged), +{} -{} lines (+{} merged), {} reusable lines (tests, agent "
       "instructions, harness, CI), {} ({} merged)",
-      plural(static_cast<std::int64_t>(report.rows.size()), "session", "sessions"),
+      plural(report.sessions, "session", "sessions"),
       format_usd(t.cost_usd), floor, plural(t.commits, "commit", "commits"), format_count(t.merged),
       format_count(t.lines_added), format_count(t.lines_removed),
       format_count(t.merged_lines_added), format_count(t.reusable_lines),

@@ -141,6 +141,35 @@ TEST_F(OutcomesCliTest, EverySessionGetsExactlyTheCommitsItMade) {
             static_cast<std::int64_t>(want_nothing.size()));
 }
 
+// --by sums sessions per key: per agent, the ground truth's commits of that agent's sessions.
+TEST_F(OutcomesCliTest, ByAgentSumsTheSessionsOfEachAgent) {
+  simdjson::dom::parser truth_parser;
+  simdjson::dom::element truth;
+  ASSERT_EQ(truth_parser.load((kFixture / "ground_truth.json").string()).get(truth),
+            simdjson::SUCCESS);
+  std::map<std::string, std::int64_t> want;
+  simdjson::dom::object sessions;
+  ASSERT_EQ(truth["sessions"].get_object().get(sessions), simdjson::SUCCESS);
+  for (auto [id, s] : sessions) {
+    want[std::string(s["agent"].get_string().value())] +=
+        static_cast<std::int64_t>(s["commits"].get_array().size());
+  }
+  const auto run = tally(fmt::format("outcomes --by agent --json -q --repo-map /tmp/realcli/outcomes={}",
+                                     (dir_ / "root").string()));
+  ASSERT_EQ(run.exit_code, 0) << stderr_text();
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(run.out).get(doc), simdjson::SUCCESS) << run.out;
+  EXPECT_EQ(std::string_view(doc["by"].get_string().value()), "agent");
+  std::map<std::string, std::int64_t> got;
+  for (simdjson::dom::element g : doc["groups"].get_array()) {
+    got[std::string(g["key"].get_string().value())] = g["counted_commits"].get_int64().value();
+  }
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(doc["totals"]["sessions"].get_int64().value(), 5);
+  EXPECT_NE(tally("outcomes --by model").exit_code, 0) << "not a grouping outcomes has";
+}
+
 TEST_F(OutcomesCliTest, WithoutTheRepositoriesEveryCommitIsAWarningNotANothing) {
   if (fs::exists("/tmp/realcli/outcomes/repos")) {
     GTEST_SKIP() << "the fixture's repositories are at the logs' own paths on this machine";
