@@ -19,6 +19,7 @@
 
 #include "analytics/report.h"
 #include "core/result.h"
+#include "core/outcome.h"
 #include "core/session_facts.h"
 #include "core/time.h"
 #include "core/usage.h"
@@ -85,6 +86,12 @@ struct SessionAnatomy {
   std::optional<double> cost_per_prompt;  // totals.cost_usd / user prompts; none without prompts
   std::vector<ModelUse> models;           // by cost, highest first
   std::vector<SubAgentUse> subagents;     // by start
+  // What the session committed (issue 18), when the caller looked (`tally session` does,
+  // through app/outcomes.h): its commits checked in their repositories and its PRs.
+  bool outcomes_checked = false;
+  std::vector<CommitOutcome> commits;
+  std::vector<PullRequestOutcome> pull_requests;
+  std::int64_t unchecked_commits = 0;  // commits its logs show that could not be checked
   std::vector<Warning> warnings;
 };
 

@@ -258,4 +258,17 @@ app::Observer terminal_observer(bool quiet) {
   return o;
 }
 
+Result<outcomes::AttributeOptions> attribute_options(const std::vector<std::string>& repo_map) {
+  outcomes::AttributeOptions options;
+  for (const std::string& entry : repo_map) {
+    const size_t eq = entry.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == entry.size()) {
+      return fail(Errc::invalid_argument,
+                  fmt::format("--repo-map {}: expected OLD=NEW (two paths)", entry));
+    }
+    options.path_map.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  return options;
+}
+
 }  // namespace tally::cli

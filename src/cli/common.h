@@ -13,6 +13,7 @@
 #include "analytics/rollup.h"
 #include "app/context.h"
 #include "core/result.h"
+#include "outcomes/attribute.h"
 #include "render/renderer.h"
 
 namespace tally::cli {
@@ -80,6 +81,10 @@ void add_report_options(CLI::App& app, ReportOptions& o);
 std::optional<int> start_report(const ReportOptions& options,
                                 std::optional<analytics::ReportQuery>& query,
                                 std::optional<app::Context>& ctx, bool html_and_output = false);
+
+// --repo-map OLD=NEW entries (outcomes, session) as attribution options; invalid_argument
+// for an entry that is not two paths around '='.
+Result<outcomes::AttributeOptions> attribute_options(const std::vector<std::string>& repo_map);
 
 // What app::prepare() needs of the report flags.
 app::ContextOptions context_options(const ReportOptions& o);

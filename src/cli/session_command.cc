@@ -5,9 +5,11 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "analytics/session_view.h"
 #include "analytics/windows.h"
+#include "app/outcomes.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "render/session_renderer.h"
@@ -36,6 +38,7 @@ What it shows:
   compactions  with the context size (tokens) before each: Claude's compactMetadata, for
                Codex the last response's context; Gemini writes no compaction marker
   lines        added/removed, where the agent records them (Claude)
+  commits      its commits, checked in their repositories, and PRs (as `tally outcomes`)
   sub-agents   each with its own models, tokens and cost
 
 JSON: one object with every field above (the stable contract). CSV: long form, one row
@@ -53,6 +56,7 @@ struct SessionOptions {
   std::string id;
   std::string idle = "15m";
   size_t gaps = 5;
+  std::vector<std::string> repo_map;
 };
 
 // The report options that select records by time or project, or price a what-if, make no
@@ -82,6 +86,28 @@ int run_session(const SessionOptions& o) {
   if (!anatomy) {
     return error_exit(anatomy.error());
   }
+  // Its commits: every session's marks are attributed (a commit belongs to the earliest
+  // claim), then this session's row is kept.
+  store::RecordFilter just_this;
+  just_this.agent = anatomy->agent;
+  just_this.root_session = anatomy->session_id;
+  auto attribute = attribute_options(o.repo_map);
+  if (!attribute) {
+    return error_exit(attribute.error());
+  }
+  auto outcomes = app::gather_outcomes(*ctx->ledger, just_this, *attribute);
+  if (!outcomes) {
+    return error_exit(outcomes.error());
+  }
+  anatomy->outcomes_checked = true;
+  for (analytics::OutcomeRow& row : outcomes->rows) {
+    anatomy->commits = std::move(row.commit_list);
+    anatomy->pull_requests = std::move(row.pull_requests);
+    anatomy->unchecked_commits = row.unchecked;
+  }
+  for (const OutcomeWarning& w : outcomes->warnings) {
+    anatomy->warnings.push_back({"outcome-" + w.kind, w.detail, "", 0});
+  }
   std::string out;
   render::render_session(*anatomy, format_of(o.report), render_options(o.report), out);
   if (format_of(o.report) == render::Format::csv) {
@@ -104,6 +130,8 @@ Runner setup_session(CLI::App& sub) {
   sub.add_option("--idle", options->idle,
                  "a silence longer than this is a gap, not active time (default 15m)");
   sub.add_option("--gaps", options->gaps, "how many of the longest gaps to list (default 5)");
+  sub.add_option("--repo-map", options->repo_map,
+                 "OLD=NEW: read repositories under NEW where the logs say OLD (a moved clone)");
   sub.footer(std::string(kHelp));
   return [options] { return run_session(*options); };
 }

@@ -157,6 +157,25 @@ void render_table(const SessionAnatomy& a, const RenderOptions& options, std::st
               ? fmt::format("+{} -{}", format_count(f.lines_added), format_count(f.lines_removed))
               : "not recorded by this agent");
 
+  if (a.outcomes_checked) {
+    w.heading(fmt::format("Commits ({})", a.commits.size()));
+    if (a.unchecked_commits > 0) {
+      w.line(fmt::format("{} more its logs show could not be checked (see the warnings)",
+                         format_count(a.unchecked_commits)));
+    } else if (a.commits.empty()) {
+      w.line("none its logs show (see `tally outcomes` for what counts)");
+    }
+    for (const CommitOutcome& c : a.commits) {
+      w.line(fmt::format("{:<8} {:<13} +{} -{}  {}", terminal_safe(c.short_sha),
+                         commit_state_name(c.state), format_count(c.lines_added),
+                         format_count(c.lines_removed), terminal_safe(c.subject)));
+    }
+    for (const PullRequestOutcome& pr : a.pull_requests) {
+      w.line(fmt::format("PR {} {}", terminal_safe(pr.url),
+                         !pr.merged ? "(merged: unknown)" : *pr.merged ? "(merged)" : "(open)"));
+    }
+  }
+
   if (!a.subagents.empty()) {
     w.heading(fmt::format("Sub-agents ({})", a.subagents.size()));
     for (const analytics::SubAgentUse& sub : a.subagents) {
@@ -332,6 +351,46 @@ void render_json(const SessionAnatomy& a, std::string& out) {
     w.close('}');
   }
   w.close(']');
+  if (a.outcomes_checked) {
+    w.member("commits");
+    w.open('[');
+    for (const CommitOutcome& c : a.commits) {
+      w.element();
+      w.open('{', JsonLayout::line);
+      write_string(w, "sha", c.sha);
+      write_string(w, "short", c.short_sha);
+      write_string(w, "subject", c.subject);
+      write_string(w, "branch", c.branch);
+      write_string(w, "state", commit_state_name(c.state));
+      w.member("merged");
+      if (c.state == CommitState::unknown) {
+        w.null();
+      } else {
+        w.boolean(c.merged());
+      }
+      write_counts(w, {{"lines_added", c.lines_added}, {"lines_removed", c.lines_removed}});
+      write_string(w, "evidence", "exact");
+      write_string(w, "repository", c.repository);
+      w.close('}');
+    }
+    w.close(']');
+    write_counts(w, {{"unchecked_commits", a.unchecked_commits}});
+    w.member("prs");
+    w.open('[');
+    for (const PullRequestOutcome& pr : a.pull_requests) {
+      w.element();
+      w.open('{', JsonLayout::line);
+      write_string(w, "url", pr.url);
+      w.member("merged");
+      if (pr.merged) {
+        w.boolean(*pr.merged);
+      } else {
+        w.null();
+      }
+      w.close('}');
+    }
+    w.close(']');
+  }
   w.member("warnings");
   w.open('[');
   for (const analytics::Warning& warning : a.warnings) {
@@ -461,6 +520,14 @@ void render_csv(const SessionAnatomy& a, std::string& out) {
     c.row("subagent", sub.session_id, "models", sub.models);
     csv_totals(c, "subagent", sub.session_id, sub.totals);
     c.row("subagent", sub.session_id, "tool_calls", sub.tool_calls);
+  }
+  for (const CommitOutcome& commit : a.commits) {
+    c.row("commit", commit.sha, "state", commit_state_name(commit.state));
+    c.row("commit", commit.sha, "lines_added", commit.lines_added);
+    c.row("commit", commit.sha, "lines_removed", commit.lines_removed);
+  }
+  for (const PullRequestOutcome& pr : a.pull_requests) {
+    c.row("pr", pr.url, "merged", !pr.merged ? "unknown" : *pr.merged ? "true" : "false");
   }
   for (const analytics::Warning& warning : a.warnings) {
     c.row("warning", warning.kind, "message", warning.message);

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "support/shell.h"
 
@@ -168,6 +169,27 @@ TEST_F(OutcomesCliTest, ByAgentSumsTheSessionsOfEachAgent) {
   EXPECT_EQ(got, want);
   EXPECT_EQ(doc["totals"]["sessions"].get_int64().value(), 5);
   EXPECT_NE(tally("outcomes --by model").exit_code, 0) << "not a grouping outcomes has";
+}
+
+// The session anatomy lists the session's commits and PRs, checked as `tally outcomes` does.
+TEST_F(OutcomesCliTest, TheSessionViewListsItsCommits) {
+  const auto run = tally(fmt::format("session cc51a15b --json -q --repo-map /tmp/realcli/outcomes={}",
+                                     (dir_ / "root").string()));
+  ASSERT_EQ(run.exit_code, 0) << stderr_text();
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  ASSERT_EQ(parser.parse(run.out).get(doc), simdjson::SUCCESS) << run.out;
+  std::vector<std::string> shas;
+  for (simdjson::dom::element c : doc["commits"].get_array()) {
+    shas.emplace_back(c["short"].get_string().value());
+    EXPECT_TRUE(c["merged"].get_bool().value());
+  }
+  EXPECT_EQ(shas, (std::vector<std::string>{"3b9cf7a", "3e9dc88"}));
+  ASSERT_EQ(doc["prs"].get_array().size(), 1U);
+  EXPECT_TRUE(doc["prs"].get_array().at(0)["merged"].get_bool().value());
+  const auto table = tally(fmt::format("session cc51a15b -q --repo-map /tmp/realcli/outcomes={}",
+                                       (dir_ / "root").string()));
+  EXPECT_NE(table.out.find("Commits (2)"), std::string::npos) << table.out;
 }
 
 TEST_F(OutcomesCliTest, WithoutTheRepositoriesEveryCommitIsAWarningNotANothing) {
