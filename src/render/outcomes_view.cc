@@ -6,6 +6,7 @@
 
 #include "render/grid.h"
 #include "render/json_writer.h"
+#include "render/outcome_json.h"
 #include "render/number_format.h"
 #include "render/utf8.h"
 
@@ -109,76 +110,10 @@ Grid session_grid(const analytics::OutcomeReport& report, const Zone& zone) {
   return g;
 }
 
-// JSON helpers: a number, or null when there is none.
-void number(JsonWriter& w, double v) {
-  const std::string text = format_decimal(v);
-  if (text.empty()) {
-    w.null();
-  } else {
-    w.raw(text);
-  }
-}
-
-void optional_bool(JsonWriter& w, std::optional<bool> v) {
-  if (v) {
-    w.boolean(*v);
-  } else {
-    w.null();
-  }
-}
-
-void commit_json(JsonWriter& w, const CommitOutcome& c) {
-  w.open('{', JsonLayout::line);
-  w.member("sha");
-  w.string(c.sha);
-  w.member("short");
-  w.string(c.short_sha);
-  w.member("branch");
-  w.string(c.branch);
-  w.member("subject");
-  w.string(c.subject);
-  w.member("action");
-  w.string(c.action);
-  w.member("repository");
-  w.string(c.repository);
-  w.member("logged_at");
-  w.string(format_iso8601(c.ts));
-  w.member("lines_added");
-  w.integer(c.lines_added);
-  w.member("lines_removed");
-  w.integer(c.lines_removed);
-  w.member("files");
-  w.integer(c.files);
-  w.member("test_lines");
-  w.integer(c.class_lines.test);
-  w.member("instruction_lines");
-  w.integer(c.class_lines.instructions);
-  w.member("harness_lines");
-  w.integer(c.class_lines.harness);
-  w.member("ci_lines");
-  w.integer(c.class_lines.ci);
-  w.member("counted");
-  w.boolean(c.counted());
-  w.member("merged");
-  optional_bool(w, c.state == CommitState::unknown ? std::nullopt
-                                                   : std::optional<bool>(c.merged()));
-  w.member("state");
-  w.string(commit_state_name(c.state));
-  w.member("landed_as");
-  w.string(c.landed_as);
-  w.member("evidence");
-  w.string("exact");
-  w.member("tokens_since_previous");
-  w.integer(c.tokens_since_previous);
-  w.member("cost_since_previous");
-  number(w, c.cost_since_previous);
-  w.close('}');
-}
-
 // The figures a session row and the totals share.
 void figures_json(JsonWriter& w, const analytics::OutcomeRow& r) {
   w.member("cost_usd");
-  number(w, r.cost_usd);
+  number_json(w, r.cost_usd);
   w.member("unpriced");
   w.boolean(r.unpriced);
   w.member("total_tokens");
@@ -207,7 +142,7 @@ void figures_json(JsonWriter& w, const analytics::OutcomeRow& r) {
   w.integer(r.pull_requests_merged);
   w.member("cost_per_merged_commit");
   if (r.merged > 0) {
-    number(w, r.cost_usd / static_cast<double>(r.merged));
+    number_json(w, r.cost_usd / static_cast<double>(r.merged));
   } else {
     w.null();
   }
@@ -220,7 +155,7 @@ void figures_json(JsonWriter& w, const analytics::OutcomeRow& r) {
   w.member("tail_tokens");
   w.integer(r.tail_tokens);
   w.member("tail_cost_usd");
-  number(w, r.tail_cost);
+  number_json(w, r.tail_cost);
 }
 
 std::string outcomes_json(const analytics::OutcomeReport& report, const Zone& zone,
@@ -277,16 +212,7 @@ std::string outcomes_json(const analytics::OutcomeReport& report, const Zone& zo
     w.open('[');
     for (const PullRequestOutcome& pr : r.pull_requests) {
       w.element();
-      w.open('{', JsonLayout::line);
-      w.member("url");
-      w.string(pr.url);
-      w.member("number");
-      w.integer(pr.number);
-      w.member("branch");
-      w.string(pr.branch);
-      w.member("merged");
-      optional_bool(w, pr.merged);
-      w.close('}');
+      pull_request_json(w, pr);
     }
     w.close(']');
     w.close('}');
@@ -299,14 +225,14 @@ std::string outcomes_json(const analytics::OutcomeReport& report, const Zone& zo
   figures_json(w, report.total);
   w.member("merged_lines_per_dollar");
   if (report.total.cost_usd > 0) {
-    number(w, static_cast<double>(report.total.merged_lines_added) / report.total.cost_usd);
+    number_json(w, static_cast<double>(report.total.merged_lines_added) / report.total.cost_usd);
   } else {
     w.null();
   }
   w.member("sessions_without_commits");
   w.integer(report.sessions_no_yield);
   w.member("cost_without_commits_usd");
-  number(w, report.cost_no_yield);
+  number_json(w, report.cost_no_yield);
   w.close('}');
   w.member("warnings");
   w.open('[');

@@ -10,6 +10,7 @@
 #include "core/time.h"
 #include "render/csv_renderer.h"
 #include "render/json_writer.h"
+#include "render/outcome_json.h"
 #include "render/number_format.h"
 #include "render/utf8.h"
 
@@ -356,22 +357,7 @@ void render_json(const SessionAnatomy& a, std::string& out) {
     w.open('[');
     for (const CommitOutcome& c : a.commits) {
       w.element();
-      w.open('{', JsonLayout::line);
-      write_string(w, "sha", c.sha);
-      write_string(w, "short", c.short_sha);
-      write_string(w, "subject", c.subject);
-      write_string(w, "branch", c.branch);
-      write_string(w, "state", commit_state_name(c.state));
-      w.member("merged");
-      if (c.state == CommitState::unknown) {
-        w.null();
-      } else {
-        w.boolean(c.merged());
-      }
-      write_counts(w, {{"lines_added", c.lines_added}, {"lines_removed", c.lines_removed}});
-      write_string(w, "evidence", "exact");
-      write_string(w, "repository", c.repository);
-      w.close('}');
+      commit_json(w, c);
     }
     w.close(']');
     write_counts(w, {{"unchecked_commits", a.unchecked_commits}});
@@ -379,15 +365,7 @@ void render_json(const SessionAnatomy& a, std::string& out) {
     w.open('[');
     for (const PullRequestOutcome& pr : a.pull_requests) {
       w.element();
-      w.open('{', JsonLayout::line);
-      write_string(w, "url", pr.url);
-      w.member("merged");
-      if (pr.merged) {
-        w.boolean(*pr.merged);
-      } else {
-        w.null();
-      }
-      w.close('}');
+      pull_request_json(w, pr);
     }
     w.close(']');
   }
