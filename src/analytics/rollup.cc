@@ -1,6 +1,7 @@
 #include "analytics/rollup.h"
 
 #include "analytics/session_list.h"
+#include "pricing/model_lookup.h"
 #include "sources/git_worktree.h"
 
 #include <fmt/format.h>
@@ -370,6 +371,48 @@ Status add_warnings(store::Ledger& ledger, const store::RecordFilter& filter,
     report.warnings.push_back(Warning{"unreadable-file", p.what, p.file, 0});
   }
   return ok();
+}
+
+Result<ReportQuery> parse_query(const QueryText& o) {
+  ReportQuery q;
+  // Relative days (today, 7d, ...) are checked here and resolved by start_report() once the
+  // zone is known; dates are taken now.
+  const Date any_day{2000, 1, 1};
+  if (!o.since.empty()) {
+    if (!parse_day(o.since, any_day)) {
+      return fail(Errc::invalid_argument,
+                  fmt::format("--since '{}' is not a day: {}", o.since, kDayForms));
+    }
+    q.since = parse_date(o.since);
+  }
+  if (!o.until.empty()) {
+    if (!parse_day(o.until, any_day, /*last=*/true)) {
+      return fail(Errc::invalid_argument,
+                  fmt::format("--until '{}' is not a day: {}", o.until, kDayForms));
+    }
+    q.until = parse_date(o.until);
+  }
+  if (q.since && q.until && *q.until < *q.since) {
+    return fail(Errc::invalid_argument, "--until is before --since");
+  }
+  if (!o.agent.empty()) {
+    // Agent names are lower case; people write "Claude" (issue 17).
+    q.agent = parse_agent(pricing::ascii_lower(o.agent));
+    if (!q.agent) {
+      return fail(Errc::invalid_argument,
+                  fmt::format("--agent '{}' is not one of {}", o.agent, agent_names()));
+    }
+  }
+  q.project = o.project;
+  if (!o.speed.empty()) {
+    if (o.speed != "standard") {
+      return fail(Errc::invalid_argument,
+                  fmt::format("--speed '{}': the only what-if speed is 'standard'", o.speed));
+    }
+    q.standard_speed = true;
+  }
+  q.breakdown = o.breakdown;
+  return q;
 }
 
 }  // namespace tally::analytics

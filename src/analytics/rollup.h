@@ -40,6 +40,21 @@ struct ReportQuery {
   bool breakdown = false;
 };
 
+// A query as the user typed it (--since, --until, --agent, --project, --speed, --breakdown).
+struct QueryText {
+  std::string since;
+  std::string until;
+  std::string agent;
+  std::string project;
+  std::string speed;
+  bool breakdown = false;
+};
+
+// Checks and reads `text`: days in every form parse_day takes (relative ones are checked
+// here and resolved once the zone is known), an agent name in any case, "standard" as the
+// only what-if speed. invalid_argument, saying what is wrong, otherwise.
+Result<ReportQuery> parse_query(const QueryText& text);
+
 // Converts the query's local days (or exact bounds) to a UTC filter in `zone`.
 store::RecordFilter make_filter(const ReportQuery& query, const Zone& zone);
 

@@ -8,6 +8,7 @@
 
 #include "app/demo.h"
 #include "app/explained_ledger.h"
+#include "core/agent.h"
 #include "ingest/refresh.h"
 #include "pricing/config.h"
 #include "pricing/table_format.h"
@@ -134,6 +135,25 @@ Result<Context> prepare(const ContextOptions& options, const Observer& observer)
     ctx.ingested = true;
   }
   return ctx;
+}
+
+std::string no_logs_message(const app::Context& ctx) {
+  std::string msg = "No agent logs found, and the ledger is empty. Looked in:\n";
+  for (const std::string& root : ctx.ingest.roots) {
+    msg += fmt::format("  {}\n", root);
+  }
+  std::vector<std::string> vars = {"HOME"};
+  for (Agent agent : registered_agents()) {
+    const std::vector<std::string>& own = agent_info(agent).env_vars;
+    vars.insert(vars.end(), own.begin(), own.end());
+  }
+  msg += "Set ";
+  for (size_t i = 0; i < vars.size(); ++i) {
+    msg += i == 0 ? "" : i + 1 == vars.size() ? " or " : ", ";
+    msg += vars[i];
+  }
+  msg += " if your agents log elsewhere.\n";
+  return msg;
 }
 
 }  // namespace tally::app

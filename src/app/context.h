@@ -69,6 +69,10 @@ ingest::IngestOptions ingest_options(const Config& config, bool demo);
 Result<ingest::IngestStats> ingest_logs(store::Ledger& ledger, const pricing::Pricer& pricer,
                                         const Config& config, bool demo, const Observer& observer);
 
+// What to say when there are no logs and the ledger is empty: where tally looked and which
+// environment variables move it.
+std::string no_logs_message(const Context& ctx);
+
 // The demo's home (`tally demo`): <data_dir>/demo, holding ledger.db and logs/ (a fake HOME).
 std::string demo_dir(const Config& config);
 

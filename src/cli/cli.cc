@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "core/agent.h"
+#include "core/closest_word.h"
 #include "render/number_format.h"
 #include "render/utf8.h"
 
@@ -62,44 +63,19 @@ constexpr Command kCommands[] = {
      &setup_rebuild},
 };
 
-// Levenshtein distance, for "did you mean".
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) {
-    prev[j] = j;
-  }
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] =
-          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 // Unknown commands get a suggestion rather than CLI11's generic complaint. Returns whether
 // `word` is a command.
 bool known_command(std::string_view word) {
-  std::string_view best;
-  size_t best_distance = SIZE_MAX;
+  std::vector<std::string_view> names;
   for (const Command& c : kCommands) {
     if (c.name == word) {
       return true;
     }
-    const size_t d = edit_distance(word, c.name);
-    if (d < best_distance) {
-      best_distance = d;
-      best = c.name;
-    }
+    names.push_back(c.name);
   }
-  if (best_distance <= 3) {
-    fmt::print(stderr, "tally: unknown command '{}', did you mean '{}'? (tally --help lists all)\n",
-               word, best);
-  } else {
-    fmt::print(stderr, "tally: unknown command '{}' (tally --help lists all)\n", word);
-  }
+  const auto near = closest_word(word, names, 3);
+  fmt::print(stderr, "tally: unknown command '{}'{} (tally --help lists all)\n", word,
+             near ? fmt::format(", did you mean '{}'?", *near) : "");
   return false;
 }
 

@@ -6,36 +6,14 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <memory>
 #include <string_view>
 
 #include "app/atomic_file.h"
 #include "app/clock.h"
-#include "core/agent.h"
-#include "pricing/model_lookup.h"
 #include "render/utf8.h"
 
 namespace tally::cli {
 namespace {
-
-std::string no_logs_message(const app::Context& ctx) {
-  std::string msg = "No agent logs found, and the ledger is empty. Looked in:\n";
-  for (const std::string& root : ctx.ingest.roots) {
-    msg += fmt::format("  {}\n", root);
-  }
-  std::vector<std::string> vars = {"HOME"};
-  for (Agent agent : registered_agents()) {
-    const std::vector<std::string>& own = agent_info(agent).env_vars;
-    vars.insert(vars.end(), own.begin(), own.end());
-  }
-  msg += "Set ";
-  for (size_t i = 0; i < vars.size(); ++i) {
-    msg += i == 0 ? "" : i + 1 == vars.size() ? " or " : ", ";
-    msg += vars[i];
-  }
-  msg += " if your agents log elsewhere.\n";
-  return msg;
-}
 
 }  // namespace
 
@@ -80,59 +58,12 @@ int error_exit(const Error& e) {
 }
 
 Result<analytics::ReportQuery> make_query(const ReportOptions& o) {
-  analytics::ReportQuery q;
-  // Relative days (today, 7d, ...) are checked here and resolved by start_report() once the
-  // zone is known; dates are taken now.
-  const Date any_day{2000, 1, 1};
-  if (!o.since.empty()) {
-    if (!parse_day(o.since, any_day)) {
-      return fail(Errc::invalid_argument,
-                  fmt::format("--since '{}' is not a day: {}", o.since, kDayForms));
-    }
-    q.since = parse_date(o.since);
-  }
-  if (!o.until.empty()) {
-    if (!parse_day(o.until, any_day, /*last=*/true)) {
-      return fail(Errc::invalid_argument,
-                  fmt::format("--until '{}' is not a day: {}", o.until, kDayForms));
-    }
-    q.until = parse_date(o.until);
-  }
-  if (q.since && q.until && *q.until < *q.since) {
-    return fail(Errc::invalid_argument, "--until is before --since");
-  }
-  if (!o.agent.empty()) {
-    // Agent names are lower case; people write "Claude" (issue 17).
-    q.agent = parse_agent(pricing::ascii_lower(o.agent));
-    if (!q.agent) {
-      return fail(Errc::invalid_argument,
-                  fmt::format("--agent '{}' is not one of {}", o.agent, agent_names()));
-    }
-  }
-  q.project = o.project;
-  if (!o.speed.empty()) {
-    if (o.speed != "standard") {
-      return fail(Errc::invalid_argument,
-                  fmt::format("--speed '{}': the only what-if speed is 'standard'", o.speed));
-    }
-    q.standard_speed = true;
-  }
-  q.breakdown = o.breakdown;
-  return q;
+  return analytics::parse_query({o.since, o.until, o.agent, o.project, o.speed, o.breakdown});
 }
 
-void warnings_to_stderr(const analytics::Report& report) {
-  using render::terminal_safe;
-  for (const analytics::Warning& w : report.warnings) {
-    if (w.file.empty()) {
-      fmt::print(stderr, "tally: warning: {}\n", terminal_safe(w.message));
-    } else if (w.line > 0) {
-      fmt::print(stderr, "tally: warning: {}:{}: {}\n", terminal_safe(w.file), w.line,
-                 terminal_safe(w.message));
-    } else {
-      fmt::print(stderr, "tally: warning: {}: {}\n", terminal_safe(w.file),
-                 terminal_safe(w.message));
-    }
+void print_warnings(const std::vector<std::string>& lines) {
+  for (const std::string& line : lines) {
+    fmt::print(stderr, "tally: warning: {}\n", line);
   }
 }
 
@@ -223,7 +154,7 @@ std::optional<int> start_report(const ReportOptions& options,
       return error_exit(count.error());
     }
     if (*count == 0) {
-      print(no_logs_message(*ctx));
+      print(app::no_logs_message(*ctx));
       return kExitOk;
     }
   }
@@ -256,19 +187,6 @@ app::Observer terminal_observer(bool quiet) {
     }
   };
   return o;
-}
-
-Result<outcomes::AttributeOptions> attribute_options(const std::vector<std::string>& repo_map) {
-  outcomes::AttributeOptions options;
-  for (const std::string& entry : repo_map) {
-    const size_t eq = entry.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == entry.size()) {
-      return fail(Errc::invalid_argument,
-                  fmt::format("--repo-map {}: expected OLD=NEW (two paths)", entry));
-    }
-    options.path_map.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
-  }
-  return options;
 }
 
 }  // namespace tally::cli

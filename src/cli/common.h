@@ -13,7 +13,6 @@
 #include "analytics/rollup.h"
 #include "app/context.h"
 #include "core/result.h"
-#include "outcomes/attribute.h"
 #include "render/renderer.h"
 
 namespace tally::cli {
@@ -67,9 +66,9 @@ render::RenderOptions render_options(const ReportOptions& o);
 // input.
 Result<analytics::ReportQuery> make_query(const ReportOptions& o);
 
-// Writes a report's warnings to stderr (for formats that cannot carry them: CSV), with their
-// files and messages escaped by render::terminal_safe (they come from the logs).
-void warnings_to_stderr(const analytics::Report& report);
+// Writes warnings to stderr, one "tally: warning: <line>" each, for formats that cannot
+// carry them (CSV); the lines are already escaped (render::warning_lines, outcome_warnings).
+void print_warnings(const std::vector<std::string>& lines);
 
 // The flags every report command takes.
 void add_report_options(CLI::App& app, ReportOptions& o);
@@ -81,10 +80,6 @@ void add_report_options(CLI::App& app, ReportOptions& o);
 std::optional<int> start_report(const ReportOptions& options,
                                 std::optional<analytics::ReportQuery>& query,
                                 std::optional<app::Context>& ctx, bool html_and_output = false);
-
-// --repo-map OLD=NEW entries (outcomes, session) as attribution options; invalid_argument
-// for an entry that is not two paths around '='.
-Result<outcomes::AttributeOptions> attribute_options(const std::vector<std::string>& repo_map);
 
 // What app::prepare() needs of the report flags.
 app::ContextOptions context_options(const ReportOptions& o);

@@ -1,6 +1,5 @@
-// `tally outcomes`: what each session's spend bought (issue 18): the commits it made, checked
-// in the repositories on this machine, merged or not, their lines, and the sessions that
-// committed nothing.
+// `tally outcomes` (issue 18): what each session's spend bought: its commits, checked in the
+// repositories on this machine, merged or not, their lines, and the sessions with none.
 
 #include <fmt/format.h>
 
@@ -18,24 +17,16 @@ namespace tally::cli {
 namespace {
 
 constexpr std::string_view kHelp = R"(
-Evidence: a session's own commit output only (Claude Code's gitOperation, Codex's command
-output, Gemini's run_shell_command display; commit, amend, revert, merge, cherry-pick) and
-the PR URLs its `gh pr create` printed, each checked in the repository it ran in: the short
-SHA must name a commit with the printed subject, made within the hour before. A SHA that
-only appears in a session (git status, git log, push ranges, prose) is never evidence.
-
-  Commits   made by the session; amended-away commits and reverts do not count
-  Merged    reachable from origin/HEAD, origin/main or origin/master as last fetched (tally
-            never fetches), or squash-merged: the same change (patch id) landed there
-  Lines     +added -removed against each commit's first parent
+Evidence: a session's own commit output (Claude Code's gitOperation, Codex's command output,
+Gemini's run_shell_command display) and the PR URLs its `gh pr create` printed, checked in
+the repository it ran in (SHA, subject, time). A SHA that only appears in a session (git
+log, push ranges, prose) is never evidence. Repositories are only read, never fetched.
+  Commits   amended-away commits and reverts do not count
+  Merged    reachable from origin/HEAD, origin/main or origin/master, or squash-merged there
   Reusable  changed lines in tests, agent instructions (AGENTS.md, ...), harness, CI
-  $/merged  the cost per merged commit
-A loop is what a session spent from its previous commit to a merged one (tokens per
-completed loop); after its last commit, its tail. Repositories are only read. --repo-map OLD=NEW finds a moved clone; nothing is stored yet,
-so a deleted repository is a warning and its sessions' commits are unchecked ("0 ?").
-JSON: sessions[] with commits[] (sha, state merged|squash-merged|unmerged|unknown|amended|
-revert, lines, tokens_since_previous, ...) and prs[], totals, warnings. CSV: a line per
-session (warnings on stderr).
+A loop is what a session spent from its previous commit to a merged one; after its last
+commit, its tail. Not stored yet: a deleted repository's commits are unchecked ("0 ?").
+JSON: sessions[] with commits[] and prs[], totals, warnings. CSV: a line per session.
 
 Examples:
   tally outcomes --since 30d
@@ -49,17 +40,11 @@ struct OutcomesOptions {
 };
 
 int run_outcomes(const OutcomesOptions& o) {
-  auto attribute = attribute_options(o.repo_map);
+  auto attribute = app::parse_repo_map(o.repo_map);
   if (!attribute) {
     return error_exit(attribute.error());
   }
   const std::optional<analytics::OutcomeGrouping> by = analytics::parse_outcome_grouping(o.by);
-  if (!by) {
-    return error_exit(Error{Errc::invalid_argument,
-                            fmt::format("--by {}: expected session, project, agent, day, week "
-                                        "or month",
-                                        o.by)});
-  }
   std::optional<analytics::ReportQuery> query;
   std::optional<app::Context> ctx;
   if (auto done = start_report(o.report, query, ctx)) {
@@ -75,9 +60,7 @@ int run_outcomes(const OutcomesOptions& o) {
   const std::string out =
       render::render_outcomes(*report, *ctx->zone, format, render_options(o.report));
   if (format == render::Format::csv) {
-    for (const std::string& w : render::outcome_warnings(*report)) {
-      fmt::print(stderr, "tally: warning: {}\n", w);
-    }
+    print_warnings(render::outcome_warnings(*report));
   }
   return deliver(o.report, out);
 }
@@ -92,9 +75,8 @@ Runner setup_outcomes(CLI::App& sub) {
       sub.remove_option(opt);
     }
   }
-  sub.add_option("--by", options->by,
-                 "session (default), project, agent, day, week or month (a session's first "
-                 "activity decides its day)");
+  sub.add_option("--by", options->by, "session (default), project, agent, day, week or month")
+      ->check(CLI::IsMember({"session", "project", "agent", "day", "week", "month"}));
   sub.add_option("--repo-map", options->repo_map,
                  "OLD=NEW: read repositories under NEW where the logs say OLD (a moved clone)");
   sub.footer(std::string(kHelp));

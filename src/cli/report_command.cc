@@ -110,7 +110,7 @@ int run_report(analytics::Grouping grouping, const ReportOptions& options) {
   std::string out;
   render::make_renderer(format_of(options), render_options(options))->render(*report, out);
   if (format_of(options) == render::Format::csv) {
-    warnings_to_stderr(*report);
+    print_warnings(render::warning_lines(*report));
   }
   return deliver(options, out);
 }

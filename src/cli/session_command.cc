@@ -86,27 +86,8 @@ int run_session(const SessionOptions& o) {
   if (!anatomy) {
     return error_exit(anatomy.error());
   }
-  // Its commits: every session's marks are attributed (a commit belongs to the earliest
-  // claim), then this session's row is kept.
-  store::RecordFilter just_this;
-  just_this.agent = anatomy->agent;
-  just_this.root_session = anatomy->session_id;
-  auto attribute = attribute_options(o.repo_map);
-  if (!attribute) {
-    return error_exit(attribute.error());
-  }
-  auto outcomes = app::gather_outcomes(*ctx->ledger, just_this, *attribute);
-  if (!outcomes) {
-    return error_exit(outcomes.error());
-  }
-  anatomy->outcomes_checked = true;
-  for (analytics::OutcomeRow& row : outcomes->rows) {
-    anatomy->commits = std::move(row.commit_list);
-    anatomy->pull_requests = std::move(row.pull_requests);
-    anatomy->unchecked_commits = row.unchecked;
-  }
-  for (const OutcomeWarning& w : outcomes->warnings) {
-    anatomy->warnings.push_back({"outcome-" + w.kind, w.detail, "", 0});
+  if (Status done = app::add_session_outcomes(*ctx->ledger, o.repo_map, *anatomy); !done) {
+    return error_exit(done.error());
   }
   std::string out;
   render::render_session(*anatomy, format_of(o.report), render_options(o.report), out);

@@ -61,7 +61,7 @@ int run_summary(const ReportOptions& options) {
   const int status = deliver(
       options, render::render_summary(*summary, *ctx->zone, format, render_options(options)));
   if (format == render::Format::csv) {
-    warnings_to_stderr(summary->periods);
+    print_warnings(render::warning_lines(summary->periods));
   }
   return status;
 }

@@ -1,9 +1,12 @@
 #include "render/renderer.h"
 
+#include <fmt/format.h>
+
 #include "render/csv_renderer.h"
 #include "render/html_renderer.h"
 #include "render/json_renderer.h"
 #include "render/table_renderer.h"
+#include "render/utf8.h"
 
 namespace tally::render {
 
@@ -42,6 +45,20 @@ std::unique_ptr<Renderer> make_renderer(Format format, const RenderOptions& opti
       return std::make_unique<HtmlRenderer>();
   }
   return std::make_unique<TableRenderer>(options);
+}
+
+std::vector<std::string> warning_lines(const analytics::Report& report) {
+  std::vector<std::string> out;
+  for (const analytics::Warning& w : report.warnings) {
+    if (w.file.empty()) {
+      out.push_back(terminal_safe(w.message));
+    } else if (w.line > 0) {
+      out.push_back(fmt::format("{}:{}: {}", terminal_safe(w.file), w.line, terminal_safe(w.message)));
+    } else {
+      out.push_back(fmt::format("{}: {}", terminal_safe(w.file), terminal_safe(w.message)));
+    }
+  }
+  return out;
 }
 
 }  // namespace tally::render

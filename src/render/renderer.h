@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analytics/report.h"
 
@@ -53,5 +54,10 @@ class Renderer {
 
 // Returns the renderer for `format`, configured with `options`. Never null.
 std::unique_ptr<Renderer> make_renderer(Format format, const RenderOptions& options = {});
+
+// The report's warnings one line each, for stderr next to a format that cannot carry them
+// (CSV): "file:line: message", "file: message" or the message, escaped by terminal_safe
+// (they come from the logs).
+std::vector<std::string> warning_lines(const analytics::Report& report);
 
 }  // namespace tally::render
