@@ -157,45 +157,28 @@ void copy_bounded(simdjson::ondemand::value v, std::size_t cap, std::string& out
 
 // gitOperation: {"commit": {"sha", "kind", "branch"}, "push": {...}, "pr": {"url", ...}}.
 simdjson::error_code read_git_operation(simdjson::ondemand::object op, ClaudeGitResult& out) {
-  for (auto field_result : op) {
-    simdjson::ondemand::field field;
-    if (auto err = std::move(field_result).get(field); err != simdjson::SUCCESS) {
-      return err;
-    }
-    std::string_view key;
-    if (auto err = field.unescaped_key().get(key); err != simdjson::SUCCESS) {
-      return err;
-    }
+  return for_each_field(op, [&](std::string_view key, value v) {
     simdjson::ondemand::object inner;
-    if ((key != "commit" && key != "pr") ||
-        field.value().get_object().get(inner) != simdjson::SUCCESS) {
-      continue;
+    if ((key != "commit" && key != "pr") || v.get_object().get(inner) != simdjson::SUCCESS) {
+      return simdjson::SUCCESS;
     }
-    for (auto inner_result : inner) {
-      simdjson::ondemand::field f;
-      if (auto err = std::move(inner_result).get(f); err != simdjson::SUCCESS) {
-        return err;
-      }
-      std::string_view name;
-      if (auto err = f.unescaped_key().get(name); err != simdjson::SUCCESS) {
-        return err;
-      }
+    return for_each_field(inner, [&](std::string_view name, value field) {
       if (key == "commit" && name == "sha") {
         std::string sha;
-        copy_bounded(f.value(), 40, sha);
+        copy_bounded(field, 40, sha);
         if (is_commit_id(sha)) {
           out.sha = std::move(sha);
         }
       } else if (key == "commit" && name == "kind") {
-        copy_bounded(f.value(), 32, out.kind);
+        copy_bounded(field, 32, out.kind);
       } else if (key == "commit" && name == "branch") {
-        copy_bounded(f.value(), 256, out.branch);
+        copy_bounded(field, 256, out.branch);
       } else if (key == "pr" && name == "url") {
-        copy_bounded(f.value(), 512, out.pr_url);
+        copy_bounded(field, 512, out.pr_url);
       }
-    }
-  }
-  return simdjson::SUCCESS;
+      return simdjson::SUCCESS;
+    });
+  });
 }
 
 }  // namespace
@@ -206,32 +189,22 @@ simdjson::error_code read_git_result(simdjson::ondemand::value tool_use_result,
   if (tool_use_result.get_object().get(result) != simdjson::SUCCESS) {
     return simdjson::SUCCESS;
   }
-  for (auto field_result : result) {
-    simdjson::ondemand::field field;
-    if (auto err = std::move(field_result).get(field); err != simdjson::SUCCESS) {
-      return err;
-    }
-    std::string_view key;
-    if (auto err = field.unescaped_key().get(key); err != simdjson::SUCCESS) {
-      return err;
-    }
+  return for_each_field(result, [&](std::string_view key, value v) {
     if (key == "stdout") {
       std::string_view text;
       // Most outputs hold no '[' at a line start: the header scan is skipped for them.
-      if (field.value().get_string().get(text) == simdjson::SUCCESS &&
+      if (v.get_string().get(text) == simdjson::SUCCESS &&
           (text.starts_with('[') || text.find("\n[") != std::string_view::npos)) {
         out.headers = parse_commit_headers(text);
       }
     } else if (key == "gitOperation") {
       simdjson::ondemand::object op;
-      if (field.value().get_object().get(op) == simdjson::SUCCESS) {
-        if (auto err = read_git_operation(op, out); err != simdjson::SUCCESS) {
-          return err;
-        }
+      if (v.get_object().get(op) == simdjson::SUCCESS) {
+        return read_git_operation(op, out);
       }
     }
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 void add_git_marks(const ClaudeGitResult& git, const std::string& pr_link, TimeMs ts,

@@ -37,41 +37,37 @@ std::optional<CommandRun> read_command_run(object item) {
   if (item.reset().get(unused) != simdjson::SUCCESS) {  // the caller read "type" already
     return std::nullopt;
   }
-  for (auto field_result : item) {
-    simdjson::ondemand::field field;
-    if (std::move(field_result).get(field) != simdjson::SUCCESS) {
-      return std::nullopt;
-    }
-    std::string_view key;
-    if (field.unescaped_key().get(key) != simdjson::SUCCESS) {
-      return std::nullopt;
-    }
+  const simdjson::error_code walked = for_each_field(item, [&](std::string_view key, value v) {
     if (key == "command") {
       simdjson::ondemand::array words;
-      if (field.value().get_array().get(words) == simdjson::SUCCESS) {
+      if (v.get_array().get(words) == simdjson::SUCCESS) {
         for (auto word : words) {
           std::string_view s;
-          if (word.get_string().get(s) != simdjson::SUCCESS) {
-            return std::nullopt;
+          if (auto err = word.get_string().get(s); err != simdjson::SUCCESS) {
+            return err;
           }
           run.script = std::string(s);
         }
       }
     } else if (key == "cwd") {
       std::string_view s;
-      if (field.value().get_string().get(s) == simdjson::SUCCESS) {
+      if (v.get_string().get(s) == simdjson::SUCCESS) {
         constexpr std::string_view kFileUrl = "file://";
         run.cwd = std::string(s.starts_with(kFileUrl) ? s.substr(kFileUrl.size()) : s);
       }
     } else if (key == "aggregated_output") {
       std::string_view s;
-      if (field.value().get_string().get(s) == simdjson::SUCCESS) {
+      if (v.get_string().get(s) == simdjson::SUCCESS) {
         run.output = std::string(s);
       }
     } else if (key == "exit_code") {
       std::int64_t code = -1;
-      exit_ok = field.value().get_int64().get(code) == simdjson::SUCCESS && code == 0;
+      exit_ok = v.get_int64().get(code) == simdjson::SUCCESS && code == 0;
     }
+    return simdjson::SUCCESS;
+  });
+  if (walked != simdjson::SUCCESS) {
+    return std::nullopt;
   }
   if (!exit_ok || run.script.empty()) {
     return std::nullopt;

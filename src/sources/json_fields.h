@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace tally::sources {
 
@@ -50,6 +51,28 @@ std::string read_count(value v, std::int64_t& out);
 // Reads a cost in dollars the agent reported: a number from 0 to 2^53. Returns "" when `out`
 // holds it (null leaves `out` empty), else why not, as read_count() does.
 std::string read_cost(value v, std::optional<double>& out);
+
+// Calls fn(key, value) for each member of `obj`, in document order: the walk the readers of
+// nested objects share. Returns the error of a member that cannot be read (the document is
+// then unusable: the caller reports the line), else the first error `fn` returns, else
+// SUCCESS. `fn` returns simdjson::SUCCESS to go on.
+template <typename Fn>
+simdjson::error_code for_each_field(object obj, Fn&& fn) {
+  for (auto member : obj) {
+    simdjson::ondemand::field field;
+    if (auto err = std::move(member).get(field); err != simdjson::SUCCESS) {
+      return err;
+    }
+    std::string_view key;
+    if (auto err = field.unescaped_key().get(key); err != simdjson::SUCCESS) {
+      return err;
+    }
+    if (auto err = fn(key, field.value()); err != simdjson::SUCCESS) {
+      return err;
+    }
+  }
+  return simdjson::SUCCESS;
+}
 
 // Starts `doc` on one log line and checks that it is exactly one complete, well-formed JSON
 // object, then positions `root` on it. `text` must be padded (simdjson::SIMDJSON_PADDING
